@@ -1,0 +1,6 @@
+export * from './types.js'
+export { StreamsConfigError } from './errors.js'
+export { resolveConfig, DEFAULTS } from './resolve.js'
+export { redactConfig } from './redact.js'
+export { consoleLogger } from './logger.js'
+export { closestMatch } from './did-you-mean.js'

@@ -1,0 +1,110 @@
+import type { KafkaConfig } from 'kafkajs'
+
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2'
+
+/** What a deserialization or production error handler decides for one record. */
+export type HandlerResponse = 'CONTINUE' | 'FAIL'
+
+export interface DeserializationErrorContext {
+  topic: string
+  partition: number
+  offset: number
+  key: Buffer | null
+  value: Buffer | null
+  error: Error
+}
+
+export interface ProductionErrorContext {
+  topic: string
+  partition: number
+  key: Buffer | null
+  value: Buffer | null
+  error: Error
+}
+
+/**
+ * 'logAndContinue' | 'logAndFail' as Kafka Streams' built-in handlers; `{ deadLetterTopic }` sends
+ * the original bytes with the error in headers and continues; a function decides per record.
+ */
+export type DeserializationExceptionHandler =
+  | 'logAndContinue'
+  | 'logAndFail'
+  | { deadLetterTopic: string }
+  | ((ctx: DeserializationErrorContext) => HandlerResponse)
+
+export type ProductionExceptionHandler =
+  | 'fail'
+  | 'continue'
+  | { deadLetterTopic: string }
+  | ((ctx: ProductionErrorContext) => HandlerResponse)
+
+/** Kafka Streams' StreamsUncaughtExceptionHandler responses. */
+export type UncaughtExceptionResponse = 'SHUTDOWN_CLIENT' | 'REPLACE_THREAD'
+export type UncaughtExceptionHandler =
+  | UncaughtExceptionResponse
+  | ((error: Error) => UncaughtExceptionResponse)
+
+export interface Logger {
+  debug(message: string, extra?: Record<string, unknown>): void
+  info(message: string, extra?: Record<string, unknown>): void
+  warn(message: string, extra?: Record<string, unknown>): void
+  error(message: string, extra?: Record<string, unknown>): void
+}
+
+/** Options passed through to kafkajs (everything but brokers, which is top-level). */
+export type KafkaClientOptions = Omit<KafkaConfig, 'brokers'>
+
+/** The configuration a user passes to `new KafkaStreams(topology, config)`. */
+export interface StreamsConfig {
+  applicationId: string
+  brokers: string[]
+  processingGuarantee?: ProcessingGuarantee
+  stateDir?: string
+  commitIntervalMs?: number
+  cacheMaxBytes?: number
+  bufferedRecordsPerPartition?: number
+  /** Records one task processes before the loop turns to the next task. */
+  maxTaskBatchRecords?: number
+  numStandbyReplicas?: number
+  /** 'host:port' where this instance answers interactive queries. */
+  applicationServer?: string
+  replicationFactor?: number
+  autoOffsetReset?: 'earliest' | 'latest'
+  sessionTimeoutMs?: number
+  heartbeatIntervalMs?: number
+  rebalanceTimeoutMs?: number
+  /** Extra retention added to window changelogs (Kafka Streams' windowstore.changelog.additional.retention.ms). */
+  windowStoreChangelogAdditionalRetentionMs?: number
+  transactionTimeoutMs?: number
+  deserializationExceptionHandler?: DeserializationExceptionHandler
+  productionExceptionHandler?: ProductionExceptionHandler
+  uncaughtExceptionHandler?: UncaughtExceptionHandler
+  logger?: Logger
+  kafka?: KafkaClientOptions
+}
+
+/** StreamsConfig with every default applied. */
+export interface ResolvedStreamsConfig {
+  applicationId: string
+  brokers: string[]
+  processingGuarantee: ProcessingGuarantee
+  stateDir: string
+  commitIntervalMs: number
+  cacheMaxBytes: number
+  bufferedRecordsPerPartition: number
+  maxTaskBatchRecords: number
+  numStandbyReplicas: number
+  applicationServer: string | null
+  replicationFactor: number
+  autoOffsetReset: 'earliest' | 'latest'
+  sessionTimeoutMs: number
+  heartbeatIntervalMs: number
+  rebalanceTimeoutMs: number
+  windowStoreChangelogAdditionalRetentionMs: number
+  transactionTimeoutMs: number
+  deserializationExceptionHandler: DeserializationExceptionHandler
+  productionExceptionHandler: ProductionExceptionHandler
+  uncaughtExceptionHandler: UncaughtExceptionHandler
+  logger: Logger
+  kafka: KafkaClientOptions
+}

@@ -1,0 +1,77 @@
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { redactConfig, resolveConfig, StreamsConfigError, type StreamsConfig } from '../../../lib/config/index.js'
+
+const base: StreamsConfig = { applicationId: 'app', brokers: ['127.0.0.1:9092'] }
+
+function errorOf(fn: () => unknown): StreamsConfigError {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(StreamsConfigError)
+    return e as StreamsConfigError
+  }
+  throw new Error('expected a StreamsConfigError')
+}
+
+describe('resolveConfig', () => {
+  it("applies Kafka Streams' defaults", () => {
+    const c = resolveConfig(base)
+    expect(c.processingGuarantee).toBe('at_least_once')
+    expect(c.commitIntervalMs).toBe(30_000)
+    expect(c.cacheMaxBytes).toBe(10 * 1024 * 1024)
+    expect(c.bufferedRecordsPerPartition).toBe(1000)
+    expect(c.numStandbyReplicas).toBe(0)
+    expect(c.stateDir).toBe(path.join(os.tmpdir(), 'kstreams'))
+    expect(c.deserializationExceptionHandler).toBe('logAndFail')
+    expect(c.productionExceptionHandler).toBe('fail')
+    expect(c.uncaughtExceptionHandler).toBe('SHUTDOWN_CLIENT')
+  })
+
+  it('defaults the commit interval to 100 ms under exactly_once_v2', () => {
+    expect(resolveConfig({ ...base, processingGuarantee: 'exactly_once_v2' }).commitIntervalMs).toBe(100)
+    expect(resolveConfig({ ...base, processingGuarantee: 'exactly_once_v2', commitIntervalMs: 50 }).commitIntervalMs).toBe(50)
+  })
+
+  it('requires applicationId and brokers', () => {
+    expect(errorOf(() => resolveConfig({ brokers: ['a:1'] } as StreamsConfig)).key).toBe('applicationId')
+    expect(errorOf(() => resolveConfig({ applicationId: 'x' } as StreamsConfig)).key).toBe('brokers')
+    expect(errorOf(() => resolveConfig({ ...base, brokers: [] })).key).toBe('brokers')
+    expect(errorOf(() => resolveConfig({ ...base, brokers: ['nohost'] })).message).toContain("'host:port'")
+  })
+
+  it('rejects unknown keys with a suggestion for typos', () => {
+    const e = errorOf(() => resolveConfig({ ...base, comitIntervalMs: 5 } as unknown as StreamsConfig))
+    expect(e.key).toBe('comitIntervalMs')
+    expect(e.message).toContain('Did you mean "commitIntervalMs"')
+    const k = errorOf(() => resolveConfig({ ...base, kafka: { clientid: 'x' } } as unknown as StreamsConfig))
+    expect(k.message).toContain('Did you mean "clientId"')
+  })
+
+  it('names the key of a bad value', () => {
+    expect(errorOf(() => resolveConfig({ ...base, processingGuarantee: 'exactly_once' as never })).message).toContain(
+      "Did you mean 'exactly_once_v2'",
+    )
+    expect(errorOf(() => resolveConfig({ ...base, commitIntervalMs: -1 })).key).toBe('commitIntervalMs')
+    expect(errorOf(() => resolveConfig({ ...base, numStandbyReplicas: 1.5 })).key).toBe('numStandbyReplicas')
+    expect(errorOf(() => resolveConfig({ ...base, applicationServer: 'localhost' })).key).toBe('applicationServer')
+    expect(errorOf(() => resolveConfig({ ...base, deserializationExceptionHandler: 'logAndContinu' as never })).message).toContain(
+      "Did you mean 'logAndContinue'",
+    )
+    expect(errorOf(() => resolveConfig({ ...base, productionExceptionHandler: { deadLetterTopic: '' } })).key).toBe(
+      'productionExceptionHandler.deadLetterTopic',
+    )
+  })
+
+  it('never shows sasl or ssl secrets in a config dump', () => {
+    const c = resolveConfig({
+      ...base,
+      kafka: { clientId: 'c', sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' }, ssl: { key: 'PRIVATE' } },
+    })
+    const dump = JSON.stringify(redactConfig(c))
+    expect(dump).not.toContain('hunter2')
+    expect(dump).not.toContain('PRIVATE')
+    expect(dump).toContain('"clientId":"c"')
+  })
+})
