@@ -1,0 +1,6 @@
+export * from './task-id.js'
+export * from './tasks-from-metadata.js'
+export * from './user-data.js'
+export * from './assign-tasks.js'
+export * from './group-assignment.js'
+export * from './kafkajs-assigner.js'
