@@ -1,6 +1,7 @@
 // The embedded registry as @kafkajs/confluent-schema-registry sees it, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
+import type { AvroConfluentSchema, RawAvroSchema } from '@kafkajs/confluent-schema-registry/dist/@types.js'
 import { EmbeddedSchemaRegistry } from '../../../broker/registry/index.js'
 
 const userV1 = {
@@ -23,7 +24,7 @@ const userV3Incompatible = {
   fields: [...userV2.fields, { name: 'country', type: 'string' }],
 }
 
-const avro = (schema: object) => ({ type: SchemaType.AVRO, schema: JSON.stringify(schema) })
+const avro = (schema: object): AvroConfluentSchema => ({ type: SchemaType.AVRO, schema: JSON.stringify(schema) })
 
 describe('EmbeddedSchemaRegistry through @kafkajs/confluent-schema-registry', () => {
   let server: EmbeddedSchemaRegistry
@@ -47,7 +48,7 @@ describe('EmbeddedSchemaRegistry through @kafkajs/confluent-schema-registry', ()
     const again = await registry.register(avro(userV1), { subject: 'users-value' })
     // Whitespace is not part of a schema's identity.
     const spaced = await registry.register(
-      { type: SchemaType.AVRO, schema: JSON.stringify(userV1, null, 2) },
+      { type: SchemaType.AVRO, schema: JSON.stringify(userV1, null, 2) } as AvroConfluentSchema,
       { subject: 'users-value' },
     )
     const elsewhere = await registry.register(avro(userV1), { subject: 'people-value' })
@@ -84,7 +85,7 @@ describe('EmbeddedSchemaRegistry through @kafkajs/confluent-schema-registry', ()
 
     // Old data read with the new schema gets the new field's default.
     const old = await registry.encode(v1.id, { id: 'u2', age: 7 })
-    const asV2 = await registry.decode(old, { [SchemaType.AVRO]: { readerSchema: userV2 } })
+    const asV2 = await registry.decode(old, { [SchemaType.AVRO]: { readerSchema: userV2 as RawAvroSchema } })
     expect(asV2).toEqual({ id: 'u2', age: 7, email: null })
   })
 
