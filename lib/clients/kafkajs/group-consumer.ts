@@ -1,0 +1,140 @@
+import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs'
+import type { FetchedRecord, TopicPartition, TopicPartitionOffset } from '../types.js'
+import { fromKafkajsHeaders } from './headers.js'
+
+export interface GroupConsumerOptions {
+  groupId: string
+  assigner: PartitionAssigner
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  heartbeatIntervalMs: number
+  /** How long a fetch waits for data; short keeps latency low. */
+  maxWaitTimeMs?: number
+}
+
+export interface GroupConsumerHandlers {
+  /** A rebalance completed: the partitions this member now owns (all of them, not a delta). */
+  onAssigned(partitions: TopicPartition[]): void
+  /** Records fetched for one partition, in offset order. Must not block on processing. */
+  onRecords(topic: string, partition: number, records: FetchedRecord[], highWatermark: number): void
+  /** The consumer failed for good (kafkajs gave up restarting it). */
+  onCrash(error: Error): void
+}
+
+/**
+ * A group member built on the kafkajs consumer. It only feeds records into the runtime's queues;
+ * processing runs elsewhere, so heartbeats never wait on user code. Offsets are never committed
+ * automatically: the runtime commits what its tasks processed.
+ */
+export class KafkajsGroupConsumer {
+  private readonly consumer: Consumer
+  private lastAssigned: TopicPartition[] = []
+  private currentMemberId: string | null = null
+
+  constructor(kafka: Kafka, private readonly opts: GroupConsumerOptions) {
+    this.consumer = kafka.consumer({
+      groupId: opts.groupId,
+      partitionAssigners: [opts.assigner],
+      sessionTimeout: opts.sessionTimeoutMs,
+      rebalanceTimeout: opts.rebalanceTimeoutMs,
+      heartbeatInterval: opts.heartbeatIntervalMs,
+      maxWaitTimeInMs: opts.maxWaitTimeMs ?? 100,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+      retry: { retries: 10 },
+    })
+  }
+
+  async connect(): Promise<void> {
+    await this.consumer.connect()
+  }
+
+  async subscribe(topics: readonly string[], fromBeginning: boolean): Promise<void> {
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning })
+  }
+
+  async run(handlers: GroupConsumerHandlers): Promise<void> {
+    const { GROUP_JOIN, CRASH } = this.consumer.events
+    this.consumer.on(GROUP_JOIN, e => {
+      const parts: TopicPartition[] = []
+      for (const [topic, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps) parts.push({ topic, partition: p })
+      this.lastAssigned = parts
+      this.currentMemberId = e.payload.memberId
+      handlers.onAssigned(parts)
+    })
+    this.consumer.on(CRASH, e => {
+      if (!e.payload.restart) handlers.onCrash(e.payload.error)
+    })
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch }) => {
+        const msgs = batch.messages
+        const records = new Array<FetchedRecord>(msgs.length)
+        for (let i = 0; i < msgs.length; i++) {
+          const m = msgs[i]!
+          records[i] = {
+            offset: Number(m.offset),
+            key: m.key,
+            value: m.value,
+            timestamp: Number(m.timestamp),
+            headers: fromKafkajsHeaders(m.headers as Parameters<typeof fromKafkajsHeaders>[0]),
+          }
+        }
+        handlers.onRecords(batch.topic, batch.partition, records, Number(batch.highWatermark))
+      },
+    })
+  }
+
+  assigned(): TopicPartition[] {
+    return this.lastAssigned
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.consumer.pause(groupByTopic(partitions))
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.consumer.resume(groupByTopic(partitions))
+  }
+
+  seek(topic: string, partition: number, offset: number): void {
+    this.consumer.seek({ topic, partition, offset: String(offset) })
+  }
+
+  async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return
+    await this.consumer.commitOffsets(offsets.map(o => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })))
+  }
+
+  /**
+   * This member's assignment user data. kafkajs drops it after SyncGroup, so it is read back from
+   * the coordinator (DescribeGroups carries every member's assignment bytes).
+   */
+  async assignmentUserData(memberId?: string): Promise<Buffer | null> {
+    const desc = await this.consumer.describeGroup()
+    const me = memberId ?? this.memberId()
+    const member = desc.members.find(m => m.memberId === me)
+    if (!member) return null
+    const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment as Buffer)
+    return decoded?.userData ?? null
+  }
+
+  memberId(): string | null {
+    return this.currentMemberId
+  }
+
+  async disconnect(): Promise<void> {
+    await this.consumer.disconnect()
+  }
+}
+
+function groupByTopic(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
+  const m = new Map<string, number[]>()
+  for (const p of partitions) {
+    if (!m.has(p.topic)) m.set(p.topic, [])
+    m.get(p.topic)!.push(p.partition)
+  }
+  return [...m].map(([topic, ps]) => ({ topic, partitions: ps }))
+}

@@ -1,0 +1,99 @@
+import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs'
+import type { OutgoingRecord, RecordProducer, TopicPartitionOffset } from '../types.js'
+
+function toMessages(records: readonly OutgoingRecord[]): Message[] {
+  const out = new Array<Message>(records.length)
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!
+    out[i] = {
+      key: r.key,
+      value: r.value,
+      partition: r.partition,
+      timestamp: String(r.timestamp),
+      headers: r.headers as Message['headers'],
+    }
+  }
+  return out
+}
+
+export interface ProducerOptions {
+  /** Set for exactly-once: one per task, `<applicationId>-<taskId>`. */
+  transactionalId?: string
+  transactionTimeoutMs?: number
+}
+
+export class KafkajsRecordProducer implements RecordProducer {
+  private readonly producer: Producer
+  private txn: Transaction | null = null
+
+  constructor(kafka: Kafka, opts: ProducerOptions = {}) {
+    const transactional = opts.transactionalId !== undefined
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      // Every record carries its partition; the partitioner is only named to keep kafkajs quiet.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: transactional,
+      ...(transactional
+        ? { transactionalId: opts.transactionalId, maxInFlightRequests: 1, transactionTimeout: opts.transactionTimeoutMs }
+        : {}),
+    })
+  }
+
+  /** For a transactional producer, connecting runs InitProducerId: it fences older owners of the id. */
+  connect(): Promise<void> {
+    return this.producer.connect()
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect()
+  }
+
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return
+    await this.producer.send({ topic, acks: -1, messages: toMessages(records) })
+  }
+
+  async beginTransaction(): Promise<void> {
+    if (this.txn) throw new Error('A transaction is already open on this producer')
+    this.txn = await this.producer.transaction()
+  }
+
+  inTransaction(): boolean {
+    return this.txn !== null
+  }
+
+  private current(): Transaction {
+    if (!this.txn) throw new Error('No open transaction on this producer')
+    return this.txn
+  }
+
+  async sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return
+    await this.current().send({ topic, acks: -1, messages: toMessages(records) })
+  }
+
+  async sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return
+    const byTopic = new Map<string, { partition: number; offset: string }[]>()
+    for (const o of offsets) {
+      if (!byTopic.has(o.topic)) byTopic.set(o.topic, [])
+      byTopic.get(o.topic)!.push({ partition: o.partition, offset: String(o.offset) })
+    }
+    await this.current().sendOffsets({
+      consumerGroupId: groupId,
+      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    })
+  }
+
+  async commitTransaction(): Promise<void> {
+    const t = this.current()
+    this.txn = null
+    await t.commit()
+  }
+
+  async abortTransaction(): Promise<void> {
+    const t = this.txn
+    this.txn = null
+    if (t && t.isActive()) await t.abort()
+  }
+}
