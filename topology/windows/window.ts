@@ -5,10 +5,8 @@ export interface Window {
   readonly end: number
 }
 
-export interface Windowed<K> {
-  key: K
-  window: Window
-}
+export type { Windowed } from '../../stores/key-value.js'
+import type { Windowed } from '../../stores/key-value.js'
 
 export function windowed<K>(key: K, start: number, end: number): Windowed<K> {
   return { key, window: { start, end } }
