@@ -1,0 +1,46 @@
+// Classifies why RocksDB refused to open a directory, so the caller can tell "rebuild this store
+// from its changelog" apart from "another live process owns it" and from plain I/O trouble.
+
+export type OpenFailure = 'locked-by-this-process' | 'locked-by-other-process' | 'corrupt' | 'io'
+
+export function classifyOpenError(err: Error): OpenFailure {
+  const msg = err.message
+  if (/lock hold by current process/i.test(msg)) return 'locked-by-this-process'
+  // RocksDB's LOCK is an fcntl lock: the kernel drops it when its holder dies, so a refusal
+  // always means a live process holds it.
+  if (/\/LOCK\b/.test(msg) && /(Resource temporarily unavailable|lock|EAGAIN|EACCES)/i.test(msg)) return 'locked-by-other-process'
+  if (/^Corruption\b/i.test(msg)) return 'corrupt'
+  if (/does not exist \(create_if_missing is false\)/i.test(msg)) return 'corrupt'
+  if (/^Invalid argument\b/i.test(msg)) return 'corrupt'
+  if (/^IO error\b.*(No such file|MANIFEST|CURRENT|\.sst|\.log)/i.test(msg)) return 'corrupt'
+  if (/^Not implemented\b|^Unknown\b/i.test(msg)) return 'corrupt'
+  return 'io'
+}
+
+/** A store directory that cannot be opened and must not be wiped (lock held, I/O failure). */
+export class StoreOpenError extends Error {
+  constructor(
+    readonly storeName: string,
+    readonly path: string,
+    readonly failure: OpenFailure,
+    cause: Error,
+  ) {
+    super(describe(storeName, path, failure, cause), { cause })
+    this.name = 'StoreOpenError'
+  }
+}
+
+function describe(store: string, path: string, failure: OpenFailure, cause: Error): string {
+  switch (failure) {
+    case 'locked-by-other-process':
+      return `state store '${store}' at ${path} is locked by another live process (RocksDB LOCK file held): ` +
+        `is another instance running with the same stateDir? (${cause.message})`
+    case 'locked-by-this-process':
+      return `state store '${store}' at ${path} is already open in this process: ` +
+        `a task owning it was not closed (${cause.message})`
+    case 'corrupt':
+      return `state store '${store}' at ${path} is corrupt and cannot be opened (${cause.message})`
+    case 'io':
+      return `state store '${store}' at ${path} cannot be opened: ${cause.message}`
+  }
+}

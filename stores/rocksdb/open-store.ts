@@ -1,0 +1,88 @@
+// Opens a store's RocksDB directory, recovering from damage: a directory RocksDB reports as
+// corrupt (garbage files, missing CURRENT, unreadable MANIFEST) is moved aside and a fresh
+// database is created, so the store is rebuilt from its changelog instead of failing the
+// application. A LOCK held by a live process is never wiped: it is reported.
+import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { RocksDatabase, type NativeOpenOptions } from './rocks-database.js'
+import { classifyOpenError, StoreOpenError } from './open-errors.js'
+
+export type Warn = (message: string) => void
+export const defaultWarn: Warn = (message) => console.warn(`[kstreams] ${message}`)
+
+export interface OpenedStore {
+  db: RocksDatabase
+  /** the directory held no database before: whatever a checkpoint says about it is void */
+  fresh: boolean
+  /** a damaged directory was moved aside (to `movedTo`) and replaced by an empty database */
+  recovered: boolean
+  movedTo?: string
+}
+
+export interface OpenStoreOptions {
+  storeName: string
+  path: string
+  native?: NativeOpenOptions
+  warn?: Warn
+  /** what to do with a corrupt directory; 'move-aside' keeps the newest damaged copy for inspection */
+  onCorrupt?: 'move-aside' | 'delete'
+}
+
+const CORRUPT_SUFFIX = '.corrupt-'
+
+export async function openStoreDatabase(opts: OpenStoreOptions): Promise<OpenedStore> {
+  const { storeName, path } = opts
+  const warn = opts.warn ?? defaultWarn
+  const fresh = await isEmptyOrMissing(path)
+  await mkdir(path, { recursive: true })
+  try {
+    // never let RocksDB silently create a new database over a directory that has files but no
+    // CURRENT: that directory is damaged, not new
+    const db = await RocksDatabase.open(path, { ...opts.native, createIfMissing: fresh })
+    return { db, fresh, recovered: false }
+  } catch (e) {
+    const err = e as Error
+    const failure = classifyOpenError(err)
+    if (failure !== 'corrupt') throw new StoreOpenError(storeName, path, failure, err)
+    const movedTo = await discard(path, opts.onCorrupt ?? 'move-aside')
+    warn(new StoreOpenError(storeName, path, failure, err).message +
+      (movedTo ? `; moved it to ${movedTo}` : '; deleted it') + ' and rebuilding the store from its changelog')
+    await mkdir(path, { recursive: true })
+    try {
+      const db = await RocksDatabase.open(path, { ...opts.native, createIfMissing: true })
+      return { db, fresh: true, recovered: true, movedTo }
+    } catch (again) {
+      throw new StoreOpenError(storeName, path, classifyOpenError(again as Error), again as Error)
+    }
+  }
+}
+
+async function isEmptyOrMissing(path: string): Promise<boolean> {
+  try {
+    return (await readdir(path)).length === 0
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true
+    throw e
+  }
+}
+
+/** Moves (or deletes) a damaged directory; older moved-aside copies of the same store go. */
+async function discard(path: string, mode: 'move-aside' | 'delete'): Promise<string | undefined> {
+  const parent = dirname(path)
+  const prefix = basename(path) + CORRUPT_SUFFIX
+  for (const entry of await readdir(parent)) {
+    if (entry.startsWith(prefix)) await rm(join(parent, entry), { recursive: true, force: true })
+  }
+  if (mode === 'delete') {
+    await rm(path, { recursive: true, force: true })
+    return undefined
+  }
+  const target = join(parent, prefix + Date.now())
+  await rename(path, target)
+  return target
+}
+
+/** True for directory names this module created for damaged copies (to skip when listing). */
+export function isDiscardedCopy(name: string): boolean {
+  return name.includes(CORRUPT_SUFFIX)
+}

@@ -1,0 +1,255 @@
+// A RocksDB database plus the writes not yet flushed to it. Writes accumulate in memory and
+// reach RocksDB as one atomic write batch on flush(); reads and scans see them meanwhile
+// (read-your-writes). Keys are raw bytes ordered byte-wise.
+import type { RocksDatabase } from './rocks-database.js'
+
+export interface BytesEntry {
+  key: Buffer
+  value: Buffer
+}
+
+interface PendingWrite {
+  key: Buffer
+  value: Buffer | null // null: delete
+}
+
+export interface RangeBounds {
+  gte?: Buffer
+  lte?: Buffer
+  lt?: Buffer
+  reverse?: boolean
+}
+
+/** latin1 maps each byte to one UTF-16 unit, so these strings sort exactly as the bytes do. */
+const keyString = (key: Buffer): string => key.toString('latin1')
+
+export class RocksTable {
+  private pending = new Map<string, PendingWrite>()
+  private flushing: Map<string, PendingWrite> | null = null
+  private flushDone: Promise<void> | null = null
+  private sortedKeys: string[] | null = null
+
+  constructor(readonly db: RocksDatabase) {}
+
+  get unflushedCount(): number {
+    return this.pending.size + (this.flushing?.size ?? 0)
+  }
+
+  /** Synchronous when the key has an unflushed write. */
+  get(key: Buffer): Buffer | null | Promise<Buffer | null> {
+    if (this.pending.size !== 0 || this.flushing !== null) {
+      const s = keyString(key)
+      const hit = this.pending.get(s) ?? this.flushing?.get(s)
+      if (hit !== undefined) return hit.value
+    }
+    return this.db.get(key)
+  }
+
+  put(key: Buffer, value: Buffer | null): void {
+    const s = keyString(key)
+    const hit = this.pending.get(s)
+    if (hit !== undefined) {
+      hit.value = value
+      return
+    }
+    this.pending.set(s, { key, value })
+    if (this.sortedKeys !== null && !this.flushing?.has(s)) this.sortedKeys = null
+  }
+
+  /** Writes every pending write as one RocksDB write batch; a failed write keeps them pending. */
+  async flush(): Promise<void> {
+    while (this.flushDone !== null) await this.flushDone
+    if (this.pending.size === 0) return
+    const batch = this.db.batch()
+    for (const w of this.pending.values()) {
+      if (w.value === null) batch.del(w.key)
+      else batch.put(w.key, w.value)
+    }
+    const flushing = this.pending
+    this.flushing = flushing
+    this.pending = new Map()
+    const done = batch.write()
+    this.flushDone = done.then(() => undefined, () => undefined)
+    try {
+      await done
+    } catch (e) {
+      for (const [s, w] of flushing) if (!this.pending.has(s)) this.pending.set(s, w)
+      throw e
+    } finally {
+      this.flushing = null
+      this.flushDone = null
+      this.sortedKeys = null
+    }
+  }
+
+  /**
+   * Writes entries straight to RocksDB as one batch, bypassing the pending writes (restore).
+   * A pending write to the same key is superseded.
+   */
+  async writeBatch(entries: Iterable<{ key: Buffer; value: Buffer | null }>): Promise<number> {
+    const batch = this.db.batch()
+    const checkPending = this.pending.size !== 0
+    for (const e of entries) {
+      if (checkPending && this.pending.delete(keyString(e.key))) this.sortedKeys = null
+      if (e.value === null) batch.del(e.key)
+      else batch.put(e.key, e.value)
+    }
+    if (batch.size !== 0) await batch.write()
+    return batch.size
+  }
+
+  /** RocksDB's key estimate plus unflushed inserts (approximate, as Kafka Streams'). */
+  approximateNumEntries(): number {
+    return this.db.estimateNumKeys() + this.pending.size
+  }
+
+  /** Entries within bounds, merged with unflushed writes; the native iterator opens on first next(). */
+  range(bounds: RangeBounds): RangeIterator {
+    return new RangeIterator(this, bounds)
+  }
+
+  /** Unflushed writes within bounds, sorted in scan order, copied so later writes do not show. */
+  pendingSnapshot(bounds: RangeBounds): PendingWrite[] {
+    if (this.pending.size === 0 && this.flushing === null) return []
+    const keys = (this.sortedKeys ??= this.collectSortedKeys())
+    const lo = bounds.gte === undefined ? 0 : lowerBound(keys, keyString(bounds.gte))
+    let hi = keys.length
+    if (bounds.lt !== undefined) hi = lowerBound(keys, keyString(bounds.lt))
+    if (bounds.lte !== undefined) hi = Math.min(hi, upperBound(keys, keyString(bounds.lte)))
+    const out: PendingWrite[] = []
+    for (let i = lo; i < hi; i++) {
+      const w = this.pending.get(keys[i]) ?? this.flushing?.get(keys[i])
+      if (w !== undefined) out.push({ key: w.key, value: w.value })
+    }
+    if (bounds.reverse) out.reverse()
+    return out
+  }
+
+  private collectSortedKeys(): string[] {
+    const keys = [...this.pending.keys()]
+    if (this.flushing !== null) for (const k of this.flushing.keys()) if (!this.pending.has(k)) keys.push(k)
+    return keys.sort()
+  }
+}
+
+function lowerBound(keys: string[], k: string): number {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (keys[mid] < k) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function upperBound(keys: string[], k: string): number {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (keys[mid] <= k) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+const DONE: IteratorResult<BytesEntry> = Object.freeze({ done: true, value: undefined })
+
+/**
+ * Merges a native RocksDB iterator (read in chunks of up to 1000 entries) with a snapshot of
+ * the unflushed writes; the unflushed write wins on equal keys, deletes hide keys. Closes the
+ * native iterator when exhausted or when a `for await` loop exits early (`return()`).
+ */
+export class RangeIterator implements AsyncIterableIterator<BytesEntry> {
+  private started = false
+  private finished = false
+  private native: ReturnType<RocksDatabase['iterator']> | null = null
+  private chunk: Buffer[] = []
+  private pos = 0 // entries are read from the chunk's end: key at pos-1, value at pos-2
+  private dbDone = false
+  private dbKey: Buffer | null | undefined = undefined // undefined: not read yet; null: exhausted
+  private dbValue: Buffer | null = null
+  private pend: PendingWrite[] = []
+  private pIdx = 0
+  private readonly dir: number
+
+  constructor(private readonly table: RocksTable, private readonly bounds: RangeBounds) {
+    this.dir = bounds.reverse ? -1 : 1
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<BytesEntry>> {
+    if (this.finished) return Promise.resolve(DONE)
+    if (!this.started) {
+      try {
+        this.start()
+      } catch (e) {
+        this.finished = true
+        return Promise.reject(e)
+      }
+    }
+    for (;;) {
+      if (this.dbKey === undefined) {
+        if (this.pos >= 2) {
+          this.dbKey = this.chunk[this.pos - 1]
+          this.dbValue = this.chunk[this.pos - 2]
+          this.pos -= 2
+        } else if (!this.dbDone) {
+          return this.fill().then(() => this.next(), (e) => this.fail(e))
+        } else {
+          this.dbKey = null
+        }
+      }
+      const p = this.pIdx < this.pend.length ? this.pend[this.pIdx] : undefined
+      const dbKey = this.dbKey
+      if (dbKey === null && p === undefined) {
+        this.close()
+        return Promise.resolve(DONE)
+      }
+      const c = dbKey === null ? 1 : p === undefined ? -1 : Buffer.compare(dbKey, p.key) * this.dir
+      if (c < 0) {
+        this.dbKey = undefined
+        return Promise.resolve({ done: false, value: { key: dbKey as Buffer, value: this.dbValue as Buffer } })
+      }
+      this.pIdx++
+      if (c === 0) this.dbKey = undefined
+      if (p!.value !== null) return Promise.resolve({ done: false, value: { key: p!.key, value: p!.value } })
+    }
+  }
+
+  return(): Promise<IteratorResult<BytesEntry>> {
+    this.close()
+    return Promise.resolve(DONE)
+  }
+
+  private start(): void {
+    this.started = true
+    this.pend = this.table.pendingSnapshot(this.bounds)
+    const { gte, lte, lt, reverse } = this.bounds
+    this.native = this.table.db.iterator({ gte, lte, lt, reverse })
+  }
+
+  private async fill(): Promise<void> {
+    const chunk = await this.native!.nextChunk()
+    this.chunk = chunk
+    this.pos = chunk.length
+    if (chunk.length === 0) this.dbDone = true
+  }
+
+  private fail(e: unknown): never {
+    this.close()
+    throw e
+  }
+
+  private close(): void {
+    if (this.finished) return
+    this.finished = true
+    this.chunk = []
+    this.pend = []
+    if (this.native !== null) void this.native.end()
+  }
+}
