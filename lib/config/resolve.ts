@@ -19,7 +19,6 @@ export const DEFAULTS = {
   sessionTimeoutMs: 45_000,
   heartbeatIntervalMs: 3_000,
   rebalanceTimeoutMs: 300_000,
-  windowStoreChangelogAdditionalRetentionMs: 24 * 60 * 60 * 1000,
   transactionTimeoutMs: 10_000,
 } as const
 
@@ -27,7 +26,7 @@ const KNOWN_KEYS = [
   'applicationId', 'brokers', 'processingGuarantee', 'stateDir', 'commitIntervalMs', 'cacheMaxBytes',
   'bufferedRecordsPerPartition', 'maxTaskBatchRecords', 'numStandbyReplicas', 'applicationServer',
   'replicationFactor', 'autoOffsetReset', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs',
-  'windowStoreChangelogAdditionalRetentionMs', 'transactionTimeoutMs', 'deserializationExceptionHandler',
+  'transactionTimeoutMs', 'deserializationExceptionHandler',
   'productionExceptionHandler', 'uncaughtExceptionHandler', 'logger', 'kafka',
 ] as const satisfies readonly (keyof StreamsConfig)[]
 
@@ -193,8 +192,6 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     sessionTimeoutMs,
     heartbeatIntervalMs,
     rebalanceTimeoutMs: positiveInt(cfg, 'rebalanceTimeoutMs', DEFAULTS.rebalanceTimeoutMs),
-    windowStoreChangelogAdditionalRetentionMs: positiveInt(
-      cfg, 'windowStoreChangelogAdditionalRetentionMs', DEFAULTS.windowStoreChangelogAdditionalRetentionMs, 0),
     transactionTimeoutMs: positiveInt(cfg, 'transactionTimeoutMs', DEFAULTS.transactionTimeoutMs),
     deserializationExceptionHandler: handler(cfg, 'deserializationExceptionHandler', ['logAndContinue', 'logAndFail'], 'logAndFail'),
     productionExceptionHandler: handler(cfg, 'productionExceptionHandler', ['fail', 'continue'], 'fail'),

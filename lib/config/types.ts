@@ -73,8 +73,6 @@ export interface StreamsConfig {
   sessionTimeoutMs?: number
   heartbeatIntervalMs?: number
   rebalanceTimeoutMs?: number
-  /** Extra retention added to window changelogs (Kafka Streams' windowstore.changelog.additional.retention.ms). */
-  windowStoreChangelogAdditionalRetentionMs?: number
   transactionTimeoutMs?: number
   deserializationExceptionHandler?: DeserializationExceptionHandler
   productionExceptionHandler?: ProductionExceptionHandler
@@ -100,7 +98,6 @@ export interface ResolvedStreamsConfig {
   sessionTimeoutMs: number
   heartbeatIntervalMs: number
   rebalanceTimeoutMs: number
-  windowStoreChangelogAdditionalRetentionMs: number
   transactionTimeoutMs: number
   deserializationExceptionHandler: DeserializationExceptionHandler
   productionExceptionHandler: ProductionExceptionHandler

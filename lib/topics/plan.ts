@@ -11,7 +11,6 @@ export interface InternalTopicPlan {
 
 export interface PlanOptions {
   replicationFactor: number
-  windowStoreChangelogAdditionalRetentionMs: number
 }
 
 /**
@@ -19,7 +18,8 @@ export interface PlanOptions {
  * a repartition topic gets its fixed count or the largest count among the source topics of the
  * sub-topologies writing to it (iterated to a fixpoint over chains of repartitions); co-partition
  * groups are enforced (external topics must agree; unfixed repartition topics follow them); a
- * changelog gets one partition per task of its sub-topology. Pure: errors name topics and counts.
+ * changelog gets one partition per task of its sub-topology, with the config the topology gives it
+ * (window changelogs carry their retention, additional retention included). Pure: errors name topics and counts.
  */
 export function planInternalTopics(
   meta: RuntimeTopologyMetadata,
@@ -89,10 +89,6 @@ export function planInternalTopics(
       if (!store.changelogTopic || seen.has(store.changelogTopic)) continue
       seen.add(store.changelogTopic)
       const config: Record<string, string> = { 'cleanup.policy': 'compact', ...(changelogConfig.get(store.changelogTopic) ?? {}), ...store.changelogConfig }
-      // Window changelogs keep data a little longer than the store does (Kafka Streams' additional retention).
-      if (config['cleanup.policy']!.includes('delete') && config['retention.ms'] !== undefined) {
-        config['retention.ms'] = String(Number(config['retention.ms']) + opts.windowStoreChangelogAdditionalRetentionMs)
-      }
       topics.push({ topic: store.changelogTopic, numPartitions: tasks, replicationFactor: opts.replicationFactor, config })
     }
   }

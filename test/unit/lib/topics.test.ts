@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CopartitioningError, MissingSourceTopicsError, planInternalTopics, type RuntimeTopologyMetadata } from '../../../lib/topics/index.js'
 
-const opts = { replicationFactor: -1, windowStoreChangelogAdditionalRetentionMs: 1000 }
+const opts = { replicationFactor: -1 }
 
 // word count: input → (flatMap, groupBy) → repartition → count(store)
 const wordCount: RuntimeTopologyMetadata = {
@@ -65,7 +65,7 @@ describe('planInternalTopics', () => {
     expect(plan.topics.find(t => t.topic === 'a-rekey-repartition')!.numPartitions).toBe(2)
   })
 
-  it('adds the additional retention to window changelogs', () => {
+  it('keeps the window changelog config the topology gives', () => {
     const meta: RuntimeTopologyMetadata = {
       ...wordCount,
       subtopologies: [{
@@ -76,6 +76,6 @@ describe('planInternalTopics', () => {
       changelogTopics: [],
     }
     const spec = planInternalTopics(meta, new Map([['text', 1]]), opts).topics[0]!
-    expect(spec.config).toEqual({ 'cleanup.policy': 'compact,delete', 'retention.ms': '6000' })
+    expect(spec.config).toEqual({ 'cleanup.policy': 'compact,delete', 'retention.ms': '5000' })
   })
 })
