@@ -1,0 +1,185 @@
+import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
+import type { DirtyEntry } from '../cache/named-cache.js'
+import type { KeyValue } from '../key-value.js'
+import type { KeyValueBytesStore } from '../key-value-store.js'
+import type { MaybePromise } from '../maybe-promise.js'
+import type { Serde } from '../serde.js'
+import type { StateStore, StateStoreContext } from '../state-store.js'
+import { CachingLayer } from './caching-layer.js'
+import { mergeSorted } from './merge-sorted.js'
+import { BYTES_SERDE } from '../internals/bytes-serde.js'
+
+type CacheSlot = { value: { key: Buffer; value: Buffer | null } }
+
+/**
+ * Write-back cache in front of a bytes key-value store. Hits answer synchronously without
+ * touching the store below; consecutive writes of a key reach the store, the changelog and the
+ * flush listener once per flush, with the value below as the old value.
+ */
+export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStore<Buffer, Buffer> {
+  private readonly layer: CachingLayer<Buffer>
+
+  constructor(private readonly inner: KeyValueBytesStore) {
+    this.layer = new CachingLayer(inner.name)
+  }
+
+  get name(): string {
+    return this.inner.name
+  }
+  get persistent(): boolean {
+    return this.inner.persistent
+  }
+
+  init(context: StateStoreContext, root: StateStore): Promise<void> {
+    const below = this.layer.init(context, (batch) => this.flushEntries(batch, 0))
+    return this.inner.init(below, root)
+  }
+
+  async flush(): Promise<void> {
+    await this.layer.cache.flush()
+    await this.inner.flush()
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.layer.cache.flush()
+    } finally {
+      this.layer.release()
+      await this.inner.close()
+    }
+  }
+
+  isOpen(): boolean {
+    return this.inner.isOpen()
+  }
+
+  setFlushListener(listener: CacheFlushListener<Buffer, Buffer>, sendOldValues: boolean): boolean {
+    this.layer.listener = listener
+    this.layer.sendOldValues = sendOldValues
+    return true
+  }
+
+  get(key: Buffer): MaybePromise<Buffer | null> {
+    const cache = this.layer.cache
+    const hit = cache.get(key)
+    if (hit !== undefined) return hit.value
+    const below = this.inner.get(key)
+    if (below instanceof Promise) {
+      return below.then((value) => {
+        if (value !== null) cache.putClean(key, value)
+        return value
+      })
+    }
+    if (below !== null) cache.putClean(key, below)
+    return below
+  }
+
+  put(key: Buffer, value: Buffer | null): MaybePromise<void> {
+    if (key === null || key === undefined) throw new TypeError(`State store "${this.name}": key must not be null`)
+    return this.layer.cache.put(key, value, this.layer.recordContext())
+  }
+
+  putIfAbsent(key: Buffer, value: Buffer): MaybePromise<Buffer | null> {
+    const existing = this.get(key)
+    const then = (current: Buffer | null): MaybePromise<Buffer | null> => {
+      if (current !== null) return current
+      const done = this.put(key, value)
+      return done instanceof Promise ? done.then(() => null) : null
+    }
+    return existing instanceof Promise ? existing.then(then) : then(existing)
+  }
+
+  putAll(entries: KeyValue<Buffer, Buffer | null>[]): MaybePromise<void> {
+    for (let i = 0; i < entries.length; i++) {
+      const done = this.put(entries[i].key, entries[i].value)
+      if (done instanceof Promise) return done.then(() => this.putAll(entries.slice(i + 1)))
+    }
+  }
+
+  delete(key: Buffer): MaybePromise<Buffer | null> {
+    const existing = this.get(key)
+    const then = (old: Buffer | null): MaybePromise<Buffer | null> => {
+      const done = this.put(key, null)
+      return done instanceof Promise ? done.then(() => old) : old
+    }
+    return existing instanceof Promise ? existing.then(then) : then(existing)
+  }
+
+  range(from: Buffer | null, to: Buffer | null): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.merged(from, to, false, this.inner.range(from, to))
+  }
+  reverseRange(from: Buffer | null, to: Buffer | null): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.merged(from, to, true, this.inner.reverseRange(from, to))
+  }
+  all(): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.merged(null, null, false, this.inner.all())
+  }
+  reverseAll(): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.merged(null, null, true, this.inner.reverseAll())
+  }
+
+  prefixScan<P>(prefix: P, prefixSerde: Serde<P>): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    const raw = prefixSerde.serialize(this.name, prefix)
+    if (raw === null) throw new TypeError(`State store "${this.name}": prefix serialized to null`)
+    const cache = this.layer.cache
+    return mergeSorted<CacheSlot, KeyValue<Buffer, Buffer>, KeyValue<Buffer, Buffer>>(
+      () => cache.prefix(raw),
+      this.inner.prefixScan(raw, BYTES_SERDE),
+      (c, s) => Buffer.compare(c.value.key, s.key),
+      (c) => (c.value.value === null ? null : { key: c.value.key, value: c.value.value }),
+      (s) => s,
+    )
+  }
+
+  approximateNumEntries(): MaybePromise<number> {
+    return this.inner.approximateNumEntries()
+  }
+
+  private merged(
+    from: Buffer | null,
+    to: Buffer | null,
+    reverse: boolean,
+    below: AsyncIterable<KeyValue<Buffer, Buffer>>,
+  ): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    const cache = this.layer.cache
+    const sign = reverse ? -1 : 1
+    return mergeSorted<CacheSlot, KeyValue<Buffer, Buffer>, KeyValue<Buffer, Buffer>>(
+      () => cache.range(from, to, reverse),
+      below,
+      (c, s) => sign * Buffer.compare(c.value.key, s.key),
+      (c) => (c.value.value === null ? null : { key: c.value.key, value: c.value.value }),
+      (s) => s,
+    )
+  }
+
+  /** Writes flushed entries below and forwards them, going async only when a step does. */
+  private flushEntries(batch: DirtyEntry[], from: number): MaybePromise<void> {
+    const layer = this.layer
+    for (let i = from; i < batch.length; i++) {
+      const entry = batch[i]
+      let step: MaybePromise<void>
+      if (layer.listener === null) {
+        step = layer.writeBelow(entry.context, () => this.inner.put(entry.key, entry.value))
+      } else {
+        const old = entry.value === null || layer.sendOldValues ? this.inner.get(entry.key) : null
+        step = old instanceof Promise ? old.then((o) => this.forward(entry, o)) : this.forward(entry, old)
+      }
+      if (step instanceof Promise) return step.then(() => this.flushEntries(batch, i + 1))
+    }
+  }
+
+  private forward(entry: DirtyEntry, old: Buffer | null): MaybePromise<void> {
+    // A delete of a key that never reached the store below: nothing to write or forward.
+    if (entry.value === null && old === null) return
+    const layer = this.layer
+    const written = layer.writeBelow(entry.context, () => this.inner.put(entry.key, entry.value))
+    const emit = () =>
+      (layer.listener as CacheFlushListener<Buffer, Buffer>)(
+        entry.key,
+        entry.value,
+        layer.sendOldValues ? old : null,
+        entry.context,
+      )
+    return written instanceof Promise ? written.then(emit) : emit()
+  }
+}

@@ -1,0 +1,105 @@
+import type { KeyValue } from '../key-value.js'
+import type { KeyValueBytesStore } from '../key-value-store.js'
+import { mapMaybe, type MaybePromise } from '../maybe-promise.js'
+import type { Serde } from '../serde.js'
+import type { StateStore, StateStoreContext } from '../state-store.js'
+import { InvalidStateStoreError } from '../internals/store-errors.js'
+import { rawValueOf, timestampOf } from '../internals/value-and-timestamp-serde.js'
+import { ChangelogWriter, timestampedRestoreContext } from './changelog-writer.js'
+
+/** Writes through to the inner store and sends every write (deletes as tombstones) to the changelog. */
+export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
+  protected writer: ChangelogWriter | null = null
+
+  constructor(protected readonly inner: KeyValueBytesStore) {}
+
+  get name(): string {
+    return this.inner.name
+  }
+  get persistent(): boolean {
+    return this.inner.persistent
+  }
+
+  init(context: StateStoreContext, root: StateStore): Promise<void> {
+    this.writer = new ChangelogWriter(context, context.changelogTopic(this.name))
+    return this.inner.init(context, root)
+  }
+  flush(): Promise<void> {
+    return this.inner.flush()
+  }
+  close(): Promise<void> {
+    return this.inner.close()
+  }
+  isOpen(): boolean {
+    return this.inner.isOpen()
+  }
+
+  put(key: Buffer, value: Buffer | null): MaybePromise<void> {
+    const done = this.inner.put(key, value)
+    this.log(key, value)
+    return done
+  }
+
+  putIfAbsent(key: Buffer, value: Buffer): MaybePromise<Buffer | null> {
+    return mapMaybe(this.inner.putIfAbsent(key, value), (previous) => {
+      if (previous === null) this.log(key, value)
+      return previous
+    })
+  }
+
+  putAll(entries: KeyValue<Buffer, Buffer | null>[]): MaybePromise<void> {
+    const done = this.inner.putAll(entries)
+    for (const { key, value } of entries) this.log(key, value)
+    return done
+  }
+
+  delete(key: Buffer): MaybePromise<Buffer | null> {
+    return mapMaybe(this.inner.delete(key), (previous) => {
+      this.log(key, null)
+      return previous
+    })
+  }
+
+  get(key: Buffer): MaybePromise<Buffer | null> {
+    return this.inner.get(key)
+  }
+  range(from: Buffer | null, to: Buffer | null): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.inner.range(from, to)
+  }
+  reverseRange(from: Buffer | null, to: Buffer | null): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.inner.reverseRange(from, to)
+  }
+  all(): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.inner.all()
+  }
+  reverseAll(): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.inner.reverseAll()
+  }
+  prefixScan<P>(prefix: P, prefixSerde: Serde<P>): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.inner.prefixScan(prefix, prefixSerde)
+  }
+  approximateNumEntries(): MaybePromise<number> {
+    return this.inner.approximateNumEntries()
+  }
+
+  protected log(key: Buffer, value: Buffer | null): void {
+    if (this.writer === null) throw new InvalidStateStoreError(this.name, 'is not initialized')
+    this.writer.log(key, value)
+  }
+}
+
+/**
+ * For stores of ValueAndTimestamp bytes: logs the plain value with the stored timestamp as the
+ * record timestamp, and restores by putting the timestamp back.
+ */
+export class ChangeLoggingTimestampedKeyValueStore extends ChangeLoggingKeyValueStore {
+  override init(context: StateStoreContext, root: StateStore): Promise<void> {
+    return super.init(timestampedRestoreContext(context), root)
+  }
+
+  protected override log(key: Buffer, value: Buffer | null): void {
+    if (this.writer === null) throw new InvalidStateStoreError(this.name, 'is not initialized')
+    if (value === null) this.writer.log(key, null)
+    else this.writer.log(key, rawValueOf(value), timestampOf(value))
+  }
+}
