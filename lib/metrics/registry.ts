@@ -1,0 +1,154 @@
+/**
+ * A small metrics registry: counters, gauges and latency summaries with tags, readable as a
+ * snapshot (`KafkaStreams.metrics()`) or as Prometheus text, so users can export to prom-client
+ * or anything else without kstreams depending on it.
+ */
+export type Tags = Record<string, string>
+
+export interface MetricValue {
+  name: string
+  description: string
+  type: 'counter' | 'gauge' | 'summary'
+  tags: Tags
+  value: number
+  /** summaries only */
+  count?: number
+  sum?: number
+  max?: number
+}
+
+function tagKey(tags: Tags): string {
+  const keys = Object.keys(tags).sort()
+  let s = ''
+  for (const k of keys) s += `${k}=${tags[k]},`
+  return s
+}
+
+export class Counter {
+  value = 0
+  inc(n = 1): void {
+    this.value += n
+  }
+}
+
+export class Gauge {
+  constructor(public value = 0) {}
+  set(v: number): void {
+    this.value = v
+  }
+}
+
+/** Count, sum and max of observed values (e.g. latencies in ms); `value` is the mean. */
+export class Summary {
+  count = 0
+  sum = 0
+  max = 0
+  observe(v: number): void {
+    this.count++
+    this.sum += v
+    if (v > this.max) this.max = v
+  }
+}
+
+interface Family<T> {
+  description: string
+  type: MetricValue['type']
+  series: Map<string, { tags: Tags; metric: T }>
+}
+
+export class MetricsRegistry {
+  private readonly families = new Map<string, Family<Counter | Gauge | Summary>>()
+
+  private get<T extends Counter | Gauge | Summary>(
+    name: string, description: string, type: MetricValue['type'], tags: Tags, make: () => T,
+  ): T {
+    let fam = this.families.get(name)
+    if (!fam) {
+      fam = { description, type, series: new Map() }
+      this.families.set(name, fam)
+    } else if (fam.type !== type) {
+      throw new Error(`Metric "${name}" is a ${fam.type}, not a ${type}`)
+    }
+    const key = tagKey(tags)
+    let s = fam.series.get(key)
+    if (!s) {
+      s = { tags: { ...tags }, metric: make() }
+      fam.series.set(key, s)
+    }
+    return s.metric as T
+  }
+
+  counter(name: string, description: string, tags: Tags = {}): Counter {
+    return this.get(name, description, 'counter', tags, () => new Counter())
+  }
+
+  gauge(name: string, description: string, tags: Tags = {}): Gauge {
+    return this.get(name, description, 'gauge', tags, () => new Gauge())
+  }
+
+  summary(name: string, description: string, tags: Tags = {}): Summary {
+    return this.get(name, description, 'summary', tags, () => new Summary())
+  }
+
+  /** Drops every series of `name` whose tags include `match` (a closed task's metrics). */
+  remove(name: string, match: Tags): void {
+    const fam = this.families.get(name)
+    if (!fam) return
+    for (const [k, s] of fam.series) {
+      if (Object.entries(match).every(([mk, mv]) => s.tags[mk] === mv)) fam.series.delete(k)
+    }
+  }
+
+  snapshot(): MetricValue[] {
+    const out: MetricValue[] = []
+    for (const [name, fam] of this.families) {
+      for (const { tags, metric } of fam.series.values()) {
+        if (metric instanceof Summary) {
+          out.push({
+            name, description: fam.description, type: fam.type, tags: { ...tags },
+            value: metric.count === 0 ? 0 : metric.sum / metric.count,
+            count: metric.count, sum: metric.sum, max: metric.max,
+          })
+        } else {
+          out.push({ name, description: fam.description, type: fam.type, tags: { ...tags }, value: metric.value })
+        }
+      }
+    }
+    return out
+  }
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
+}
+
+function labels(tags: Tags): string {
+  const entries = Object.entries(tags)
+  if (entries.length === 0) return ''
+  return `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`
+}
+
+/** Prometheus text exposition format (version 0.0.4) of a snapshot. */
+export function toPrometheusText(metrics: readonly MetricValue[], prefix = 'kstreams_'): string {
+  const byName = new Map<string, MetricValue[]>()
+  for (const m of metrics) {
+    if (!byName.has(m.name)) byName.set(m.name, [])
+    byName.get(m.name)!.push(m)
+  }
+  const lines: string[] = []
+  for (const [name, series] of byName) {
+    const full = prefix + name.replace(/[^a-zA-Z0-9_]/g, '_')
+    const first = series[0]!
+    lines.push(`# HELP ${full} ${first.description}`)
+    lines.push(`# TYPE ${full} ${first.type === 'summary' ? 'summary' : first.type}`)
+    for (const s of series) {
+      if (s.type === 'summary') {
+        lines.push(`${full}_sum${labels(s.tags)} ${s.sum}`)
+        lines.push(`${full}_count${labels(s.tags)} ${s.count}`)
+      } else {
+        lines.push(`${full}${labels(s.tags)} ${s.value}`)
+      }
+    }
+  }
+  return lines.join('\n') + '\n'
+}
