@@ -1,0 +1,1 @@
+export { TransactionCoordinator, type GroupOffsets, type TransactionCoordinatorOptions } from './transaction-coordinator.js'

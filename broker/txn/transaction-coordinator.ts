@@ -1,0 +1,381 @@
+/**
+ * The transaction coordinator of a single-node broker (Kafka's TransactionCoordinator, KIP-98):
+ * producer ids and epochs, fencing of older producers, the partitions and groups of each ongoing
+ * transaction, transactional offset commits held until commit, commit/abort markers written to every
+ * partition of a transaction, and broker-side abort of transactions past their timeout.
+ *
+ * Handlers take decoded request bodies (camelCase field names of Kafka's message specs) and return
+ * response bodies. Errors follow Kafka, including its per-version mapping of PRODUCER_FENCED to
+ * INVALID_PRODUCER_EPOCH for clients that predate the former.
+ */
+import { ErrorCode } from '../log/error-codes.js'
+import type { LogManager } from '../log/log-manager.js'
+import type { GroupOffsets } from '../group/offsets.js'
+import { MAX_PRODUCER_EPOCH, partitionKey, type TxnMetadata } from './transaction-metadata.js'
+import { TxnStateFile } from './txn-state-file.js'
+
+export type { GroupOffsets }
+
+type Int64 = number | bigint
+
+export interface InitProducerIdRequest { transactionalId: string | null; transactionTimeoutMs: number; producerId?: Int64; producerEpoch?: number }
+export interface InitProducerIdResponse { throttleTimeMs: number; errorCode: number; producerId: number; producerEpoch: number }
+
+interface TopicPartitions { name: string; partitions: number[] }
+export interface AddPartitionsToTxnRequest {
+  // v0-3
+  v3AndBelowTransactionalId?: string; v3AndBelowProducerId?: Int64; v3AndBelowProducerEpoch?: number; v3AndBelowTopics?: TopicPartitions[]
+  // v4+ (broker to broker, batched)
+  transactions?: { transactionalId: string; producerId: Int64; producerEpoch: number; verifyOnly: boolean; topics: TopicPartitions[] }[]
+}
+interface TopicResults { name: string; resultsByPartition: { partitionIndex: number; partitionErrorCode: number }[] }
+export interface AddPartitionsToTxnResponse {
+  throttleTimeMs: number
+  resultsByTopicV3AndBelow?: TopicResults[]
+  errorCode?: number
+  resultsByTransaction?: { transactionalId: string; topicResults: TopicResults[] }[]
+}
+
+export interface AddOffsetsToTxnRequest { transactionalId: string; producerId: Int64; producerEpoch: number; groupId: string }
+export interface TxnOffsetCommitRequest {
+  transactionalId: string; groupId: string; producerId: Int64; producerEpoch: number
+  generationId?: number; memberId?: string; groupInstanceId?: string | null
+  topics: { name: string; partitions: { partitionIndex: number; committedOffset: Int64; committedLeaderEpoch?: number; committedMetadata: string | null }[] }[]
+}
+export interface TxnOffsetCommitResponse { throttleTimeMs: number; topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] }
+export interface EndTxnRequest { transactionalId: string; producerId: Int64; producerEpoch: number; committed: boolean }
+export interface EndTxnResponse { throttleTimeMs: number; errorCode: number; producerId: number; producerEpoch: number }
+
+export interface TransactionCoordinatorOptions {
+  logs: LogManager
+  offsets: GroupOffsets
+  /** Kafka's transaction.max.timeout.ms; longer InitProducerId timeouts are rejected. */
+  maxTransactionTimeoutMs?: number
+  /** Clock for requests (tick takes its own `now`). */
+  now?: () => number
+}
+
+const OFFSET_METADATA_MAX_BYTES = 4096 // Kafka's offset.metadata.max.bytes
+const COORDINATOR_EPOCH = 0
+
+export class TransactionCoordinator {
+  private readonly logs: LogManager
+  private readonly offsets: GroupOffsets
+  private readonly maxTimeoutMs: number
+  private readonly clock: () => number
+  private readonly txns = new Map<string, TxnMetadata>()
+  private readonly byProducerId = new Map<bigint, TxnMetadata>()
+  private nextProducerId = 0n
+  private readonly stateFile: TxnStateFile | null
+  private recovered = false
+
+  constructor(opts: TransactionCoordinatorOptions) {
+    this.logs = opts.logs
+    this.offsets = opts.offsets
+    this.maxTimeoutMs = opts.maxTransactionTimeoutMs ?? 900_000
+    this.clock = opts.now ?? Date.now
+    this.stateFile = opts.logs.dataDir ? new TxnStateFile(opts.logs.dataDir) : null
+    opts.logs.setTransactionVerifier((pid, epoch, topic, partition) => this.verifyPartition(pid, epoch, topic, partition))
+  }
+
+  initProducerId(req: InitProducerIdRequest, apiVersion = 4): InitProducerIdResponse {
+    this.recover()
+    const fail = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 })
+    const id = req.transactionalId
+    if (id === null || id === undefined) {
+      // Idempotent producer: a fresh id at epoch 0.
+      const producerId = this.allocateProducerId()
+      this.persist()
+      return { throttleTimeMs: 0, errorCode: 0, producerId: Number(producerId), producerEpoch: 0 }
+    }
+    if (id === '') return fail(ErrorCode.INVALID_REQUEST)
+    const timeout = req.transactionTimeoutMs
+    if (!Number.isInteger(timeout) || timeout <= 0 || timeout > this.maxTimeoutMs) return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT)
+    const now = this.clock()
+    let meta = this.txns.get(id)
+    if (!meta) {
+      meta = this.newMetadata(id, this.allocateProducerId(), timeout, now)
+      this.persist()
+      return { throttleTimeMs: 0, errorCode: 0, producerId: Number(meta.producerId), producerEpoch: meta.producerEpoch }
+    }
+    const expectedPid = req.producerId === undefined ? -1n : BigInt(req.producerId)
+    if (expectedPid >= 0n) {
+      const epoch = req.producerEpoch ?? -1
+      const valid = expectedPid === meta.producerId && (epoch === meta.producerEpoch || epoch === meta.lastProducerEpoch)
+      if (!valid) return fail(this.fenced(apiVersion, 4))
+    }
+    switch (meta.state) {
+      case 'PrepareCommit':
+      case 'PrepareAbort':
+        return fail(ErrorCode.CONCURRENT_TRANSACTIONS)
+      case 'Ongoing':
+        // Fence the previous producer: bump the epoch, abort its transaction with the new epoch, and
+        // let the caller retry (it then gets yet another epoch), exactly as Kafka does.
+        this.bumpEpoch(meta)
+        this.complete(meta, false, now)
+        this.persist()
+        return fail(ErrorCode.CONCURRENT_TRANSACTIONS)
+      default:
+        this.bumpEpoch(meta)
+        meta.timeoutMs = timeout
+        meta.state = 'Empty'
+        meta.lastUpdateTimestamp = now
+        this.persist()
+        return { throttleTimeMs: 0, errorCode: 0, producerId: Number(meta.producerId), producerEpoch: meta.producerEpoch }
+    }
+  }
+
+  addPartitionsToTxn(req: AddPartitionsToTxnRequest, apiVersion = 3): AddPartitionsToTxnResponse {
+    this.recover()
+    if (req.transactions && apiVersion >= 4) {
+      const resultsByTransaction = req.transactions.map((t) => ({
+        transactionalId: t.transactionalId,
+        topicResults: t.verifyOnly
+          ? this.verifyOnly(t.transactionalId, BigInt(t.producerId), t.producerEpoch, t.topics ?? [])
+          : this.addPartitions(t.transactionalId, BigInt(t.producerId), t.producerEpoch, t.topics ?? [], apiVersion),
+      }))
+      return { throttleTimeMs: 0, errorCode: 0, resultsByTransaction }
+    }
+    const resultsByTopicV3AndBelow = this.addPartitions(
+      req.v3AndBelowTransactionalId ?? '', BigInt(req.v3AndBelowProducerId ?? -1), req.v3AndBelowProducerEpoch ?? -1,
+      req.v3AndBelowTopics ?? [], apiVersion,
+    )
+    return { throttleTimeMs: 0, resultsByTopicV3AndBelow }
+  }
+
+  addOffsetsToTxn(req: AddOffsetsToTxnRequest, apiVersion = 3): { throttleTimeMs: number; errorCode: number } {
+    this.recover()
+    const checked = this.checkProducer(req.transactionalId, BigInt(req.producerId), req.producerEpoch, this.fenced(apiVersion, 2))
+    if (typeof checked === 'number') return { throttleTimeMs: 0, errorCode: checked }
+    if (typeof req.groupId !== 'string' || req.groupId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST }
+    if (checked.state === 'PrepareCommit' || checked.state === 'PrepareAbort') return { throttleTimeMs: 0, errorCode: ErrorCode.CONCURRENT_TRANSACTIONS }
+    this.beginIfNeeded(checked)
+    checked.groups.add(req.groupId)
+    return { throttleTimeMs: 0, errorCode: 0 }
+  }
+
+  txnOffsetCommit(req: TxnOffsetCommitRequest, _apiVersion = 3): TxnOffsetCommitResponse {
+    this.recover()
+    const all = (errorCode: number): TxnOffsetCommitResponse => ({
+      throttleTimeMs: 0,
+      topics: (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    })
+    // A stale epoch here is what the offsets log's producer check reports in Kafka: INVALID_PRODUCER_EPOCH.
+    const checked = this.checkProducer(req.transactionalId, BigInt(req.producerId), req.producerEpoch, ErrorCode.INVALID_PRODUCER_EPOCH)
+    if (typeof checked === 'number') return all(checked)
+    if (checked.state !== 'Ongoing' || !checked.groups.has(req.groupId)) return all(ErrorCode.INVALID_TXN_STATE)
+    let pending = checked.pendingOffsets.get(req.groupId)
+    if (!pending) checked.pendingOffsets.set(req.groupId, (pending = new Map()))
+    const topics = (req.topics ?? []).map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        let errorCode: number = ErrorCode.NONE
+        if (!this.logs.partition(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        else if (p.committedMetadata && Buffer.byteLength(p.committedMetadata) > OFFSET_METADATA_MAX_BYTES) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE
+        else {
+          pending!.set(partitionKey(t.name, p.partitionIndex), {
+            topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset), metadata: p.committedMetadata ?? null,
+          })
+        }
+        return { partitionIndex: p.partitionIndex, errorCode }
+      }),
+    }))
+    return { throttleTimeMs: 0, topics }
+  }
+
+  endTxn(req: EndTxnRequest, apiVersion = 3): EndTxnResponse {
+    this.recover()
+    const respond = (errorCode: number, meta?: TxnMetadata): EndTxnResponse => ({
+      throttleTimeMs: 0, errorCode,
+      producerId: meta ? Number(meta.producerId) : -1, producerEpoch: meta ? meta.producerEpoch : -1,
+    })
+    const checked = this.checkProducer(req.transactionalId, BigInt(req.producerId), req.producerEpoch, this.fenced(apiVersion, 2))
+    if (typeof checked === 'number') return respond(checked)
+    const commit = !!req.committed
+    switch (checked.state) {
+      case 'Ongoing':
+        this.complete(checked, commit, this.clock())
+        return respond(0, checked)
+      case 'CompleteCommit': // a retry of the request that completed it succeeds; the opposite is invalid
+        return respond(commit ? 0 : ErrorCode.INVALID_TXN_STATE, checked)
+      case 'CompleteAbort':
+        return respond(commit ? ErrorCode.INVALID_TXN_STATE : 0, checked)
+      case 'PrepareCommit':
+        return respond(commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE, checked)
+      case 'PrepareAbort':
+        return respond(commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS, checked)
+      default:
+        return respond(ErrorCode.INVALID_TXN_STATE, checked)
+    }
+  }
+
+  /** Aborts, with an epoch bump that fences the producer, every transaction open longer than its timeout. */
+  tick(now: number): void {
+    this.recover()
+    let changed = false
+    for (const meta of this.txns.values()) {
+      if (meta.state === 'Ongoing' && meta.txnStartTimestamp + meta.timeoutMs < now) {
+        this.bumpEpoch(meta)
+        this.complete(meta, false, now)
+        changed = true
+      }
+    }
+    if (changed) this.persist()
+  }
+
+  /** The coordinator's view of one transactional id (for DescribeTransactions-style tooling and tests). */
+  describe(transactionalId: string): { producerId: number; producerEpoch: number; state: string; partitions: { topic: string; partition: number }[]; groups: string[]; timeoutMs: number } | null {
+    const m = this.txns.get(transactionalId)
+    if (!m) return null
+    return {
+      producerId: Number(m.producerId), producerEpoch: m.producerEpoch, state: m.state,
+      partitions: [...m.partitions.values()], groups: [...m.groups], timeoutMs: m.timeoutMs,
+    }
+  }
+
+  // ---- internals ----
+
+  /** Kafka returns PRODUCER_FENCED from `sinceVersion` on and INVALID_PRODUCER_EPOCH to older clients. */
+  private fenced(apiVersion: number, sinceVersion: number): number {
+    return apiVersion >= sinceVersion ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH
+  }
+
+  private checkProducer(transactionalId: string, producerId: bigint, epoch: number, fencedCode: number): TxnMetadata | number {
+    if (typeof transactionalId !== 'string' || transactionalId === '') return ErrorCode.INVALID_REQUEST
+    const meta = this.txns.get(transactionalId)
+    if (!meta || meta.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING
+    if (epoch !== meta.producerEpoch) return fencedCode
+    return meta
+  }
+
+  private addPartitions(transactionalId: string, producerId: bigint, epoch: number, topics: TopicPartitions[], apiVersion: number): TopicResults[] {
+    const resultFor = (code: (topic: string, p: number) => number): TopicResults[] =>
+      topics.map((t) => ({ name: t.name, resultsByPartition: (t.partitions ?? []).map((p) => ({ partitionIndex: p, partitionErrorCode: code(t.name, p) })) }))
+    if (typeof transactionalId !== 'string' || transactionalId === '') return resultFor(() => ErrorCode.INVALID_REQUEST)
+    // Unknown partitions fail the whole request: they get UNKNOWN_TOPIC_OR_PARTITION, the rest OPERATION_NOT_ATTEMPTED.
+    const unknown = topics.some((t) => (t.partitions ?? []).some((p) => !this.logs.partition(t.name, p)))
+    if (unknown) {
+      return resultFor((topic, p) => (this.logs.partition(topic, p) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+    }
+    const checked = this.checkProducer(transactionalId, producerId, epoch, this.fenced(apiVersion, 2))
+    if (typeof checked === 'number') return resultFor(() => checked)
+    if (checked.state === 'PrepareCommit' || checked.state === 'PrepareAbort') return resultFor(() => ErrorCode.CONCURRENT_TRANSACTIONS)
+    this.beginIfNeeded(checked)
+    for (const t of topics) for (const p of t.partitions ?? []) checked.partitions.set(partitionKey(t.name, p), { topic: t.name, partition: p })
+    return resultFor(() => ErrorCode.NONE)
+  }
+
+  private verifyOnly(transactionalId: string, producerId: bigint, epoch: number, topics: TopicPartitions[]): TopicResults[] {
+    const meta = this.txns.get(transactionalId)
+    return topics.map((t) => ({
+      name: t.name,
+      resultsByPartition: (t.partitions ?? []).map((p) => {
+        let code: number = ErrorCode.NONE
+        if (!meta || meta.producerId !== producerId) code = ErrorCode.INVALID_PRODUCER_ID_MAPPING
+        else if (meta.producerEpoch !== epoch) code = ErrorCode.PRODUCER_FENCED
+        else if (!meta.partitions.has(partitionKey(t.name, p))) code = ErrorCode.INVALID_TXN_STATE
+        return { partitionIndex: p, partitionErrorCode: code }
+      }),
+    }))
+  }
+
+  /** Kafka's partition verification for a produce that would start a transaction in a partition. */
+  private verifyPartition(producerId: bigint, epoch: number, topic: string, partition: number): number {
+    this.recover()
+    const meta = this.byProducerId.get(producerId)
+    if (!meta) return ErrorCode.INVALID_PRODUCER_ID_MAPPING
+    if (meta.producerEpoch !== epoch) return ErrorCode.INVALID_PRODUCER_EPOCH // PRODUCER_FENCED as producers expect it here
+    if (meta.state === 'PrepareCommit' || meta.state === 'PrepareAbort') return ErrorCode.CONCURRENT_TRANSACTIONS
+    if (meta.state !== 'Ongoing' || !meta.partitions.has(partitionKey(topic, partition))) return ErrorCode.INVALID_TXN_STATE
+    return ErrorCode.NONE
+  }
+
+  private beginIfNeeded(meta: TxnMetadata): void {
+    if (meta.state === 'Ongoing') return
+    const now = this.clock()
+    meta.state = 'Ongoing'
+    meta.txnStartTimestamp = now
+    meta.lastUpdateTimestamp = now
+  }
+
+  /** Writes the markers, publishes or drops the pending offsets, and closes the transaction. */
+  private complete(meta: TxnMetadata, commit: boolean, now: number): void {
+    meta.state = commit ? 'PrepareCommit' : 'PrepareAbort'
+    for (const { topic, partition } of meta.partitions.values()) {
+      this.logs.partition(topic, partition)?.writeMarker(meta.producerId, meta.producerEpoch, commit, COORDINATOR_EPOCH, now)
+    }
+    if (commit) {
+      for (const [groupId, pending] of meta.pendingOffsets) this.offsets.commit(groupId, [...pending.values()])
+    }
+    meta.partitions.clear()
+    meta.groups.clear()
+    meta.pendingOffsets.clear()
+    meta.state = commit ? 'CompleteCommit' : 'CompleteAbort'
+    meta.lastUpdateTimestamp = now
+  }
+
+  private bumpEpoch(meta: TxnMetadata): void {
+    if (meta.producerEpoch >= MAX_PRODUCER_EPOCH) {
+      this.byProducerId.delete(meta.producerId)
+      meta.producerId = this.allocateProducerId()
+      meta.lastProducerEpoch = -1
+      meta.producerEpoch = 0
+      this.byProducerId.set(meta.producerId, meta)
+      return
+    }
+    meta.lastProducerEpoch = meta.producerEpoch
+    meta.producerEpoch += 1
+  }
+
+  private newMetadata(transactionalId: string, producerId: bigint, timeoutMs: number, now: number, epoch = 0, lastEpoch = -1): TxnMetadata {
+    const meta: TxnMetadata = {
+      transactionalId, producerId, producerEpoch: epoch, lastProducerEpoch: lastEpoch, timeoutMs, state: 'Empty',
+      partitions: new Map(), groups: new Set(), pendingOffsets: new Map(), txnStartTimestamp: -1, lastUpdateTimestamp: now,
+    }
+    this.txns.set(transactionalId, meta)
+    this.byProducerId.set(producerId, meta)
+    return meta
+  }
+
+  private allocateProducerId(): bigint {
+    return this.nextProducerId++
+  }
+
+  private persist(): void {
+    this.stateFile?.save({
+      nextProducerId: this.nextProducerId.toString(),
+      transactions: [...this.txns.values()].map((m) => ({
+        transactionalId: m.transactionalId, producerId: m.producerId.toString(), producerEpoch: m.producerEpoch,
+        lastProducerEpoch: m.lastProducerEpoch, timeoutMs: m.timeoutMs,
+      })),
+    })
+  }
+
+  /**
+   * Runs once, on first use (when the logs are open): reloads producer ids and epochs, never reuses a
+   * producer id seen in any log, and aborts transactions left open in the logs by a previous run. The
+   * coordinator does not persist which partitions an ongoing transaction had, so such a transaction
+   * cannot be committed after a restart; its producer gets INVALID_TXN_STATE and aborts, and
+   * read_committed consumers never see its records.
+   */
+  private recover(): void {
+    if (this.recovered) return
+    this.recovered = true
+    const now = this.clock()
+    const saved = this.stateFile?.load()
+    if (saved) {
+      this.nextProducerId = BigInt(saved.nextProducerId)
+      for (const t of saved.transactions) {
+        this.newMetadata(t.transactionalId, BigInt(t.producerId), t.timeoutMs, now, t.producerEpoch, t.lastProducerEpoch)
+      }
+    }
+    for (const log of this.logs.allPartitions()) {
+      const max = log.maxProducerId()
+      if (max >= this.nextProducerId) this.nextProducerId = max + 1n
+      for (const open of log.openTransactions()) {
+        const epoch = Math.max(open.epoch, this.byProducerId.get(open.producerId)?.producerEpoch ?? -1)
+        log.writeMarker(open.producerId, epoch, false, COORDINATOR_EPOCH, now)
+      }
+    }
+  }
+}
