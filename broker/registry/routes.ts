@@ -29,7 +29,7 @@ export function route(store: SchemaStore, req: RegistryRequest): RegistryRespons
     if (n === 2 && method === 'POST') return ok(store.lookup(subject, schemaBody(req)))
     if (n === 2 && method === 'DELETE') return ok(store.deleteSubject(subject, flag('permanent')))
     if (n === 3 && s[2] === 'versions') {
-      if (method === 'GET') return ok(store.listVersions(subject))
+      if (method === 'GET') return ok(store.listVersions(subject, flag('deleted')))
       if (method === 'POST') return ok(store.register(subject, schemaBody(req)))
     }
     if (n === 4 && s[2] === 'versions') {

@@ -121,8 +121,12 @@ export class SchemaStore {
     return out.sort()
   }
 
-  listVersions(subject: string): number[] {
-    return this.liveVersions(subject).map((v) => v.version)
+  /** Live versions; with `includeDeleted`, soft-deleted ones too (as `?deleted=true`). */
+  listVersions(subject: string, includeDeleted = false): number[] {
+    if (!includeDeleted) return this.liveVersions(subject).map((v) => v.version)
+    const all = this.subjects.get(subject) ?? []
+    if (all.length === 0) throw subjectNotFound(subject)
+    return all.map((v) => v.version)
   }
 
   getVersion(subject: string, versionSpec: string): SubjectVersionView {

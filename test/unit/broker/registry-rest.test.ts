@@ -211,6 +211,7 @@ describe('EmbeddedSchemaRegistry REST rules', () => {
     expect((await call('DELETE', `/subjects/${s}/versions/2?permanent=true`)).body.error_code).toBe(40407)
     expect((await call('DELETE', `/subjects/${s}/versions/latest`)).body).toBe(2)
     expect((await call('GET', `/subjects/${s}/versions`)).body).toEqual([1])
+    expect((await call('GET', `/subjects/${s}/versions?deleted=true`)).body).toEqual([1, 2])
     expect((await call('DELETE', `/subjects/${s}/versions/2`)).body.error_code).toBe(40406)
     expect((await call('DELETE', `/subjects/${s}/versions/2?permanent=true`)).body).toBe(2)
     expect((await call('GET', `/subjects/${s}/versions/2`)).body.error_code).toBe(40402)
