@@ -1,0 +1,205 @@
+import { isPromise, type MaybePromise } from '../../stores/maybe-promise.js'
+import type { KeyValueStore } from '../../stores/key-value-store.js'
+import type { KeyValue } from '../../stores/key-value.js'
+import type { Serde } from '../../stores/serde.js'
+import type { Processor, ProcessorContext } from '../processor/processor.js'
+import type { Record } from '../processor/record.js'
+import type { JoinWindows } from '../windows/join-windows.js'
+import { collect } from '../windows/store-views.js'
+import { OuterJoinBuffer, type JoinSide } from './outer-join-buffer.js'
+
+/** The user's joiner: left value, right value (null when unmatched on a left/outer join), key. */
+export type StreamJoiner<K, VL, VR, VOut> = (left: VL | null, right: VR | null, key: K) => VOut
+
+interface JoinWindowStore<K, V> {
+  put(key: K, value: V | null, windowStart: number): MaybePromise<void>
+  fetchRange(key: K, timeFrom: number, timeTo: number): AsyncIterable<KeyValue<number, V>>
+}
+
+/** Stream time shared by both sides of one join in one task: the max timestamp either side has seen. */
+class JoinTime {
+  streamTime = -1
+  /** Lower bound of the buffered unmatched records' timestamps (0 after a restart: scan once). */
+  minBuffered = 0
+}
+
+export interface StreamStreamJoinSpec<K, VL, VR, VOut> {
+  windows: JoinWindows
+  joiner: StreamJoiner<K, VL, VR, VOut>
+  /** leftJoin and outerJoin: unmatched left records produce joiner(left, null). */
+  leftOuter: boolean
+  /** outerJoin: unmatched right records produce joiner(null, right). */
+  rightOuter: boolean
+  leftStoreName: string
+  rightStoreName: string
+  /** The buffer holding unmatched records until their window closes; null for inner joins. */
+  outerStoreName: string | null
+  keySerde: Serde<K> | null
+  leftValueSerde: Serde<VL> | null
+  rightValueSerde: Serde<VR> | null
+}
+
+/**
+ * Makes the two processors of a stream-stream join (Kafka Streams' KStreamJoinWindow +
+ * KStreamKStreamJoin per side). Each record is put into its own side's window store (retaining
+ * duplicates), then joined with the other side's records within [t - before, t + after] (the
+ * right side looks the other way). Joined records carry the larger of the two timestamps.
+ * Unmatched left/outer records wait in the outer buffer until stream time passes their window
+ * end + grace, then come out as joiner(v, null) with their own timestamp.
+ */
+export class StreamStreamJoin<K, VL, VR, VOut> {
+  private readonly times = new Map<string, JoinTime>()
+
+  constructor(readonly spec: StreamStreamJoinSpec<K, VL, VR, VOut>) {
+    if (spec.outerStoreName !== null && (spec.keySerde === null || spec.leftValueSerde === null || (spec.rightOuter && spec.rightValueSerde === null))) {
+      throw new TypeError('left/outer stream-stream joins buffer unmatched records: give the key and value serdes (StreamJoined.with(keySerde, valueSerde, otherValueSerde))')
+    }
+  }
+
+  leftProcessor(): Processor<K, VL, K, VOut> {
+    return new StreamStreamJoinSide<K, VL, VR, VOut>(this, 'left', this.times)
+  }
+
+  rightProcessor(): Processor<K, VR, K, VOut> {
+    return new StreamStreamJoinSide<K, VL, VR, VOut>(this, 'right', this.times)
+  }
+}
+
+class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut> {
+  private ctx!: ProcessorContext<K, VOut>
+  private thisStore!: JoinWindowStore<K, unknown>
+  private otherStore!: JoinWindowStore<K, unknown>
+  private outer: OuterJoinBuffer<K> | null = null
+  private time!: JoinTime
+  private taskId = ''
+  private topic = ''
+  private readonly joinBefore: number
+  private readonly joinAfter: number
+  private readonly emitsUnmatched: boolean
+  private readonly otherSide: JoinSide
+
+  constructor(
+    private readonly join: StreamStreamJoin<K, VL, VR, VOut>,
+    private readonly side: JoinSide,
+    private readonly times: Map<string, JoinTime>,
+  ) {
+    const { windows, leftOuter, rightOuter } = join.spec
+    this.joinBefore = side === 'left' ? windows.beforeMs : windows.afterMs
+    this.joinAfter = side === 'left' ? windows.afterMs : windows.beforeMs
+    this.emitsUnmatched = side === 'left' ? leftOuter : rightOuter
+    this.otherSide = side === 'left' ? 'right' : 'left'
+  }
+
+  init(ctx: ProcessorContext<K, VOut>): void {
+    const spec = this.join.spec
+    this.ctx = ctx
+    this.taskId = ctx.taskId
+    this.thisStore = ctx.getStateStore(this.side === 'left' ? spec.leftStoreName : spec.rightStoreName) as unknown as JoinWindowStore<K, unknown>
+    this.otherStore = ctx.getStateStore(this.side === 'left' ? spec.rightStoreName : spec.leftStoreName) as unknown as JoinWindowStore<K, unknown>
+    if (spec.outerStoreName !== null) {
+      this.topic = `${ctx.applicationId}-${spec.outerStoreName}-changelog`
+      this.outer = new OuterJoinBuffer(ctx.getStateStore(spec.outerStoreName) as unknown as KeyValueStore<Buffer, Buffer>, spec.keySerde!, this.topic)
+    }
+    let time = this.times.get(ctx.taskId)
+    if (time === undefined) this.times.set(ctx.taskId, (time = new JoinTime()))
+    this.time = time
+  }
+
+  close(): void {
+    this.times.delete(this.taskId)
+  }
+
+  async process(record: Record<K, unknown>): Promise<void> {
+    const { key, value, timestamp } = record
+    const time = this.time
+    if (timestamp > time.streamTime) time.streamTime = timestamp
+    if (value === null || value === undefined) return
+    if (key === null || key === undefined) {
+      // Nothing can match a null key; left/outer joins still answer for it.
+      if (this.emitsUnmatched) this.forward(record, this.result(key as K, value, null), timestamp)
+      return
+    }
+    const put = this.thisStore.put(key, value, timestamp)
+    if (isPromise(put)) await put
+
+    if (this.outer !== null && timestamp === time.streamTime) await this.emitClosedUnmatched(record)
+
+    const from = Math.max(0, timestamp - this.joinBefore)
+    const to = Math.max(0, timestamp + this.joinAfter)
+    const matches = await collect(this.otherStore.fetchRange(key, from, to))
+    for (const other of matches) {
+      if (this.outer !== null) await this.outer.remove(key, other.key, this.otherSide)
+      this.forward(record, this.result(key, value, other.value), Math.max(timestamp, other.key))
+    }
+    if (matches.length > 0 || !this.emitsUnmatched) return
+    if (this.outer === null || to < time.streamTime) {
+      // Its window has already closed (an out-of-order record): no later match is possible.
+      this.forward(record, this.result(key, value, null), timestamp)
+      return
+    }
+    if (timestamp < time.minBuffered) time.minBuffered = timestamp
+    const serde = (this.side === 'left' ? this.join.spec.leftValueSerde : this.join.spec.rightValueSerde) as Serde<unknown>
+    const bytes = serde.serialize(this.topic, value)
+    if (bytes === null) throw new TypeError(`stream-stream join: the ${this.side} value serde returned null`)
+    await this.outer.append(key, timestamp, this.side, bytes)
+  }
+
+  /** joiner(left, right) whichever side this is. */
+  private result(key: K, thisValue: unknown, otherValue: unknown): VOut {
+    const joiner = this.join.spec.joiner
+    return this.side === 'left'
+      ? joiner(thisValue as VL, (otherValue ?? null) as VR | null, key)
+      : joiner((otherValue ?? null) as VL | null, thisValue as VR, key)
+  }
+
+  private forward(record: Record<K, unknown>, value: VOut, timestamp: number): void {
+    this.ctx.forward({ key: record.key, value, timestamp, headers: record.headers })
+  }
+
+  /** Emits buffered unmatched records whose join window closed: stream time > t + lookahead + grace. */
+  private async emitClosedUnmatched(record: Record<K, unknown>): Promise<void> {
+    const { windows, leftValueSerde, rightValueSerde, joiner } = this.join.spec
+    const time = this.time
+    const grace = windows.graceMs
+    if (time.minBuffered + Math.min(windows.afterMs, windows.beforeMs) + grace >= time.streamTime) return
+
+    const closed: { storeKey: Buffer; key: K; side: JoinSide; timestamp: number; values: Buffer[] }[] = []
+    let leftOpen = false
+    let rightOpen = false
+    let nextMin = Infinity
+    for await (const entry of this.outer!.scan()) {
+      if (leftOpen && rightOpen) break
+      // A left record waits for right records up to `after` later; a right record for left ones up to `before` later.
+      const lookahead = entry.side === 'left' ? windows.afterMs : windows.beforeMs
+      if (entry.timestamp + lookahead + grace >= time.streamTime) {
+        if (entry.timestamp < nextMin) nextMin = entry.timestamp
+        if (entry.side === 'left') leftOpen = true
+        else rightOpen = true
+        continue
+      }
+      closed.push(entry)
+    }
+    time.minBuffered = nextMin
+    for (const entry of closed) {
+      for (const bytes of entry.values) {
+        const value =
+          entry.side === 'left'
+            ? joiner(leftValueSerde!.deserialize(this.topic, bytes), null, entry.key)
+            : joiner(null, rightValueSerde!.deserialize(this.topic, bytes), entry.key)
+        this.ctx.forward({ key: entry.key, value, timestamp: entry.timestamp, headers: record.headers })
+      }
+      await this.outer!.delete(entry.storeKey)
+    }
+  }
+}
+
+/** The node both join sides forward into, so the joined stream has one parent. */
+export class PassThroughProcessor<K, V> implements Processor<K, V, K, V> {
+  private ctx!: ProcessorContext<K, V>
+  init(ctx: ProcessorContext<K, V>): void {
+    this.ctx = ctx
+  }
+  process(record: Record<K, V>): void {
+    this.ctx.forward(record)
+  }
+}

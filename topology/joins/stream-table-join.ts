@@ -1,0 +1,46 @@
+import { isPromise } from '../../stores/maybe-promise.js'
+import type { ValueAndTimestamp } from '../../stores/key-value.js'
+import type { Processor, ProcessorContext } from '../processor/processor.js'
+import type { Record } from '../processor/record.js'
+import type { ValueGetter, ValueGetterSupplier } from './value-getter.js'
+
+/**
+ * Stream-table and stream-globalTable joins (Kafka Streams' KStreamKTableJoinProcessor): each stream
+ * record looks up the table's current value for its (mapped) key; the table side never triggers
+ * output. An inner join drops records without a table value; a left join emits joiner(v, null).
+ * Records with a null value are dropped; a null (mapped) key can only produce a left-join result.
+ */
+export class StreamTableJoinProcessor<K, V, KT, VT, VOut> implements Processor<K, V, K, VOut> {
+  private ctx!: ProcessorContext<K, VOut>
+  private table!: ValueGetter<KT, VT>
+
+  constructor(
+    private readonly tableGetter: ValueGetterSupplier<KT, VT>,
+    private readonly keyMapper: (key: K, value: V) => KT | null,
+    private readonly joiner: (value: V, tableValue: VT | null, key: K) => VOut,
+    private readonly leftJoin: boolean,
+  ) {}
+
+  init(ctx: ProcessorContext<K, VOut>): void {
+    this.ctx = ctx
+    this.table = this.tableGetter.get(ctx)
+  }
+
+  process(record: Record<K, V>): void | Promise<void> {
+    if (record.value === null || record.value === undefined) return
+    const tableKey = record.key === null || record.key === undefined ? null : this.keyMapper(record.key, record.value)
+    if (tableKey === null || tableKey === undefined) {
+      if (this.leftJoin) this.emit(record, null)
+      return
+    }
+    const got = this.table(tableKey)
+    if (isPromise(got)) return got.then((tv) => this.emit(record, tv))
+    this.emit(record, got)
+  }
+
+  private emit(record: Record<K, V>, tableValue: ValueAndTimestamp<VT> | null): void {
+    if (tableValue === null && !this.leftJoin) return
+    const value = this.joiner(record.value, tableValue === null ? null : tableValue.value, record.key)
+    this.ctx.forward({ key: record.key, value, timestamp: record.timestamp, headers: record.headers })
+  }
+}

@@ -1,0 +1,61 @@
+import { isCachedStateStore } from '../../stores/cached-state-store.js'
+import type { TimestampedKeyValueStore } from '../../stores/key-value-store.js'
+import { isPromise } from '../../stores/maybe-promise.js'
+import type { Processor, ProcessorContext } from '../processor/processor.js'
+import type { Record } from '../processor/record.js'
+import type { TableChange } from '../windows/table-change.js'
+
+/**
+ * Both sides of a table-table join forward into this node (Kafka Streams' KTableKTableJoinMerger).
+ * With a store it materializes the result table (deletes on null) and forwards the stored old
+ * value; a caching store forwards from its flush, deduplicated per key.
+ */
+export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<V>, K, TableChange<V>> {
+  private ctx!: ProcessorContext<K, TableChange<V>>
+  private store: TimestampedKeyValueStore<K, V> | null = null
+  private forwardsOnFlush = false
+  private sendOld = false
+
+  constructor(
+    private readonly storeName: string | null,
+    private readonly sendOldValues: () => boolean,
+  ) {}
+
+  init(ctx: ProcessorContext<K, TableChange<V>>): void {
+    this.ctx = ctx
+    this.sendOld = this.sendOldValues()
+    if (this.storeName === null) return
+    const store = ctx.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName)
+    this.store = store
+    if (isCachedStateStore(store)) {
+      this.forwardsOnFlush = store.setFlushListener((key, newValue, oldValue, rc) => {
+        const nv = newValue as { value: V; timestamp: number } | null
+        const ov = oldValue as { value: V } | null
+        ctx.forward({
+          key: key as K,
+          value: { newValue: nv === null ? null : nv.value, oldValue: this.sendOld && ov !== null ? ov.value : null },
+          timestamp: nv === null ? rc.timestamp : nv.timestamp,
+          headers: rc.headers,
+        })
+      }, this.sendOld)
+    }
+  }
+
+  async process(record: Record<K, TableChange<V>>): Promise<void> {
+    const store = this.store
+    if (store === null) {
+      this.ctx.forward(this.sendOld ? record : { ...record, value: { newValue: record.value.newValue, oldValue: null } })
+      return
+    }
+    let oldValue: V | null = null
+    if (this.sendOld && !this.forwardsOnFlush) {
+      const got = store.get(record.key)
+      const old = isPromise(got) ? await got : got
+      oldValue = old === null ? null : old.value
+    }
+    const newValue = record.value.newValue
+    const put = store.put(record.key, newValue === null ? null : { value: newValue, timestamp: record.timestamp })
+    if (isPromise(put)) await put
+    if (!this.forwardsOnFlush) this.ctx.forward({ ...record, value: { newValue, oldValue } })
+  }
+}

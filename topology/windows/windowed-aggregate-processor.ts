@@ -1,0 +1,92 @@
+import { isCachedStateStore } from '../../stores/cached-state-store.js'
+import type { ValueAndTimestamp } from '../../stores/key-value.js'
+import type { StateStore } from '../../stores/state-store.js'
+import type { Processor, ProcessorContext } from '../processor/processor.js'
+import type { Record } from '../processor/record.js'
+import type { LateRecordInfo, WindowAggregateOutput } from './aggregate-output.js'
+import { LateRecordHandler } from './late-records.js'
+import type { TableChange } from './table-change.js'
+import type { Windowed } from './window.js'
+
+/** One of the aggregation cores (time, sliding, session) bound to its store and output. */
+export interface WindowAggregatorCore<K, V> {
+  readonly streamTime: number
+  process(key: K, value: V, timestamp: number): Promise<void>
+}
+
+export interface WindowedAggregateOptions<K, V, VA> {
+  processorName: string
+  storeName: string
+  makeCore(store: any, out: WindowAggregateOutput<K, VA>): WindowAggregatorCore<K, V>
+  /** Time and sliding windows store ValueAndTimestamp; session stores hold the plain aggregate. */
+  timestampedStore: boolean
+  /** Records with a null value are skipped (sliding windows, reduce) rather than aggregated. */
+  skipNullValues: boolean
+  /** Read at init: downstream operators (suppress, table joins) may ask for old values after the node is built. */
+  sendOldValues: () => boolean
+  /** With a late-records branch, updates go to this child only and late records to `lateChild`. */
+  resultChild: string | null
+  lateChild: string | null
+}
+
+/**
+ * The processor of every windowed aggregation. It forwards `Windowed<K>` keys with TableChange values,
+ * directly, or from the store's cache flush when the store caches (deduplicated per window).
+ */
+export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, TableChange<VA>> {
+  private ctx!: ProcessorContext<Windowed<K>, TableChange<VA>>
+  private core!: WindowAggregatorCore<K, V>
+  private current: Record<K, V> | null = null
+  private sendOld = false
+  private forwardsOnFlush = false
+  readonly late: LateRecordHandler
+
+  constructor(private readonly opts: WindowedAggregateOptions<K, V, VA>) {
+    this.late = new LateRecordHandler(opts.processorName, opts.storeName, opts.lateChild)
+  }
+
+  init(ctx: ProcessorContext<Windowed<K>, TableChange<VA>>): void {
+    this.ctx = ctx
+    this.sendOld = this.opts.sendOldValues()
+    const store = ctx.getStateStore<StateStore>(this.opts.storeName)
+    if (isCachedStateStore(store)) {
+      const timestamped = this.opts.timestampedStore
+      this.forwardsOnFlush = store.setFlushListener((k, newValue, oldValue, rc) => {
+        const key = k as Windowed<K>
+        const unwrap = (v: unknown): VA | null => (v === null ? null : timestamped ? (v as ValueAndTimestamp<VA>).value : (v as VA))
+        // Time windows carry the max record timestamp of the window; sessions their end (as Kafka Streams).
+        const timestamp = timestamped
+          ? newValue === null ? rc.timestamp : (newValue as ValueAndTimestamp<VA>).timestamp
+          : key.window.end
+        ctx.forward(
+          {
+            key,
+            value: { newValue: unwrap(newValue), oldValue: this.sendOld ? unwrap(oldValue) : null },
+            timestamp,
+            headers: rc.headers,
+          },
+          this.opts.resultChild ?? undefined,
+        )
+      }, this.sendOld)
+    }
+    const out: WindowAggregateOutput<K, VA> = {
+      forward: (key, newValue, oldValue, timestamp) => {
+        if (this.forwardsOnFlush) return
+        ctx.forward(
+          { key, value: { newValue, oldValue: this.sendOld ? oldValue : null }, timestamp, headers: this.current!.headers },
+          this.opts.resultChild ?? undefined,
+        )
+      },
+      late: (info: LateRecordInfo) => this.late.handle(ctx, this.current!, info),
+    }
+    this.core = this.opts.makeCore(store, out)
+  }
+
+  process(record: Record<K, V>): Promise<void> | void {
+    if (record.key === null || record.key === undefined) return
+    if (this.opts.skipNullValues && (record.value === null || record.value === undefined)) return
+    this.current = record
+    return this.core.process(record.key, record.value, record.timestamp)
+  }
+}
+
