@@ -1,23 +1,26 @@
-// The persistent session store: Kafka Streams' session key layout (key | end | start) in time
-// segments of RocksDB instances, segmented by session end.
+// The persistent session store: the shared session key layout (key | end | start, see
+// stores/internals/key-schema.ts; also the changelog key) in time segments of RocksDB
+// instances, segmented by session end.
 import type { KeyValue, Windowed } from '../key-value.js'
 import type { MaybePromise } from '../maybe-promise.js'
 import type { SessionBytesStore } from '../session-store.js'
 import { requireKey } from '../internals/store-errors.js'
 import { SegmentedRocksStore } from './segmented-store.js'
-import { SessionKeySchema, SESSION_SUFFIX, withSuffix } from './window-key-schema.js'
+import { checkTimestamp, keyRangeUpper, SESSION_SUFFIX_SIZE, sessionKeyEnd, sessionKeyMatches, sessionKeyStart, toSessionKey } from '../internals/key-schema.js'
 
 export class RocksDBSessionStore extends SegmentedRocksStore implements SessionBytesStore {
   protected segmentTimestamp(storeKey: Buffer): number {
-    SessionKeySchema.check(storeKey, `restore of session store '${this.name}'`)
-    return SessionKeySchema.extractEnd(storeKey)
+    if (storeKey.length < SESSION_SUFFIX_SIZE) throw new RangeError(`restore of session store '${this.name}': a key of ${storeKey.length} bytes is shorter than its ${SESSION_SUFFIX_SIZE}-byte session suffix`)
+    return sessionKeyEnd(storeKey)
   }
 
   put(session: Windowed<Buffer>, aggregate: Buffer | null): MaybePromise<void> {
     requireKey(this.name, session?.key)
     const { start, end } = session.window
+    checkTimestamp(this.name, 'session start', start)
+    checkTimestamp(this.name, 'session end', end)
     if (end < start) throw new RangeError(`session store '${this.name}': session end ${end} is before its start ${start}`)
-    const storeKey = SessionKeySchema.toStoreKey(session.key, start, end)
+    const storeKey = toSessionKey(session.key, start, end)
     const seg = this.segmentForWrite(end)
     if (seg instanceof Promise) {
       return seg.then((s) => {
@@ -38,7 +41,7 @@ export class RocksDBSessionStore extends SegmentedRocksStore implements SessionB
     if (sessionEnd < this.minLiveTime()) return null
     const seg = this.open().get(sessionEnd)
     if (seg === undefined) return null
-    const storeKey = SessionKeySchema.toStoreKey(key, sessionStart, sessionEnd)
+    const storeKey = toSessionKey(key, sessionStart, sessionEnd)
     if (seg instanceof Promise) return seg.then((s) => (s === undefined ? null : s.table.get(storeKey)))
     return seg.table.get(storeKey)
   }
@@ -50,14 +53,14 @@ export class RocksDBSessionStore extends SegmentedRocksStore implements SessionB
       async *[Symbol.asyncIterator]() {
         const from = Math.max(earliestSessionEnd, store.minLiveTime())
         const bounds = {
-          gte: SessionKeySchema.toStoreKey(key, 0, Math.max(from, 0)),
-          lte: withSuffix(key, SESSION_SUFFIX, 0xff),
+          gte: toSessionKey(key, 0, Math.max(from, 0)),
+          lte: keyRangeUpper(key, SESSION_SUFFIX_SIZE)!,
         }
         for (const seg of await store.open().inRange(from, Number.MAX_SAFE_INTEGER)) {
           for await (const e of seg.table.range(bounds)) {
-            if (!SessionKeySchema.keyEquals(e.key, key)) continue
-            const end = SessionKeySchema.extractEnd(e.key)
-            const start = SessionKeySchema.extractStart(e.key)
+            if (!sessionKeyMatches(e.key, key)) continue
+            const end = sessionKeyEnd(e.key)
+            const start = sessionKeyStart(e.key)
             if (end >= from && start <= latestSessionStart) yield { key: { key, window: { start, end } }, value: e.value }
           }
         }

@@ -1,5 +1,5 @@
-// The persistent window store: Kafka Streams' window key layout (key | start | seqnum) in time
-// segments of RocksDB instances. With retainDuplicates (stream-stream join buffers) every put
+// The persistent window store: the shared window key layout (key | start [| seqnum], see
+// stores/internals/key-schema.ts; also the changelog key) in time segments of RocksDB instances. With retainDuplicates (stream-stream join buffers) every put
 // gets its own sequence number, so none overwrites another.
 import type { KeyValue, Windowed } from '../key-value.js'
 import type { MaybePromise } from '../maybe-promise.js'
@@ -7,9 +7,8 @@ import type { WindowBytesStore } from '../window-store.js'
 import { requireKey } from '../internals/store-errors.js'
 import { SegmentedRocksStore, type SegmentedStoreOptions } from './segmented-store.js'
 import type { RangeBounds } from './rocks-table.js'
-import { WindowKeySchema, WINDOW_SUFFIX, withSuffix } from './window-key-schema.js'
-
-const MAX_SEQ = 0xffffffff
+import type { RestoreRecord } from '../state-store.js'
+import { checkTimestamp, keyRangeUpper, toWindowKey, windowKeySeqnum, windowKeyBounds, windowKeyKey, windowKeyMatches, windowKeyStart, windowKeySuffixSize } from '../internals/key-schema.js'
 
 export class RocksDBWindowStore extends SegmentedRocksStore implements WindowBytesStore {
   private seqnum = 0
@@ -27,15 +26,24 @@ export class RocksDBWindowStore extends SegmentedRocksStore implements WindowByt
   }
 
   protected segmentTimestamp(storeKey: Buffer): number {
-    WindowKeySchema.check(storeKey, `restore of window store '${this.name}'`)
-    return WindowKeySchema.extractTimestamp(storeKey)
+    const suffix = windowKeySuffixSize(this.retainDuplicates)
+    if (storeKey.length < suffix) throw new RangeError(`restore of window store '${this.name}': a key of ${storeKey.length} bytes is shorter than its ${suffix}-byte window suffix`)
+    return windowKeyStart(storeKey, this.retainDuplicates)
+  }
+
+  /** Duplicates restored keep their sequence numbers; new puts continue after the highest. */
+  override restoreBatch(batch: RestoreRecord[]): Promise<void> {
+    if (this.retainDuplicates) {
+      for (const r of batch) if (r.key.length >= windowKeySuffixSize(true)) this.seqnum = Math.max(this.seqnum, windowKeySeqnum(r.key) + 1) >>> 0
+    }
+    return super.restoreBatch(batch)
   }
 
   put(key: Buffer, value: Buffer | null, windowStart: number): MaybePromise<void> {
     requireKey(this.name, key)
+    checkTimestamp(this.name, 'window start', windowStart)
     if (value === null && this.retainDuplicates) return // a duplicate-keeping store has nothing to delete by key
-    const seq = this.retainDuplicates ? (this.seqnum = (this.seqnum + 1) >>> 0) : 0
-    const storeKey = WindowKeySchema.toStoreKey(key, windowStart, seq)
+    const storeKey = this.retainDuplicates ? toWindowKey(key, windowStart, (this.seqnum = (this.seqnum + 1) >>> 0)) : toWindowKey(key, windowStart)
     const seg = this.segmentForWrite(windowStart)
     if (seg instanceof Promise) {
       return seg.then((s) => {
@@ -53,7 +61,7 @@ export class RocksDBWindowStore extends SegmentedRocksStore implements WindowByt
     if (this.retainDuplicates) return this.firstDuplicate(key, windowStart)
     const seg = this.open().get(windowStart)
     if (seg === undefined) return null
-    const storeKey = WindowKeySchema.toStoreKey(key, windowStart, 0)
+    const storeKey = toWindowKey(key, windowStart)
     if (seg instanceof Promise) return seg.then((s) => (s === undefined ? null : s.table.get(storeKey)))
     return seg.table.get(storeKey)
   }
@@ -69,10 +77,10 @@ export class RocksDBWindowStore extends SegmentedRocksStore implements WindowByt
   fetchKeyRange(keyFrom: Buffer | null, keyTo: Buffer | null, timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     if (keyFrom !== null && keyTo !== null && Buffer.compare(keyFrom, keyTo) > 0) return this.windowed(1, 0, {}, () => false)
     const bounds: RangeBounds = {}
-    if (keyFrom !== null) bounds.gte = withSuffix(keyFrom, WINDOW_SUFFIX, 0x00)
-    if (keyTo !== null) bounds.lte = withSuffix(keyTo, WINDOW_SUFFIX, 0xff)
+    if (keyFrom !== null) bounds.gte = keyFrom
+    if (keyTo !== null) bounds.lte = keyRangeUpper(keyTo, windowKeySuffixSize(this.retainDuplicates))!
     return this.windowed(timeFrom, timeTo, bounds, (k) => {
-      const key = WindowKeySchema.extractKey(k)
+      const key = windowKeyKey(k, this.retainDuplicates)
       return (keyFrom === null || Buffer.compare(key, keyFrom) >= 0) && (keyTo === null || Buffer.compare(key, keyTo) <= 0)
     })
   }
@@ -97,15 +105,12 @@ export class RocksDBWindowStore extends SegmentedRocksStore implements WindowByt
     return {
       async *[Symbol.asyncIterator]() {
         if (timeTo < from) return
-        const bounds: RangeBounds = {
-          gte: WindowKeySchema.toStoreKey(key, Math.max(from, 0), 0),
-          lte: WindowKeySchema.toStoreKey(key, timeTo, MAX_SEQ),
-          reverse,
-        }
+        const [gte, lte] = windowKeyBounds(key, Math.max(from, 0), timeTo, store.retainDuplicates)
+        const bounds: RangeBounds = { gte, lte, reverse }
         for (const seg of await store.open().inRange(from, timeTo, reverse)) {
           for await (const e of seg.table.range(bounds)) {
-            if (!WindowKeySchema.keyEquals(e.key, key)) continue
-            const start = WindowKeySchema.extractTimestamp(e.key)
+            if (!windowKeyMatches(e.key, key, store.retainDuplicates)) continue
+            const start = windowKeyStart(e.key, store.retainDuplicates)
             if (start >= from && start <= timeTo) yield { key: start, value: e.value }
           }
         }
@@ -116,14 +121,16 @@ export class RocksDBWindowStore extends SegmentedRocksStore implements WindowByt
   private windowed(timeFrom: number, timeTo: number, bounds: RangeBounds, keep: (storeKey: Buffer) => boolean): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     const store = this
     const from = Math.max(timeFrom, this.minLiveTime())
+    const suffix = windowKeySuffixSize(this.retainDuplicates)
     return {
       async *[Symbol.asyncIterator]() {
         if (timeTo < from) return
         for (const seg of await store.open().inRange(from, timeTo)) {
           for await (const e of seg.table.range(bounds)) {
-            const start = WindowKeySchema.extractTimestamp(e.key)
+            if (e.key.length < suffix) continue
+            const start = windowKeyStart(e.key, store.retainDuplicates)
             if (start < from || start > timeTo || !keep(e.key)) continue
-            yield { key: { key: WindowKeySchema.extractKey(e.key), window: { start, end: start + store.windowSize } }, value: e.value }
+            yield { key: { key: windowKeyKey(e.key, store.retainDuplicates), window: { start, end: start + store.windowSize } }, value: e.value }
           }
         }
       },

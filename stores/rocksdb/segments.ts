@@ -7,10 +7,7 @@ import { openStoreDatabase, type Warn } from './open-store.js'
 import type { NativeOpenOptions } from './rocks-database.js'
 import { RocksTable } from './rocks-table.js'
 
-/** Kafka Streams' default: max(retention / 2, 60 s). */
-export function defaultSegmentInterval(retentionPeriod: number): number {
-  return Math.max(Math.floor(retentionPeriod / 2), 60_000)
-}
+export { defaultSegmentInterval } from '../internals/key-schema.js'
 
 export interface Segment {
   readonly id: number
