@@ -314,7 +314,11 @@ export class PartitionLog {
   }
 
   private compactionDue(now: number): boolean {
-    if (this.dirtyBytes > 0 && this.dirtyBytes >= this.settings.minCleanableDirtyRatio * this.totalBytes) return true
+    // Only when new data became cleanable (stable and past the lag): a stuck LSO must not re-clean every tick.
+    const next = this.batches[this.indexOf(this.firstDirtyOffset)]
+    const cleanable = next !== undefined && next.lastOffset < this.lastStableOffset &&
+      (this.settings.minCompactionLagMs <= 0 || next.maxTimestamp <= now - this.settings.minCompactionLagMs)
+    if (cleanable && this.dirtyBytes > 0 && this.dirtyBytes >= this.settings.minCleanableDirtyRatio * this.totalBytes) return true
     for (const b of this.batches) {
       if (b.baseOffset >= this.firstDirtyOffset) break
       if (b.deleteHorizon !== undefined && now >= b.deleteHorizon) return true

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { PartitionLog } from '../../../broker/log/partition-log.js'
+import { topicSettings } from '../../../broker/log/topic-config.js'
+import { splitBatches } from '../../../broker/log/record-batch.js'
+import { batch, decodeBatches, readable, type TestRecord } from './log-test-batches.js'
+
+const compacted = (extra: Record<string, string> = {}) =>
+  new PartitionLog('changelog', 0, topicSettings({ 'cleanup.policy': 'compact', 'delete.retention.ms': '1000', ...extra }))
+const kv = (pairs: [string, string | null][], ts = 1000): TestRecord[] => pairs.map(([key, value]) => ({ key, value, timestamp: ts }))
+
+describe('log compaction', () => {
+  it('keeps the latest record per key at its original offset', async () => {
+    for (const compression of [0, 1] as const) {
+      const l = compacted()
+      l.append(await batch({ compression, records: kv([['a', '1'], ['b', '1'], ['c', '1']]) }), 1) // 0-2
+      l.append(await batch({ compression, records: kv([['a', '2'], ['b', '2']]) }), 1) // 3-4
+      l.append(await batch({ compression, records: kv([['a', '3']]) }), 1) // 5
+      l.compact(2000)
+      const r = l.read(0, 1 << 20, 0)
+      expect(await readable(r.records)).toEqual([[2, 'c', '1'], [4, 'b', '2'], [5, 'a', '3']])
+      expect(splitBatches(r.records!).errorCode).toBe(0) // rebuilt batches carry valid CRCs
+      expect(l.logEndOffset).toBe(6)
+      // a fetch from a removed offset lands on the next batch that still exists
+      expect((await readable(l.read(3, 1 << 20, 0).records))[0]).toEqual([4, 'b', '2'])
+    }
+  })
+
+  it('keeps lastOffsetDelta so a batch still spans its original offsets', async () => {
+    const l = compacted()
+    l.append(await batch({ records: kv([['x', '1'], ['y', '1'], ['x', '2']]) }), 1)
+    l.compact(2000)
+    const [b] = await decodeBatches(l.read(0, 1000, 0).records)
+    expect(b.firstOffset).toBe('0')
+    expect(b.lastOffsetDelta).toBe(2)
+    expect(b.records.map((r) => r.offset)).toEqual(['1', '2'])
+  })
+
+  it('removes tombstones only after delete.retention.ms from the first cleaning', async () => {
+    const l = compacted()
+    l.append(await batch({ records: kv([['a', '1'], ['b', '1']]) }), 1)
+    l.append(await batch({ records: kv([['a', null]]) }), 1)
+    l.compact(10_000)
+    expect(await readable(l.read(0, 1 << 20, 0).records)).toEqual([[1, 'b', '1'], [2, 'a', null]])
+    l.compact(10_500)
+    expect(await readable(l.read(0, 1 << 20, 0).records)).toEqual([[1, 'b', '1'], [2, 'a', null]])
+    l.maintain(11_001) // the horizon passed: tick cleans again on its own
+    expect(await readable(l.read(0, 1 << 20, 0).records)).toEqual([[1, 'b', '1']])
+    expect(l.logEndOffset).toBe(3)
+  })
+
+  it('never cleans past the last stable offset and drops aborted transactional data', async () => {
+    const l = compacted()
+    l.append(await batch({ records: kv([['k', 'old']]) }), 1) // 0
+    l.append(await batch({ records: kv([['k', 'aborted']]), producerId: 1, transactional: true }), 1) // 1
+    l.writeMarker(1n, 0, false, 0, 5) // 2
+    l.append(await batch({ records: kv([['k', 'open']]), producerId: 2, transactional: true }), 1) // 3
+    l.compact(2000)
+    // offset 1 is aborted (removed), offset 3 is not yet stable, so 'old' is still the latest clean value
+    expect(await readable(l.read(0, 1 << 20, 0).records)).toEqual([[0, 'k', 'old'], [3, 'k', 'open']])
+    l.writeMarker(2n, 0, true, 0, 6) // 4
+    l.compact(3000)
+    const after = await decodeBatches(l.read(0, 1 << 20, 1).records)
+    expect(after.filter((b) => !b.isControlBatch).flatMap((b) => b.records.map((r) => r.value!.toString()))).toEqual(['open'])
+    expect(after.filter((b) => b.isControlBatch).map((b) => b.firstOffset)).toEqual(['2', '4']) // markers stay
+  })
+
+  it('respects min.compaction.lag.ms and cleans from tick once the dirty ratio is reached', async () => {
+    const l = compacted({ 'min.compaction.lag.ms': '5000' })
+    l.append(await batch({ records: kv([['a', '1']], 1000) }), 1)
+    l.append(await batch({ records: kv([['a', '2']], 4000) }), 1)
+    l.maintain(6000) // second batch is younger than the lag: only the first is cleanable, and it holds no duplicate
+    expect((await readable(l.read(0, 1 << 20, 0).records)).length).toBe(2)
+    l.maintain(9001)
+    expect(await readable(l.read(0, 1 << 20, 0).records)).toEqual([[1, 'a', '2']])
+  })
+})
