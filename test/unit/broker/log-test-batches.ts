@@ -42,6 +42,7 @@ export async function batch(opts: {
 
 export interface DecodedTestBatch {
   firstOffset: string
+  lastOffsetDelta: number
   inTransaction: boolean
   isControlBatch: boolean
   producerId: string
