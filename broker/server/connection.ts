@@ -1,0 +1,183 @@
+// One client connection: size-prefixed frames in, responses out in request order.
+// Like Kafka, a connection's requests are handled one at a time; a request that waits (a
+// long-polling fetch, a JoinGroup) holds back the ones behind it on that connection only.
+// Anything malformed closes this connection and nothing else.
+
+import type { Socket } from 'node:net'
+import { apiByKey } from '../protocol/apis/index.js'
+import { ApiVersions } from '../protocol/apis/index.js'
+import type { Message } from '../protocol/codec.js'
+import { encodeResponse, readHeaderStart, readRequestBody, type RequestHeader } from '../protocol/messages.js'
+import { Reader } from '../protocol/reader.js'
+import type { ApiSchema } from '../protocol/schema.js'
+import type { BrokerContext, RequestContext } from './context.js'
+import { errorResponse } from './error-response.js'
+import type { Faults } from './faults.js'
+import { HANDLERS } from './handlers/index.js'
+import { apiVersionsBody } from './handlers/api-versions.js'
+import { ErrorCode } from '../protocol/errors.js'
+
+/** Kafka's socket.request.max.bytes. */
+export const MAX_REQUEST_BYTES = 104_857_600
+
+export interface ConnectionEvents {
+  onError(conn: Connection, reason: string): void
+  onClose(conn: Connection): void
+}
+
+export class Connection {
+  private chunks: Buffer[] = []
+  private buffered = 0
+  private frameSize = -1
+  private readonly queue: Buffer[] = []
+  private busy = false
+  private closed = false
+  private readonly clientHost: string
+
+  constructor(
+    readonly socket: Socket,
+    private readonly broker: BrokerContext,
+    private readonly faults: Faults,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.clientHost = '/' + (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '')
+    socket.setNoDelay(true)
+    socket.on('data', (d: Buffer) => this.onData(d))
+    socket.on('error', () => this.close())
+    socket.on('close', () => this.close())
+  }
+
+  close(reason?: string): void {
+    if (this.closed) return
+    this.closed = true
+    if (reason) this.events.onError(this, reason)
+    this.queue.length = 0
+    this.chunks = []
+    this.socket.destroy()
+    this.events.onClose(this)
+  }
+
+  private onData(data: Buffer): void {
+    if (this.closed) return
+    this.chunks.push(data)
+    this.buffered += data.length
+    for (;;) {
+      if (this.frameSize < 0) {
+        if (this.buffered < 4) break
+        const size = this.take(4).readInt32BE(0)
+        if (size < 8 || size > MAX_REQUEST_BYTES) {
+          this.close(`invalid request size ${size}`)
+          return
+        }
+        this.frameSize = size
+      }
+      if (this.buffered < this.frameSize) break
+      this.queue.push(this.take(this.frameSize))
+      this.frameSize = -1
+    }
+    this.pump()
+  }
+
+  // The next n bytes; a view when they sit in one chunk, a copy when they span several.
+  private take(n: number): Buffer {
+    const head = this.chunks[0]!
+    let out: Buffer
+    if (head.length >= n) {
+      out = head.subarray(0, n)
+      if (head.length === n) this.chunks.shift()
+      else this.chunks[0] = head.subarray(n)
+    } else {
+      out = Buffer.allocUnsafe(n)
+      let at = 0
+      while (at < n) {
+        const c = this.chunks[0]!
+        const k = Math.min(c.length, n - at)
+        c.copy(out, at, 0, k)
+        at += k
+        if (k === c.length) this.chunks.shift()
+        else this.chunks[0] = c.subarray(k)
+      }
+    }
+    this.buffered -= n
+    return out
+  }
+
+  private pump(): void {
+    while (!this.busy && !this.closed && this.queue.length > 0) {
+      this.handle(this.queue.shift()!)
+    }
+  }
+
+  private handle(frame: Buffer): void {
+    let header: RequestHeader
+    let api: ApiSchema | undefined
+    let body: Message
+    try {
+      const r = new Reader(frame)
+      header = readHeaderStart(r)
+      api = apiByKey(header.apiKey)
+      if (!api) {
+        this.close(`unknown API key ${header.apiKey}`)
+        return
+      }
+      if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
+        if (api === ApiVersions) {
+          // Answered at v0 so any client can read the supported ranges and retry.
+          this.send(ApiVersions, 0, header.correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION))
+          return
+        }
+        this.close(`unsupported ${api.name} version ${header.apiVersion} (supported ${api.minVersion}-${api.maxVersion})`)
+        return
+      }
+      body = readRequestBody(r, api, header.apiVersion)
+    } catch (err) {
+      this.close(`malformed request: ${(err as Error).message}`)
+      return
+    }
+    const request: RequestContext = { header, clientHost: this.clientHost }
+    const failure = this.faults.active ? this.faults.takeFailure(api.key) : 0
+    const delay = this.faults.active ? this.faults.delayFor(api.key) : 0
+    let result: Message | null | Promise<Message | null>
+    try {
+      result = failure
+        ? errorResponse(api.key, body, failure, header.apiVersion)
+        : HANDLERS.get(api.key)!(body, this.broker, request)
+    } catch (err) {
+      this.close(`${api.name} failed: ${(err as Error).stack ?? err}`)
+      return
+    }
+    if (delay > 0) result = Promise.resolve(result).then((r) => new Promise((res) => setTimeout(() => res(r), delay)))
+    if (result instanceof Promise) {
+      this.busy = true
+      const a = api
+      result.then(
+        (r) => {
+          this.busy = false
+          if (r !== null) this.send(a, header.apiVersion, header.correlationId, r)
+          this.pump()
+        },
+        (err: Error) => this.close(`${a.name} failed: ${err?.stack ?? err}`),
+      )
+      return
+    }
+    if (result !== null) this.send(api, header.apiVersion, header.correlationId, result)
+  }
+
+  private send(api: ApiSchema, version: number, correlationId: number, body: Message): void {
+    if (this.closed) return
+    let chunks: Buffer[]
+    try {
+      chunks = encodeResponse(api, version, correlationId, body)
+    } catch (err) {
+      this.close(`cannot encode ${api.name} v${version} response: ${(err as Error).message}`)
+      return
+    }
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!)
+      return
+    }
+    this.socket.cork()
+    for (const c of chunks) this.socket.write(c)
+    this.socket.uncork()
+  }
+}

@@ -1,0 +1,64 @@
+// Fault injection: fail or delay requests of one API, drop every client connection.
+
+import { resolveApi } from '../protocol/apis/index.js'
+
+export class Faults {
+  private readonly failures = new Map<number, { remaining: number; errorCode: number }[]>()
+  private readonly delays = new Map<number, number>()
+
+  constructor(private readonly dropAll: () => void) {}
+
+  /** Closes every open client connection (clients see a network error and reconnect). */
+  dropConnections(): void {
+    this.dropAll()
+  }
+
+  /** The next `count` requests of the API are answered with `errorCode` instead of being handled. */
+  failNext(apiKeyOrName: number | string, count: number, errorCode: number): void {
+    const api = resolveApi(apiKeyOrName)
+    if (!Number.isInteger(count) || count < 1) throw new Error(`failNext(${api.name}): count must be a positive integer, got ${count}`)
+    if (!Number.isInteger(errorCode) || errorCode === 0) throw new Error(`failNext(${api.name}): errorCode must be a non-zero Kafka error code, got ${errorCode}`)
+    let list = this.failures.get(api.key)
+    if (!list) this.failures.set(api.key, (list = []))
+    list.push({ remaining: count, errorCode })
+  }
+
+  /** Every response of the API is delayed by `ms` (0 removes the delay). */
+  delay(apiKeyOrName: number | string, ms: number): void {
+    const api = resolveApi(apiKeyOrName)
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`delay(${api.name}): ms must be a non-negative number, got ${ms}`)
+    if (ms === 0) this.delays.delete(api.key)
+    else this.delays.set(api.key, ms)
+  }
+
+  /** Removes every pending failure and delay (of one API, or all). */
+  clear(apiKeyOrName?: number | string): void {
+    if (apiKeyOrName === undefined) {
+      this.failures.clear()
+      this.delays.clear()
+      return
+    }
+    const api = resolveApi(apiKeyOrName)
+    this.failures.delete(api.key)
+    this.delays.delete(api.key)
+  }
+
+  /** Consumes one pending failure for the API, if any. */
+  takeFailure(apiKey: number): number {
+    const list = this.failures.get(apiKey)
+    if (!list) return 0
+    const f = list[0]!
+    f.remaining--
+    if (f.remaining === 0) list.shift()
+    if (list.length === 0) this.failures.delete(apiKey)
+    return f.errorCode
+  }
+
+  delayFor(apiKey: number): number {
+    return this.delays.get(apiKey) ?? 0
+  }
+
+  get active(): boolean {
+    return this.failures.size > 0 || this.delays.size > 0
+  }
+}

@@ -1,0 +1,16 @@
+import { ErrorCode } from '../../protocol/errors.js'
+import type { Message } from '../../protocol/codec.js'
+import type { Handler } from '../context.js'
+
+export const deleteRecords: Handler = (body, broker) => {
+  const topics = (body.topics as Message[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitions as Message[]).map((p) => {
+      const log = broker.logs.partition(t.name, p.partitionIndex)
+      if (!log) return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }
+      const r = log.deleteRecordsBefore(p.offset)
+      return { partitionIndex: p.partitionIndex, lowWatermark: r.lowWatermark, errorCode: r.errorCode }
+    }),
+  }))
+  return { throttleTimeMs: 0, topics }
+}

@@ -1,0 +1,7 @@
+import type { Handler } from '../context.js'
+
+export const listGroups: Handler = (body, broker) => {
+  const filter = ((body.statesFilter as string[] | undefined) ?? []).map((s) => s.toLowerCase())
+  const groups = broker.groups.list().filter((g) => filter.length === 0 || filter.includes(g.groupState.toLowerCase()))
+  return { throttleTimeMs: 0, errorCode: 0, groups }
+}

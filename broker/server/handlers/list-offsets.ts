@@ -1,0 +1,24 @@
+import { ErrorCode } from '../../protocol/errors.js'
+import type { Message } from '../../protocol/codec.js'
+import type { Handler } from '../context.js'
+
+const LATEST = -1
+const EARLIEST = -2
+
+// Latest under read_committed is the last stable offset, as in Kafka.
+export const listOffsets: Handler = (body, broker) => {
+  const committed = body.isolationLevel === 1
+  const topics: Message[] = (body.topics as Message[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitions as Message[]).map((p) => {
+      const log = broker.logs.partition(t.name, p.partitionIndex)
+      if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1, leaderEpoch: -1 }
+      let found: { offset: number; timestamp: number }
+      if (p.timestamp === LATEST) found = { offset: committed ? log.lastStableOffset : log.logEndOffset, timestamp: -1 }
+      else if (p.timestamp === EARLIEST) found = { offset: log.logStartOffset, timestamp: -1 }
+      else found = log.offsetForTime(p.timestamp)
+      return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp: found.timestamp, offset: found.offset, leaderEpoch: found.offset >= 0 ? 0 : -1 }
+    }),
+  }))
+  return { throttleTimeMs: 0, topics }
+}

@@ -1,0 +1,23 @@
+import type { Message } from '../../protocol/codec.js'
+import type { Handler } from '../context.js'
+
+// Partitions without a committed offset answer offset -1 and empty metadata, as Kafka does.
+export const offsetFetch: Handler = (body, broker) => {
+  const groupId: string = body.groupId
+  const requested = body.topics as Message[] | null
+  const partitionOf = (topic: string, partitionIndex: number) => {
+    const c = broker.offsets.get(groupId, topic, partitionIndex)
+    return c
+      ? { partitionIndex, committedOffset: c.offset, committedLeaderEpoch: c.leaderEpoch, metadata: c.metadata ?? '', errorCode: 0 }
+      : { partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }
+  }
+  let topics: Message[]
+  if (requested === null) {
+    topics = [...broker.offsets.all(groupId)].map(([name, parts]) => ({
+      name, partitions: [...parts.keys()].sort((a, b) => a - b).map((p) => partitionOf(name, p)),
+    }))
+  } else {
+    topics = requested.map((t) => ({ name: t.name, partitions: (t.partitionIndexes as number[]).map((p) => partitionOf(t.name, p)) }))
+  }
+  return { throttleTimeMs: 0, topics, errorCode: 0 }
+}

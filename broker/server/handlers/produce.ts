@@ -1,0 +1,42 @@
+import { ErrorCode } from '../../protocol/errors.js'
+import type { Message } from '../../protocol/codec.js'
+import type { Handler } from '../context.js'
+
+// Batches go to the log as received; the log validates them (CRC, idempotence, transactions).
+export const produce: Handler = (body, broker) => {
+  const acks: number = body.acks
+  const ackError = acks === 0 || acks === 1 || acks === -1 ? 0 : ErrorCode.INVALID_REQUIRED_ACKS
+  const now = Date.now()
+  const responses: Message[] = []
+  for (const topic of body.topicData as Message[]) {
+    const partitionResponses: Message[] = []
+    for (const p of topic.partitionData as Message[]) {
+      const log = ackError ? undefined : broker.logs.partition(topic.name, p.index)
+      if (!log) {
+        partitionResponses.push(failed(p.index, ackError || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null))
+        continue
+      }
+      const records: Buffer | null = p.records
+      if (!records || records.length === 0) {
+        partitionResponses.push(failed(p.index, ErrorCode.CORRUPT_MESSAGE, 'produce request has no records'))
+        continue
+      }
+      const r = log.append(records, now)
+      if (r.errorCode) {
+        partitionResponses.push({ ...failed(p.index, r.errorCode, r.errorMessage ?? null), logStartOffset: r.logStartOffset })
+      } else {
+        partitionResponses.push({
+          index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime,
+          logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null,
+        })
+      }
+    }
+    responses.push({ name: topic.name, partitionResponses })
+  }
+  if (acks === 0) return null
+  return { responses, throttleTimeMs: 0 }
+}
+
+function failed(index: number, errorCode: number, errorMessage: string | null): Message {
+  return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage }
+}
