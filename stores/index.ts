@@ -43,3 +43,14 @@ export { MeteredKeyValueStore } from './metered/metered-key-value-store.js'
 export { valueAndTimestampSerde } from './internals/value-and-timestamp-serde.js'
 export { InvalidStateStoreError } from './internals/store-errors.js'
 export { collect } from './internals/async-iterable.js'
+export { InMemoryWindowStore } from './memory/in-memory-window-store.js'
+export { InMemorySessionStore } from './memory/in-memory-session-store.js'
+export {
+  InMemoryKeyValueBytesStoreSupplier,
+  InMemoryWindowBytesStoreSupplier,
+  InMemorySessionBytesStoreSupplier,
+} from './memory/in-memory-suppliers.js'
+export { WindowStoreBuilder, TimestampedWindowStoreBuilder } from './builders/window-store-builder.js'
+export { SessionStoreBuilder } from './builders/session-store-builder.js'
+export { MeteredWindowStore } from './metered/metered-window-store.js'
+export { MeteredSessionStore } from './metered/metered-session-store.js'

@@ -1,12 +1,27 @@
 import type { Serde } from './serde.js'
-import type { KeyValueBytesStoreSupplier } from './store-supplier.js'
+import type { KeyValueBytesStoreSupplier, SessionBytesStoreSupplier, WindowBytesStoreSupplier } from './store-supplier.js'
 import { KeyValueStoreBuilder, TimestampedKeyValueStoreBuilder } from './builders/key-value-store-builder.js'
-import { InMemoryKeyValueBytesStoreSupplier } from './memory/in-memory-suppliers.js'
+import { SessionStoreBuilder } from './builders/session-store-builder.js'
+import { TimestampedWindowStoreBuilder, WindowStoreBuilder } from './builders/window-store-builder.js'
+import {
+  InMemoryKeyValueBytesStoreSupplier,
+  InMemorySessionBytesStoreSupplier,
+  InMemoryWindowBytesStoreSupplier,
+} from './memory/in-memory-suppliers.js'
 
 /** Factory for store suppliers and builders, as Kafka Streams' `Stores`. Times are in ms. */
 export const Stores = {
   inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier {
     return new InMemoryKeyValueBytesStoreSupplier(name)
+  },
+
+  /** retainDuplicates keeps every put (stream-stream join buffers). */
+  inMemoryWindowStore(name: string, retentionMs: number, windowSizeMs: number, retainDuplicates: boolean): WindowBytesStoreSupplier {
+    return new InMemoryWindowBytesStoreSupplier(name, retentionMs, windowSizeMs, retainDuplicates)
+  },
+
+  inMemorySessionStore(name: string, retentionMs: number): SessionBytesStoreSupplier {
+    return new InMemorySessionBytesStoreSupplier(name, retentionMs)
   },
 
   keyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
@@ -15,5 +30,17 @@ export const Stores = {
 
   timestampedKeyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
     return new TimestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde)
+  },
+
+  windowStoreBuilder<K, V>(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    return new WindowStoreBuilder(supplier, keySerde, valueSerde)
+  },
+
+  timestampedWindowStoreBuilder<K, V>(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    return new TimestampedWindowStoreBuilder(supplier, keySerde, valueSerde)
+  },
+
+  sessionStoreBuilder<K, V>(supplier: SessionBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    return new SessionStoreBuilder(supplier, keySerde, valueSerde)
   },
 }

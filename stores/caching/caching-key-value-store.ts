@@ -1,11 +1,10 @@
 import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
-import type { DirtyEntry } from '../cache/named-cache.js'
 import type { KeyValue } from '../key-value.js'
 import type { KeyValueBytesStore } from '../key-value-store.js'
 import type { MaybePromise } from '../maybe-promise.js'
 import type { Serde } from '../serde.js'
 import type { StateStore, StateStoreContext } from '../state-store.js'
-import { CachingLayer } from './caching-layer.js'
+import { CachingLayer, type BelowStore } from './caching-layer.js'
 import { mergeSorted } from './merge-sorted.js'
 import { BYTES_SERDE } from '../internals/bytes-serde.js'
 
@@ -18,9 +17,15 @@ type CacheSlot = { value: { key: Buffer; value: Buffer | null } }
  */
 export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStore<Buffer, Buffer> {
   private readonly layer: CachingLayer<Buffer>
+  private readonly below: BelowStore<Buffer>
 
   constructor(private readonly inner: KeyValueBytesStore) {
     this.layer = new CachingLayer(inner.name)
+    this.below = {
+      get: (key) => inner.get(key),
+      put: (key, value) => inner.put(key, value),
+      listenerKey: (key) => key,
+    }
   }
 
   get name(): string {
@@ -31,7 +36,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
   }
 
   init(context: StateStoreContext, root: StateStore): Promise<void> {
-    const below = this.layer.init(context, (batch) => this.flushEntries(batch, 0))
+    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, 0, this.below))
     return this.inner.init(below, root)
   }
 
@@ -150,36 +155,5 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
       (c) => (c.value.value === null ? null : { key: c.value.key, value: c.value.value }),
       (s) => s,
     )
-  }
-
-  /** Writes flushed entries below and forwards them, going async only when a step does. */
-  private flushEntries(batch: DirtyEntry[], from: number): MaybePromise<void> {
-    const layer = this.layer
-    for (let i = from; i < batch.length; i++) {
-      const entry = batch[i]
-      let step: MaybePromise<void>
-      if (layer.listener === null) {
-        step = layer.writeBelow(entry.context, () => this.inner.put(entry.key, entry.value))
-      } else {
-        const old = entry.value === null || layer.sendOldValues ? this.inner.get(entry.key) : null
-        step = old instanceof Promise ? old.then((o) => this.forward(entry, o)) : this.forward(entry, old)
-      }
-      if (step instanceof Promise) return step.then(() => this.flushEntries(batch, i + 1))
-    }
-  }
-
-  private forward(entry: DirtyEntry, old: Buffer | null): MaybePromise<void> {
-    // A delete of a key that never reached the store below: nothing to write or forward.
-    if (entry.value === null && old === null) return
-    const layer = this.layer
-    const written = layer.writeBelow(entry.context, () => this.inner.put(entry.key, entry.value))
-    const emit = () =>
-      (layer.listener as CacheFlushListener<Buffer, Buffer>)(
-        entry.key,
-        entry.value,
-        layer.sendOldValues ? old : null,
-        entry.context,
-      )
-    return written instanceof Promise ? written.then(emit) : emit()
   }
 }

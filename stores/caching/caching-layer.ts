@@ -6,6 +6,14 @@ import type { RecordContext, StateStoreContext } from '../state-store.js'
 import { delegatingContext } from '../internals/delegating-context.js'
 import { InvalidStateStoreError } from '../internals/store-errors.js'
 
+/** How a caching store reaches the store below for a cache key. */
+export interface BelowStore<FK> {
+  get(cacheKey: Buffer): MaybePromise<Buffer | null>
+  put(cacheKey: Buffer, value: Buffer | null): MaybePromise<void>
+  /** The key the flush listener receives. */
+  listenerKey(cacheKey: Buffer): FK
+}
+
 /**
  * What every caching store shares: its NamedCache in the task's ThreadCache, the flush listener,
  * and the context handed below, whose record context is the flushed entry's while it is written
@@ -50,6 +58,38 @@ export class CachingLayer<FK> {
     } finally {
       this.flushing = previous
     }
+  }
+
+  /**
+   * Writes flushed entries below and forwards them, as Kafka Streams: the old value is read
+   * below only when needed (sendOldValues, or a delete), and a delete of a key that never reached
+   * the store below is neither written nor forwarded. Goes async only when a step does.
+   */
+  flushEntries(batch: DirtyEntry[], from: number, below: BelowStore<FK>): MaybePromise<void> {
+    for (let i = from; i < batch.length; i++) {
+      const entry = batch[i]
+      let step: MaybePromise<void>
+      if (this.listener === null) {
+        step = this.writeBelow(entry.context, () => below.put(entry.key, entry.value))
+      } else {
+        const old = entry.value === null || this.sendOldValues ? below.get(entry.key) : null
+        step = old instanceof Promise ? old.then((o) => this.forward(entry, o, below)) : this.forward(entry, old, below)
+      }
+      if (step instanceof Promise) return step.then(() => this.flushEntries(batch, i + 1, below))
+    }
+  }
+
+  private forward(entry: DirtyEntry, old: Buffer | null, below: BelowStore<FK>): MaybePromise<void> {
+    if (entry.value === null && old === null) return
+    const written = this.writeBelow(entry.context, () => below.put(entry.key, entry.value))
+    const emit = () =>
+      (this.listener as CacheFlushListener<FK, Buffer>)(
+        below.listenerKey(entry.key),
+        entry.value,
+        this.sendOldValues ? old : null,
+        entry.context,
+      )
+    return written instanceof Promise ? written.then(emit) : emit()
   }
 
   release(): void {

@@ -1,0 +1,130 @@
+import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
+import type { KeyValue, Windowed } from '../key-value.js'
+import type { MaybePromise } from '../maybe-promise.js'
+import type { SessionBytesStore } from '../session-store.js'
+import type { StateStore, StateStoreContext } from '../state-store.js'
+import {
+  sessionKeyEnd,
+  sessionKeyKey,
+  sessionKeyMatches,
+  sessionKeyStart,
+  toSessionKey,
+} from '../internals/key-schema.js'
+import { requireKey } from '../internals/store-errors.js'
+import { checkSession } from '../memory/in-memory-session-store.js'
+import { CachingLayer, type BelowStore } from './caching-layer.js'
+import { mergeSorted } from './merge-sorted.js'
+
+type CacheSlot = { value: { key: Buffer; value: Buffer | null } }
+const MAX_TIME = Number.MAX_SAFE_INTEGER
+
+/**
+ * Write-back cache in front of a bytes session store. Cache keys are session keys
+ * (key | end | start), so one key's cached sessions order by end, then start, as below.
+ */
+export class CachingSessionStore implements SessionBytesStore, CachedStateStore<Windowed<Buffer>, Buffer> {
+  private readonly layer: CachingLayer<Windowed<Buffer>>
+  private readonly below: BelowStore<Windowed<Buffer>>
+  private observedStreamTime = -1
+
+  constructor(
+    private readonly inner: SessionBytesStore,
+    private readonly retentionPeriod: number,
+  ) {
+    this.layer = new CachingLayer(inner.name)
+    this.below = {
+      get: (ck) => inner.fetchSession(sessionKeyKey(ck), sessionKeyStart(ck), sessionKeyEnd(ck)),
+      put: (ck, value) => inner.put(toWindowed(ck), value),
+      listenerKey: toWindowed,
+    }
+  }
+
+  get name(): string {
+    return this.inner.name
+  }
+  get persistent(): boolean {
+    return this.inner.persistent
+  }
+
+  init(context: StateStoreContext, root: StateStore): Promise<void> {
+    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, 0, this.below))
+    return this.inner.init(below, root)
+  }
+
+  async flush(): Promise<void> {
+    await this.layer.cache.flush()
+    await this.inner.flush()
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.layer.cache.flush()
+    } finally {
+      this.layer.release()
+      await this.inner.close()
+    }
+  }
+
+  isOpen(): boolean {
+    return this.inner.isOpen()
+  }
+
+  setFlushListener(listener: CacheFlushListener<Windowed<Buffer>, Buffer>, sendOldValues: boolean): boolean {
+    this.layer.listener = listener
+    this.layer.sendOldValues = sendOldValues
+    return true
+  }
+
+  put(session: Windowed<Buffer>, aggregate: Buffer | null): MaybePromise<void> {
+    const { start, end } = checkSession(this.name, session)
+    if (end > this.observedStreamTime) this.observedStreamTime = end
+    if (end < this.minLiveTime()) return // expired: the store below would drop it
+    return this.layer.cache.put(toSessionKey(session.key, start, end), aggregate, this.layer.recordContext())
+  }
+
+  remove(session: Windowed<Buffer>): MaybePromise<void> {
+    return this.put(session, null)
+  }
+
+  fetchSession(key: Buffer, sessionStart: number, sessionEnd: number): MaybePromise<Buffer | null> {
+    requireKey(this.name, key)
+    if (sessionEnd < this.minLiveTime()) return null
+    const hit = this.layer.cache.get(toSessionKey(key, sessionStart, sessionEnd))
+    if (hit !== undefined) return hit.value
+    return this.inner.fetchSession(key, sessionStart, sessionEnd)
+  }
+
+  findSessions(key: Buffer, earliestSessionEnd: number, latestSessionStart: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
+    requireKey(this.name, key)
+    const earliestEnd = Math.max(earliestSessionEnd, this.minLiveTime(), 0)
+    const cache = this.layer.cache
+    const lo = toSessionKey(key, 0, earliestEnd)
+    const hi = toSessionKey(key, MAX_TIME, MAX_TIME)
+    return mergeSorted<CacheSlot, KeyValue<Windowed<Buffer>, Buffer>, KeyValue<Windowed<Buffer>, Buffer>>(
+      function* () {
+        for (const slot of cache.range(lo, hi, false)) {
+          const ck = slot.value.key
+          if (!sessionKeyMatches(ck, key)) continue
+          if (sessionKeyEnd(ck) < earliestEnd || sessionKeyStart(ck) > latestSessionStart) continue
+          yield slot
+        }
+      },
+      this.inner.findSessions(key, earliestSessionEnd, latestSessionStart),
+      (c, s) => sessionKeyEnd(c.value.key) - s.key.window.end || sessionKeyStart(c.value.key) - s.key.window.start,
+      (c) => (c.value.value === null ? null : { key: toWindowed(c.value.key), value: c.value.value }),
+      (s) => s,
+    )
+  }
+
+  fetch(key: Buffer): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
+    return this.findSessions(key, 0, MAX_TIME)
+  }
+
+  private minLiveTime(): number {
+    return this.observedStreamTime - this.retentionPeriod + 1
+  }
+}
+
+function toWindowed(ck: Buffer): Windowed<Buffer> {
+  return { key: sessionKeyKey(ck), window: { start: sessionKeyStart(ck), end: sessionKeyEnd(ck) } }
+}
