@@ -6,7 +6,8 @@
  *
  * Handlers take decoded request bodies (camelCase field names of Kafka's message specs) and return
  * response bodies. Errors follow Kafka, including its per-version mapping of PRODUCER_FENCED to
- * INVALID_PRODUCER_EPOCH for clients that predate the former.
+ * INVALID_PRODUCER_EPOCH for clients that predate the former. Each handler takes the request's API
+ * version; without it the oldest version's errors are used, which every client understands.
  */
 import { ErrorCode } from '../log/error-codes.js'
 import type { LogManager } from '../log/log-manager.js'
@@ -78,7 +79,7 @@ export class TransactionCoordinator {
     opts.logs.setTransactionVerifier((pid, epoch, topic, partition) => this.verifyPartition(pid, epoch, topic, partition))
   }
 
-  initProducerId(req: InitProducerIdRequest, apiVersion = 4): InitProducerIdResponse {
+  initProducerId(req: InitProducerIdRequest, apiVersion = 0): InitProducerIdResponse {
     this.recover()
     const fail = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 })
     const id = req.transactionalId
@@ -125,7 +126,7 @@ export class TransactionCoordinator {
     }
   }
 
-  addPartitionsToTxn(req: AddPartitionsToTxnRequest, apiVersion = 3): AddPartitionsToTxnResponse {
+  addPartitionsToTxn(req: AddPartitionsToTxnRequest, apiVersion = 0): AddPartitionsToTxnResponse {
     this.recover()
     if (req.transactions && apiVersion >= 4) {
       const resultsByTransaction = req.transactions.map((t) => ({
@@ -143,7 +144,7 @@ export class TransactionCoordinator {
     return { throttleTimeMs: 0, resultsByTopicV3AndBelow }
   }
 
-  addOffsetsToTxn(req: AddOffsetsToTxnRequest, apiVersion = 3): { throttleTimeMs: number; errorCode: number } {
+  addOffsetsToTxn(req: AddOffsetsToTxnRequest, apiVersion = 0): { throttleTimeMs: number; errorCode: number } {
     this.recover()
     const checked = this.checkProducer(req.transactionalId, BigInt(req.producerId), req.producerEpoch, this.fenced(apiVersion, 2))
     if (typeof checked === 'number') return { throttleTimeMs: 0, errorCode: checked }
@@ -154,7 +155,7 @@ export class TransactionCoordinator {
     return { throttleTimeMs: 0, errorCode: 0 }
   }
 
-  txnOffsetCommit(req: TxnOffsetCommitRequest, _apiVersion = 3): TxnOffsetCommitResponse {
+  txnOffsetCommit(req: TxnOffsetCommitRequest, _apiVersion = 0): TxnOffsetCommitResponse {
     this.recover()
     const all = (errorCode: number): TxnOffsetCommitResponse => ({
       throttleTimeMs: 0,
@@ -183,7 +184,7 @@ export class TransactionCoordinator {
     return { throttleTimeMs: 0, topics }
   }
 
-  endTxn(req: EndTxnRequest, apiVersion = 3): EndTxnResponse {
+  endTxn(req: EndTxnRequest, apiVersion = 0): EndTxnResponse {
     this.recover()
     const respond = (errorCode: number, meta?: TxnMetadata): EndTxnResponse => ({
       throttleTimeMs: 0, errorCode,
