@@ -31,12 +31,14 @@ export class TestStoreContext implements StateStoreContext {
   readonly applicationId = 'app'
   readonly taskId = '0_3'
   readonly partition = 3
-  readonly taskDir = '/nonexistent/app/0_3'
   readonly collector = new CapturingCollector()
   readonly registered = new Map<string, { store: StateStore; restore: RestoreCallback }>()
   private current: RecordContext = { topic: 'input', partition: 3, offset: 0, timestamp: 0, headers: {} }
 
-  constructor(readonly cache: ThreadCache | null = new ThreadCache()) {}
+  constructor(
+    readonly cache: ThreadCache | null = new ThreadCache(),
+    readonly taskDir: string = '/nonexistent/app/0_3',
+  ) {}
 
   changelogTopic(storeName: string): string {
     return changelogTopicName(this.applicationId, storeName)
