@@ -1,0 +1,103 @@
+// kafkajs's transactional producer and read_committed consumer against the embedded broker:
+// commits are visible, aborts are not, offsets sent in a transaction land at commit, and a second
+// producer with the same transactional id fences the first.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs'
+import { EmbeddedKafka } from '../../../broker/index.js'
+
+let broker: EmbeddedKafka
+let kafka: Kafka
+const open: (Producer | Consumer)[] = []
+
+beforeAll(async () => {
+  broker = await EmbeddedKafka.start({ port: 0 })
+  broker.createTopic('tx-out', 2)
+  broker.createTopic('tx-in', 1)
+  kafka = new Kafka({ clientId: 'txn-test', brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 50 } })
+})
+
+afterAll(async () => {
+  for (const c of open) await c.disconnect().catch(() => {})
+  await broker?.stop()
+})
+
+async function transactionalProducer(transactionalId: string): Promise<Producer> {
+  const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 })
+  open.push(producer)
+  await producer.connect()
+  return producer
+}
+
+/** Values of 'tx-out' as a consumer with the given isolation sees them, read from the beginning. */
+async function readAll(readUncommitted: boolean, expected: number): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${readUncommitted}-${Date.now()}`, readUncommitted, maxWaitTimeInMs: 50 })
+  open.push(consumer)
+  await consumer.connect()
+  await consumer.subscribe({ topic: 'tx-out', fromBeginning: true })
+  const values: string[] = []
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => resolve(), 8000)
+    consumer.run({
+      eachMessage: async ({ message }) => {
+        values.push(message.value!.toString())
+        if (values.length >= expected) {
+          clearTimeout(timer)
+          // give a moment for anything unexpected to arrive after the expected count
+          setTimeout(resolve, 300)
+        }
+      },
+    }).catch(reject)
+  })
+  await consumer.disconnect()
+  return values.sort()
+}
+
+describe('kafkajs transactions against EmbeddedKafka', () => {
+  it('shows committed records to read_committed consumers and hides aborted ones', async () => {
+    const producer = await transactionalProducer('txn-kafkajs-1')
+
+    const t1 = await producer.transaction()
+    await t1.send({ topic: 'tx-out', messages: [{ key: 'a', value: 'c1', partition: 0 }, { key: 'b', value: 'c2', partition: 1 }] })
+    await t1.commit()
+
+    const t2 = await producer.transaction()
+    await t2.send({ topic: 'tx-out', messages: [{ key: 'a', value: 'aborted-1', partition: 0 }, { key: 'b', value: 'aborted-2', partition: 1 }] })
+    await t2.abort()
+
+    const t3 = await producer.transaction()
+    await t3.send({ topic: 'tx-out', messages: [{ key: 'c', value: 'c3', partition: 0 }] })
+    await t3.sendOffsets({ consumerGroupId: 'txn-app', topics: [{ topic: 'tx-in', partitions: [{ partition: 0, offset: '17' }] }] })
+    await t3.commit()
+
+    expect(await readAll(false, 3)).toEqual(['c1', 'c2', 'c3'])
+    expect(await readAll(true, 5)).toEqual(['aborted-1', 'aborted-2', 'c1', 'c2', 'c3'])
+
+    const admin = kafka.admin()
+    await admin.connect()
+    const offsets = await admin.fetchOffsets({ groupId: 'txn-app', topics: ['tx-in'] })
+    await admin.disconnect()
+    expect(offsets[0].partitions).toEqual([expect.objectContaining({ partition: 0, offset: '17' })])
+
+    const p0 = broker.internals.logs.partition('tx-out', 0)!
+    expect(p0.lastStableOffset).toBe(p0.logEndOffset)
+  })
+
+  it('fences the older producer once a new one initializes the same transactional id', async () => {
+    const zombie = await transactionalProducer('txn-kafkajs-fence')
+    const t = await zombie.transaction()
+    await t.send({ topic: 'tx-out', messages: [{ key: 'z', value: 'zombie', partition: 1 }] })
+
+    const successor = await transactionalProducer('txn-kafkajs-fence') // aborts the zombie's transaction
+    const s = await successor.transaction()
+    await s.send({ topic: 'tx-out', messages: [{ key: 's', value: 'successor', partition: 1 }] })
+    await s.commit()
+
+    await expect(t.commit()).rejects.toThrow(/epoch|fenced/i)
+    const state = broker.internals.transactions.describe('txn-kafkajs-fence')!
+    expect(state.state).toBe('CompleteCommit')
+    expect(state.producerEpoch).toBeGreaterThanOrEqual(2)
+    const committed = await readAll(false, 4)
+    expect(committed).toContain('successor')
+    expect(committed).not.toContain('zombie')
+  })
+})
