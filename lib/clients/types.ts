@@ -64,17 +64,24 @@ export interface OutgoingRecord {
   value: Buffer | null
   timestamp: number
   headers?: Headers
+  /** -1 lets the client's default partitioner (murmur2 of the key, as Java's) choose. */
   partition: number
+}
+
+/** Where a send's records landed: per partition, the offset of the first one. */
+export interface SendResult {
+  partition: number
+  baseOffset: number
 }
 
 /** A producer; transactional when created with a transactional id. */
 export interface RecordProducer {
   connect(): Promise<void>
   disconnect(): Promise<void>
-  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]>
   /** Transactions (only on a transactional producer). */
   beginTransaction(): Promise<void>
-  sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<void>
+  sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]>
   sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>
   commitTransaction(): Promise<void>
   abortTransaction(): Promise<void>

@@ -1,5 +1,5 @@
-import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs'
-import type { OutgoingRecord, RecordProducer, TopicPartitionOffset } from '../types.js'
+import { Partitioners, type Kafka, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs'
+import type { OutgoingRecord, RecordProducer, SendResult, TopicPartitionOffset } from '../types.js'
 
 function toMessages(records: readonly OutgoingRecord[]): Message[] {
   const out = new Array<Message>(records.length)
@@ -8,12 +8,16 @@ function toMessages(records: readonly OutgoingRecord[]): Message[] {
     out[i] = {
       key: r.key,
       value: r.value,
-      partition: r.partition,
+      partition: r.partition >= 0 ? r.partition : undefined,
       timestamp: String(r.timestamp),
       headers: r.headers as Message['headers'],
     }
   }
   return out
+}
+
+function toResults(meta: RecordMetadata[]): SendResult[] {
+  return meta.map(m => ({ partition: m.partition, baseOffset: Number(m.baseOffset) }))
 }
 
 export interface ProducerOptions {
@@ -48,9 +52,9 @@ export class KafkajsRecordProducer implements RecordProducer {
     return this.producer.disconnect()
   }
 
-  async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return
-    await this.producer.send({ topic, acks: -1, messages: toMessages(records) })
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]> {
+    if (records.length === 0) return []
+    return toResults(await this.producer.send({ topic, acks: -1, messages: toMessages(records) }))
   }
 
   async beginTransaction(): Promise<void> {
@@ -67,9 +71,9 @@ export class KafkajsRecordProducer implements RecordProducer {
     return this.txn
   }
 
-  async sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return
-    await this.current().send({ topic, acks: -1, messages: toMessages(records) })
+  async sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]> {
+    if (records.length === 0) return []
+    return toResults(await this.current().send({ topic, acks: -1, messages: toMessages(records) }))
   }
 
   async sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {

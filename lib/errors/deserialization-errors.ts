@@ -1,0 +1,47 @@
+import type { RecordCollector } from '../../stores/state-store.js'
+import type { DeserializationHandler } from '../../topology/internals/task-types.js'
+import type { DeserializationExceptionHandler, Logger } from '../config/types.js'
+import { errorHeaders } from './dead-letter.js'
+
+/**
+ * Turns the configured deserializationExceptionHandler into the task's handler. A dead-letter
+ * record goes through the task's collector, so under exactly-once it commits with the task's
+ * transaction: the bad record is parked exactly once.
+ */
+export function deserializationHandlerFor(
+  handler: DeserializationExceptionHandler,
+  logger: Logger,
+  collector: RecordCollector,
+  onDropped: () => void,
+): DeserializationHandler {
+  return (error, record) => {
+    if (handler === 'logAndFail') {
+      logger.error(`Deserialization failed at ${record.topic}-${record.partition} offset ${record.offset}; stopping`, { error: error.message })
+      return 'FAIL'
+    }
+    if (handler === 'logAndContinue') {
+      logger.warn(`Skipping record at ${record.topic}-${record.partition} offset ${record.offset}: deserialization failed`, {
+        error: error.message,
+      })
+      onDropped()
+      return 'CONTINUE'
+    }
+    if (typeof handler === 'function') {
+      const r = handler({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value, error })
+      if (r === 'CONTINUE') onDropped()
+      return r
+    }
+    collector.send(
+      handler.deadLetterTopic,
+      {
+        key: record.key,
+        value: record.value,
+        timestamp: record.timestamp,
+        headers: { ...(record.headers ?? {}), ...errorHeaders(error, record.topic, record.partition, record.offset) },
+      },
+      -1,
+    )
+    onDropped()
+    return 'CONTINUE'
+  }
+}

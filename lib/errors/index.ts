@@ -1,0 +1,3 @@
+export * from './dead-letter.js'
+export * from './production-errors.js'
+export * from './deserialization-errors.js'

@@ -1,0 +1,339 @@
+import { join } from 'node:path'
+import { taskIdOf } from '../assignment/task-id.js'
+import type { SubtopologySources } from '../assignment/tasks-from-metadata.js'
+import { decodeAssignmentInfo, type AssignmentInfo, type SubscriptionInfo } from '../assignment/user-data.js'
+import type { KafkajsGroupConsumer } from '../clients/kafkajs/index.js'
+import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/types.js'
+import { tpKey } from '../clients/types.js'
+import { commitAtLeastOnce, commitExactlyOnce, isFencingError } from '../commit/commit-tasks.js'
+import type { ActiveTask } from '../tasks/active-task.js'
+import { createActiveTask, type TaskFactoryDeps } from '../tasks/task-factory.js'
+import { localTaskOffsets } from './local-task-offsets.js'
+import { WakeSignal } from './wake-signal.js'
+
+export interface StreamThreadDeps extends TaskFactoryDeps {
+  subtopologies: readonly SubtopologySources[]
+  consumer: KafkajsGroupConsumer
+  admin: AdminClient
+  processId: string
+  onRebalancing(): void
+  onRunning(): void
+  /** An error the thread cannot handle (user code, serdes, the broker refusing for good). */
+  onFatal(error: Error): void
+}
+
+/** Kafka's rebalance-related errors on an offset commit: the group moved on, records will be redone. */
+function isRebalanceError(err: unknown): boolean {
+  const type = (err as { type?: string } | null)?.type ?? ''
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID' || type === 'NOT_COORDINATOR'
+}
+
+/**
+ * The processing loop of one instance, with its consumer and tasks. kafkajs fetches in the
+ * background and hands each batch to `onRecords`, which only queues records (pausing a partition
+ * whose queue is full); this loop processes tasks in turn, punctuates, and commits every
+ * commitIntervalMs. Rebalances arrive as kafkajs GROUP_JOIN events (see docs/internals.md for
+ * hand-over without an onPartitionsRevoked callback).
+ */
+export class StreamThread {
+  readonly active = new Map<string, ActiveTask>()
+  private readonly inputs = new Map<string, ActiveTask>()
+  private readonly positions = new Map<string, number>()
+  private readonly backpressured = new Map<string, TopicPartition>()
+  private readonly topicToSubtopology = new Map<string, number>()
+  private pendingAssignment: TopicPartition[] | null = null
+  private running = false
+  private loopDone: Promise<void> | null = null
+  private readonly wake = new WakeSignal()
+  private lastCommit = Date.now()
+  private localOffsets: Record<string, number> = {}
+  private info: AssignmentInfo | null = null
+  private readonly eos: boolean
+
+  constructor(private readonly deps: StreamThreadDeps) {
+    for (const s of deps.subtopologies) for (const t of s.sourceTopics) this.topicToSubtopology.set(t, s.id)
+    this.eos = deps.config.processingGuarantee === 'exactly_once_v2'
+  }
+
+  get assignmentInfo(): AssignmentInfo | null {
+    return this.info
+  }
+
+  /** Read by the partition assigner at every join. */
+  subscription(): SubscriptionInfo {
+    const offsets: Record<string, number> = { ...this.localOffsets }
+    for (const t of this.active.values()) {
+      let sum = 0
+      for (const p of t.changelogPositions.values()) sum += p.offset
+      offsets[t.id] = sum
+    }
+    return {
+      version: 1,
+      processId: this.deps.processId,
+      host: this.deps.config.applicationServer,
+      prevActive: [...this.active.keys()],
+      prevStandby: [],
+      taskOffsets: offsets,
+    }
+  }
+
+  async start(): Promise<void> {
+    const { config, consumer } = this.deps
+    this.localOffsets = await localTaskOffsets(join(config.stateDir, config.applicationId))
+    await consumer.connect()
+    const topics = [...this.topicToSubtopology.keys()]
+    await consumer.subscribe(topics, config.autoOffsetReset === 'earliest')
+    this.running = true
+    this.loopDone = this.loop()
+    await consumer.run({
+      onAssigned: parts => this.onAssigned(parts),
+      onRecords: (topic, partition, records, hw) => this.onRecords(topic, partition, records, hw),
+      onCrash: err => this.fail(err),
+    })
+  }
+
+  private taskOf(tp: TopicPartition): string | null {
+    const sub = this.topicToSubtopology.get(tp.topic)
+    return sub === undefined ? null : taskIdOf(sub, tp.partition)
+  }
+
+  /** GROUP_JOIN, synchronous: runs before kafkajs fetches for the new generation. */
+  private onAssigned(parts: TopicPartition[]): void {
+    this.deps.metrics.rebalances.inc()
+    this.deps.onRebalancing()
+    const keep = new Set<string>()
+    const toPause: TopicPartition[] = []
+    for (const tp of parts) {
+      const key = tpKey(tp.topic, tp.partition)
+      const owner = this.inputs.get(key)
+      const taskId = this.taskOf(tp)
+      if (owner && owner.id === taskId) {
+        keep.add(key)
+        // kafkajs restarts a new generation from committed offsets; continue where we are instead.
+        const pos = this.positions.get(key)
+        if (pos !== undefined && pos >= 0) this.deps.consumer.seek(tp.topic, tp.partition, pos)
+      } else {
+        toPause.push(tp)
+      }
+    }
+    for (const key of [...this.inputs.keys()]) if (!keep.has(key)) this.inputs.delete(key)
+    this.deps.consumer.pause(toPause)
+    this.pendingAssignment = parts
+    this.wake.wake()
+  }
+
+  private onRecords(topic: string, partition: number, records: FetchedRecord[], highWatermark: number): void {
+    const key = tpKey(topic, partition)
+    const t = this.inputs.get(key)
+    if (!t || records.length === 0) return
+    const pos = this.positions.get(key) ?? -1
+    let start = 0
+    if (pos >= 0) while (start < records.length && records[start]!.offset < pos) start++
+    if (start === records.length) return
+    const slice = start === 0 ? records : records.slice(start)
+    t.task.addRecords(topic, partition, slice)
+    const next = slice[slice.length - 1]!.offset + 1
+    this.positions.set(key, next)
+    this.deps.metrics.consumerLag(topic, partition).set(Math.max(0, highWatermark - next))
+    if (t.task.bufferedCount(topic, partition) >= this.deps.config.bufferedRecordsPerPartition && !this.backpressured.has(key)) {
+      this.backpressured.set(key, { topic, partition })
+      this.deps.consumer.pause([{ topic, partition }])
+    }
+    this.wake.wake()
+  }
+
+  private fail(err: unknown): void {
+    if (!this.running) return
+    this.running = false
+    this.wake.wake()
+    this.deps.onFatal(err instanceof Error ? err : new Error(String(err)))
+  }
+
+  private async loop(): Promise<void> {
+    const { config, metrics } = this.deps
+    try {
+      while (this.running) {
+        while (this.pendingAssignment && this.running) {
+          const parts = this.pendingAssignment
+          this.pendingAssignment = null
+          await this.applyAssignment(parts)
+          if (!this.pendingAssignment && this.running) this.deps.onRunning()
+        }
+        if (!this.running) break
+        let processed = 0
+        for (const t of this.active.values()) {
+          if (t.task.buffered() === 0) continue
+          const started = performance.now()
+          const n = await t.task.process(config.maxTaskBatchRecords)
+          if (n > 0) {
+            processed += n
+            t.metrics.processed.inc(n)
+            t.metrics.processLatency.observe((performance.now() - started) / n)
+          }
+        }
+        this.resumeDrained()
+        const now = Date.now()
+        for (const t of this.active.values()) {
+          const fired = await t.task.punctuate(now)
+          if (fired > 0) t.metrics.punctuations.inc(fired)
+        }
+        if (now - this.lastCommit >= config.commitIntervalMs) await this.commitAll()
+        if (processed === 0 && !this.pendingAssignment) {
+          await this.wake.wait(Math.min(100, config.commitIntervalMs - (Date.now() - this.lastCommit)))
+        }
+      }
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  private resumeDrained(): void {
+    if (this.backpressured.size === 0) return
+    const resume: TopicPartition[] = []
+    for (const [key, tp] of this.backpressured) {
+      const t = this.inputs.get(key)
+      if (!t) {
+        this.backpressured.delete(key)
+        continue
+      }
+      if (t.task.bufferedCount(tp.topic, tp.partition) < this.deps.config.bufferedRecordsPerPartition / 2) {
+        resume.push(tp)
+        this.backpressured.delete(key)
+      }
+    }
+    this.deps.consumer.resume(resume)
+  }
+
+  /** Commits every task; returns when offsets (and under EOS, transactions) are durable. */
+  async commitAll(): Promise<void> {
+    const started = performance.now()
+    this.lastCommit = Date.now()
+    const tasks = [...this.active.values()]
+    if (tasks.length === 0) return
+    if (this.eos) {
+      for (const t of tasks) {
+        try {
+          await commitExactlyOnce(t, this.deps.config.applicationId)
+        } catch (err) {
+          if (!isFencingError(err)) throw err
+          this.deps.config.logger.warn(`Task ${t.id} was fenced by a newer owner; closing it`, { error: (err as Error).message })
+          await this.closeTask(t, false)
+        }
+      }
+    } else {
+      try {
+        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets))
+      } catch (err) {
+        if (!isRebalanceError(err)) throw err
+        this.deps.config.logger.info('Offset commit refused during a rebalance; records since the last commit will be reprocessed', {
+          error: (err as Error).message,
+        })
+      }
+    }
+    this.deps.metrics.commits.inc()
+    this.deps.metrics.commitLatency.observe(performance.now() - started)
+  }
+
+  private async applyAssignment(parts: TopicPartition[]): Promise<void> {
+    const { consumer, config } = this.deps
+    const wanted = new Map<string, TopicPartition[]>()
+    for (const tp of parts) {
+      const id = this.taskOf(tp)
+      if (id === null) continue
+      if (!wanted.has(id)) wanted.set(id, [])
+      wanted.get(id)!.push(tp)
+    }
+
+    // Assignment user data (standbys, host map, group-wide errors): read back from the coordinator.
+    try {
+      const data = await consumer.assignmentUserData()
+      const info = decodeAssignmentInfo(data)
+      if (info) this.info = info
+    } catch (err) {
+      config.logger.debug('Could not read assignment user data', { error: (err as Error).message })
+    }
+    if (this.info?.error) throw new Error(this.info.error)
+
+    for (const t of [...this.active.values()]) {
+      if (!wanted.has(t.id)) await this.closeTask(t, true)
+    }
+
+    const budget = Math.floor(config.cacheMaxBytes / Math.max(1, wanted.size))
+    for (const [id, tps] of wanted) {
+      if (this.active.has(id)) continue
+      if (this.pendingAssignment || !this.running) return // a newer rebalance supersedes this one
+      const t = await createActiveTask(this.deps, id, tps, budget, () => !this.running)
+      this.active.set(id, t)
+      await this.startFromCommitted(t)
+    }
+  }
+
+  /** Seeks a new task's inputs to the group's committed offsets and lets records in. */
+  private async startFromCommitted(t: ActiveTask): Promise<void> {
+    const { consumer, admin, config } = this.deps
+    const topics = [...new Set(t.inputs.map(i => i.topic))]
+    const committed = await admin.committedOffsets(config.applicationId, topics)
+    const byKey = new Map(committed.map(c => [tpKey(c.topic, c.partition), c.offset]))
+    for (const tp of t.inputs) {
+      const key = tpKey(tp.topic, tp.partition)
+      const off = byKey.get(key)
+      if (off !== undefined) {
+        consumer.seek(tp.topic, tp.partition, off)
+        this.positions.set(key, off)
+        t.committed.set(key, off)
+      } else {
+        consumer.seek(tp.topic, tp.partition, config.autoOffsetReset === 'earliest' ? -2 : -1)
+        this.positions.set(key, -1)
+      }
+      this.inputs.set(key, t)
+    }
+    consumer.resume(t.inputs)
+  }
+
+  /** Clean: commit what was processed, then close and checkpoint. Dirty: drop and close. */
+  private async closeTask(t: ActiveTask, clean: boolean): Promise<void> {
+    const { config, consumer } = this.deps
+    this.active.delete(t.id)
+    for (const tp of t.inputs) {
+      const key = tpKey(tp.topic, tp.partition)
+      if (this.inputs.get(key) === t) this.inputs.delete(key)
+      this.positions.delete(key)
+      this.backpressured.delete(key)
+    }
+    let closedClean = false
+    if (clean) {
+      try {
+        if (this.eos) await commitExactlyOnce(t, config.applicationId)
+        else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets))
+        await t.task.close({ clean: true })
+        await t.writeCheckpoint()
+        closedClean = true
+      } catch (err) {
+        config.logger.info(`Task ${t.id} could not commit on close; closing it dirty`, { error: (err as Error).message })
+      }
+    }
+    if (!closedClean) {
+      t.collector.discard()
+      if (this.eos) await t.producer.abortTransaction().catch(() => {})
+      await t.task.close({ clean: false }).catch(e => config.logger.warn(`Closing task ${t.id}`, { error: (e as Error).message }))
+    }
+    if (t.ownsProducer) await t.producer.disconnect().catch(() => {})
+    this.deps.metrics.removeTask(t.id)
+  }
+
+  /** Stops processing and closes every task (committing first when clean), then leaves the group. */
+  async shutdown(clean: boolean): Promise<void> {
+    this.running = false
+    this.wake.wake()
+    if (this.loopDone) await this.loopDone
+    if (clean && this.active.size > 0 && !this.eos) {
+      try {
+        await this.commitAll()
+      } catch (err) {
+        this.deps.config.logger.warn('Final commit failed', { error: (err as Error).message })
+      }
+    }
+    for (const t of [...this.active.values()]) await this.closeTask(t, clean)
+    await this.deps.consumer.disconnect().catch(() => {})
+  }
+}

@@ -1,0 +1,95 @@
+import type { StateRestoreListener } from '../../stores/restore/state-restore-listener.js'
+import { StreamTask } from '../../topology/internals/stream-task.js'
+import type { Topology } from '../../topology/topology.js'
+import { parseTaskId } from '../assignment/task-id.js'
+import type { PartitionReader, RecordProducer, TopicPartition } from '../clients/types.js'
+import { tpKey } from '../clients/types.js'
+import type { KafkajsClients } from '../clients/kafkajs/index.js'
+import type { ResolvedStreamsConfig } from '../config/types.js'
+import { deserializationHandlerFor } from '../errors/deserialization-errors.js'
+import type { ProductionErrorRouter } from '../errors/production-errors.js'
+import type { StreamsMetrics } from '../metrics/streams-metrics.js'
+import { RuntimeRecordCollector } from '../processing/record-collector.js'
+import { ActiveTask } from './active-task.js'
+import { restoreChangelogs } from './changelog-restorer.js'
+
+export interface TaskFactoryDeps {
+  topology: Topology
+  config: ResolvedStreamsConfig
+  clients: KafkajsClients
+  sharedProducer: () => RecordProducer
+  reader: PartitionReader
+  metrics: StreamsMetrics
+  errors: ProductionErrorRouter
+  partitionCount: (topic: string) => number | undefined
+  restoreListener?: StateRestoreListener
+}
+
+/** The transactional id of a task's producer under exactly_once_v2. */
+export function transactionalIdOf(applicationId: string, taskId: string): string {
+  return `${applicationId}-${taskId}`
+}
+
+/**
+ * Creates an active task ready to process: under exactly-once its producer is initialized first
+ * (fencing any previous owner and resolving its open transaction) so the changelogs and input
+ * offsets read next are final; then stores open and restore to the changelog end.
+ */
+export async function createActiveTask(
+  deps: TaskFactoryDeps,
+  taskId: string,
+  inputs: readonly TopicPartition[],
+  cacheMaxBytes: number,
+  aborted: () => boolean,
+): Promise<ActiveTask> {
+  const { config, metrics } = deps
+  const eos = config.processingGuarantee === 'exactly_once_v2'
+  const { subtopology, partition } = parseTaskId(taskId)
+  let producer: RecordProducer
+  if (eos) {
+    producer = deps.clients.producer({
+      transactionalId: transactionalIdOf(config.applicationId, taskId),
+      transactionTimeoutMs: config.transactionTimeoutMs,
+    })
+    await producer.connect()
+  } else {
+    producer = deps.sharedProducer()
+  }
+  const taskMetrics = metrics.taskMetrics(taskId)
+  const collector = new RuntimeRecordCollector(producer, eos, deps.errors)
+  let task: StreamTask | null = null
+  try {
+    task = new StreamTask({
+      topology: deps.topology,
+      subtopologyId: subtopology,
+      partition,
+      applicationId: config.applicationId,
+      stateDir: config.stateDir,
+      collector,
+      cacheMaxBytes,
+      exactlyOnce: eos,
+      partitionCount: deps.partitionCount,
+      deserializationHandler: deserializationHandlerFor(config.deserializationExceptionHandler, config.logger, collector, () =>
+        taskMetrics.dropped.inc(),
+      ),
+      onLateRecord: () => metrics.lateRecords(taskId).inc(),
+      warn: m => config.logger.warn(m),
+    })
+    const changelogs = await task.initialize()
+    const restored = await restoreChangelogs({
+      reader: deps.reader,
+      changelogs,
+      listener: deps.restoreListener,
+      metrics,
+      logger: config.logger,
+      aborted,
+    })
+    const persistent = new Set(changelogs.filter(c => c.persistent).map(c => tpKey(c.topic, c.partition)))
+    return new ActiveTask(task, inputs, collector, producer, eos, taskMetrics, restored, persistent)
+  } catch (err) {
+    await task?.close({ clean: false }).catch(() => {})
+    if (eos) await producer.disconnect().catch(() => {})
+    metrics.removeTask(taskId)
+    throw err
+  }
+}
