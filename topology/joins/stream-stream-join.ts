@@ -2,6 +2,7 @@ import { isPromise, type MaybePromise } from '../../stores/maybe-promise.js'
 import type { KeyValueStore } from '../../stores/key-value-store.js'
 import type { KeyValue } from '../../stores/key-value.js'
 import type { Serde } from '../../stores/serde.js'
+import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { JoinWindows } from '../windows/join-windows.js'
@@ -66,7 +67,7 @@ export class StreamStreamJoin<K, VL, VR, VOut> {
 }
 
 class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut> {
-  private ctx!: ProcessorContext<K, VOut>
+  private ctx!: InternalProcessorContext<K, VOut>
   private thisStore!: JoinWindowStore<K, unknown>
   private otherStore!: JoinWindowStore<K, unknown>
   private outer: OuterJoinBuffer<K> | null = null
@@ -92,7 +93,7 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
 
   init(ctx: ProcessorContext<K, VOut>): void {
     const spec = this.join.spec
-    this.ctx = ctx
+    this.ctx = ctx as InternalProcessorContext<K, VOut>
     this.taskId = ctx.taskId
     this.thisStore = ctx.getStateStore(this.side === 'left' ? spec.leftStoreName : spec.rightStoreName) as unknown as JoinWindowStore<K, unknown>
     this.otherStore = ctx.getStateStore(this.side === 'left' ? spec.rightStoreName : spec.leftStoreName) as unknown as JoinWindowStore<K, unknown>
@@ -116,7 +117,7 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
     if (value === null || value === undefined) return
     if (key === null || key === undefined) {
       // Nothing can match a null key; left/outer joins still answer for it.
-      if (this.emitsUnmatched) this.forward(record, this.result(key as K, value, null), timestamp)
+      if (this.emitsUnmatched) await this.forward(record, this.result(key as K, value, null), timestamp)
       return
     }
     const put = this.thisStore.put(key, value, timestamp)
@@ -129,12 +130,13 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
     const matches = await collect(this.otherStore.fetchRange(key, from, to))
     for (const other of matches) {
       if (this.outer !== null) await this.outer.remove(key, other.key, this.otherSide)
-      this.forward(record, this.result(key, value, other.value), Math.max(timestamp, other.key))
+      const sent = this.forward(record, this.result(key, value, other.value), Math.max(timestamp, other.key))
+      if (isPromise(sent)) await sent
     }
     if (matches.length > 0 || !this.emitsUnmatched) return
     if (this.outer === null || to < time.streamTime) {
       // Its window has already closed (an out-of-order record): no later match is possible.
-      this.forward(record, this.result(key, value, null), timestamp)
+      await this.forward(record, this.result(key, value, null), timestamp)
       return
     }
     if (timestamp < time.minBuffered) time.minBuffered = timestamp
@@ -152,8 +154,8 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
       : joiner((otherValue ?? null) as VL | null, thisValue as VR, key)
   }
 
-  private forward(record: Record<K, unknown>, value: VOut, timestamp: number): void {
-    this.ctx.forward({ key: record.key, value, timestamp, headers: record.headers })
+  private forward(record: Record<K, unknown>, value: VOut, timestamp: number): void | Promise<void> {
+    return this.ctx.forward({ key: record.key, value, timestamp, headers: record.headers })
   }
 
   /** Emits buffered unmatched records whose join window closed: stream time > t + lookahead + grace. */
@@ -186,7 +188,8 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
           entry.side === 'left'
             ? joiner(leftValueSerde!.deserialize(this.topic, bytes), null, entry.key)
             : joiner(null, rightValueSerde!.deserialize(this.topic, bytes), entry.key)
-        this.ctx.forward({ key: entry.key, value, timestamp: entry.timestamp, headers: record.headers })
+        const sent = this.ctx.forward({ key: entry.key, value, timestamp: entry.timestamp, headers: record.headers })
+        if (isPromise(sent)) await sent
       }
       await this.outer!.delete(entry.storeKey)
     }
@@ -195,11 +198,11 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
 
 /** The node both join sides forward into, so the joined stream has one parent. */
 export class PassThroughProcessor<K, V> implements Processor<K, V, K, V> {
-  private ctx!: ProcessorContext<K, V>
+  private ctx!: InternalProcessorContext<K, V>
   init(ctx: ProcessorContext<K, V>): void {
-    this.ctx = ctx
+    this.ctx = ctx as InternalProcessorContext<K, V>
   }
-  process(record: Record<K, V>): void {
-    this.ctx.forward(record)
+  process(record: Record<K, V>): void | Promise<void> {
+    return this.ctx.forward(record)
   }
 }

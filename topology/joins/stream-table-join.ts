@@ -1,5 +1,6 @@
 import { isPromise } from '../../stores/maybe-promise.js'
 import type { ValueAndTimestamp } from '../../stores/key-value.js'
+import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { ValueGetter, ValueGetterSupplier } from './value-getter.js'
@@ -11,7 +12,7 @@ import type { ValueGetter, ValueGetterSupplier } from './value-getter.js'
  * Records with a null value are dropped; a null (mapped) key can only produce a left-join result.
  */
 export class StreamTableJoinProcessor<K, V, KT, VT, VOut> implements Processor<K, V, K, VOut> {
-  private ctx!: ProcessorContext<K, VOut>
+  private ctx!: InternalProcessorContext<K, VOut>
   private table!: ValueGetter<KT, VT>
 
   constructor(
@@ -22,7 +23,7 @@ export class StreamTableJoinProcessor<K, V, KT, VT, VOut> implements Processor<K
   ) {}
 
   init(ctx: ProcessorContext<K, VOut>): void {
-    this.ctx = ctx
+    this.ctx = ctx as InternalProcessorContext<K, VOut>
     this.table = this.tableGetter.get(ctx)
   }
 
@@ -30,17 +31,17 @@ export class StreamTableJoinProcessor<K, V, KT, VT, VOut> implements Processor<K
     if (record.value === null || record.value === undefined) return
     const tableKey = record.key === null || record.key === undefined ? null : this.keyMapper(record.key, record.value)
     if (tableKey === null || tableKey === undefined) {
-      if (this.leftJoin) this.emit(record, null)
+      if (this.leftJoin) return this.emit(record, null)
       return
     }
     const got = this.table(tableKey)
     if (isPromise(got)) return got.then((tv) => this.emit(record, tv))
-    this.emit(record, got)
+    return this.emit(record, got)
   }
 
-  private emit(record: Record<K, V>, tableValue: ValueAndTimestamp<VT> | null): void {
+  private emit(record: Record<K, V>, tableValue: ValueAndTimestamp<VT> | null): void | Promise<void> {
     if (tableValue === null && !this.leftJoin) return
     const value = this.joiner(record.value, tableValue === null ? null : tableValue.value, record.key)
-    this.ctx.forward({ key: record.key, value, timestamp: record.timestamp, headers: record.headers })
+    return this.ctx.forward({ key: record.key, value, timestamp: record.timestamp, headers: record.headers })
   }
 }

@@ -1,6 +1,7 @@
 import { isCachedStateStore } from '../../stores/cached-state-store.js'
 import type { TimestampedKeyValueStore } from '../../stores/key-value-store.js'
 import { isPromise } from '../../stores/maybe-promise.js'
+import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { TableChange } from '../windows/table-change.js'
@@ -11,7 +12,7 @@ import type { TableChange } from '../windows/table-change.js'
  * value; a caching store forwards from its flush, deduplicated per key.
  */
 export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<V>, K, TableChange<V>> {
-  private ctx!: ProcessorContext<K, TableChange<V>>
+  private ctx!: InternalProcessorContext<K, TableChange<V>>
   private store: TimestampedKeyValueStore<K, V> | null = null
   private forwardsOnFlush = false
   private sendOld = false
@@ -22,21 +23,24 @@ export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<
   ) {}
 
   init(ctx: ProcessorContext<K, TableChange<V>>): void {
-    this.ctx = ctx
+    this.ctx = ctx as InternalProcessorContext<K, TableChange<V>>
     this.sendOld = this.sendOldValues()
     if (this.storeName === null) return
     const store = ctx.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName)
     this.store = store
     if (isCachedStateStore(store)) {
+      const internal = this.ctx
       this.forwardsOnFlush = store.setFlushListener((key, newValue, oldValue, rc) => {
         const nv = newValue as { value: V; timestamp: number } | null
         const ov = oldValue as { value: V } | null
-        ctx.forward({
-          key: key as K,
-          value: { newValue: nv === null ? null : nv.value, oldValue: this.sendOld && ov !== null ? ov.value : null },
-          timestamp: nv === null ? rc.timestamp : nv.timestamp,
-          headers: rc.headers,
-        })
+        return internal.task.withRecordContext(rc, () =>
+          internal.forward({
+            key: key as K,
+            value: { newValue: nv === null ? null : nv.value, oldValue: this.sendOld && ov !== null ? ov.value : null },
+            timestamp: nv === null ? rc.timestamp : nv.timestamp,
+            headers: rc.headers,
+          }),
+        )
       }, this.sendOld)
     }
   }
@@ -44,7 +48,7 @@ export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<
   async process(record: Record<K, TableChange<V>>): Promise<void> {
     const store = this.store
     if (store === null) {
-      this.ctx.forward(this.sendOld ? record : { ...record, value: { newValue: record.value.newValue, oldValue: null } })
+      await this.ctx.forward(this.sendOld ? record : { ...record, value: { newValue: record.value.newValue, oldValue: null } })
       return
     }
     let oldValue: V | null = null
@@ -56,6 +60,6 @@ export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<
     const newValue = record.value.newValue
     const put = store.put(record.key, newValue === null ? null : { value: newValue, timestamp: record.timestamp })
     if (isPromise(put)) await put
-    if (!this.forwardsOnFlush) this.ctx.forward({ ...record, value: { newValue, oldValue } })
+    if (!this.forwardsOnFlush) await this.ctx.forward({ ...record, value: { newValue, oldValue } })
   }
 }

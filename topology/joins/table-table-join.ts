@@ -1,5 +1,6 @@
 import { isPromise } from '../../stores/maybe-promise.js'
 import type { ValueAndTimestamp } from '../../stores/key-value.js'
+import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { TableChange } from '../windows/table-change.js'
@@ -12,7 +13,7 @@ import type { ValueGetter, ValueGetterSupplier } from './value-getter.js'
  * co-partitioned; the result is a KTable.
  */
 export class TableTableJoinProcessor<K, VL, VR, VOut> implements Processor<K, TableChange<unknown>, K, TableChange<VOut>> {
-  private ctx!: ProcessorContext<K, TableChange<VOut>>
+  private ctx!: InternalProcessorContext<K, TableChange<VOut>>
   private other!: ValueGetter<K, unknown>
 
   constructor(
@@ -24,7 +25,7 @@ export class TableTableJoinProcessor<K, VL, VR, VOut> implements Processor<K, Ta
   ) {}
 
   init(ctx: ProcessorContext<K, TableChange<VOut>>): void {
-    this.ctx = ctx
+    this.ctx = ctx as InternalProcessorContext<K, TableChange<VOut>>
     this.other = this.otherGetter.get(ctx)
   }
 
@@ -32,13 +33,13 @@ export class TableTableJoinProcessor<K, VL, VR, VOut> implements Processor<K, Ta
     if (record.key === null || record.key === undefined) return
     const got = this.other(record.key)
     if (isPromise(got)) return got.then((other) => this.emit(record, other))
-    this.emit(record, got)
+    return this.emit(record, got)
   }
 
-  private emit(record: Record<K, TableChange<unknown>>, other: ValueAndTimestamp<unknown> | null): void {
+  private emit(record: Record<K, TableChange<unknown>>, other: ValueAndTimestamp<unknown> | null): void | Promise<void> {
     const out = joinTableChange(this.kind, this.side, record.value, other, record.timestamp, this.joiner, this.sendOldValues())
     if (out === null) return
-    this.ctx.forward({ key: record.key, value: out.change, timestamp: out.timestamp, headers: record.headers })
+    return this.ctx.forward({ key: record.key, value: out.change, timestamp: out.timestamp, headers: record.headers })
   }
 }
 

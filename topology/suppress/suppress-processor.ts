@@ -1,5 +1,6 @@
 import type { KeyValueStore } from '../../stores/key-value-store.js'
 import type { Serde } from '../../stores/serde.js'
+import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { TableChange } from '../windows/table-change.js'
@@ -26,7 +27,7 @@ export interface SuppressOptions<K, V> {
  * saw as old value. Final results drop tombstones: a window that never produced output needs no delete.
  */
 export class SuppressProcessor<K, V> implements Processor<K, TableChange<V>, K, TableChange<V>> {
-  private ctx!: ProcessorContext<K, TableChange<V>>
+  private ctx!: InternalProcessorContext<K, TableChange<V>>
   private buffer!: SuppressionBuffer
   private streamTime = -1
   private topic = ''
@@ -39,7 +40,7 @@ export class SuppressProcessor<K, V> implements Processor<K, TableChange<V>, K, 
   }
 
   async init(ctx: ProcessorContext<K, TableChange<V>>): Promise<void> {
-    this.ctx = ctx
+    this.ctx = ctx as InternalProcessorContext<K, TableChange<V>>
     this.topic = `${ctx.applicationId}-${this.opts.storeName}-changelog`
     const store = ctx.getStateStore<KeyValueStore<Buffer, Buffer>>(this.opts.storeName)
     this.buffer = new SuppressionBuffer(store)
@@ -85,10 +86,10 @@ export class SuppressProcessor<K, V> implements Processor<K, TableChange<V>, K, 
     return this.buffer.numRecords() > config.maxRecords || this.buffer.bufferSize() > config.maxBytes
   }
 
-  private readonly emit = (keyBytes: Buffer, entry: BufferedBytes): void => {
+  private readonly emit = (keyBytes: Buffer, entry: BufferedBytes): void | Promise<void> => {
     if (entry.newValue === null && this.finalResults) return
     const { keySerde, valueSerde } = this.opts
-    this.ctx.forward({
+    return this.ctx.forward({
       key: keySerde.deserialize(this.topic, keyBytes) as K,
       value: { newValue: valueSerde.deserialize(this.topic, entry.newValue), oldValue: valueSerde.deserialize(this.topic, entry.prior) },
       timestamp: entry.context.timestamp,

@@ -72,7 +72,7 @@ export class SuppressionBuffer {
   }
 
   /** Removes and hands over the oldest slot while `condition` holds. */
-  async evictWhile(condition: () => boolean, emit: (key: Buffer, entry: BufferedBytes) => void): Promise<void> {
+  async evictWhile(condition: () => boolean, emit: (key: Buffer, entry: BufferedBytes) => void | Promise<void>): Promise<void> {
     while (this.head < this.order.length && condition()) {
       const slot = this.order[this.head]!
       this.order[this.head++] = undefined as unknown as Slot
@@ -82,7 +82,8 @@ export class SuppressionBuffer {
         const done = this.store.put(slot.key, null)
         if (isPromise(done)) await done
       }
-      emit(slot.key, slot.entry)
+      const sent = emit(slot.key, slot.entry)
+      if (isPromise(sent)) await sent
     }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head)

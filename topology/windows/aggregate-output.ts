@@ -7,8 +7,8 @@ import type { Windowed } from './window.js'
  * had closed.
  */
 export interface WindowAggregateOutput<K, VA> {
-  forward(key: Windowed<K>, newValue: VA | null, oldValue: VA | null, timestamp: number): void
-  late(reason: LateRecordInfo): void
+  forward(key: Windowed<K>, newValue: VA | null, oldValue: VA | null, timestamp: number): void | Promise<void>
+  late(reason: LateRecordInfo): void | Promise<void>
 }
 
 export interface LateRecordInfo {

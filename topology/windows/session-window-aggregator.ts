@@ -30,21 +30,24 @@ export class SessionWindowAggregator<K, V, VA> {
     const { window: merged, aggregate } = mergeSessions(key, timestamp, overlapping, this.initializer(), this.merger)
 
     if (merged.end < closeTime) {
-      this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: [merged] })
+      const sent = this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: [merged] })
+      if (isPromise(sent)) await sent
       return
     }
     if (merged.start !== timestamp || merged.end !== timestamp) {
       for (const session of overlapping) {
         const removed = this.store.remove(session.key)
         if (isPromise(removed)) await removed
-        this.out.forward(session.key, null, session.value, session.key.window.end)
+        const sent = this.out.forward(session.key, null, session.value, session.key.window.end)
+        if (isPromise(sent)) await sent
       }
     }
     const newAgg = this.aggregator(key, value, aggregate)
     const sessionKey: Windowed<K> = { key, window: merged }
     const put = this.store.put(sessionKey, newAgg)
     if (isPromise(put)) await put
-    this.out.forward(sessionKey, newAgg, null, merged.end)
+    const sent = this.out.forward(sessionKey, newAgg, null, merged.end)
+    if (isPromise(sent)) await sent
   }
 }
 

@@ -31,13 +31,17 @@ export class SlidingWindowAggregator<K, V, VA> {
     if (timestamp > this.streamTime) this.streamTime = timestamp
     const closeTime = this.streamTime - this.windows.graceMs
     if (timestamp + this.d < closeTime) {
-      this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: [{ start: timestamp, end: timestamp + this.d }] })
+      const sent = this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: [{ start: timestamp, end: timestamp + this.d }] })
+      if (isPromise(sent)) await sent
       return
     }
     this.closed = []
     if (timestamp < this.d) await this.processEarly(key, value, timestamp, closeTime)
     else await this.processInOrder(key, value, timestamp, closeTime)
-    if (this.closed.length > 0) this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: this.closed })
+    if (this.closed.length > 0) {
+      const sent = this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: this.closed })
+      if (isPromise(sent)) await sent
+    }
   }
 
   private async processInOrder(key: K, value: V, timestamp: number, closeTime: number): Promise<void> {
@@ -131,7 +135,8 @@ export class SlidingWindowAggregator<K, V, VA> {
     const start = timestamp + 1
     const put = this.store.put(key, rightWinAgg, start)
     if (isPromise(put)) await put
-    this.out.forward({ key, window: { start, end: start + this.d } }, rightWinAgg.value, null, rightWinAgg.timestamp)
+    const sent = this.out.forward({ key, window: { start, end: start + this.d } }, rightWinAgg.value, null, rightWinAgg.timestamp)
+    if (isPromise(sent)) await sent
   }
 
   private async updateWindow(
@@ -152,6 +157,7 @@ export class SlidingWindowAggregator<K, V, VA> {
     const newTimestamp = Math.max(timestamp, current.timestamp)
     const put = this.store.put(key, { value: newAgg, timestamp: newTimestamp }, start)
     if (isPromise(put)) await put
-    this.out.forward({ key, window: { start, end } }, newAgg, isNew ? null : current.value, newTimestamp)
+    const sent = this.out.forward({ key, window: { start, end } }, newAgg, isNew ? null : current.value, newTimestamp)
+    if (isPromise(sent)) await sent
   }
 }

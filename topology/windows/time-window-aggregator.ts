@@ -34,8 +34,12 @@ export class TimeWindowAggregator<K, V, VA> {
       const newTimestamp = old === null ? timestamp : Math.max(timestamp, old.timestamp)
       const put = this.store.put(key, { value: newAgg, timestamp: newTimestamp }, window.start)
       if (isPromise(put)) await put
-      this.out.forward({ key, window }, newAgg, oldAgg, newTimestamp)
+      const sent = this.out.forward({ key, window }, newAgg, oldAgg, newTimestamp)
+      if (isPromise(sent)) await sent
     }
-    if (closed !== null) this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: closed })
+    if (closed !== null) {
+      const sent = this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: closed })
+      if (isPromise(sent)) await sent
+    }
   }
 }

@@ -1,9 +1,10 @@
 import { isCachedStateStore } from '../../stores/cached-state-store.js'
 import type { ValueAndTimestamp } from '../../stores/key-value.js'
 import type { StateStore } from '../../stores/state-store.js'
+import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
-import type { LateRecordInfo, WindowAggregateOutput } from './aggregate-output.js'
+import type { WindowAggregateOutput } from './aggregate-output.js'
 import { LateRecordHandler } from './late-records.js'
 import type { TableChange } from './table-change.js'
 import type { Windowed } from './window.js'
@@ -15,7 +16,6 @@ export interface WindowAggregatorCore<K, V> {
 }
 
 export interface WindowedAggregateOptions<K, V, VA> {
-  processorName: string
   storeName: string
   makeCore(store: any, out: WindowAggregateOutput<K, VA>): WindowAggregatorCore<K, V>
   /** Time and sliding windows store ValueAndTimestamp; session stores hold the plain aggregate. */
@@ -30,11 +30,11 @@ export interface WindowedAggregateOptions<K, V, VA> {
 }
 
 /**
- * The processor of every windowed aggregation. It forwards `Windowed<K>` keys with TableChange values,
+ * The processor of every windowed aggregation. It forwards `Windowed<K>` keys with Change values,
  * directly, or from the store's cache flush when the store caches (deduplicated per window).
  */
 export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, TableChange<VA>> {
-  private ctx!: ProcessorContext<Windowed<K>, TableChange<VA>>
+  private ctx!: InternalProcessorContext<Windowed<K>, TableChange<VA>>
   private core!: WindowAggregatorCore<K, V>
   private current: Record<K, V> | null = null
   private sendOld = false
@@ -42,42 +42,33 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
   readonly late: LateRecordHandler
 
   constructor(private readonly opts: WindowedAggregateOptions<K, V, VA>) {
-    this.late = new LateRecordHandler(opts.processorName, opts.storeName, opts.lateChild)
+    this.late = new LateRecordHandler(opts.lateChild)
   }
 
-  init(ctx: ProcessorContext<Windowed<K>, TableChange<VA>>): void {
+  init(context: ProcessorContext<Windowed<K>, TableChange<VA>>): void {
+    const ctx = context as InternalProcessorContext<Windowed<K>, TableChange<VA>>
     this.ctx = ctx
     this.sendOld = this.opts.sendOldValues()
+    const child = this.opts.resultChild ?? undefined
     const store = ctx.getStateStore<StateStore>(this.opts.storeName)
     if (isCachedStateStore(store)) {
       const timestamped = this.opts.timestampedStore
+      const unwrap = (v: unknown): VA | null => (v === null ? null : timestamped ? (v as ValueAndTimestamp<VA>).value : (v as VA))
       this.forwardsOnFlush = store.setFlushListener((k, newValue, oldValue, rc) => {
         const key = k as Windowed<K>
-        const unwrap = (v: unknown): VA | null => (v === null ? null : timestamped ? (v as ValueAndTimestamp<VA>).value : (v as VA))
         // Time windows carry the max record timestamp of the window; sessions their end (as Kafka Streams).
-        const timestamp = timestamped
-          ? newValue === null ? rc.timestamp : (newValue as ValueAndTimestamp<VA>).timestamp
-          : key.window.end
-        ctx.forward(
-          {
-            key,
-            value: { newValue: unwrap(newValue), oldValue: this.sendOld ? unwrap(oldValue) : null },
-            timestamp,
-            headers: rc.headers,
-          },
-          this.opts.resultChild ?? undefined,
-        )
+        const timestamp = !timestamped ? key.window.end : newValue === null ? rc.timestamp : (newValue as ValueAndTimestamp<VA>).timestamp
+        const value = { newValue: unwrap(newValue), oldValue: this.sendOld ? unwrap(oldValue) : null }
+        return ctx.task.withRecordContext(rc, () => ctx.forward({ key, value, timestamp, headers: rc.headers }, child))
       }, this.sendOld)
     }
     const out: WindowAggregateOutput<K, VA> = {
       forward: (key, newValue, oldValue, timestamp) => {
         if (this.forwardsOnFlush) return
-        ctx.forward(
-          { key, value: { newValue, oldValue: this.sendOld ? oldValue : null }, timestamp, headers: this.current!.headers },
-          this.opts.resultChild ?? undefined,
-        )
+        const value = { newValue, oldValue: this.sendOld ? oldValue : null }
+        return ctx.forward({ key, value, timestamp, headers: this.current!.headers }, child)
       },
-      late: (info: LateRecordInfo) => this.late.handle(ctx, this.current!, info),
+      late: (info) => this.late.handle(ctx, this.current!, info),
     }
     this.core = this.opts.makeCore(store, out)
   }
@@ -89,4 +80,3 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
     return this.core.process(record.key, record.value, record.timestamp)
   }
 }
-

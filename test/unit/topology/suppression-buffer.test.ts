@@ -25,7 +25,9 @@ describe('suppression buffer', () => {
     expect(buf.priorValueFor(b('zz'))).toBeUndefined()
 
     const out: string[] = []
-    await buf.evictWhile(() => buf.minTimestamp() <= 20, (k, e) => out.push(`${k}@${e.time}:${e.prior}->${e.newValue}@${e.context.timestamp}`))
+    await buf.evictWhile(() => buf.minTimestamp() <= 20, (k, e) => {
+      out.push(`${k}@${e.time}:${e.prior}->${e.newValue}@${e.context.timestamp}`)
+    })
     expect(out).toEqual(['k2@10:p2->b1@6', 'k3@10:null->c1@7', 'k1@20:null->a2@8'])
     expect(buf.numRecords()).toBe(0)
     expect(buf.bufferSize()).toBe(0)
@@ -55,7 +57,9 @@ describe('suppression buffer', () => {
     expect(second.numRecords()).toBe(2)
     expect(second.bufferSize()).toBe(first.bufferSize())
     const order: string[] = []
-    await second.evictWhile(() => true, (k, e) => order.push(`${k}:${e.newValue}`))
+    await second.evictWhile(() => true, (k, e) => {
+      order.push(`${k}:${e.newValue}`)
+    })
     expect(order).toEqual(['a:1', 'c:3'])
   })
 })
