@@ -8,9 +8,13 @@ import {
   InMemorySessionBytesStoreSupplier,
   InMemoryWindowBytesStoreSupplier,
 } from './memory/in-memory-suppliers.js'
+import { PersistentStores } from './rocksdb/suppliers.js'
 
 /** Factory for store suppliers and builders, as Kafka Streams' `Stores`. Times are in ms. */
 export const Stores = {
+  /** persistentKeyValueStore, persistentTimestampedKeyValueStore, persistent(Timestamped)WindowStore, persistentSessionStore */
+  ...PersistentStores,
+
   inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier {
     return new InMemoryKeyValueBytesStoreSupplier(name)
   },
