@@ -13,8 +13,12 @@ function recorder<VA>() {
   const out: string[] = []
   const late: LateRecordInfo[] = []
   const sink: WindowAggregateOutput<string, VA> = {
-    forward: (k, n, o, ts) => out.push(`${k.key}@[${k.window.start},${k.window.end}]=${JSON.stringify(n)}/${JSON.stringify(o)}@${ts}`),
-    late: (info) => late.push(info),
+    forward: (k, n, o, ts) => {
+      out.push(`${k.key}@[${k.window.start},${k.window.end}]=${JSON.stringify(n)}/${JSON.stringify(o)}@${ts}`)
+    },
+    late: (info) => {
+      late.push(info)
+    },
   }
   return { out, late, sink }
 }

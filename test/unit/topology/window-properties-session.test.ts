@@ -24,7 +24,9 @@ describe('windowed aggregation properties', () => {
           let lateCount = 0
           const agg = new TimeWindowAggregator<string, number, number>(windows, store, () => 0, (_k, _v, a) => a + 1, {
             forward: () => {},
-            late: () => lateCount++,
+            late: () => {
+              lateCount++
+            },
           })
           // Model: record r counts in window [s, s + size) iff s <= r.ts < s + size and s + size > (max ts so far) - grace.
           const expected = new Map<string, number>()
@@ -61,7 +63,9 @@ describe('windowed aggregation properties', () => {
           () => ({ n: 0, ts: [] }),
           (_k, v, a) => ({ n: a.n + 1, ts: [...a.ts, v] }),
           (_k, a, b) => ({ n: a.n + b.n, ts: [...a.ts, ...b.ts] }),
-          { forward: () => {}, late: (i) => late.push(i.timestamp) },
+          { forward: () => {}, late: (i) => {
+            late.push(i.timestamp)
+          } },
         )
         for (const r of input) await agg.process(r.key, r.ts, r.ts)
         let total = 0
