@@ -54,3 +54,11 @@ export { WindowStoreBuilder, TimestampedWindowStoreBuilder } from './builders/wi
 export { SessionStoreBuilder } from './builders/session-store-builder.js'
 export { MeteredWindowStore } from './metered/metered-window-store.js'
 export { MeteredSessionStore } from './metered/metered-session-store.js'
+export {
+  readOnlyKeyValueStore,
+  readOnlyWindowStore,
+  readOnlySessionStore,
+  timestampedKeyValueFacade,
+  timestampedWindowFacade,
+  compositeReadOnlyKeyValueStore,
+} from './query/read-only-views.js'

@@ -19,7 +19,7 @@ async function windowStore(retention = 10_000) {
   await store.init(ctx, store)
   const seen: Listened[] = []
   const cachedStore = store as WindowStore<string, string> & CachedStateStore<Windowed<string>, string>
-  expect(cachedStore.setFlushListener((k, n, o) => seen.push([k.key, k.window.start, k.window.end, n, o]), true)).toBe(true)
+  expect(cachedStore.setFlushListener((k, n, o) => void seen.push([k.key, k.window.start, k.window.end, n, o]), true)).toBe(true)
   return { store, ctx, seen }
 }
 
@@ -29,7 +29,7 @@ async function sessionStore() {
   await store.init(ctx, store)
   const seen: Listened[] = []
   const cachedStore = store as SessionStore<string, string> & CachedStateStore<Windowed<string>, string>
-  expect(cachedStore.setFlushListener((k, n, o) => seen.push([k.key, k.window.start, k.window.end, n, o]), true)).toBe(true)
+  expect(cachedStore.setFlushListener((k, n, o) => void seen.push([k.key, k.window.start, k.window.end, n, o]), true)).toBe(true)
   return { store, ctx, seen }
 }
 
