@@ -1,0 +1,84 @@
+import type { InternalTopologyBuilder } from '../internals/internal-topology-builder.js'
+import type { Materialized } from '../options/materialized.js'
+import type { Named } from '../options/named.js'
+import { Serdes } from '../serdes/serdes.js'
+import type { AnySerde } from '../serdes/serde.js'
+import { ChangeSerde } from './change.js'
+import { INTERNAL_SERDE } from './internal-serde.js'
+import { KTable } from './ktable.js'
+import { requireFunction } from './kstream.js'
+import { syncSerde, timestampedKeyValueStoreBuilder } from './materialize.js'
+import { TableAggregateProcessor } from './processors/aggregate-processors.js'
+import type { SendOldValuesFlag } from './processors/table-processors.js'
+import { REPARTITION_TOPIC_SUFFIX } from './repartition.js'
+import { StoreValueSource } from './table-value-sources.js'
+
+/**
+ * A re-grouped table (KTable.groupBy). Each aggregation repartitions by the new key, carrying
+ * the old and new values, then subtracts the old value and adds the new one.
+ */
+export class KGroupedTable<K = unknown, V = unknown> {
+  constructor(
+    /** @internal */ readonly builder: InternalTopologyBuilder,
+    readonly name: string,
+    readonly keySerde: AnySerde<K> | null,
+    readonly valueSerde: AnySerde<V> | null,
+    readonly groupedName: string | null,
+  ) {}
+
+  count(materialized?: Materialized<K, number>, named?: Named): KTable<K, number> {
+    return this.build<number>('KTABLE-AGGREGATE-', materialized, named, Serdes.Long(), (storeName, flag, name) =>
+      new TableAggregateProcessor<K, V, number>(storeName, flag, () => 0, (_k, _v, agg) => agg + 1, (_k, _v, agg) => agg - 1, name),
+    )
+  }
+
+  reduce(adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    requireFunction(adder, 'reduce', 'adder')
+    requireFunction(subtractor, 'reduce', 'subtractor')
+    return this.build<V>('KTABLE-REDUCE-', materialized, named, this.valueSerde, (storeName, flag, name) =>
+      new TableAggregateProcessor<K, V, V>(storeName, flag, null, (_k, v, agg) => adder(agg, v), (_k, v, agg) => subtractor(agg, v), name),
+    )
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    adder: (key: K, value: V, aggregate: VA) => VA,
+    subtractor: (key: K, value: V, aggregate: VA) => VA,
+    materialized?: Materialized<K, VA>,
+    named?: Named,
+  ): KTable<K, VA> {
+    requireFunction(initializer, 'aggregate', 'initializer')
+    requireFunction(adder, 'aggregate', 'adder')
+    requireFunction(subtractor, 'aggregate', 'subtractor')
+    return this.build<VA>('KTABLE-AGGREGATE-', materialized, named, null, (storeName, flag, name) =>
+      new TableAggregateProcessor<K, V, VA>(storeName, flag, initializer, adder, subtractor, name),
+    )
+  }
+
+  private build<VA>(
+    processorPrefix: string,
+    materialized: Materialized<K, VA> | undefined,
+    named: Named | undefined,
+    defaultValueSerde: AnySerde<any> | null,
+    make: (storeName: string, flag: SendOldValuesFlag, name: string) => TableAggregateProcessor<K, V, VA>,
+  ): KTable<K, VA> {
+    const builder = this.builder
+    const storeName = materialized?.storeName ?? builder.newStoreName('KTABLE-AGGREGATE-')
+    const sinkName = named?.name ? `${named.name}-sink` : builder.newProcessorName('KSTREAM-SINK-')
+    const sourceName = named?.name ? `${named.name}-source` : builder.newProcessorName('KSTREAM-SOURCE-')
+    const name = named?.name ?? builder.newProcessorName(processorPrefix)
+    const topic = (this.groupedName ?? storeName) + REPARTITION_TOPIC_SUFFIX
+    const keySerde = this.keySerde ?? INTERNAL_SERDE
+    const changeSerde = new ChangeSerde<V>(syncSerde(this.valueSerde))
+    builder.addRepartitionTopic(topic, null)
+    builder.addSink(sinkName, topic, { keySerde, valueSerde: changeSerde }, this.name)
+    builder.addSource(sourceName, [topic], { keySerde, valueSerde: changeSerde })
+    const flag: SendOldValuesFlag = { sendOldValues: false }
+    builder.addProcessor(name, () => make(storeName, flag, name), sourceName)
+    const outKeySerde = (materialized?.keySerde as AnySerde<K> | null) ?? this.keySerde
+    const outValueSerde = (materialized?.valueSerde as AnySerde<VA> | null) ?? (defaultValueSerde as AnySerde<VA> | null)
+    builder.addStateStore(timestampedKeyValueStoreBuilder(storeName, materialized, outKeySerde, outValueSerde), name)
+    const queryable = materialized?.storeName ? storeName : null
+    return new KTable<K, VA>(builder, name, outKeySerde, outValueSerde, new Set([sourceName]), queryable, new StoreValueSource<K, VA>(storeName, flag))
+  }
+}

@@ -1,0 +1,226 @@
+import type { KeyValue } from '../../stores/key-value.js'
+import type { InternalTopologyBuilder } from '../internals/internal-topology-builder.js'
+import type { TopicNameExtractor } from '../internals/node-defs.js'
+import type { Grouped } from '../options/grouped.js'
+import type { Materialized } from '../options/materialized.js'
+import { Named } from '../options/named.js'
+import type { Produced } from '../options/produced.js'
+import type { Repartitioned } from '../options/repartitioned.js'
+import type { ProcessorSupplier } from '../processor/processor.js'
+import type { AnySerde } from '../serdes/serde.js'
+import { BranchedKStream } from './branched-kstream.js'
+import { KGroupedStream } from './kgrouped-stream.js'
+import { KTable } from './ktable.js'
+import { timestampedKeyValueStoreBuilder } from './materialize.js'
+import { createRepartitionedSource } from './repartition.js'
+import {
+  FilterProcessor,
+  FlatMapProcessor,
+  FlatMapValuesProcessor,
+  MapProcessor,
+  MapValuesProcessor,
+  PassThroughProcessor,
+  PeekProcessor,
+  SelectKeyProcessor,
+} from './processors/stream-stateless.js'
+import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
+import { SourceValueSource } from './table-value-sources.js'
+
+export function nameOf(named: Named | undefined | null, builder: InternalTopologyBuilder, prefix: string): string {
+  return named?.name ?? builder.newProcessorName(prefix)
+}
+
+/**
+ * A record stream. Operators add processors to the topology and return new streams; key-changing
+ * operators (map, flatMap, selectKey) mark the result for repartitioning before a grouping.
+ */
+export class KStream<K = unknown, V = unknown> {
+  constructor(
+    /** @internal */ readonly builder: InternalTopologyBuilder,
+    /** the node whose output this stream is */
+    readonly name: string,
+    readonly keySerde: AnySerde<K> | null,
+    readonly valueSerde: AnySerde<V> | null,
+    /** the source nodes upstream in this sub-topology (co-partitioning) */
+    readonly sourceNodes: ReadonlySet<string>,
+    /** a key-changing operator ran since the last repartition */
+    readonly repartitionRequired: boolean,
+  ) {}
+
+  protected derive<KR, VR>(name: string, keySerde: AnySerde<KR> | null, valueSerde: AnySerde<VR> | null, repartitionRequired: boolean): KStream<KR, VR> {
+    return new KStream<KR, VR>(this.builder, name, keySerde, valueSerde, this.sourceNodes, repartitionRequired)
+  }
+
+  filter(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
+    requireFunction(predicate, 'filter', 'predicate')
+    const name = nameOf(named, this.builder, 'KSTREAM-FILTER-')
+    this.builder.addProcessor(name, () => new FilterProcessor(predicate, false), this.name)
+    return this.derive(name, this.keySerde, this.valueSerde, this.repartitionRequired)
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
+    requireFunction(predicate, 'filterNot', 'predicate')
+    const name = nameOf(named, this.builder, 'KSTREAM-FILTER-')
+    this.builder.addProcessor(name, () => new FilterProcessor(predicate, true), this.name)
+    return this.derive(name, this.keySerde, this.valueSerde, this.repartitionRequired)
+  }
+
+  map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, named?: Named): KStream<KR, VR> {
+    requireFunction(mapper, 'map', 'mapper')
+    const name = nameOf(named, this.builder, 'KSTREAM-MAP-')
+    this.builder.addProcessor(name, () => new MapProcessor(mapper, name), this.name)
+    return this.derive<KR, VR>(name, null, null, true)
+  }
+
+  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: Named): KStream<K, VR> {
+    requireFunction(mapper, 'mapValues', 'mapper')
+    const name = nameOf(named, this.builder, 'KSTREAM-MAPVALUES-')
+    this.builder.addProcessor(name, () => new MapValuesProcessor(mapper), this.name)
+    return this.derive<K, VR>(name, this.keySerde, null, this.repartitionRequired)
+  }
+
+  flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, named?: Named): KStream<KR, VR> {
+    requireFunction(mapper, 'flatMap', 'mapper')
+    const name = nameOf(named, this.builder, 'KSTREAM-FLATMAP-')
+    this.builder.addProcessor(name, () => new FlatMapProcessor(mapper, name), this.name)
+    return this.derive<KR, VR>(name, null, null, true)
+  }
+
+  flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, named?: Named): KStream<K, VR> {
+    requireFunction(mapper, 'flatMapValues', 'mapper')
+    const name = nameOf(named, this.builder, 'KSTREAM-FLATMAPVALUES-')
+    this.builder.addProcessor(name, () => new FlatMapValuesProcessor(mapper, name), this.name)
+    return this.derive<K, VR>(name, this.keySerde, null, this.repartitionRequired)
+  }
+
+  selectKey<KR>(selector: (key: K, value: V) => KR, named?: Named): KStream<KR, V> {
+    requireFunction(selector, 'selectKey', 'selector')
+    const name = nameOf(named, this.builder, 'KSTREAM-KEY-SELECT-')
+    this.builder.addProcessor(name, () => new SelectKeyProcessor(selector), this.name)
+    return this.derive<KR, V>(name, null, this.valueSerde, true)
+  }
+
+  peek(action: (key: K, value: V) => void, named?: Named): KStream<K, V> {
+    requireFunction(action, 'peek', 'action')
+    const name = nameOf(named, this.builder, 'KSTREAM-PEEK-')
+    this.builder.addProcessor(name, () => new PeekProcessor(action, true), this.name)
+    return this.derive(name, this.keySerde, this.valueSerde, this.repartitionRequired)
+  }
+
+  foreach(action: (key: K, value: V) => void, named?: Named): void {
+    requireFunction(action, 'foreach', 'action')
+    const name = nameOf(named, this.builder, 'KSTREAM-FOREACH-')
+    this.builder.addProcessor(name, () => new PeekProcessor(action, false), this.name)
+  }
+
+  merge(other: KStream<K, V>, named?: Named): KStream<K, V> {
+    if (!(other instanceof KStream)) throw new TypeError('merge: other must be a KStream')
+    if (other.builder !== this.builder) throw new TypeError('merge: both streams must come from the same StreamsBuilder')
+    const name = nameOf(named, this.builder, 'KSTREAM-MERGE-')
+    this.builder.addProcessor(name, () => new PassThroughProcessor(), this.name, other.name)
+    const sources = new Set([...this.sourceNodes, ...other.sourceNodes])
+    return new KStream<K, V>(this.builder, name, null, null, sources, this.repartitionRequired || other.repartitionRequired)
+  }
+
+  /** Starts a split; add branches with `branch(predicate, Branched.as(name))`, finish with `defaultBranch()` or `noDefaultBranch()`. */
+  split(named?: Named): BranchedKStream<K, V> {
+    const name = nameOf(named, this.builder, 'KSTREAM-BRANCH-')
+    return new BranchedKStream(this, name)
+  }
+
+  to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
+    if (typeof topic !== 'string' && typeof topic !== 'function') throw new TypeError('to: expected a topic name or a topic name extractor')
+    const name = produced?.processorName ?? this.builder.newProcessorName('KSTREAM-SINK-')
+    this.builder.addSink(
+      name,
+      topic,
+      { keySerde: produced?.keySerde ?? this.keySerde, valueSerde: produced?.valueSerde ?? this.valueSerde, partitioner: produced?.partitioner ?? null },
+      this.name,
+    )
+  }
+
+  /** Writes the stream through `<applicationId>-<name>-repartition` and reads it back (new sub-topology). */
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {
+    const name = repartitioned?.name ?? this.builder.newProcessorName('KSTREAM-REPARTITION-')
+    const keySerde = repartitioned?.keySerde ?? this.keySerde
+    const valueSerde = repartitioned?.valueSerde ?? this.valueSerde
+    const sourceName = createRepartitionedSource(this.builder, {
+      prefix: name,
+      parent: this.name,
+      keySerde,
+      valueSerde,
+      partitioner: repartitioned?.partitioner ?? null,
+      partitions: repartitioned?.numberOfPartitions ?? null,
+    })
+    return new KStream<K, V>(this.builder, sourceName, keySerde, valueSerde, new Set([sourceName]), false)
+  }
+
+  /**
+   * `process(() => processor, ...storeNames)`: a Processor API node in the DSL; its forwarded
+   * records form the returned stream. A `Named` may be passed before the store names.
+   */
+  process<KOut = K, VOut = V>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNamesOrNamed: (string | Named)[]): KStream<KOut, VOut> {
+    requireFunction(supplier, 'process', 'processor supplier')
+    let named: Named | undefined
+    const stores: string[] = []
+    for (const s of storeNamesOrNamed) {
+      if (s instanceof Named) named = s
+      else stores.push(s)
+    }
+    const name = nameOf(named, this.builder, 'KSTREAM-PROCESSOR-')
+    this.builder.addProcessor(name, supplier, this.name)
+    if (stores.length > 0) this.builder.connectProcessorAndStateStores(name, ...stores)
+    return this.derive<KOut, VOut>(name, null, null, this.repartitionRequired)
+  }
+
+  toTable(materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    const builder = this.builder
+    const name = nameOf(named, builder, 'KSTREAM-TOTABLE-')
+    const storeName = materialized?.storeName ?? builder.newStoreName('KSTREAM-TOTABLE-')
+    const keySerde = (materialized?.keySerde as AnySerde<K> | null) ?? this.keySerde
+    const valueSerde = (materialized?.valueSerde as AnySerde<V> | null) ?? this.valueSerde
+    let parent = this.name
+    let sources = this.sourceNodes
+    if (this.repartitionRequired) {
+      parent = createRepartitionedSource(builder, { prefix: name, parent: this.name, keySerde, valueSerde })
+      sources = new Set([parent])
+    }
+    const state: TableSourceState = { storeName, materialized: false, sendOldValues: false }
+    builder.addProcessor(name, () => new TableSourceProcessor<K, V>(state, name), parent)
+    const valueSource = new SourceValueSource<K, V>(builder, name, state, () => timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde))
+    const queryable = materialized?.storeName ? storeName : null
+    if (queryable) valueSource.materialize()
+    return new KTable<K, V>(builder, name, keySerde, valueSerde, sources, queryable, valueSource)
+  }
+
+  groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
+    return new KGroupedStream<K, V>(
+      this.builder,
+      this.name,
+      grouped?.keySerde ?? this.keySerde,
+      grouped?.valueSerde ?? this.valueSerde,
+      this.sourceNodes,
+      this.repartitionRequired,
+      grouped?.name ?? null,
+    )
+  }
+
+  groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V> {
+    requireFunction(selector, 'groupBy', 'key selector')
+    const name = grouped?.name ?? this.builder.newProcessorName('KSTREAM-KEY-SELECT-')
+    this.builder.addProcessor(name, () => new SelectKeyProcessor(selector), this.name)
+    return new KGroupedStream<KR, V>(
+      this.builder,
+      name,
+      grouped?.keySerde ?? null,
+      grouped?.valueSerde ?? this.valueSerde,
+      this.sourceNodes,
+      true,
+      grouped?.name ?? null,
+    )
+  }
+}
+
+export function requireFunction(fn: unknown, operation: string, what: string): void {
+  if (typeof fn !== 'function') throw new TypeError(`${operation}: the ${what} must be a function, got ${fn === null ? 'null' : typeof fn}`)
+}

@@ -1,0 +1,116 @@
+import type { ValueAndTimestamp } from '../../stores/key-value.js'
+import type { MaybePromise } from '../../stores/maybe-promise.js'
+import type { StateStore } from '../../stores/state-store.js'
+import type { StoreBuilder } from '../../stores/store-builder.js'
+import type { InternalTopologyBuilder } from '../internals/internal-topology-builder.js'
+import type { ProcessorContext } from '../processor/processor.js'
+import type { SendOldValuesFlag, TableSourceState } from './processors/table-processors.js'
+
+/** Reads a table's current value for a key (Kafka Streams' KTableValueGetter). */
+export type ValueGetter<K, V> = (key: K) => MaybePromise<ValueAndTimestamp<V> | null>
+
+/** Makes a table's value getter in a task; `storeNames` must be connected to the processor using it. */
+export interface ValueGetterSupplier<K, V> {
+  readonly storeNames: string[]
+  get(ctx: ProcessorContext<any, any>): ValueGetter<K, V>
+}
+
+/**
+ * What a KTable's node can do for operators downstream of it: send old values (KGroupedTable,
+ * joins), and give point lookups of its current values (joins). Either may materialize a
+ * source table that was not materialized yet, as Kafka Streams.
+ */
+export interface TableValueSource<K, V> {
+  /** Returns whether old values will be sent; `force` materializes a source table if needed. */
+  enableSendingOldValues(force: boolean): boolean
+  valueGetterSupplier(): ValueGetterSupplier<K, V>
+}
+
+function storeGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> {
+  return {
+    storeNames: [storeName],
+    get(ctx) {
+      const store = ctx.getStateStore(storeName) as unknown as { get(key: K): MaybePromise<ValueAndTimestamp<V> | null> }
+      return (key) => store.get(key)
+    },
+  }
+}
+
+/** builder.table() and toTable(): materialized on demand. */
+export class SourceValueSource<K, V> implements TableValueSource<K, V> {
+  constructor(
+    private readonly builder: InternalTopologyBuilder,
+    private readonly processorName: string,
+    readonly state: TableSourceState,
+    private readonly storeBuilder: () => StoreBuilder<StateStore>,
+  ) {}
+
+  materialize(): void {
+    if (this.state.materialized) return
+    this.state.materialized = true
+    this.builder.addStateStore(this.storeBuilder(), this.processorName)
+  }
+
+  enableSendingOldValues(force: boolean): boolean {
+    if (!this.state.materialized) {
+      if (!force) return false
+      this.materialize()
+    }
+    this.state.sendOldValues = true
+    return true
+  }
+
+  valueGetterSupplier(): ValueGetterSupplier<K, V> {
+    this.materialize()
+    return storeGetter(this.state.storeName)
+  }
+}
+
+/** Aggregation results: always in a store. */
+export class StoreValueSource<K, V> implements TableValueSource<K, V> {
+  constructor(
+    private readonly storeName: string,
+    private readonly flag: SendOldValuesFlag,
+  ) {}
+  enableSendingOldValues(): boolean {
+    this.flag.sendOldValues = true
+    return true
+  }
+  valueGetterSupplier(): ValueGetterSupplier<K, V> {
+    return storeGetter(this.storeName)
+  }
+}
+
+/** filter / filterNot / mapValues: computed from the parent's values. */
+export class DerivedValueSource<K, VP, V> implements TableValueSource<K, V> {
+  constructor(
+    private readonly parent: TableValueSource<K, VP>,
+    private readonly flag: SendOldValuesFlag,
+    /** the node's function on one value; null = absent */
+    private readonly compute: (key: K, value: VP) => V | null,
+  ) {}
+  enableSendingOldValues(force: boolean): boolean {
+    const sent = this.parent.enableSendingOldValues(force)
+    if (sent) this.flag.sendOldValues = true
+    return sent
+  }
+  valueGetterSupplier(): ValueGetterSupplier<K, V> {
+    const parent = this.parent.valueGetterSupplier()
+    const compute = this.compute
+    return {
+      storeNames: parent.storeNames,
+      get(ctx) {
+        const getParent = parent.get(ctx)
+        const apply = (key: K, vt: ValueAndTimestamp<VP> | null): ValueAndTimestamp<V> | null => {
+          if (vt === null) return null
+          const value = compute(key, vt.value)
+          return value === null ? null : { value, timestamp: vt.timestamp }
+        }
+        return (key) => {
+          const vt = getParent(key)
+          return vt instanceof Promise ? vt.then((v) => apply(key, v)) : apply(key, vt)
+        }
+      },
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export type { Serde, AsyncSerde, AnySerde } from './serde.js'
+export { isPromise } from './serde.js'
+export { Serdes } from './serdes.js'
+export { SerializationError, DeserializationError } from './serde-errors.js'
+export { StringSerde, LongSerde, IntegerSerde, DoubleSerde, BytesSerde, JsonSerde } from './primitive-serdes.js'
+export { AvroSerde, type AvroSerdeOptions } from './avro-serde.js'
