@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { TimestampedKeyValueStoreBuilder } from '../stores/builders/key-value-store-builder.js'
+import type { ReadOnlyKeyValueStore } from '../stores/key-value-store.js'
+import type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
+import type { Serde } from '../stores/serde.js'
+import { InvalidStateStoreError } from '../stores/internals/store-errors.js'
+import type { Topology } from '../topology/topology.js'
+import { streamsPartitionAssigner } from './assignment/kafkajs-assigner.js'
+import { taskIdOf } from './assignment/task-id.js'
+import type { SubtopologySources } from './assignment/tasks-from-metadata.js'
+import { KafkajsClients, type KafkajsAdminClient, type KafkajsRecordProducer } from './clients/kafkajs/index.js'
+import { redactConfig } from './config/redact.js'
+import { resolveConfig } from './config/resolve.js'
+import type { ResolvedStreamsConfig, StreamsConfig, UncaughtExceptionResponse } from './config/types.js'
+import { ProductionErrorRouter } from './errors/production-errors.js'
+import { StateMachine, type StreamsState } from './lifecycle/streams-state.js'
+import type { MetricValue } from './metrics/registry.js'
+import { toPrometheusText } from './metrics/registry.js'
+import { StreamsMetrics } from './metrics/streams-metrics.js'
+import { StreamThread, type StreamThreadDeps } from './processing/stream-thread.js'
+import { CompositeReadOnlyKeyValueStore } from './query/composite-key-value-store.js'
+import { defaultPartition, lookupHosts, type KeyQueryMetadata } from './query/key-query-metadata.js'
+import { ensureInternalTopics } from './topics/ensure.js'
+import type { RuntimeTopologyMetadata } from './topics/metadata.js'
+
+export interface KafkaStreamsEvents {
+  stateChange: [next: StreamsState, prev: StreamsState]
+  error: [error: Error]
+}
+
+export interface StoreQueryOptions {
+  /** Also read standby replicas (possibly stale), as Kafka Streams' enableStaleStores(). */
+  includeStandby?: boolean
+}
+
+/**
+ * A Kafka Streams application inside this process: joins the consumer group of `applicationId`,
+ * runs the tasks the group assigns it, keeps their state in local stores backed by changelogs,
+ * and commits (transactionally under exactly_once_v2).
+ */
+export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
+  readonly config: ResolvedStreamsConfig
+  private readonly topology: Topology
+  private readonly meta: RuntimeTopologyMetadata
+  private readonly machine: StateMachine
+  private readonly metricsImpl = new StreamsMetrics()
+  private readonly processId = randomUUID()
+  private clients: KafkajsClients | null = null
+  private admin: KafkajsAdminClient | null = null
+  private sharedProducer: KafkajsRecordProducer | null = null
+  private sharedProducerConnected: Promise<void> | null = null
+  private thread: StreamThread | null = null
+  private threadBase: Omit<StreamThreadDeps, 'consumer'> | null = null
+  private partitionCounts = new Map<string, number>()
+  private closing: Promise<void> | null = null
+  private restoreListener: StateRestoreListener | undefined
+  private startError: Error | null = null
+
+  constructor(topology: Topology, config: StreamsConfig) {
+    super()
+    if (!topology || typeof (topology as Partial<Topology>).metadata !== 'function') {
+      throw new TypeError('KafkaStreams: the first argument must be a Topology (StreamsBuilder.build())')
+    }
+    this.config = resolveConfig(config)
+    this.topology = topology
+    this.meta = topology.metadata(this.config.applicationId)
+    if (this.meta.subtopologies.length === 0) throw new TypeError('KafkaStreams: the topology has no sources; add a stream or table first')
+    this.machine = new StateMachine((next, prev) => {
+      this.config.logger.info(`State transition from ${prev} to ${next}`)
+      this.emit('stateChange', next, prev)
+    })
+  }
+
+  get state(): StreamsState {
+    return this.machine.state
+  }
+
+  /** Kafka Streams' setGlobalStateRestoreListener: progress of every store restore. Before start(). */
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    if (this.state !== 'CREATED') throw new Error('setGlobalStateRestoreListener: call it before start()')
+    this.restoreListener = listener
+  }
+
+  /**
+   * Validates the cluster (source topics, co-partitioning), creates internal topics and joins the
+   * group. Resolves once the instance is a group member; the state turns RUNNING once its tasks
+   * have restored. Rejects (state ERROR) when the topology cannot run on this cluster.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'CREATED') throw new Error(`KafkaStreams.start: already started (state ${this.state})`)
+    this.machine.set('REBALANCING')
+    const { config } = this
+    config.logger.debug('Starting with config', redactConfig(config))
+    try {
+      this.clients = new KafkajsClients(config)
+      this.admin = this.clients.admin()
+      await this.admin.connect()
+      const subtopologies = await this.resolveSources()
+      const plan = await ensureInternalTopics(this.admin, { ...this.meta, subtopologies: this.meta.subtopologies.map((s, i) => ({ ...s, sourceTopics: subtopologies[i]!.sourceTopics })) }, {
+        replicationFactor: config.replicationFactor,
+        logger: config.logger,
+      })
+      this.partitionCounts = new Map(plan.partitionCounts)
+      const sinks = [...new Set(this.meta.subtopologies.flatMap(s => s.sinkTopics))].filter(t => !this.partitionCounts.has(t))
+      for (const [t, n] of await this.admin.partitionCounts(sinks)) this.partitionCounts.set(t, n)
+      if (this.closing) return
+      await this.startThread(subtopologies)
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err))
+      this.startError = e
+      await this.failWith(e)
+      throw e
+    }
+  }
+
+  private async resolveSources(): Promise<SubtopologySources[]> {
+    const needsPatterns = this.meta.subtopologies.some(s => s.sourcePatterns.length > 0)
+    const all = needsPatterns ? await this.admin!.listTopics() : []
+    return this.meta.subtopologies.map(s => {
+      const topics = new Set(s.sourceTopics)
+      for (const p of s.sourcePatterns) {
+        for (const t of all) {
+          const m = new RegExp(p.source, p.flags.replace(/[gy]/g, '')).exec(t)
+          if (m && m.index === 0 && m[0].length === t.length) topics.add(t)
+        }
+      }
+      return { id: s.id, sourceTopics: [...topics] }
+    })
+  }
+
+  private getSharedProducer = (): KafkajsRecordProducer => {
+    if (!this.sharedProducer) {
+      this.sharedProducer = this.clients!.producer()
+      this.sharedProducerConnected = this.sharedProducer.connect()
+      this.sharedProducerConnected.catch(() => {})
+    }
+    return this.sharedProducer
+  }
+
+  private async startThread(subtopologies: SubtopologySources[]): Promise<void> {
+    const { config } = this
+    const clients = this.clients!
+    const errors = new ProductionErrorRouter(config.productionExceptionHandler, config.logger, this.getSharedProducer)
+    // Under at_least_once all tasks share one plain producer; connect it before tasks use it.
+    if (config.processingGuarantee === 'at_least_once') {
+      this.getSharedProducer()
+      await this.sharedProducerConnected
+    }
+    const reader = clients.partitionReader()
+    await reader.connect()
+    this.threadBase = {
+      topology: this.topology,
+      config,
+      clients,
+      sharedProducer: this.getSharedProducer,
+      reader,
+      metrics: this.metricsImpl,
+      errors,
+      partitionCount: t => this.partitionCounts.get(t),
+      restoreListener: this.restoreListener,
+      subtopologies,
+      admin: this.admin!,
+      processId: this.processId,
+      onRebalancing: () => this.machine.trySet('REBALANCING'),
+      onRunning: () => this.machine.trySet('RUNNING'),
+      onFatal: err => void this.onThreadError(err),
+    }
+    await this.startNewThread()
+  }
+
+  /** A thread with a fresh group consumer (also how REPLACE_THREAD recovers). */
+  private async startNewThread(): Promise<void> {
+    const base = this.threadBase!
+    const { config } = this
+    let thread: StreamThread | null = null
+    const consumer = this.clients!.groupConsumer({
+      groupId: config.applicationId,
+      assigner: streamsPartitionAssigner({
+        subtopologies: () => base.subtopologies,
+        subscription: () => thread!.subscription(),
+        numStandbyReplicas: config.numStandbyReplicas,
+      }),
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      rebalanceTimeoutMs: config.rebalanceTimeoutMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+    })
+    thread = new StreamThread({ ...base, consumer })
+    this.thread = thread
+    await thread.start()
+  }
+
+  /** The uncaught exception policy: replace the failed thread's tasks, or stop with ERROR. */
+  private async onThreadError(err: Error): Promise<void> {
+    if (this.closing || this.state === 'PENDING_ERROR' || this.state === 'ERROR') return
+    const policy = this.config.uncaughtExceptionHandler
+    let response: UncaughtExceptionResponse = 'SHUTDOWN_CLIENT'
+    try {
+      response = typeof policy === 'function' ? policy(err) : policy
+    } catch (handlerError) {
+      this.config.logger.error('The uncaught exception handler threw', { error: (handlerError as Error).message })
+    }
+    this.config.logger.error(`Stream processing failed: ${err.message}`, { response })
+    if (response === 'REPLACE_THREAD' && this.thread) {
+      const old = this.thread
+      this.thread = null
+      // Dirty close: uncommitted work is redone by the replacement (under EOS, aborted first).
+      await old.shutdown(false).catch(() => {})
+      if (this.closing) return
+      this.machine.trySet('REBALANCING')
+      try {
+        await this.startNewThread()
+      } catch (startErr) {
+        await this.failWith(startErr as Error)
+      }
+      return
+    }
+    await this.failWith(err)
+  }
+
+  private async failWith(err: Error): Promise<void> {
+    if (!this.machine.trySet('PENDING_ERROR')) return
+    if (this.listenerCount('error') > 0) this.emit('error', err)
+    await this.release(false)
+    this.machine.trySet('ERROR')
+  }
+
+  /** Closes tasks, clients and stores. Clean: commit first. Never throws. */
+  private async release(clean: boolean): Promise<void> {
+    const thread = this.thread
+    this.thread = null
+    if (thread) await thread.shutdown(clean).catch(e => this.config.logger.warn('Thread shutdown failed', { error: (e as Error).message }))
+    await this.threadBase?.reader.disconnect().catch(() => {})
+    if (this.sharedProducer) await this.sharedProducer.disconnect().catch(() => {})
+    this.sharedProducer = null
+    if (this.admin) await this.admin.disconnect().catch(() => {})
+    this.admin = null
+  }
+
+  /**
+   * Stops processing: commits, closes tasks (writing checkpoints), leaves the group and releases
+   * every client and store handle. Idempotent; safe in any state.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing
+    this.closing = (async () => {
+      if (this.state === 'ERROR' || this.state === 'PENDING_ERROR' || this.state === 'NOT_RUNNING') {
+        await this.release(false)
+        return
+      }
+      this.machine.set('PENDING_SHUTDOWN')
+      await this.release(true)
+      this.machine.set('NOT_RUNNING')
+    })()
+    return this.closing
+  }
+
+  /** Deletes this application's local state directory. Only when not running (Kafka Streams' cleanUp). */
+  async cleanUp(): Promise<void> {
+    if (this.state !== 'CREATED' && this.state !== 'NOT_RUNNING' && this.state !== 'ERROR') {
+      throw new Error(`KafkaStreams.cleanUp: only allowed before start() or after close() (state ${this.state})`)
+    }
+    await rm(join(this.config.stateDir, this.config.applicationId), { recursive: true, force: true })
+  }
+
+  /**
+   * Interactive queries: a read-only view of a key-value store over this instance's active tasks
+   * (and standbys with includeStandby). Values of timestamped stores come back without their timestamp.
+   */
+  async store<K = unknown, V = unknown>(name: string, opts: StoreQueryOptions = {}): Promise<ReadOnlyKeyValueStore<K, V>> {
+    const def = this.topology.builder.stores.get(name)
+    if (!def) {
+      const known = [...this.topology.builder.stores.keys()]
+      throw new InvalidStateStoreError(name, `does not exist in this topology${known.length ? ` (stores: ${known.join(', ')})` : ''}`)
+    }
+    if (this.state !== 'RUNNING' && this.state !== 'REBALANCING') {
+      throw new InvalidStateStoreError(name, `cannot be queried while KafkaStreams is ${this.state}; wait for RUNNING`)
+    }
+    void opts
+    const timestamped = def.builder instanceof TimestampedKeyValueStoreBuilder
+    return new CompositeReadOnlyKeyValueStore<K, V>(
+      name,
+      () => {
+        const out: ReadOnlyKeyValueStore<K, unknown>[] = []
+        for (const t of this.thread?.active.values() ?? []) {
+          const s = t.task.getStore(name)
+          if (s && s.isOpen()) out.push(s as unknown as ReadOnlyKeyValueStore<K, unknown>)
+        }
+        return out
+      },
+      timestamped,
+    )
+  }
+
+  /**
+   * Which instance (by applicationServer) holds `key` in `storeName`, from the last rebalance's
+   * host map. `keySerde` must be the store's key serde: the partition comes from its bytes.
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerde: Serde<K>): KeyQueryMetadata {
+    const sub = this.meta.subtopologies.find(s => s.stores.some(st => st.name === storeName))
+    if (!sub) throw new InvalidStateStoreError(storeName, 'is not a store of any sub-topology in this topology')
+    const counts = sub.sourceTopics.map(t => this.partitionCounts.get(t) ?? 0)
+    const n = Math.max(0, ...counts)
+    if (n === 0) throw new Error(`queryMetadataForKey: partition counts are unknown until start() has run`)
+    const bytes = keySerde.serialize(sub.sourceTopics[0]!, key)
+    if (!bytes) throw new TypeError(`queryMetadataForKey: the key of store ${storeName} serialized to null`)
+    const partition = defaultPartition(bytes, n)
+    const hostMap = this.thread?.assignmentInfo?.hostMap ?? {}
+    return { ...lookupHosts(hostMap, taskIdOf(sub.id, partition)), partition }
+  }
+
+  /** Current metrics: records processed, latencies, commits, restore progress, consumer lag, dropped and late records. */
+  metrics(): MetricValue[] {
+    return this.metricsImpl.registry.snapshot()
+  }
+
+  /** The metrics in Prometheus text format (serve it on /metrics, or feed prom-client). */
+  prometheusMetrics(): string {
+    return toPrometheusText(this.metrics())
+  }
+
+  /** Why start() failed, if it did. */
+  get failure(): Error | null {
+    return this.startError
+  }
+}

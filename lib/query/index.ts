@@ -1,0 +1,2 @@
+export * from './composite-key-value-store.js'
+export * from './key-query-metadata.js'

@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module'
+import type { HostTasks } from '../assignment/user-data.js'
+
+const require = createRequire(import.meta.url)
+// kafkajs's murmur2 is byte-for-byte Java's (its default partitioner is Java-compatible).
+const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number
+
+export interface HostInfo {
+  host: string
+  port: number
+}
+
+/** Which instance holds a key's partition of a store (Kafka Streams' KeyQueryMetadata). */
+export interface KeyQueryMetadata {
+  activeHost: HostInfo | null
+  standbyHosts: HostInfo[]
+  partition: number
+}
+
+/** Java's default partitioner: murmur2 of the key bytes, made positive, modulo the partition count. */
+export function defaultPartition(keyBytes: Buffer, numPartitions: number): number {
+  return (murmur2(keyBytes) & 0x7fffffff) % numPartitions
+}
+
+export function parseHostInfo(hostPort: string): HostInfo {
+  const i = hostPort.lastIndexOf(':')
+  return { host: hostPort.slice(0, i), port: Number(hostPort.slice(i + 1)) }
+}
+
+export function lookupHosts(hostMap: Record<string, HostTasks>, taskId: string): Omit<KeyQueryMetadata, 'partition'> {
+  let activeHost: HostInfo | null = null
+  const standbyHosts: HostInfo[] = []
+  for (const [hp, tasks] of Object.entries(hostMap)) {
+    if (tasks.active.includes(taskId)) activeHost = parseHostInfo(hp)
+    else if (tasks.standby.includes(taskId)) standbyHosts.push(parseHostInfo(hp))
+  }
+  return { activeHost, standbyHosts }
+}
