@@ -38,7 +38,7 @@ beforeAll(async () => {
 })
 afterAll(() => dir.remove())
 
-async function initBoth<T extends StateStore>(memory: T, rocks: T): Promise<void> {
+async function initBoth(memory: StateStore, rocks: StateStore): Promise<void> {
   const taskDir = join(dir.path, 'app', `0_${n++}`)
   await memory.init(testContext({ taskDir }), memory)
   await rocks.init(testContext({ taskDir }), rocks)
