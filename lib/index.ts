@@ -1,0 +1,23 @@
+// The public entry of kstreams: the runtime, plus the public API of the topology and store layers.
+export * from '../stores/index.js'
+export { KafkaStreams, type KafkaStreamsEvents, type StoreQueryOptions } from './kafka-streams.js'
+export type { StreamsState } from './lifecycle/streams-state.js'
+export {
+  StreamsConfigError,
+  consoleLogger,
+  redactConfig,
+  type StreamsConfig,
+  type ProcessingGuarantee,
+  type Logger,
+  type DeserializationExceptionHandler,
+  type DeserializationErrorContext,
+  type ProductionExceptionHandler,
+  type ProductionErrorContext,
+  type UncaughtExceptionHandler,
+  type UncaughtExceptionResponse,
+  type HandlerResponse,
+} from './config/index.js'
+export { MissingSourceTopicsError, CopartitioningError, InternalTopicMismatchError } from './topics/errors.js'
+export { toPrometheusText, type MetricValue } from './metrics/registry.js'
+export type { KeyQueryMetadata, HostInfo } from './query/key-query-metadata.js'
+export type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
