@@ -1,0 +1,113 @@
+import type { Serde } from '../../stores/serde.js'
+import type { KGroupedStream } from '../dsl/kgrouped-stream.js'
+import type { KTable } from '../dsl/ktable.js'
+import { requireFunction } from '../dsl/kstream.js'
+import type { Materialized } from '../options/materialized.js'
+import type { Named } from '../options/named.js'
+import { Serdes } from '../serdes/serdes.js'
+import type { AnySerde } from '../serdes/serde.js'
+import { SlidingWindowAggregator } from './sliding-window-aggregator.js'
+import { SlidingWindows } from './sliding-windows.js'
+import { TimeWindowAggregator } from './time-window-aggregator.js'
+import { TimeWindows } from './time-windows.js'
+import type { Windowed } from './window.js'
+import { timestampedWindowStoreBuilder, windowRetention } from './window-stores.js'
+import { TimeWindowedSerde } from './windowed-serdes.js'
+import { WindowStoreValueSource } from './windowed-value-sources.js'
+import { buildWindowedAggregation, type LateRecordsHandler } from './windowed-aggregation.js'
+
+/**
+ * A grouped stream windowed by TimeWindows (tumbling/hopping) or SlidingWindows. Aggregations
+ * return KTable<Windowed<K>, VA>, one row per key and window, updated as records arrive; records
+ * for windows already closed (stream time >= window end + grace) are dropped and counted, or
+ * routed to `withLateRecords`.
+ */
+export class TimeWindowedKStream<K = unknown, V = unknown> {
+  constructor(
+    private readonly grouped: KGroupedStream<K, V>,
+    readonly windows: TimeWindows | SlidingWindows,
+    private readonly lateRecords: LateRecordsHandler<K, V> | null = null,
+  ) {
+    if (!(windows instanceof TimeWindows) && !(windows instanceof SlidingWindows)) {
+      throw new TypeError('windowedBy: expected TimeWindows, SlidingWindows or SessionWindows')
+    }
+  }
+
+  /**
+   * Beyond Kafka Streams: `handler` receives a KStream of the records this aggregation drops as
+   * late (with their original key, value, timestamp and headers), to send them to a topic or
+   * handle them otherwise. Returns a windowed stream whose aggregations use it.
+   */
+  withLateRecords(handler: LateRecordsHandler<K, V>): TimeWindowedKStream<K, V> {
+    requireFunction(handler, 'withLateRecords', 'handler')
+    return new TimeWindowedKStream(this.grouped, this.windows, handler)
+  }
+
+  count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
+    return this.build<number>('KSTREAM-AGGREGATE-', materialized, named, Serdes.Long(), () => 0, (_k, _v, agg) => agg + 1, false)
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>, named?: Named): KTable<Windowed<K>, V> {
+    requireFunction(reducer, 'reduce', 'reducer')
+    return this.build<V>(
+      'KSTREAM-REDUCE-',
+      materialized,
+      named,
+      this.grouped.valueSerde,
+      () => null as V,
+      (_k, v, agg) => (agg === null ? v : reducer(agg, v)),
+      true,
+    )
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized?: Materialized<K, VA>,
+    named?: Named,
+  ): KTable<Windowed<K>, VA> {
+    requireFunction(initializer, 'aggregate', 'initializer')
+    requireFunction(aggregator, 'aggregate', 'aggregator')
+    return this.build<VA>('KSTREAM-AGGREGATE-', materialized, named, null, initializer, aggregator, false)
+  }
+
+  private build<VA>(
+    prefix: string,
+    materialized: Materialized<K, VA> | undefined,
+    named: Named | undefined,
+    defaultValueSerde: AnySerde<VA> | null,
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    skipNullValues: boolean,
+  ): KTable<Windowed<K>, VA> {
+    const windows = this.windows
+    const sliding = windows instanceof SlidingWindows
+    // Sliding windows are stored by start with size = time difference; retention covers a record's
+    // left and right windows.
+    const windowSize = sliding ? windows.timeDifferenceMs : windows.sizeMs
+    const minRetention = sliding ? 2 * windows.timeDifferenceMs + windows.graceMs : windows.sizeMs + windows.graceMs
+    return buildWindowedAggregation<K, V, VA>({
+      grouped: this.grouped,
+      processorPrefix: prefix,
+      materialized,
+      named,
+      defaultValueSerde,
+      lateRecords: this.lateRecords,
+      timestampedStore: true,
+      // Kafka Streams aggregates null values into time windows, but not into sliding windows.
+      skipNullValues: skipNullValues || sliding,
+      closeDelayMs: windows.graceMs,
+      makeCore: (store, out) =>
+        sliding
+          ? new SlidingWindowAggregator<K, V, VA>(windows, store, initializer, aggregator, out)
+          : new TimeWindowAggregator<K, V, VA>(windows, store, initializer, aggregator, out),
+      storeBuilder: (storeName, keySerde, valueSerde) => {
+        const what = sliding ? 'twice the time difference plus the grace period' : 'the window size plus the grace period'
+        const retention = windowRetention(storeName, materialized, minRetention, what)
+        return timestampedWindowStoreBuilder(storeName, materialized, keySerde, valueSerde, retention, windowSize)
+      },
+      windowedKeySerde: (keySerde: Serde<K>) => new TimeWindowedSerde(keySerde, Math.max(1, windowSize)),
+      valueSource: (storeName, flag) => new WindowStoreValueSource<K, VA>(storeName, flag),
+    })
+  }
+}

@@ -1,0 +1,49 @@
+import { Stores } from '../../stores/stores.js'
+import type { Serde } from '../../stores/serde.js'
+import type { StateStore } from '../../stores/state-store.js'
+import type { StoreBuilder } from '../../stores/store-builder.js'
+import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from '../../stores/store-supplier.js'
+import type { Materialized } from '../options/materialized.js'
+
+function applyOptions(builder: StoreBuilder<StateStore>, materialized: Materialized<any, any> | null | undefined, logConfig: Record<string, string>): StoreBuilder<StateStore> {
+  if (materialized && !materialized.cachingEnabled) builder.withCachingDisabled()
+  else builder.withCachingEnabled()
+  if (materialized && !materialized.loggingEnabled) builder.withLoggingDisabled()
+  else builder.withLoggingEnabled({ ...logConfig, ...(materialized?.logConfig ?? {}) })
+  return builder
+}
+
+/** The retention a windowed store needs: at least `minimum` (window span + grace), as Kafka Streams checks. */
+export function windowRetention(storeName: string, materialized: Materialized<any, any> | null | undefined, minimum: number, what: string): number {
+  const retention = materialized?.retentionMs ?? minimum
+  if (retention < minimum) {
+    throw new RangeError(`The retention period of the window store ${storeName} must be no smaller than ${what} (${minimum} ms); got retention=${retention} ms`)
+  }
+  return retention
+}
+
+/** The timestamped window store of a time or sliding window aggregation (RocksDB unless a supplier is given). */
+export function timestampedWindowStoreBuilder(
+  storeName: string,
+  materialized: Materialized<any, any> | null | undefined,
+  keySerde: Serde<any>,
+  valueSerde: Serde<any>,
+  retentionMs: number,
+  windowSizeMs: number,
+): StoreBuilder<StateStore> {
+  const supplier =
+    (materialized?.storeSupplier as WindowBytesStoreSupplier | null) ?? Stores.persistentTimestampedWindowStore(storeName, retentionMs, windowSizeMs, false)
+  return applyOptions(Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde), materialized, {})
+}
+
+/** The session store of a session window aggregation. */
+export function sessionStoreBuilder(
+  storeName: string,
+  materialized: Materialized<any, any> | null | undefined,
+  keySerde: Serde<any>,
+  valueSerde: Serde<any>,
+  retentionMs: number,
+): StoreBuilder<StateStore> {
+  const supplier = (materialized?.storeSupplier as SessionBytesStoreSupplier | null) ?? Stores.persistentSessionStore(storeName, retentionMs)
+  return applyOptions(Stores.sessionStoreBuilder(supplier, keySerde, valueSerde), materialized, {})
+}
