@@ -109,7 +109,8 @@ export class CachingSessionStore implements SessionBytesStore, CachedStateStore<
           yield slot
         }
       },
-      this.inner.findSessions(key, earliestSessionEnd, latestSessionStart),
+      // Clamped: the store below learns of newer stream time only when the cache flushes.
+      this.inner.findSessions(key, earliestEnd, latestSessionStart),
       (c, s) => sessionKeyEnd(c.value.key) - s.key.window.end || sessionKeyStart(c.value.key) - s.key.window.start,
       (c) => (c.value.value === null ? null : { key: toWindowed(c.value.key), value: c.value.value }),
       (s) => s,

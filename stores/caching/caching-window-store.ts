@@ -113,15 +113,15 @@ export class CachingWindowStore implements WindowBytesStore, CachedStateStore<Wi
   }
 
   fetchKeyRange(keyFrom: Buffer | null, keyTo: Buffer | null, timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.fetchKeys(keyFrom, keyTo, timeFrom, timeTo, this.inner.fetchKeyRange(keyFrom, keyTo, timeFrom, timeTo))
+    return this.fetchKeys(keyFrom, keyTo, timeFrom, timeTo)
   }
 
   fetchAll(timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.fetchKeys(null, null, timeFrom, timeTo, this.inner.fetchAll(timeFrom, timeTo))
+    return this.fetchKeys(null, null, timeFrom, timeTo)
   }
 
   all(): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.fetchKeys(null, null, 0, Number.MAX_SAFE_INTEGER, this.inner.all())
+    return this.fetchKeys(null, null, 0, Number.MAX_SAFE_INTEGER)
   }
 
   private minLiveTime(): number {
@@ -136,10 +136,16 @@ export class CachingWindowStore implements WindowBytesStore, CachedStateStore<Wi
     return out
   }
 
-  private segmentBound(segment: number, rest: Buffer | null, fill: number): Buffer {
-    const out = Buffer.alloc(SEGMENT_PREFIX + (rest === null ? 1 : rest.length), fill)
+  /** Scan bound: the segment prefix followed by `rest`; with rest null, past every key of the segment. */
+  private segmentBound(segment: number, rest: Buffer | null): Buffer {
+    if (rest === null) {
+      const out = Buffer.allocUnsafe(SEGMENT_PREFIX)
+      writeTimestamp(out, 0, segment + 1) // shorter than any cache key, so below all of segment + 1
+      return out
+    }
+    const out = Buffer.allocUnsafe(SEGMENT_PREFIX + rest.length)
     writeTimestamp(out, 0, segment)
-    if (rest !== null) rest.copy(out, SEGMENT_PREFIX)
+    rest.copy(out, SEGMENT_PREFIX)
     return out
   }
 
@@ -160,7 +166,8 @@ export class CachingWindowStore implements WindowBytesStore, CachedStateStore<Wi
           if (start >= from && start <= timeTo) yield slot
         }
       },
-      this.inner[reverse ? 'backwardFetchRange' : 'fetchRange'](key, timeFrom, timeTo),
+      // Clamped: the store below learns of newer stream time only when the cache flushes.
+      this.inner[reverse ? 'backwardFetchRange' : 'fetchRange'](key, from, timeTo),
       (c, s) => sign * (cacheKeyStart(c.value.key) - s.key),
       (c) => (c.value.value === null ? null : { key: cacheKeyStart(c.value.key), value: c.value.value }),
       (s) => s,
@@ -172,14 +179,15 @@ export class CachingWindowStore implements WindowBytesStore, CachedStateStore<Wi
     keyTo: Buffer | null,
     timeFrom: number,
     timeTo: number,
-    below: AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>>,
   ): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
+    // Clamped here too: the store below learns of newer stream time only when the cache flushes.
     const from = Math.max(timeFrom, this.minLiveTime(), 0)
+    const below = this.inner.fetchKeyRange(keyFrom, keyTo, from, timeTo)
     const cache = this.layer.cache
     const windowSize = this.inner.windowSize
     const interval = this.segmentInterval
-    const lo = this.segmentBound(segmentId(from, interval), keyFrom, 0)
-    const hi = this.segmentBound(segmentId(Math.max(from, timeTo), interval), keyRangeUpper(keyTo, TIMESTAMP_SIZE), 0xff)
+    const lo = this.segmentBound(segmentId(from, interval), keyFrom ?? Buffer.alloc(0))
+    const hi = this.segmentBound(segmentId(Math.max(from, timeTo), interval), keyRangeUpper(keyTo, TIMESTAMP_SIZE))
     return mergeSorted<CacheSlot, KeyValue<Windowed<Buffer>, Buffer>, KeyValue<Windowed<Buffer>, Buffer>>(
       function* () {
         if (from > timeTo) return
