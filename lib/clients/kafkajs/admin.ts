@@ -1,4 +1,7 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs'
+import kafkajs, { type Admin, type Kafka } from 'kafkajs'
+
+// Node's CommonJS export detection misses this enum; take it from the default export.
+const { ConfigResourceTypes } = kafkajs
 import type { AdminClient, TopicPartitionOffset, TopicSpec } from '../types.js'
 
 export class KafkajsAdminClient implements AdminClient {

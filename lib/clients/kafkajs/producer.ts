@@ -29,6 +29,7 @@ export interface ProducerOptions {
 export class KafkajsRecordProducer implements RecordProducer {
   private readonly producer: Producer
   private txn: Transaction | null = null
+  private beginning: Promise<void> | null = null
 
   constructor(kafka: Kafka, opts: ProducerOptions = {}) {
     const transactional = opts.transactionalId !== undefined
@@ -57,9 +58,18 @@ export class KafkajsRecordProducer implements RecordProducer {
     return toResults(await this.producer.send({ topic, acks: -1, messages: toMessages(records) }))
   }
 
-  async beginTransaction(): Promise<void> {
-    if (this.txn) throw new Error('A transaction is already open on this producer')
-    this.txn = await this.producer.transaction()
+  /** Concurrent callers (parallel sends of one task) share the one transaction being begun. */
+  beginTransaction(): Promise<void> {
+    if (this.txn) return Promise.reject(new Error('A transaction is already open on this producer'))
+    this.beginning ??= this.producer
+      .transaction()
+      .then(t => {
+        this.txn = t
+      })
+      .finally(() => {
+        this.beginning = null
+      })
+    return this.beginning
   }
 
   inTransaction(): boolean {
