@@ -10,6 +10,7 @@ import { StreamAggregateProcessor } from './processors/aggregate-processors.js'
 import type { SendOldValuesFlag } from './processors/table-processors.js'
 import { createRepartitionedSource } from './repartition.js'
 import { StoreValueSource } from './table-value-sources.js'
+import { windowedBy, type SessionWindowedKStream, type SessionWindows, type SlidingWindows, type TimeWindowedKStream, type TimeWindows } from '../windows/windowed-by.js'
 
 /**
  * A stream grouped by key, ready to aggregate. If a key-changing operator ran upstream, the
@@ -65,6 +66,13 @@ export class KGroupedStream<K = unknown, V = unknown> {
       null,
       (storeName, flag) => () => new StreamAggregateProcessor<K, V, VA>(storeName, flag, initializer, aggregator),
     )
+  }
+
+  /** Windowed aggregations: by time (tumbling, hopping, sliding) or into sessions (topology/windows). */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    return windowedBy(this, windows)
   }
 
   /**
