@@ -70,6 +70,8 @@ export class StreamTask implements TaskRuntime {
   readonly subtopologyId: number
   readonly taskDir: string
   readonly collector: RecordCollector
+  /** A global-store task: reads every partition of the global topics, owns the global stores. */
+  readonly isGlobal: boolean
 
   private readonly topology: Topology
   private readonly opts: StreamTaskOptions
@@ -102,6 +104,7 @@ export class StreamTask implements TaskRuntime {
     this.applicationId = opts.applicationId
     this.partition = opts.partition
     this.subtopologyId = opts.subtopologyId
+    this.isGlobal = group.global
     this.id = group.global ? `global_${opts.subtopologyId}` : `${opts.subtopologyId}_${opts.partition}`
     this.taskDir = join(opts.stateDir, opts.applicationId, this.id)
     this.collector = opts.collector
@@ -177,7 +180,7 @@ export class StreamTask implements TaskRuntime {
     }
     for (const name of storeNames) {
       const def = builder.stores.get(name)!
-      if (def.global) continue
+      if (def.global !== this.isGlobal) continue
       const store = def.builder.build()
       await store.init(storeContext, store)
       this.stores.set(name, store)
