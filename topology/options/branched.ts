@@ -2,14 +2,14 @@ import type { KStream } from '../dsl/kstream.js'
 import { validateName } from './named.js'
 
 /** A branch of `split()`: its name suffix and what to do with the branch stream. */
-export class Branched<K = unknown, V = unknown> {
+export class Branched<K = any, V = any> {
   private constructor(
     readonly name: string | null,
     readonly chainFunction: ((stream: KStream<K, V>) => KStream<K, V> | void | null | undefined) | null,
     readonly isConsumer: boolean,
   ) {}
 
-  static as<K = unknown, V = unknown>(name: string): Branched<K, V> {
+  static as<K = any, V = any>(name: string): Branched<K, V> {
     return new Branched<K, V>(validateName(name, 'Branched.as'), null, false)
   }
   /** The function's result (if any) is put in the result map instead of the branch stream. */

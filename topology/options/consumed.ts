@@ -1,7 +1,7 @@
 import type { AnySerde } from '../serdes/serde.js'
 import { validateName } from './named.js'
 
-export interface ConsumerRecordView<K = unknown, V = unknown> {
+export interface ConsumerRecordView<K = any, V = any> {
   topic: string
   partition: number
   offset: number
@@ -16,7 +16,7 @@ export type TimestampExtractor = (record: ConsumerRecordView, partitionTime: num
 export type OffsetResetPolicy = 'earliest' | 'latest'
 
 /** How a source topic is read: serdes, timestamp extractor, offset reset, processor name. */
-export class Consumed<K = unknown, V = unknown> {
+export class Consumed<K = any, V = any> {
   private constructor(
     readonly keySerde: AnySerde<K> | null,
     readonly valueSerde: AnySerde<V> | null,
@@ -28,13 +28,13 @@ export class Consumed<K = unknown, V = unknown> {
   static with<K, V>(keySerde: AnySerde<K> | null, valueSerde: AnySerde<V> | null): Consumed<K, V> {
     return new Consumed(keySerde, valueSerde, null, null, null)
   }
-  static as<K = unknown, V = unknown>(processorName: string): Consumed<K, V> {
+  static as<K = any, V = any>(processorName: string): Consumed<K, V> {
     return new Consumed<K, V>(null, null, null, null, validateName(processorName, 'Consumed.as'))
   }
-  static withTimestampExtractor<K = unknown, V = unknown>(extractor: TimestampExtractor): Consumed<K, V> {
+  static withTimestampExtractor<K = any, V = any>(extractor: TimestampExtractor): Consumed<K, V> {
     return new Consumed<K, V>(null, null, null, null, null).withTimestampExtractor(extractor)
   }
-  static withOffsetResetPolicy<K = unknown, V = unknown>(policy: OffsetResetPolicy): Consumed<K, V> {
+  static withOffsetResetPolicy<K = any, V = any>(policy: OffsetResetPolicy): Consumed<K, V> {
     return new Consumed<K, V>(null, null, null, null, null).withOffsetResetPolicy(policy)
   }
 

@@ -2,7 +2,7 @@ import type { AnySerde } from '../serdes/serde.js'
 import { validateName } from './named.js'
 
 /** Serdes and the name (repartition topic and processor prefix) of a grouping. */
-export class Grouped<K = unknown, V = unknown> {
+export class Grouped<K = any, V = any> {
   private constructor(
     readonly name: string | null,
     readonly keySerde: AnySerde<K> | null,
@@ -15,13 +15,13 @@ export class Grouped<K = unknown, V = unknown> {
     if (typeof a === 'string') return new Grouped<K, V>(validateName(a, 'Grouped.with'), b as AnySerde<K> | null, c ?? null)
     return new Grouped<K, V>(null, a, b as AnySerde<V> | null)
   }
-  static as<K = unknown, V = unknown>(name: string): Grouped<K, V> {
+  static as<K = any, V = any>(name: string): Grouped<K, V> {
     return new Grouped<K, V>(validateName(name, 'Grouped.as'), null, null)
   }
-  static keySerde<K, V = unknown>(serde: AnySerde<K>): Grouped<K, V> {
+  static keySerde<K, V = any>(serde: AnySerde<K>): Grouped<K, V> {
     return new Grouped<K, V>(null, serde, null)
   }
-  static valueSerde<K = unknown, V = unknown>(serde: AnySerde<V>): Grouped<K, V> {
+  static valueSerde<K = any, V = any>(serde: AnySerde<V>): Grouped<K, V> {
     return new Grouped<K, V>(null, null, serde)
   }
 

@@ -2,7 +2,7 @@ import type { AnySerde } from '../serdes/serde.js'
 import { validateName } from './named.js'
 
 /** Serdes and name of a stream-table join. */
-export class Joined<K = unknown, V = unknown, VO = unknown> {
+export class Joined<K = any, V = any, VO = any> {
   private constructor(
     readonly keySerde: AnySerde<K> | null,
     readonly valueSerde: AnySerde<V> | null,
@@ -14,16 +14,16 @@ export class Joined<K = unknown, V = unknown, VO = unknown> {
   static with<K, V, VO>(keySerde: AnySerde<K> | null, valueSerde: AnySerde<V> | null, otherValueSerde: AnySerde<VO> | null, name?: string): Joined<K, V, VO> {
     return new Joined(keySerde, valueSerde, otherValueSerde, name === undefined ? null : validateName(name, 'Joined.with'), null)
   }
-  static as<K = unknown, V = unknown, VO = unknown>(name: string): Joined<K, V, VO> {
+  static as<K = any, V = any, VO = any>(name: string): Joined<K, V, VO> {
     return new Joined<K, V, VO>(null, null, null, validateName(name, 'Joined.as'), null)
   }
-  static keySerde<K, V = unknown, VO = unknown>(serde: AnySerde<K>): Joined<K, V, VO> {
+  static keySerde<K, V = any, VO = any>(serde: AnySerde<K>): Joined<K, V, VO> {
     return new Joined<K, V, VO>(serde, null, null, null, null)
   }
-  static valueSerde<K = unknown, V = unknown, VO = unknown>(serde: AnySerde<V>): Joined<K, V, VO> {
+  static valueSerde<K = any, V = any, VO = any>(serde: AnySerde<V>): Joined<K, V, VO> {
     return new Joined<K, V, VO>(null, serde, null, null, null)
   }
-  static otherValueSerde<K = unknown, V = unknown, VO = unknown>(serde: AnySerde<VO>): Joined<K, V, VO> {
+  static otherValueSerde<K = any, V = any, VO = any>(serde: AnySerde<VO>): Joined<K, V, VO> {
     return new Joined<K, V, VO>(null, null, serde, null, null)
   }
 

@@ -6,7 +6,7 @@ import { validateName } from './named.js'
  * How an aggregation or table is stored: store name (or supplier), serdes, caching, logging
  * and retention. Unnamed stores get generated names and are not queryable.
  */
-export class Materialized<K = unknown, V = unknown> {
+export class Materialized<K = any, V = any> {
   private constructor(
     readonly storeName: string | null,
     readonly storeSupplier: StoreSupplier<unknown> | null,
@@ -18,7 +18,7 @@ export class Materialized<K = unknown, V = unknown> {
     readonly retentionMs: number | null,
   ) {}
 
-  static as<K = unknown, V = unknown>(storeNameOrSupplier: string | StoreSupplier<unknown>): Materialized<K, V> {
+  static as<K = any, V = any>(storeNameOrSupplier: string | StoreSupplier<unknown>): Materialized<K, V> {
     if (typeof storeNameOrSupplier === 'string') {
       return new Materialized<K, V>(validateName(storeNameOrSupplier, 'Materialized.as'), null, null, null, true, true, {}, null)
     }

@@ -2,10 +2,10 @@ import type { AnySerde } from '../serdes/serde.js'
 import { validateName } from './named.js'
 
 /** Chooses the partition of an output record; return undefined for the default (murmur2 of the key bytes). */
-export type StreamPartitioner<K = unknown, V = unknown> = (topic: string, key: K, value: V, numPartitions: number) => number | undefined
+export type StreamPartitioner<K = any, V = any> = (topic: string, key: K, value: V, numPartitions: number) => number | undefined
 
 /** How records are written to a topic: serdes, partitioner, sink name. */
-export class Produced<K = unknown, V = unknown> {
+export class Produced<K = any, V = any> {
   private constructor(
     readonly keySerde: AnySerde<K> | null,
     readonly valueSerde: AnySerde<V> | null,
@@ -16,13 +16,13 @@ export class Produced<K = unknown, V = unknown> {
   static with<K, V>(keySerde: AnySerde<K> | null, valueSerde: AnySerde<V> | null): Produced<K, V> {
     return new Produced(keySerde, valueSerde, null, null)
   }
-  static as<K = unknown, V = unknown>(processorName: string): Produced<K, V> {
+  static as<K = any, V = any>(processorName: string): Produced<K, V> {
     return new Produced<K, V>(null, null, null, validateName(processorName, 'Produced.as'))
   }
-  static keySerde<K, V = unknown>(serde: AnySerde<K>): Produced<K, V> {
+  static keySerde<K, V = any>(serde: AnySerde<K>): Produced<K, V> {
     return new Produced<K, V>(serde, null, null, null)
   }
-  static valueSerde<K = unknown, V = unknown>(serde: AnySerde<V>): Produced<K, V> {
+  static valueSerde<K = any, V = any>(serde: AnySerde<V>): Produced<K, V> {
     return new Produced<K, V>(null, serde, null, null)
   }
   static streamPartitioner<K, V>(partitioner: StreamPartitioner<K, V>): Produced<K, V> {

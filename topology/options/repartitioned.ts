@@ -3,7 +3,7 @@ import { validateName } from './named.js'
 import type { StreamPartitioner } from './produced.js'
 
 /** Name, partition count, serdes and partitioner of an explicit `repartition()`. */
-export class Repartitioned<K = unknown, V = unknown> {
+export class Repartitioned<K = any, V = any> {
   private constructor(
     readonly name: string | null,
     readonly keySerde: AnySerde<K> | null,
@@ -12,13 +12,13 @@ export class Repartitioned<K = unknown, V = unknown> {
     readonly partitioner: StreamPartitioner<K, V> | null,
   ) {}
 
-  static as<K = unknown, V = unknown>(name: string): Repartitioned<K, V> {
+  static as<K = any, V = any>(name: string): Repartitioned<K, V> {
     return new Repartitioned<K, V>(validateName(name, 'Repartitioned.as'), null, null, null, null)
   }
   static with<K, V>(keySerde: AnySerde<K> | null, valueSerde: AnySerde<V> | null): Repartitioned<K, V> {
     return new Repartitioned(null, keySerde, valueSerde, null, null)
   }
-  static numberOfPartitions<K = unknown, V = unknown>(n: number): Repartitioned<K, V> {
+  static numberOfPartitions<K = any, V = any>(n: number): Repartitioned<K, V> {
     return new Repartitioned<K, V>(null, null, null, null, null).withNumberOfPartitions(n)
   }
   static streamPartitioner<K, V>(partitioner: StreamPartitioner<K, V>): Repartitioned<K, V> {

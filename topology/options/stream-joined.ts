@@ -3,7 +3,7 @@ import type { WindowBytesStoreSupplier } from '../../stores/store-supplier.js'
 import { validateName } from './named.js'
 
 /** Serdes, names and store options of a stream-stream join's two window stores. */
-export class StreamJoined<K = unknown, V = unknown, VO = unknown> {
+export class StreamJoined<K = any, V = any, VO = any> {
   private constructor(
     readonly keySerde: Serde<K> | null,
     readonly valueSerde: Serde<V> | null,
@@ -20,10 +20,10 @@ export class StreamJoined<K = unknown, V = unknown, VO = unknown> {
     return new StreamJoined(keySerde, valueSerde, otherValueSerde, null, null, null, null, true, {})
   }
   /** Names the join stores (`<storeName>-this-join-store` / `-other-join-store`) and their changelogs. */
-  static as<K = unknown, V = unknown, VO = unknown>(storeName: string): StreamJoined<K, V, VO> {
+  static as<K = any, V = any, VO = any>(storeName: string): StreamJoined<K, V, VO> {
     return new StreamJoined<K, V, VO>(null, null, null, null, validateName(storeName, 'StreamJoined.as'), null, null, true, {})
   }
-  static withStoreSuppliers<K = unknown, V = unknown, VO = unknown>(thisSupplier: WindowBytesStoreSupplier, otherSupplier: WindowBytesStoreSupplier): StreamJoined<K, V, VO> {
+  static withStoreSuppliers<K = any, V = any, VO = any>(thisSupplier: WindowBytesStoreSupplier, otherSupplier: WindowBytesStoreSupplier): StreamJoined<K, V, VO> {
     return new StreamJoined<K, V, VO>(null, null, null, null, null, thisSupplier, otherSupplier, true, {})
   }
 

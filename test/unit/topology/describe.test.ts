@@ -299,7 +299,7 @@ describe('metadata(applicationId)', () => {
   it('leaves out changelogs of stores with logging disabled and reports global stores', () => {
     const b = new StreamsBuilder()
     b.globalTable('ref', undefined, Materialized.as('ref-store'))
-    b.stream('in').groupByKey().count(Materialized.as<unknown, number>('c').withLoggingDisabled())
+    b.stream('in').groupByKey().count(Materialized.as<Buffer, number>('c').withLoggingDisabled())
     const m = b.build().metadata('app')
     expect(m.changelogTopics).toEqual([])
     expect(m.subtopologies.map((s) => s.id)).toEqual([1])
