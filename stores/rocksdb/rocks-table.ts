@@ -1,6 +1,12 @@
 // A RocksDB database plus the writes not yet flushed to it. Writes accumulate in memory and
 // reach RocksDB as one atomic write batch on flush(); reads and scans see them meanwhile
 // (read-your-writes). Keys are raw bytes ordered byte-wise.
+//
+// Memory stays bounded between commits: once the unflushed writes pass `maxPendingBytes` they
+// are written early, as a batch of their own. That is safe because nothing relies on a commit's
+// writes landing together: at_least_once replays the changelog from the checkpoint, and
+// exactly_once wipes a store that was not closed cleanly (Kafka Streams writes every put
+// straight to RocksDB for the same reason).
 import type { RocksDatabase } from './rocks-database.js'
 
 export interface BytesEntry {
@@ -20,6 +26,10 @@ export interface RangeBounds {
   reverse?: boolean
 }
 
+/** Default bound on unflushed writes: keys + values + a per-entry estimate of the map's overhead. */
+export const DEFAULT_MAX_PENDING_BYTES = 8 << 20
+const ENTRY_OVERHEAD = 128
+
 /** latin1 maps each byte to one UTF-16 unit, so these strings sort exactly as the bytes do. */
 const keyString = (key: Buffer): string => key.toString('latin1')
 
@@ -28,8 +38,13 @@ export class RocksTable {
   private flushing: Map<string, PendingWrite> | null = null
   private flushDone: Promise<void> | null = null
   private sortedKeys: string[] | null = null
+  private pendingBytes = 0
+  private backgroundFailure: Error | null = null
 
-  constructor(readonly db: RocksDatabase) {}
+  constructor(
+    readonly db: RocksDatabase,
+    private readonly maxPendingBytes = DEFAULT_MAX_PENDING_BYTES,
+  ) {}
 
   get unflushedCount(): number {
     return this.pending.size + (this.flushing?.size ?? 0)
@@ -54,11 +69,25 @@ export class RocksTable {
     }
     this.pending.set(s, { key, value })
     if (this.sortedKeys !== null && !this.flushing?.has(s)) this.sortedKeys = null
+    this.pendingBytes += key.length + (value === null ? 0 : value.length) + ENTRY_OVERHEAD
+    if (this.pendingBytes >= this.maxPendingBytes && this.flushDone === null) this.flushEarly()
+  }
+
+  /** Writes the pending writes in the background; a failure surfaces on the next flush(). */
+  private flushEarly(): void {
+    this.flush().catch((e: Error) => {
+      this.backgroundFailure ??= e
+    })
   }
 
   /** Writes every pending write as one RocksDB write batch; a failed write keeps them pending. */
   async flush(): Promise<void> {
     while (this.flushDone !== null) await this.flushDone
+    if (this.backgroundFailure !== null) {
+      const e = this.backgroundFailure
+      this.backgroundFailure = null
+      throw e
+    }
     if (this.pending.size === 0) return
     const batch = this.db.batch()
     for (const w of this.pending.values()) {
@@ -68,12 +97,17 @@ export class RocksTable {
     const flushing = this.pending
     this.flushing = flushing
     this.pending = new Map()
+    this.pendingBytes = 0
     const done = batch.write()
     this.flushDone = done.then(() => undefined, () => undefined)
     try {
       await done
     } catch (e) {
-      for (const [s, w] of flushing) if (!this.pending.has(s)) this.pending.set(s, w)
+      for (const [s, w] of flushing) {
+        if (this.pending.has(s)) continue
+        this.pending.set(s, w)
+        this.pendingBytes += w.key.length + (w.value?.length ?? 0) + ENTRY_OVERHEAD
+      }
       throw e
     } finally {
       this.flushing = null
@@ -90,7 +124,7 @@ export class RocksTable {
     const batch = this.db.batch()
     const checkPending = this.pending.size !== 0
     for (const e of entries) {
-      if (checkPending && this.pending.delete(keyString(e.key))) this.sortedKeys = null
+      if (checkPending && this.pending.delete(keyString(e.key))) this.sortedKeys = null // its bytes stay counted until the next flush
       if (e.value === null) batch.del(e.key)
       else batch.put(e.key, e.value)
     }

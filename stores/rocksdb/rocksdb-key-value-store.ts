@@ -15,6 +15,8 @@ import { InvalidStateStoreError, requireKey } from '../internals/store-errors.js
 
 export interface RocksDBStoreOptions {
   native?: NativeOpenOptions
+  /** unflushed writes past this size are written early as their own batch (default 8 MiB) */
+  maxPendingBytes?: number
   warn?: Warn
 }
 
@@ -39,7 +41,7 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
     if (opened.fresh) {
       await invalidateCheckpointEntries(context.taskDir, [{ topic: context.changelogTopic(this.name), partition: context.partition }], this.options.warn)
     }
-    this.table = new RocksTable(opened.db)
+    this.table = new RocksTable(opened.db, this.options.maxPendingBytes)
     context.register(root, (batch) => this.restoreBatch(batch))
   }
 

@@ -65,6 +65,20 @@ describe('RocksDBKeyValueStore', () => {
     await db.close()
   })
 
+  it('bounds unflushed writes: past maxPendingBytes they reach RocksDB early, as a batch', async () => {
+    const ctx = testContext({ taskDir: join(dir.path, 'app', '0_2') })
+    const small = new RocksDBKeyValueStore('small', { maxPendingBytes: 64 * 1024 })
+    await small.init(ctx, small)
+    for (let i = 0; i < 2000; i++) small.put(b(`k${String(i).padStart(5, '0')}`), Buffer.alloc(100, 1))
+    await new Promise((r) => setTimeout(r, 50))
+    const db = (small as unknown as { table: { db: RocksDatabase } }).table.db
+    expect(await db.get(b('k00000'))).toEqual(Buffer.alloc(100, 1)) // written before any flush()
+    expect((await collect(small.all())).length).toBe(2000)
+    await small.flush()
+    expect(await db.get(b('k01999'))).toEqual(Buffer.alloc(100, 1))
+    await small.close()
+  })
+
   it('merges flushed and unflushed data in byte order, forward and reverse, with open ends', async () => {
     for (const k of ['b', 'd', 'f', 'h']) store.put(b(k), b(k.toUpperCase()))
     await store.flush()
