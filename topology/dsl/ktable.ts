@@ -13,6 +13,8 @@ import {
   type SendOldValuesFlag,
 } from './processors/table-processors.js'
 import { DerivedValueSource, type TableValueSource, type ValueGetterSupplier } from './table-value-sources.js'
+import { suppressTable } from '../suppress/ktable-suppress.js'
+import type { Suppressed } from '../suppress/suppressed.js'
 
 /**
  * A changelog stream: the latest value per key. Updates flow between table nodes as
@@ -81,5 +83,10 @@ export class KTable<K = unknown, V = unknown> {
     this.builder.addProcessor(name, () => new TableRepartitionMapProcessor<K, V, KR, VR>(selector, name), this.name)
     this.enableSendingOldValues(true)
     return new KGroupedTable<KR, VR>(this.builder, name, grouped?.keySerde ?? null, grouped?.valueSerde ?? null, grouped?.name ?? null)
+  }
+
+  /** Holds updates back: one final result per window (untilWindowCloses) or rate-limited per key (topology/suppress). */
+  suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    return suppressTable(this, suppressed)
   }
 }

@@ -1,0 +1,1 @@
+export { Suppressed, BufferConfig, type BufferFullStrategy } from './suppressed.js'
