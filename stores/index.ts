@@ -62,3 +62,4 @@ export {
   timestampedWindowFacade,
   compositeReadOnlyKeyValueStore,
 } from './query/read-only-views.js'
+export * from './rocksdb/index.js'

@@ -26,14 +26,17 @@ export interface SessionImplementation {
 
 export const keyValueImplementations: KeyValueImplementation[] = [
   { name: 'in-memory', supplier: (name) => Stores.inMemoryKeyValueStore(name) },
+  { name: 'rocksdb', supplier: (name) => Stores.persistentKeyValueStore(name), propertyRuns: 15 },
 ]
 
 export const windowImplementations: WindowImplementation[] = [
   { name: 'in-memory', supplier: (name, retention, size, dups) => Stores.inMemoryWindowStore(name, retention, size, dups) },
+  { name: 'rocksdb', supplier: (name, retention, size, dups) => Stores.persistentWindowStore(name, retention, size, dups), propertyRuns: 10 },
 ]
 
 export const sessionImplementations: SessionImplementation[] = [
   { name: 'in-memory', supplier: (name, retention) => Stores.inMemorySessionStore(name, retention) },
+  { name: 'rocksdb', supplier: (name, retention) => Stores.persistentSessionStore(name, retention), propertyRuns: 10 },
 ]
 
 export interface Layers {
