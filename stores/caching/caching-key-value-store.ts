@@ -36,7 +36,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
   }
 
   init(context: StateStoreContext, root: StateStore): Promise<void> {
-    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, 0, this.below))
+    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, this.below))
     return this.inner.init(below, root)
   }
 

@@ -63,19 +63,34 @@ export class CachingLayer<FK> {
   /**
    * Writes flushed entries below and forwards them, as Kafka Streams: the old value is read
    * below only when needed (sendOldValues, or a delete), and a delete of a key that never reached
-   * the store below is neither written nor forwarded. Goes async only when a step does.
+   * the store below is neither written nor forwarded. Old values are all read before any write
+   * (keys in a batch are distinct), so a store with async reads answers them concurrently.
    */
-  flushEntries(batch: DirtyEntry[], from: number, below: BelowStore<FK>): MaybePromise<void> {
+  flushEntries(batch: DirtyEntry[], below: BelowStore<FK>): MaybePromise<void> {
+    if (this.listener === null) return this.writeAll(batch, 0, below)
+    const olds: MaybePromise<Buffer | null>[] = new Array(batch.length)
+    let pending = false
+    for (let i = 0; i < batch.length; i++) {
+      const old = batch[i].value === null || this.sendOldValues ? below.get(batch[i].key) : null
+      if (old instanceof Promise) pending = true
+      olds[i] = old
+    }
+    if (pending) return Promise.all(olds).then((resolved) => this.forwardAll(batch, 0, resolved, below))
+    return this.forwardAll(batch, 0, olds as (Buffer | null)[], below)
+  }
+
+  private writeAll(batch: DirtyEntry[], from: number, below: BelowStore<FK>): MaybePromise<void> {
     for (let i = from; i < batch.length; i++) {
       const entry = batch[i]
-      let step: MaybePromise<void>
-      if (this.listener === null) {
-        step = this.writeBelow(entry.context, () => below.put(entry.key, entry.value))
-      } else {
-        const old = entry.value === null || this.sendOldValues ? below.get(entry.key) : null
-        step = old instanceof Promise ? old.then((o) => this.forward(entry, o, below)) : this.forward(entry, old, below)
-      }
-      if (step instanceof Promise) return step.then(() => this.flushEntries(batch, i + 1, below))
+      const written = this.writeBelow(entry.context, () => below.put(entry.key, entry.value))
+      if (written instanceof Promise) return written.then(() => this.writeAll(batch, i + 1, below))
+    }
+  }
+
+  private forwardAll(batch: DirtyEntry[], from: number, olds: (Buffer | null)[], below: BelowStore<FK>): MaybePromise<void> {
+    for (let i = from; i < batch.length; i++) {
+      const step = this.forward(batch[i], olds[i], below)
+      if (step instanceof Promise) return step.then(() => this.forwardAll(batch, i + 1, olds, below))
     }
   }
 

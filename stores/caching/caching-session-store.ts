@@ -47,7 +47,7 @@ export class CachingSessionStore implements SessionBytesStore, CachedStateStore<
   }
 
   init(context: StateStoreContext, root: StateStore): Promise<void> {
-    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, 0, this.below))
+    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, this.below))
     return this.inner.init(below, root)
   }
 

@@ -60,7 +60,7 @@ export class CachingWindowStore implements WindowBytesStore, CachedStateStore<Wi
   }
 
   init(context: StateStoreContext, root: StateStore): Promise<void> {
-    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, 0, this.below))
+    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, this.below))
     return this.inner.init(below, root)
   }
 
