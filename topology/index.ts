@@ -25,3 +25,5 @@ export { TopologyTestDriver, type TopologyTestDriverOptions } from './test-drive
 export { TestInputTopic, type InputTopicOptions } from './test-driver/test-input-topic.js'
 export { TestOutputTopic } from './test-driver/test-output-topic.js'
 export type { TestRecord, CapturedRecord } from './test-driver/captured-record.js'
+export { EventTimers, timerStoreBuilder, type TimerCallback } from './processor/event-timers.js'
+export type { AsyncMapValuesOptions } from './dsl/processors/async-map-values.js'

@@ -23,6 +23,7 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from './processors/stream-stateless.js'
+import { AsyncMapValuesProcessor, type AsyncMapValuesOptions } from './processors/async-map-values.js'
 import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
 
@@ -76,6 +77,19 @@ export class KStream<K = unknown, V = unknown> {
     requireFunction(mapper, 'mapValues', 'mapper')
     const name = nameOf(named, this.builder, 'KSTREAM-MAPVALUES-')
     this.builder.addProcessor(name, () => new MapValuesProcessor(mapper), this.name)
+    return this.derive<K, VR>(name, this.keySerde, null, this.repartitionRequired)
+  }
+
+  /**
+   * Beyond Kafka Streams: maps values with an async function (a lookup, an HTTP call) with up to
+   * `concurrency` calls in flight. Output keeps input order; calls for one key run in order; a
+   * commit waits for every call in flight.
+   */
+  mapValuesAsync<VR>(mapper: (value: V, key: K) => Promise<VR> | VR, options: AsyncMapValuesOptions = {}, named?: Named): KStream<K, VR> {
+    requireFunction(mapper, 'mapValuesAsync', 'mapper')
+    new AsyncMapValuesProcessor(mapper, options, 'check') // validates the options now, not at run time
+    const name = nameOf(named, this.builder, 'KSTREAM-MAPVALUES-ASYNC-')
+    this.builder.addProcessor(name, () => new AsyncMapValuesProcessor(mapper, options, name), this.name)
     return this.derive<K, VR>(name, this.keySerde, null, this.repartitionRequired)
   }
 
