@@ -208,6 +208,15 @@ export class StreamTask implements TaskRuntime {
     return [...this.stores.keys()]
   }
 
+  /**
+   * Initializes the processors (after restoration, as Kafka Streams), so wall-clock schedules
+   * start now. Optional: process, punctuate and commit do it on first use.
+   */
+  async start(): Promise<void> {
+    const init = this.ensureProcessorsInitialized()
+    if (init) await init
+  }
+
   private ensureProcessorsInitialized(): void | Promise<void> {
     if (this.state === 'running') return
     if (this.state === 'created') throw new Error(`task ${this.id}: call initialize() before processing`)

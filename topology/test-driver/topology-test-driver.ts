@@ -100,6 +100,7 @@ export class TopologyTestDriver {
       for (const name of task.storeNames()) this.globalStores.set(name, task.getStore(name)!)
     }
     for (const task of this.tasks) await task.initialize()
+    for (const task of [...this.globalTasks, ...this.tasks]) await task.start()
   }
 
   private async started(): Promise<void> {
