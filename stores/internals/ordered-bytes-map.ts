@@ -50,6 +50,9 @@ export class OrderedBytesMap<V> {
     }
     this.slots.set(s, { key, value, indexed: false })
     this.pending.push(s)
+    // Without scans the index is never rebuilt: drop pending names of keys deleted since, so a
+    // map that sees many distinct keys (a cache) stays proportional to its live size.
+    if (this.pending.length > (this.slots.size << 1) + 1024) this.compactPending()
     return undefined
   }
 
@@ -126,6 +129,22 @@ export class OrderedBytesMap<V> {
       if (!startsWith(slot.key, prefix)) return
       yield slot
     }
+  }
+
+  private compactPending(): void {
+    this.pending = this.pending.filter((p) => {
+      const slot = this.slots.get(p)
+      return slot !== undefined && !slot.indexed
+    })
+  }
+
+  private compactPending(): void {
+    const live = new Set<string>()
+    for (const p of this.pending) {
+      const slot = this.slots.get(p)
+      if (slot !== undefined && !slot.indexed) live.add(p)
+    }
+    this.pending = [...live]
   }
 
   /** Brings the sorted index up to date: merges pending keys and drops dead ones. */
