@@ -71,3 +71,20 @@ describe('OrderedBytesMap', () => {
     expect(seen).toEqual(['f', 'd', 'c', 'b'])
   })
 })
+
+describe('OrderedBytesMap bookkeeping', () => {
+  it('keeps keys that come and go without a scan from piling up', () => {
+    const map = new OrderedBytesMap<number>()
+    for (let i = 0; i < 50_000; i++) {
+      map.set(Buffer.from(`k${i}`), i)
+      map.delete(Buffer.from(`k${i - 10}`))
+      map.set(Buffer.from('same'), i) // re-added after each delete below
+      map.delete(Buffer.from('same'))
+    }
+    const pending = (map as unknown as { pending: string[] }).pending
+    expect(pending.length).toBeLessThanOrEqual(2 * map.size + 1024 + 1)
+    expect([...map.range(null, null)].map((s) => s.key.toString())).toEqual(
+      Array.from({ length: 10 }, (_, i) => `k${49_990 + i}`).sort(),
+    )
+  })
+})
