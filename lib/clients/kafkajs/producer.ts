@@ -30,9 +30,11 @@ export class KafkajsRecordProducer implements RecordProducer {
   private readonly producer: Producer
   private txn: Transaction | null = null
   private beginning: Promise<void> | null = null
+  private readonly transactional: boolean
 
   constructor(kafka: Kafka, opts: ProducerOptions = {}) {
     const transactional = opts.transactionalId !== undefined
+    this.transactional = transactional
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
       // Every record carries its partition; the partitioner is only named to keep kafkajs quiet.
@@ -44,9 +46,17 @@ export class KafkajsRecordProducer implements RecordProducer {
     })
   }
 
-  /** For a transactional producer, connecting runs InitProducerId: it fences older owners of the id. */
-  connect(): Promise<void> {
-    return this.producer.connect()
+  /**
+   * For a transactional producer, connecting runs InitProducerId: it fences older owners of the
+   * id and completes or aborts their open transaction. (kafkajs itself would only do so at the
+   * first transaction, after the caller has already read offsets and changelogs.)
+   */
+  async connect(): Promise<void> {
+    await this.producer.connect()
+    if (this.transactional) {
+      const t = await this.producer.transaction()
+      await t.abort()
+    }
   }
 
   disconnect(): Promise<void> {
