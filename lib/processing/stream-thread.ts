@@ -46,6 +46,7 @@ export class StreamThread {
   private loopDone: Promise<void> | null = null
   private readonly wake = new WakeSignal()
   private lastCommit = Date.now()
+  private commitRequested = false
   private localOffsets: Record<string, number> = {}
   private info: AssignmentInfo | null = null
   private readonly eos: boolean
@@ -88,6 +89,12 @@ export class StreamThread {
     await consumer.run({
       onAssigned: parts => this.onAssigned(parts),
       onRecords: (topic, partition, records, hw) => this.onRecords(topic, partition, records, hw),
+      onRebalanceStarted: () => {
+        // Without onPartitionsRevoked this is the earliest hint tasks may move: commit before the
+        // new owners fence our producers, so their work is not redone and state stays clean.
+        this.commitRequested = true
+        this.wake.wake()
+      },
       onCrash: err => this.fail(err),
     })
   }
@@ -177,7 +184,7 @@ export class StreamThread {
           const fired = await t.task.punctuate(now)
           if (fired > 0) t.metrics.punctuations.inc(fired)
         }
-        if (now - this.lastCommit >= config.commitIntervalMs) await this.commitAll()
+        if (this.commitRequested || now - this.lastCommit >= config.commitIntervalMs) await this.commitAll()
         if (processed === 0 && !this.pendingAssignment) {
           await this.wake.wait(Math.min(100, config.commitIntervalMs - (Date.now() - this.lastCommit)))
         }
@@ -208,6 +215,7 @@ export class StreamThread {
   async commitAll(): Promise<void> {
     const started = performance.now()
     this.lastCommit = Date.now()
+    this.commitRequested = false
     const tasks = [...this.active.values()]
     if (tasks.length === 0) return
     if (this.eos) {

@@ -17,6 +17,8 @@ export interface GroupConsumerHandlers {
   onAssigned(partitions: TopicPartition[]): void
   /** Records fetched for one partition, in offset order. Must not block on processing. */
   onRecords(topic: string, partition: number, records: FetchedRecord[], highWatermark: number): void
+  /** A rebalance began (kafkajs is about to rejoin): commit now, before tasks may move. */
+  onRebalanceStarted(): void
   /** The consumer failed for good (kafkajs gave up restarting it). */
   onCrash(error: Error): void
 }
@@ -54,7 +56,8 @@ export class KafkajsGroupConsumer {
   }
 
   async run(handlers: GroupConsumerHandlers): Promise<void> {
-    const { GROUP_JOIN, CRASH } = this.consumer.events
+    const { GROUP_JOIN, CRASH, REBALANCING } = this.consumer.events
+    this.consumer.on(REBALANCING, () => handlers.onRebalanceStarted())
     this.consumer.on(GROUP_JOIN, e => {
       const parts: TopicPartition[] = []
       for (const [topic, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps) parts.push({ topic, partition: p })
