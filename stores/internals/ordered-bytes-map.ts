@@ -131,13 +131,7 @@ export class OrderedBytesMap<V> {
     }
   }
 
-  private compactPending(): void {
-    this.pending = this.pending.filter((p) => {
-      const slot = this.slots.get(p)
-      return slot !== undefined && !slot.indexed
-    })
-  }
-
+  /** Keeps each live, unindexed key once (a key deleted and re-added is pushed again). */
   private compactPending(): void {
     const live = new Set<string>()
     for (const p of this.pending) {
