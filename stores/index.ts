@@ -49,7 +49,9 @@ export {
   InMemoryKeyValueBytesStoreSupplier,
   InMemoryWindowBytesStoreSupplier,
   InMemorySessionBytesStoreSupplier,
+  LruMapBytesStoreSupplier,
 } from './memory/in-memory-suppliers.js'
+export { LruMemoryStore } from './memory/lru-memory-store.js'
 export { WindowStoreBuilder, TimestampedWindowStoreBuilder } from './builders/window-store-builder.js'
 export { SessionStoreBuilder } from './builders/session-store-builder.js'
 export { MeteredWindowStore } from './metered/metered-window-store.js'

@@ -7,6 +7,7 @@ import {
   InMemoryKeyValueBytesStoreSupplier,
   InMemorySessionBytesStoreSupplier,
   InMemoryWindowBytesStoreSupplier,
+  LruMapBytesStoreSupplier,
 } from './memory/in-memory-suppliers.js'
 import { PersistentStores } from './rocksdb/suppliers.js'
 
@@ -17,6 +18,11 @@ export const Stores = {
 
   inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier {
     return new InMemoryKeyValueBytesStoreSupplier(name)
+  },
+
+  /** An in-memory store of at most maxCacheSize keys, dropping the least recently used. */
+  lruMap(name: string, maxCacheSize: number): KeyValueBytesStoreSupplier {
+    return new LruMapBytesStoreSupplier(name, maxCacheSize)
   },
 
   /** retainDuplicates keeps every put (stream-stream join buffers). */

@@ -6,6 +6,7 @@ import type { StateStore, StateStoreContext } from '../state-store.js'
 import { InvalidStateStoreError } from '../internals/store-errors.js'
 import { rawValueOf, timestampOf } from '../internals/value-and-timestamp-serde.js'
 import { ChangelogWriter, timestampedRestoreContext } from './changelog-writer.js'
+import { isEvictingStore } from '../memory/lru-memory-store.js'
 
 /** Writes through to the inner store and sends every write (deletes as tombstones) to the changelog. */
 export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
@@ -22,6 +23,8 @@ export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
 
   init(context: StateStoreContext, root: StateStore): Promise<void> {
     this.writer = new ChangelogWriter(context, context.changelogTopic(this.name))
+    // Keys an LRU store drops must not come back on restore.
+    if (isEvictingStore(this.inner)) this.inner.setEvictionListener((key) => this.log(key, null))
     return this.inner.init(context, root)
   }
   flush(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { KeyValueBytesStoreSupplier, SessionBytesStoreSupplier, WindowBytesStoreSupplier } from '../store-supplier.js'
 import { defaultSegmentInterval } from '../internals/key-schema.js'
 import { InMemoryKeyValueStore } from './in-memory-key-value-store.js'
+import { LruMemoryStore } from './lru-memory-store.js'
 import { InMemorySessionStore } from './in-memory-session-store.js'
 import { InMemoryWindowStore } from './in-memory-window-store.js'
 
@@ -11,6 +12,19 @@ export class InMemoryKeyValueBytesStoreSupplier implements KeyValueBytesStoreSup
 
   get(): InMemoryKeyValueStore {
     return new InMemoryKeyValueStore(this.name)
+  }
+}
+
+export class LruMapBytesStoreSupplier implements KeyValueBytesStoreSupplier {
+  constructor(
+    readonly name: string,
+    readonly maxCacheSize: number,
+  ) {
+    checkName(name)
+  }
+
+  get(): LruMemoryStore {
+    return new LruMemoryStore(this.name, this.maxCacheSize)
   }
 }
 
