@@ -63,5 +63,7 @@ export {
   timestampedKeyValueFacade,
   timestampedWindowFacade,
   compositeReadOnlyKeyValueStore,
+  compositeReadOnlyWindowStore,
+  compositeReadOnlySessionStore,
 } from './query/read-only-views.js'
 export * from './rocksdb/index.js'

@@ -110,6 +110,38 @@ export function compositeReadOnlyKeyValueStore<K, V>(stores: ReadOnlyKeyValueSto
   }
 }
 
+function concatAll<T>(sources: (() => AsyncIterable<T>)[]): AsyncIterable<T> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (const source of sources) yield* source()
+    },
+  }
+}
+
+/** One view over a window store's local tasks, as compositeReadOnlyKeyValueStore. */
+export function compositeReadOnlyWindowStore<K, V>(stores: ReadOnlyWindowStore<K, V>[]): ReadOnlyWindowStore<K, V> {
+  if (stores.length === 0) throw new RangeError('compositeReadOnlyWindowStore needs at least one store')
+  return {
+    windowSize: stores[0].windowSize,
+    fetch: (key, start) => firstNonNull(stores.map((s) => () => s.fetch(key, start))),
+    // A key lives in one task (its partition), so the first store holding it answers.
+    fetchRange: (key, from, to) => concatAll(stores.map((s) => () => s.fetchRange(key, from, to))),
+    backwardFetchRange: (key, from, to) => concatAll(stores.map((s) => () => s.backwardFetchRange(key, from, to))),
+    fetchKeyRange: (keyFrom, keyTo, from, to) => concatAll(stores.map((s) => () => s.fetchKeyRange(keyFrom, keyTo, from, to))),
+    fetchAll: (from, to) => concatAll(stores.map((s) => () => s.fetchAll(from, to))),
+    all: () => concatAll(stores.map((s) => () => s.all())),
+  }
+}
+
+/** One view over a session store's local tasks. */
+export function compositeReadOnlySessionStore<K, V>(stores: ReadOnlySessionStore<K, V>[]): ReadOnlySessionStore<K, V> {
+  return {
+    findSessions: (key, earliestEnd, latestStart) => concatAll(stores.map((s) => () => s.findSessions(key, earliestEnd, latestStart))),
+    fetchSession: (key, start, end) => firstNonNull(stores.map((s) => () => s.fetchSession(key, start, end))),
+    fetch: (key) => concatAll(stores.map((s) => () => s.fetch(key))),
+  }
+}
+
 function firstNonNull<V>(reads: (() => MaybePromise<V | null>)[], from = 0): MaybePromise<V | null> {
   for (let i = from; i < reads.length; i++) {
     const r = reads[i]()

@@ -3,6 +3,8 @@ import { Stores } from '../../../stores/stores.js'
 import { collect } from '../../../stores/internals/async-iterable.js'
 import {
   compositeReadOnlyKeyValueStore,
+  compositeReadOnlySessionStore,
+  compositeReadOnlyWindowStore,
   readOnlyKeyValueStore,
   timestampedKeyValueFacade,
   timestampedWindowFacade,
@@ -54,5 +56,24 @@ describe('read-only views for interactive queries', () => {
       { key: 'b', value: '2' },
     ])
     expect(view.approximateNumEntries()).toBe(2)
+  })
+
+  it('composite window and session views span tasks', async () => {
+    const windows = [0, 1].map(() => Stores.windowStoreBuilder(Stores.inMemoryWindowStore('w', 1000, 10, false), stringSerde, stringSerde).build())
+    const sessions = [0, 1].map(() => Stores.sessionStoreBuilder(Stores.inMemorySessionStore('s', 1000), stringSerde, stringSerde).build())
+    for (const s of [...windows, ...sessions]) await s.init(new TestStoreContext(), s) // one task each
+    windows[0].put('a', 'wa', 0)
+    windows[1].put('b', 'wb', 10)
+    sessions[1].put({ key: 'u', window: { start: 1, end: 5 } }, 'su')
+    const w = compositeReadOnlyWindowStore(windows)
+    expect(w.windowSize).toBe(10)
+    expect(w.fetch('b', 10)).toBe('wb')
+    expect((await collect(w.fetchAll(0, 100))).map((kv) => kv.value)).toEqual(['wa', 'wb'])
+    expect(await collect(w.fetchRange('a', 0, 100))).toEqual([{ key: 0, value: 'wa' }])
+    const s = compositeReadOnlySessionStore(sessions)
+    expect(s.fetchSession('u', 1, 5)).toBe('su')
+    expect(s.fetchSession('u', 1, 6)).toBeNull()
+    expect((await collect(s.findSessions('u', 0, 10))).map((kv) => kv.value)).toEqual(['su'])
+    expect(() => compositeReadOnlyWindowStore([])).toThrow(/at least one store/)
   })
 })
