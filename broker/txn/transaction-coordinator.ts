@@ -54,6 +54,12 @@ export interface TransactionCoordinatorOptions {
   maxTransactionTimeoutMs?: number
   /** Clock for requests (tick takes its own `now`). */
   now?: () => number
+  /**
+   * KIP-447 fencing of TxnOffsetCommit v3+: checks that memberId is in the group and generationId is
+   * its current generation, returning UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID or 0.
+   * Called only when the request names a member or a generation (v3+); without it those are not checked.
+   */
+  validateGroupMember?: (groupId: string, memberId: string, generationId: number, groupInstanceId: string | null) => number
 }
 
 const OFFSET_METADATA_MAX_BYTES = 4096 // Kafka's offset.metadata.max.bytes
@@ -64,6 +70,7 @@ export class TransactionCoordinator {
   private readonly offsets: GroupOffsets
   private readonly maxTimeoutMs: number
   private readonly clock: () => number
+  private readonly validateGroupMember: TransactionCoordinatorOptions['validateGroupMember']
   private readonly txns = new Map<string, TxnMetadata>()
   private readonly byProducerId = new Map<bigint, TxnMetadata>()
   private nextProducerId = 0n
@@ -75,6 +82,7 @@ export class TransactionCoordinator {
     this.offsets = opts.offsets
     this.maxTimeoutMs = opts.maxTransactionTimeoutMs ?? 900_000
     this.clock = opts.now ?? Date.now
+    this.validateGroupMember = opts.validateGroupMember
     this.stateFile = opts.logs.dataDir ? new TxnStateFile(opts.logs.dataDir) : null
     opts.logs.setTransactionVerifier((pid, epoch, topic, partition) => this.verifyPartition(pid, epoch, topic, partition))
   }
@@ -165,6 +173,12 @@ export class TransactionCoordinator {
     const checked = this.checkProducer(req.transactionalId, BigInt(req.producerId), req.producerEpoch, ErrorCode.INVALID_PRODUCER_EPOCH)
     if (typeof checked === 'number') return all(checked)
     if (checked.state !== 'Ongoing' || !checked.groups.has(req.groupId)) return all(ErrorCode.INVALID_TXN_STATE)
+    const memberId = req.memberId ?? ''
+    const generationId = req.generationId ?? -1
+    if (this.validateGroupMember && (memberId !== '' || generationId >= 0)) {
+      const code = this.validateGroupMember(req.groupId, memberId, generationId, req.groupInstanceId ?? null)
+      if (code) return all(code)
+    }
     let pending = checked.pendingOffsets.get(req.groupId)
     if (!pending) checked.pendingOffsets.set(req.groupId, (pending = new Map()))
     const topics = (req.topics ?? []).map((t) => ({

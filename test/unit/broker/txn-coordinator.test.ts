@@ -146,6 +146,27 @@ describe('a transaction from AddPartitionsToTxn to EndTxn', () => {
     expect(noGroup.topics[0].partitions[0].errorCode).toBe(ErrorCode.INVALID_TXN_STATE)
   })
 
+  it('fences stale group members on TxnOffsetCommit v3+ through the group check (KIP-447)', async () => {
+    const logs = new LogManager({})
+    await logs.open()
+    logs.createTopic('out', 1, {})
+    const offsets = new OffsetStore()
+    const calls: unknown[][] = []
+    const c = new TransactionCoordinator({
+      logs, offsets, validateGroupMember: (...args) => { calls.push(args); return args[2] === 5 ? 0 : 22 /* ILLEGAL_GENERATION */ },
+    })
+    const { producerId: pid } = init(c, 'k447')
+    c.addOffsetsToTxn({ transactionalId: 'k447', producerId: pid, producerEpoch: 0, groupId: 'g' })
+    const commit = (generationId: number, memberId: string) => c.txnOffsetCommit({
+      transactionalId: 'k447', groupId: 'g', producerId: pid, producerEpoch: 0, generationId, memberId, groupInstanceId: null,
+      topics: [{ name: 'out', partitions: [{ partitionIndex: 0, committedOffset: 3, committedMetadata: null }] }],
+    }).topics[0].partitions[0].errorCode
+    expect(commit(4, 'm-1')).toBe(22)
+    expect(commit(5, 'm-1')).toBe(0)
+    expect(commit(-1, '')).toBe(0) // v0-2 carry no group metadata: not checked, as in Kafka
+    expect(calls).toEqual([['g', 'm-1', 4, null], ['g', 'm-1', 5, null]])
+  })
+
   it('supports the batched v4 form, including verify-only checks', async () => {
     const { coordinator: c } = await setup()
     const { producerId: pid } = init(c, 'v4')
