@@ -26,6 +26,11 @@ import {
 import { AsyncMapValuesProcessor, type AsyncMapValuesOptions } from './processors/async-map-values.js'
 import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
+import type { GlobalKTable } from './global-ktable.js'
+import type { Joined } from '../options/joined.js'
+import type { StreamJoined } from '../options/stream-joined.js'
+import type { JoinWindows } from '../windows/join-windows.js'
+import { joinStream } from '../joins/join-dispatch.js'
 
 export function nameOf(named: Named | undefined | null, builder: InternalTopologyBuilder, prefix: string): string {
   return named?.name ?? builder.newProcessorName(prefix)
@@ -232,6 +237,25 @@ export class KStream<K = unknown, V = unknown> {
       true,
       grouped?.name ?? null,
     )
+  }
+
+  /** Joins (topology/joins): with a KStream within JoinWindows, with a KTable, or with a GlobalKTable. */
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, joined?: Joined<K, V, VT>): KStream<K, VR>
+  join<GK, GV, VR>(globalTable: GlobalKTable<GK, GV>, keyMapper: (key: K, value: V) => GK, joiner: (value: V, globalValue: GV, key: K) => VR): KStream<K, VR>
+  join(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, any> {
+    return joinStream(this, 'inner', other, a, b, c)
+  }
+
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | null, key: K) => VR, joined?: Joined<K, V, VT>): KStream<K, VR>
+  leftJoin<GK, GV, VR>(globalTable: GlobalKTable<GK, GV>, keyMapper: (key: K, value: V) => GK, joiner: (value: V, globalValue: GV | null, key: K) => VR): KStream<K, VR>
+  leftJoin(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, any> {
+    return joinStream(this, 'left', other, a, b, c)
+  }
+
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR> {
+    return joinStream(this, 'outer', other, joiner, windows, streamJoined)
   }
 }
 

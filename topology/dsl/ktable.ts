@@ -15,6 +15,8 @@ import {
 import { DerivedValueSource, type TableValueSource, type ValueGetterSupplier } from './table-value-sources.js'
 import { suppressTable } from '../suppress/ktable-suppress.js'
 import type { Suppressed } from '../suppress/suppressed.js'
+import type { Materialized } from '../options/materialized.js'
+import { joinTable } from '../joins/join-dispatch.js'
 
 /**
  * A changelog stream: the latest value per key. Updates flow between table nodes as
@@ -88,5 +90,18 @@ export class KTable<K = unknown, V = unknown> {
   /** Holds updates back: one final result per window (untilWindowCloses) or rate-limited per key (topology/suppress). */
   suppress(suppressed: Suppressed<K>): KTable<K, V> {
     return suppressTable(this, suppressed)
+  }
+
+  /** Table-table joins (topology/joins): results update on both sides' updates and deletes. */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
+    return joinTable(this, 'inner', other, joiner, materialized)
+  }
+
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
+    return joinTable(this, 'left', other, joiner, materialized)
+  }
+
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
+    return joinTable(this, 'outer', other, joiner, materialized)
   }
 }

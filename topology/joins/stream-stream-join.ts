@@ -35,9 +35,10 @@ export interface StreamStreamJoinSpec<K, VL, VR, VOut> {
   rightStoreName: string
   /** The buffer holding unmatched records until their window closes; null for inner joins. */
   outerStoreName: string | null
-  keySerde: Serde<K> | null
-  leftValueSerde: Serde<VL> | null
-  rightValueSerde: Serde<VR> | null
+  /** Serdes of the outer buffer (unmatched records are stored as bytes). */
+  keySerde: Serde<K>
+  leftValueSerde: Serde<VL>
+  rightValueSerde: Serde<VR>
 }
 
 /**
@@ -51,10 +52,11 @@ export interface StreamStreamJoinSpec<K, VL, VR, VOut> {
 export class StreamStreamJoin<K, VL, VR, VOut> {
   private readonly times = new Map<string, JoinTime>()
 
-  constructor(readonly spec: StreamStreamJoinSpec<K, VL, VR, VOut>) {
-    if (spec.outerStoreName !== null && (spec.keySerde === null || spec.leftValueSerde === null || (spec.rightOuter && spec.rightValueSerde === null))) {
-      throw new TypeError('left/outer stream-stream joins buffer unmatched records: give the key and value serdes (StreamJoined.with(keySerde, valueSerde, otherValueSerde))')
-    }
+  constructor(readonly spec: StreamStreamJoinSpec<K, VL, VR, VOut>) {}
+
+  /** Puts each record of one side into that side's window store (Kafka Streams' KStreamJoinWindow). */
+  windowProcessor<V>(side: JoinSide): Processor<K, V, K, V> {
+    return new JoinWindowProcessor<K, V>(side === 'left' ? this.spec.leftStoreName : this.spec.rightStoreName)
   }
 
   leftProcessor(): Processor<K, VL, K, VOut> {
@@ -68,7 +70,6 @@ export class StreamStreamJoin<K, VL, VR, VOut> {
 
 class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut> {
   private ctx!: InternalProcessorContext<K, VOut>
-  private thisStore!: JoinWindowStore<K, unknown>
   private otherStore!: JoinWindowStore<K, unknown>
   private outer: OuterJoinBuffer<K> | null = null
   private time!: JoinTime
@@ -95,11 +96,10 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
     const spec = this.join.spec
     this.ctx = ctx as InternalProcessorContext<K, VOut>
     this.taskId = ctx.taskId
-    this.thisStore = ctx.getStateStore(this.side === 'left' ? spec.leftStoreName : spec.rightStoreName) as unknown as JoinWindowStore<K, unknown>
     this.otherStore = ctx.getStateStore(this.side === 'left' ? spec.rightStoreName : spec.leftStoreName) as unknown as JoinWindowStore<K, unknown>
     if (spec.outerStoreName !== null) {
       this.topic = `${ctx.applicationId}-${spec.outerStoreName}-changelog`
-      this.outer = new OuterJoinBuffer(ctx.getStateStore(spec.outerStoreName) as unknown as KeyValueStore<Buffer, Buffer>, spec.keySerde!, this.topic)
+      this.outer = new OuterJoinBuffer(ctx.getStateStore(spec.outerStoreName) as unknown as KeyValueStore<Buffer, Buffer>, spec.keySerde, this.topic)
     }
     let time = this.times.get(ctx.taskId)
     if (time === undefined) this.times.set(ctx.taskId, (time = new JoinTime()))
@@ -120,9 +120,6 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
       if (this.emitsUnmatched) await this.forward(record, this.result(key as K, value, null), timestamp)
       return
     }
-    const put = this.thisStore.put(key, value, timestamp)
-    if (isPromise(put)) await put
-
     if (this.outer !== null && timestamp === time.streamTime) await this.emitClosedUnmatched(record)
 
     const from = Math.max(0, timestamp - this.joinBefore)
@@ -186,13 +183,32 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
       for (const bytes of entry.values) {
         const value =
           entry.side === 'left'
-            ? joiner(leftValueSerde!.deserialize(this.topic, bytes), null, entry.key)
-            : joiner(null, rightValueSerde!.deserialize(this.topic, bytes), entry.key)
+            ? joiner(leftValueSerde.deserialize(this.topic, bytes), null, entry.key)
+            : joiner(null, rightValueSerde.deserialize(this.topic, bytes), entry.key)
         const sent = this.ctx.forward({ key: entry.key, value, timestamp: entry.timestamp, headers: record.headers })
         if (isPromise(sent)) await sent
       }
       await this.outer!.delete(entry.storeKey)
     }
+  }
+}
+
+class JoinWindowProcessor<K, V> implements Processor<K, V, K, V> {
+  private ctx!: InternalProcessorContext<K, V>
+  private store!: JoinWindowStore<K, V>
+
+  constructor(private readonly storeName: string) {}
+
+  init(ctx: ProcessorContext<K, V>): void {
+    this.ctx = ctx as InternalProcessorContext<K, V>
+    this.store = ctx.getStateStore(this.storeName) as unknown as JoinWindowStore<K, V>
+  }
+
+  process(record: Record<K, V>): void | Promise<void> {
+    if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) return this.ctx.forward(record)
+    const put = this.store.put(record.key, record.value, record.timestamp)
+    if (isPromise(put)) return put.then(() => this.ctx.forward(record))
+    return this.ctx.forward(record)
   }
 }
 
