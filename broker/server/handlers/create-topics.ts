@@ -11,7 +11,7 @@ export const createTopics: Handler = (body, broker) => {
   const topics = (body.topics as Message[]).map((t): Message => {
     const name: string = t.name
     const fail = (errorCode: number, errorMessage: string): Message => ({
-      name, topicId: undefined, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null,
+      name, topicId: undefined, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [],
     })
     if (seen.get(name)! > 1) return fail(ErrorCode.INVALID_REQUEST, `topic ${name} appears more than once in the request`)
     const assignments = (t.assignments as Message[]) ?? []
