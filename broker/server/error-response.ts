@@ -40,7 +40,7 @@ const BUILDERS: Record<number, Build> = {
   13: (req, code) => ({ errorCode: code, members: ((req.members as Message[]) ?? []).map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, errorCode: code })) }),
   14: (_req, code) => ({ errorCode: code, assignment: Buffer.alloc(0) }),
   15: (req, code) => ({ groups: (req.groups as string[]).map((groupId) => ({ errorCode: code, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })) }),
-  19: (req, code) => ({ topics: (req.topics as Message[]).map((t) => ({ name: t.name, errorCode: code, errorMessage: null, numPartitions: -1, replicationFactor: -1, configs: null })) }),
+  19: (req, code) => ({ topics: (req.topics as Message[]).map((t) => ({ name: t.name, errorCode: code, errorMessage: null, numPartitions: -1, replicationFactor: -1, configs: [] })) }),
   20: (req, code, v) => ({
     responses: (v >= 6 ? (req.topics as Message[]).map((t) => t.name) : (req.topicNames as string[])).map((name) => ({ name, errorCode: code, errorMessage: null })),
   }),
