@@ -42,6 +42,7 @@ export class StreamThread {
   private readonly backpressured = new Map<string, TopicPartition>()
   private readonly topicToSubtopology = new Map<string, number>()
   private pendingAssignment: TopicPartition[] | null = null
+  private currentAssignment: TopicPartition[] = []
   private running = false
   private loopDone: Promise<void> | null = null
   private readonly wake = new WakeSignal()
@@ -126,6 +127,7 @@ export class StreamThread {
     for (const key of [...this.inputs.keys()]) if (!keep.has(key)) this.inputs.delete(key)
     this.deps.consumer.pause(toPause)
     this.pendingAssignment = parts
+    this.currentAssignment = parts
     this.wake.wake()
   }
 
@@ -224,8 +226,12 @@ export class StreamThread {
           await commitExactlyOnce(t, this.deps.config.applicationId)
         } catch (err) {
           if (!isFencingError(err)) throw err
-          this.deps.config.logger.warn(`Task ${t.id} was fenced by a newer owner; closing it`, { error: (err as Error).message })
+          this.deps.config.logger.warn(`Task ${t.id} was fenced by another owner; closing it`, { error: (err as Error).message })
           await this.closeTask(t, false)
+          // A frozen instance can learn of its new assignment before it learns of the fencing:
+          // if the group still gives it this task, start it afresh from the committed state.
+          const stillOurs = t.inputs.some(i => this.currentAssignment.some(a => a.topic === i.topic && a.partition === i.partition))
+          if (stillOurs) this.pendingAssignment ??= this.currentAssignment
         }
       }
     } else {
