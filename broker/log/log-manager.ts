@@ -43,7 +43,7 @@ export class LogManager extends EventEmitter {
     for (const t of stored) {
       const topic: Topic = { name: t.name, configs: t.configs, partitions: [] }
       this.topicMap.set(t.name, topic)
-      for (let p = 0; p < t.partitions; p++) topic.partitions.push(this.newPartition(topic, p))
+      for (let p = 0; p < t.partitions; p++) topic.partitions.push(this.newPartition(topic, p, false))
     }
   }
 
@@ -62,7 +62,7 @@ export class LogManager extends EventEmitter {
     const configError = validateTopicConfigs(configs ?? {})
     if (configError) return this.error(ErrorCode.INVALID_CONFIG, `topic ${name}: ${configError}`)
     const topic: Topic = { name, configs: { ...(configs ?? {}) }, partitions: [] }
-    for (let p = 0; p < count; p++) topic.partitions.push(this.newPartition(topic, p))
+    for (let p = 0; p < count; p++) topic.partitions.push(this.newPartition(topic, p, true))
     this.topicMap.set(name, topic)
     this.saveTopics()
     return ErrorCode.NONE
@@ -83,7 +83,7 @@ export class LogManager extends EventEmitter {
     if (!Number.isInteger(totalCount) || totalCount <= topic.partitions.length) {
       return this.error(ErrorCode.INVALID_PARTITIONS, `topic ${name} has ${topic.partitions.length} partitions; the new count ${totalCount} must be larger`)
     }
-    for (let p = topic.partitions.length; p < totalCount; p++) topic.partitions.push(this.newPartition(topic, p))
+    for (let p = topic.partitions.length; p < totalCount; p++) topic.partitions.push(this.newPartition(topic, p, true))
     this.saveTopics()
     return ErrorCode.NONE
   }
@@ -126,8 +126,10 @@ export class LogManager extends EventEmitter {
     return out
   }
 
-  private newPartition(topic: Topic, index: number): PartitionLog {
+  /** `fresh`: a new partition starts empty, even if files of an earlier topic of that name were left behind. */
+  private newPartition(topic: Topic, index: number, fresh: boolean): PartitionLog {
     const file = this.dataDir ? new SegmentFile(this.dataDir, topic.name, index) : null
+    if (fresh) file?.destroy()
     return new PartitionLog(topic.name, index, topicSettings(topic.configs), this.context, file)
   }
 

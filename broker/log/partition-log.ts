@@ -70,7 +70,8 @@ export class PartitionLog {
   get highWatermark(): number { return this.endOffset }
   get lastStableOffset(): number {
     const first = this.producers.firstUnstableOffset()
-    return first < 0 ? this.endOffset : first
+    // Never below logStartOffset, even when retention removed the start of an open transaction (as Kafka).
+    return first < 0 ? this.endOffset : Math.max(first, this.startOffset)
   }
   get sizeInBytes(): number { return this.totalBytes }
   /** Producer ids with a transaction open in this partition (for the coordinator's recovery). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, appendFileSync, statSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, appendFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -62,6 +62,17 @@ describe('LogManager persistence', () => {
     expect(dup).toMatchObject({ errorCode: 0, baseOffset: 0 })
     expect(q.openTransactions()).toEqual([{ producerId: 9n, epoch: 0 }])
     await b.close()
+  })
+
+  it('starts a created topic empty, ignoring partition files left by an earlier topic of that name', async () => {
+    const dataDir = tempDir()
+    mkdirSync(join(dataDir, 't-0'), { recursive: true })
+    writeFileSync(join(dataDir, 't-0', 'log'), await batch({ records: kv([['stale', '1']]) }))
+    const m = new LogManager({ dataDir })
+    await m.open()
+    expect(m.createTopic('t', 1, {})).toBe(0)
+    expect(m.partition('t', 0)!.logEndOffset).toBe(0)
+    await m.close()
   })
 
   it('drops a torn batch at the end of the file left by an interrupted write', async () => {
