@@ -10,20 +10,25 @@ export const DEFAULT_PARTITION = -1
 
 /** Serializes records and hands them to the task's RecordCollector. */
 export class SinkProcessor implements Processor<unknown, unknown, never, never> {
+  /** The fixed topic's full name, resolved once instead of per record. */
+  private readonly fixedTopic: string | null
+
   constructor(
     private readonly def: SinkNodeDef,
     private readonly keySerde: AnySerde<unknown>,
     private readonly valueSerde: AnySerde<unknown>,
     private readonly collector: RecordCollector,
-    private readonly resolveTopic: (topic: string) => string,
+    resolveTopic: (topic: string) => string,
     private readonly partitionCount: (topic: string) => number | undefined,
-  ) {}
+  ) {
+    this.fixedTopic = def.topic === null ? null : resolveTopic(def.topic)
+  }
 
   process(record: Record<unknown, unknown>): void | Promise<void> {
     const def = this.def
     let topic: string
-    if (def.topic !== null) {
-      topic = this.resolveTopic(def.topic)
+    if (this.fixedTopic !== null) {
+      topic = this.fixedTopic
     } else {
       const chosen = def.extractor!(record.key, record.value, record)
       if (typeof chosen !== 'string' || chosen.length === 0) {
