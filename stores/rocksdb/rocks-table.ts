@@ -199,6 +199,7 @@ export class RangeIterator implements AsyncIterableIterator<BytesEntry> {
   private started = false
   private finished = false
   private native: ReturnType<RocksDatabase['iterator']> | null = null
+  private prefetched: Promise<Buffer[]> | null = null
   private chunk: Buffer[] = []
   private pos = 0 // entries are read from the chunk's end: key at pos-1, value at pos-2
   private dbDone = false
@@ -268,10 +269,17 @@ export class RangeIterator implements AsyncIterableIterator<BytesEntry> {
   }
 
   private async fill(): Promise<void> {
-    const chunk = await this.native!.nextChunk()
+    const native = this.native!
+    const chunk = await (this.prefetched ?? native.nextChunk())
+    this.prefetched = null
     this.chunk = chunk
     this.pos = chunk.length
     if (chunk.length === 0) this.dbDone = true
+    else if (!native.exhausted) {
+      // read the next chunk on the thread pool while the caller consumes this one
+      this.prefetched = native.nextChunk()
+      this.prefetched.catch(() => undefined) // surfaces when awaited; ignored if the scan is abandoned
+    }
   }
 
   private fail(e: unknown): never {
@@ -284,6 +292,7 @@ export class RangeIterator implements AsyncIterableIterator<BytesEntry> {
     this.finished = true
     this.chunk = []
     this.pend = []
+    this.prefetched = null
     if (this.native !== null) void this.native.end()
   }
 }
