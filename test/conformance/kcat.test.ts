@@ -8,7 +8,7 @@
 // With KAFKA_BROKERS set, the suite runs against that cluster instead of the embedded broker.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs'
+import { AssignerProtocol, Kafka, logLevel, type Admin, type Producer } from 'kafkajs'
 import { EmbeddedKafka } from '../../broker/index.js'
 
 interface KcatResult {
@@ -342,6 +342,56 @@ describe('kcat (librdkafka) against the broker', () => {
       await producer.send({ topic, messages: [{ value: 'wake' }] })
       expect(lines(await member)).toEqual(['0:0:wake'])
     })
+
+    it.each(['range', 'roundrobin', 'cooperative-sticky'])(
+      'splits partitions between two members with the %s assignor and delivers each record once',
+      async (strategy) => {
+        const topic = await freshTopic(`group-${strategy}`, 4)
+        const group = `kcat-${strategy}-${Date.now().toString(36)}`
+        const members = ['member-1', 'member-2'].map((clientId) => {
+          const args = ['-b', brokers.join(','), '-G', group, '-X', 'auto.offset.reset=earliest', '-X', `client.id=${clientId}`,
+            '-X', `partition.assignment.strategy=${strategy}`, '-u', '-q', '-f', '%p:%s\n', topic]
+          const child = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'ignore'] })
+          children.add(child)
+          const member = { clientId, child, out: '' }
+          child.stdout.setEncoding('utf8').on('data', (d: string) => (member.out += d))
+          return member
+        })
+
+        // The group settles with both members owning disjoint, non-empty sets of partitions.
+        const owned = new Map<string, number[]>()
+        let described: Awaited<ReturnType<Admin['describeGroups']>>['groups'][number] | undefined
+        for (let i = 0; i < 200; i++) {
+          described = (await admin.describeGroups([group])).groups[0]
+          owned.clear()
+          for (const m of described?.members ?? []) {
+            const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment)
+            owned.set(m.clientId, decoded?.assignment[topic] ?? [])
+          }
+          const all = [...owned.values()].flat()
+          if (described?.state === 'Stable' && owned.size === 2 && [...owned.values()].every((ps) => ps.length > 0) && all.length === 4) break
+          await new Promise((r) => setTimeout(r, 100))
+        }
+        expect(described).toMatchObject({ state: 'Stable', protocolType: 'consumer', protocol: strategy })
+        expect([...owned.values()].flat().sort()).toEqual([0, 1, 2, 3])
+
+        const producer = await kafkajsProducer()
+        const values = Array.from({ length: 8 }, (_, i) => `m${i}`)
+        await producer.send({ topic, messages: values.map((value, i) => ({ value, partition: i % 4 })) })
+        const received = () => members.flatMap((m) => lines(m.out).map((l) => ({ clientId: m.clientId, partition: Number(l.split(':')[0]), value: l.split(':')[1]! })))
+        for (let i = 0; i < 200 && received().length < 8; i++) await new Promise((r) => setTimeout(r, 50))
+        expect(received().map((r) => r.value).sort()).toEqual(values)
+        // Each member read only the partitions the group gave it.
+        for (const r of received()) expect(owned.get(r.clientId)).toContain(r.partition)
+
+        for (const m of members) {
+          const closed = new Promise<void>((resolve) => m.child.on('close', () => resolve()))
+          m.child.kill('SIGTERM')
+          await closed
+          children.delete(m.child)
+        }
+      },
+    )
   })
 
   describe('transactions', () => {
