@@ -21,9 +21,17 @@ export class LogManager extends EventEmitter {
   /** Message of the last failed topic operation, for responses that carry an error message. */
   lastError: string | null = null
 
-  constructor(opts: { dataDir?: string } = {}) {
+  private readonly retentionCheckIntervalMs: number
+  private nextRetentionCheck = -1
+
+  /**
+   * `retentionCheckIntervalMs`: Kafka's log.retention.check.interval.ms (default 5 minutes). Retention
+   * runs that often, not on every tick, so records with old timestamps live as long as on a real broker.
+   */
+  constructor(opts: { dataDir?: string; retentionCheckIntervalMs?: number } = {}) {
     super()
     this.dataDir = opts.dataDir
+    this.retentionCheckIntervalMs = opts.retentionCheckIntervalMs ?? 300_000
     this.context = { onAppend: (topic, partition) => this.emit('append', topic, partition) }
   }
 
@@ -114,9 +122,12 @@ export class LogManager extends EventEmitter {
     return ErrorCode.NONE
   }
 
-  /** Retention and compaction for every partition. */
+  /** Compaction on every tick; retention every retentionCheckIntervalMs (the first tick starts the clock). */
   tick(now: number): void {
-    for (const t of this.topicMap.values()) for (const p of t.partitions) p.maintain(now)
+    if (this.nextRetentionCheck < 0) this.nextRetentionCheck = now + this.retentionCheckIntervalMs
+    const retention = now >= this.nextRetentionCheck
+    if (retention) this.nextRetentionCheck = now + this.retentionCheckIntervalMs
+    for (const t of this.topicMap.values()) for (const p of t.partitions) p.maintain(now, retention)
   }
 
   /** Every partition log (the coordinator scans them for open transactions and producer ids). */

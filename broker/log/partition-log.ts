@@ -207,9 +207,9 @@ export class PartitionLog {
     this.context.onAppend?.(this.topic, this.partition)
   }
 
-  /** Retention and compaction as the topic's cleanup.policy asks; called from LogManager.tick. */
-  maintain(now: number): void {
-    if (this.settings.delete) this.applyRetention(now)
+  /** Retention (unless `retention` is false) and compaction as the topic's cleanup.policy asks. */
+  maintain(now: number, retention = true): void {
+    if (retention && this.settings.delete) this.applyRetention(now)
     if (this.settings.compact && this.compactionDue(now)) this.compact(now)
     // Reclaim disk once most of the file lies below logStartOffset.
     if (this.file && this.deadBytes > 0 && this.deadBytes >= this.totalBytes) this.rewriteFile()

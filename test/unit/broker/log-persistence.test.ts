@@ -136,6 +136,18 @@ describe('LogManager topics', () => {
     expect(m.partition('a', 0)).toBeUndefined()
   })
 
+  it('applies retention every retentionCheckIntervalMs, not on every tick', async () => {
+    const m = new LogManager({ retentionCheckIntervalMs: 1000 })
+    await m.open()
+    m.createTopic('r', 1, { 'retention.ms': '10' })
+    m.partition('r', 0)!.append(await batch({ records: kv([['old', '1']]) }), 1) // timestamp 1000
+    m.tick(50_000) // starts the interval
+    m.tick(50_500)
+    expect(m.partition('r', 0)!.logStartOffset).toBe(0)
+    m.tick(51_000)
+    expect(m.partition('r', 0)!.logStartOffset).toBe(1)
+  })
+
   it("emits 'append' for records and markers so waiting fetches wake", async () => {
     const m = new LogManager({})
     await m.open()
