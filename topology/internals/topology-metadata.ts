@@ -16,6 +16,10 @@ export interface TopologyMetadata {
   /** topics whose partition counts must match */
   copartitionGroups: string[][]
   globalStores: { name: string; sourceTopic: string }[]
+  /** Source topics (full names) whose Consumed named an offset reset policy; others use the config's. */
+  offsetResetPolicies: Record<string, 'earliest' | 'latest'>
+  /** Source patterns whose Consumed named an offset reset policy. */
+  patternOffsetResetPolicies: { pattern: RegExp; policy: 'earliest' | 'latest' }[]
 }
 
 /** Kafka Streams' RepartitionTopicConfig defaults: records are purged once consumed. */
@@ -89,5 +93,12 @@ export function buildMetadata(builder: InternalTopologyBuilder, applicationId: s
     }
     return topics
   })
-  return { subtopologies, repartitionTopics, changelogTopics, copartitionGroups, globalStores }
+  const offsetResetPolicies: Record<string, 'earliest' | 'latest'> = {}
+  const patternOffsetResetPolicies: TopologyMetadata['patternOffsetResetPolicies'] = []
+  for (const def of builder.nodes.values()) {
+    if (def.kind !== 'source' || def.offsetReset === null) continue
+    if (def.topics) for (const t of def.topics) offsetResetPolicies[resolve(t)] = def.offsetReset
+    if (def.pattern) patternOffsetResetPolicies.push({ pattern: def.pattern, policy: def.offsetReset })
+  }
+  return { subtopologies, repartitionTopics, changelogTopics, copartitionGroups, globalStores, offsetResetPolicies, patternOffsetResetPolicies }
 }

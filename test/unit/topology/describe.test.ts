@@ -306,4 +306,14 @@ describe('metadata(applicationId)', () => {
     expect(m.subtopologies[0].stores).toEqual([{ name: 'c', changelogTopic: null, changelogConfig: {} }])
     expect(m.globalStores).toEqual([{ name: 'ref-store', sourceTopic: 'ref' }])
   })
+
+  it('reports the offset reset policies named by Consumed', () => {
+    const b = new StreamsBuilder()
+    b.stream('fresh', Consumed.withOffsetResetPolicy('latest'))
+    b.stream(/logs-.*/, Consumed.withOffsetResetPolicy('earliest'))
+    b.stream('plain')
+    const m = b.build().metadata('app')
+    expect(m.offsetResetPolicies).toEqual({ fresh: 'latest' })
+    expect(m.patternOffsetResetPolicies).toEqual([{ pattern: /logs-.*/, policy: 'earliest' }])
+  })
 })
