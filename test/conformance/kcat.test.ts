@@ -152,7 +152,7 @@ describe('kcat (librdkafka) against the broker', () => {
       await kcatOk(['-P', '-t', topic, '-p', '2', '-K', ':'], { input: 'k4:v4\n' })
       const after = Date.now()
 
-      const out = await kcatOk(['-C', '-t', topic, '-o', 'beginning', '-e', '-f', '%t|%p|%o|%k|%s|%h|%T\n'])
+      const out = await kcatOk(['-C', '-t', topic, '-o', 'beginning', '-e', '-X', 'check.crcs=true', '-f', '%t|%p|%o|%k|%s|%h|%T\n'])
       const rows = lines(out).map((l) => l.split('|'))
       rows.sort((x, y) => Number(x[1]) - Number(y[1]) || Number(x[2]) - Number(y[2]))
       expect(rows.map((r) => r.slice(0, 6))).toEqual([
@@ -231,6 +231,30 @@ describe('kcat (librdkafka) against the broker', () => {
       if (embedded) expect(typeof envelope.broker).toBe('number')
     })
 
+    it('stamps LogAppendTime topics with the broker time, with valid CRCs (message.timestamp.type)', async () => {
+      const topic = `kcat-log-append-${Date.now().toString(36)}-${++topicCounter}`
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
+        waitForLeaders: true,
+      })
+      const producer = await kafkajsProducer()
+      const before = Date.now()
+      await producer.send({ topic, messages: [{ key: 'k', value: 'v1', timestamp: String(BASE_TS) }, { value: 'v2', timestamp: String(BASE_TS) }] })
+      await kcatOk(['-P', '-t', topic, '-z', 'gzip'], { input: 'v3\n' })
+      const after = Date.now()
+      const out = await kcatOk(['-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-X', 'check.crcs=true'])
+      const envelopes = lines(out).map((l) => JSON.parse(l) as { tstype: string; ts: number; payload: string })
+      expect(envelopes.map((e) => [e.payload, e.tstype])).toEqual([
+        ['v1', 'logappend'],
+        ['v2', 'logappend'],
+        ['v3', 'logappend'],
+      ])
+      for (const e of envelopes) {
+        expect(e.ts).toBeGreaterThanOrEqual(before - 1000)
+        expect(e.ts).toBeLessThanOrEqual(after + 1000)
+      }
+    })
+
     it('starts from absolute, relative-to-end and timestamp offsets (-o N, -o -N, -o s@T) and queries offsets by time (-Q)', async () => {
       const topic = await freshTopic('offsets')
       const producer = await kafkajsProducer()
@@ -271,7 +295,7 @@ describe('kcat (librdkafka) against the broker', () => {
       await kcatOk(['-P', '-t', topic, '-K', ':', ...flags, '-X', 'linger.ms=50'], {
         input: values.map((v, i) => `k${i}:${v}`).join('\n') + '\n',
       })
-      const out = await kcatOk(['-C', '-t', topic, '-o', 'beginning', '-e', '-f', '%o %k %s\n'])
+      const out = await kcatOk(['-C', '-t', topic, '-o', 'beginning', '-e', '-X', 'check.crcs=true', '-f', '%o %k %s\n'])
       expect(lines(out)).toEqual(values.map((v, i) => `${i} k${i} ${v}`))
     })
 
