@@ -26,7 +26,9 @@ export interface KeyValueStoreView<K, V> {
   all(): AsyncIterable<KeyValue<K, V>>
 }
 
+/** Reads a (short) store iteration into an array; in-memory and cached stores iterate synchronously. */
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  if (typeof (it as Partial<Iterable<T>>)[Symbol.iterator] === 'function') return Array.from(it as unknown as Iterable<T>)
   const out: T[] = []
   for await (const x of it) out.push(x)
   return out
