@@ -1,6 +1,6 @@
 /**
  * Log compaction (cleanup.policy=compact), after Kafka's LogCleaner: in the cleanable part of the log
- * (below the last stable offset, older than min.compaction.lag.ms) keep only the latest record per key,
+ * (below the last stable offset and the active segment, older than min.compaction.lag.ms) keep only the latest record per key,
  * drop data of aborted transactions, and drop tombstones once their batch's delete horizon
  * (first cleaning + delete.retention.ms) has passed. Offsets never change: a batch that loses records
  * is rebuilt with its original header (baseOffset, lastOffsetDelta, producer fields) and a fresh CRC.

@@ -54,6 +54,11 @@ export class PartitionLog {
   private firstDirtyOffset = 0 // compaction has cleaned everything below
   private dirtyBytes = 0
   private deadBytes = 0 // bytes still in the segment file but below logStartOffset
+  // Kafka's active segment, emulated: batches from activeSegmentStart on are never compacted. A new
+  // segment rolls when segment.bytes would be exceeded or segment.ms of record time has passed.
+  private activeSegmentStart = 0
+  private activeSegmentBytes = 0
+  private activeSegmentFirstTimestamp = -1
 
   constructor(
     readonly topic: string,
@@ -233,7 +238,7 @@ export class PartitionLog {
 
   /** Cleans the cleanable part of the log now (tick calls this when the dirty ratio is reached). */
   compact(now: number): void {
-    let limit = Math.min(this.lastStableOffset, this.endOffset)
+    let limit = Math.min(this.lastStableOffset, this.activeSegmentStart)
     let count = 0
     const lagLimit = now - this.settings.minCompactionLagMs
     while (count < this.batches.length) {
@@ -271,10 +276,26 @@ export class PartitionLog {
   }
 
   private store(b: StoredBatch): void {
+    this.track(b)
     this.batches.push(b)
     this.totalBytes += b.buf.length
     if (b.baseOffset >= this.firstDirtyOffset) this.dirtyBytes += b.buf.length
     this.file?.append(b.buf)
+  }
+
+  /** Rolls the emulated active segment before b joins it, as Kafka's LogSegment.shouldRoll. */
+  private track(b: StoredBatch): void {
+    const { segmentBytes, segmentMs } = this.settings
+    const roll = this.activeSegmentBytes > 0 && (
+      this.activeSegmentBytes + b.buf.length > segmentBytes ||
+      (this.activeSegmentFirstTimestamp >= 0 && b.maxTimestamp - this.activeSegmentFirstTimestamp > segmentMs))
+    if (roll) {
+      this.activeSegmentStart = b.baseOffset
+      this.activeSegmentBytes = 0
+      this.activeSegmentFirstTimestamp = -1
+    }
+    this.activeSegmentBytes += b.buf.length
+    if (this.activeSegmentFirstTimestamp < 0) this.activeSegmentFirstTimestamp = b.maxTimestamp
   }
 
   /** Index of the first batch whose lastOffset >= offset (batches.length if none). */
@@ -317,7 +338,7 @@ export class PartitionLog {
   private compactionDue(now: number): boolean {
     // Only when new data became cleanable (stable and past the lag): a stuck LSO must not re-clean every tick.
     const next = this.batches[this.indexOf(this.firstDirtyOffset)]
-    const cleanable = next !== undefined && next.lastOffset < this.lastStableOffset &&
+    const cleanable = next !== undefined && next.lastOffset < Math.min(this.lastStableOffset, this.activeSegmentStart) &&
       (this.settings.minCompactionLagMs <= 0 || next.maxTimestamp <= now - this.settings.minCompactionLagMs)
     if (cleanable && this.dirtyBytes > 0 && this.dirtyBytes >= this.settings.minCleanableDirtyRatio * this.totalBytes) return true
     for (const b of this.batches) {
@@ -355,6 +376,7 @@ export class PartitionLog {
         this.deadBytes += buf.length
         continue
       }
+      this.track(b)
       this.batches.push(b)
       this.totalBytes += buf.length
       const pid = producerIdOf(buf)

@@ -47,6 +47,8 @@ export interface TopicSettings {
   minCleanableDirtyRatio: number
   maxMessageBytes: number
   logAppendTime: boolean
+  segmentBytes: number
+  segmentMs: number
 }
 
 const LONG = /^-?\d+$/
@@ -106,6 +108,8 @@ export function topicSettings(overrides: Record<string, string>): TopicSettings 
     minCleanableDirtyRatio: Number(get('min.cleanable.dirty.ratio')),
     maxMessageBytes: Number(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
+    segmentBytes: Number(get('segment.bytes')),
+    segmentMs: Number(get('segment.ms')),
   }
 }
 
