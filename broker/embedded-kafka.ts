@@ -6,7 +6,7 @@ import { LogManager } from './log/log-manager.js'
 import { TransactionCoordinator } from './txn/index.js'
 import { GroupCoordinator } from './group/coordinator.js'
 import { OffsetStore } from './group/offsets.js'
-import type { BrokerContext, TransactionHandlers } from './server/context.js'
+import type { BrokerContext } from './server/context.js'
 import { FetchWaiters } from './server/fetch-waiters.js'
 import { KafkaServer } from './server/server.js'
 import type { Faults } from './server/faults.js'
@@ -133,7 +133,7 @@ export class EmbeddedKafka {
       logs: this.logs,
       groups: this.groups,
       offsets: this.offsets,
-      txn: this.txn as unknown as TransactionHandlers,
+      txn: this.txn,
       autoCreateTopics: this.opts.autoCreateTopics ?? true,
       defaultPartitions: this.opts.defaultPartitions ?? 1,
       fetchWaiters: new FetchWaiters(),
