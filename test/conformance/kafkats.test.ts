@@ -191,6 +191,16 @@ describe('@kafkats/client against the broker', () => {
       expect(received.map((m) => m.offset)).toEqual(values.map((_, i) => BigInt(i)))
     })
 
+    it('round-trips gzip-compressed batches', async () => {
+      const topic = await freshTopic('gzip')
+      const p = await producer({ compression: 'gzip', lingerMs: 20 })
+      const values = Array.from({ length: 50 }, (_, i) => `gzip-${i}-${'z'.repeat(i * 5)}`)
+      await Promise.all(values.map((v) => p.send(topic, { value: Buffer.from(v) })))
+      const received = await consumeUntil(topic, { groupId: unique('gzip-group') }, (r) => r.length >= 50)
+      expect(received.map((m) => text(m.value))).toEqual(values)
+      expect(received.map((m) => m.offset)).toEqual(values.map((_, i) => BigInt(i)))
+    })
+
     it('produces idempotently', async () => {
       const topic = await freshTopic('idempotent', 2)
       const p = await producer({ idempotent: true })
@@ -346,6 +356,55 @@ describe('@kafkats/client against the broker', () => {
       // And a group consumer of the input resumes from the transactionally committed offset.
       const resumed = await consumeUntil(input, { groupId }, (r) => r.length >= 1)
       expect(resumed.map((m) => text(m.value))).toEqual(['x2'])
+    })
+
+    it('runs consume-transform-produce with the consumer group metadata in the transaction (KIP-447)', async () => {
+      const input = await freshTopic('eos-in', 2)
+      const output = await freshTopic('eos-out')
+      const groupId = unique('eos-group')
+      const source = await producer()
+      await source.send(input, [0, 1, 2, 3].map((i) => ({ key: `k${i}`, value: Buffer.from(`in-${i}`), partition: i % 2 })))
+      const p = await producer({ transactionalId: unique('eos-producer') })
+
+      const consumer = client.consumer({ groupId, autoOffsetReset: 'earliest', maxWaitMs: 100, isolationLevel: 'read_committed' })
+      consumers.push(consumer)
+      let processed = 0
+      const seenMetadata: { generationId: number; memberId: string }[] = []
+      const done = new Promise<void>((resolve) => {
+        runs.push(
+          consumer
+            .runEach(
+              input,
+              async (message, ctx) => {
+                await p.transaction(async (tx) => {
+                  await tx.send(output, { key: message.key, value: Buffer.from(text(message.value)!.toUpperCase()) })
+                  await tx.sendOffsets(ctx)
+                })
+                if (ctx.consumerGroupMetadata) seenMetadata.push(ctx.consumerGroupMetadata)
+                if (++processed === 4) resolve()
+              },
+              { autoCommit: false },
+            )
+            .catch(() => {}),
+        )
+      })
+      await done
+      consumer.stop()
+      await Promise.all(runs.splice(0))
+
+      // Offsets were committed by the transactions, under a real generation of the group.
+      expect(seenMetadata.length).toBe(4)
+      for (const m of seenMetadata) {
+        expect(m.generationId).toBeGreaterThan(0)
+        expect(m.memberId).not.toBe('')
+      }
+      const [offsets] = await kafkajsAdmin.fetchOffsets({ groupId, topics: [input] })
+      expect(offsets!.partitions.map((o) => [o.partition, o.offset]).sort()).toEqual([
+        [0, '2'],
+        [1, '2'],
+      ])
+      const out = await consumeUntil(output, { groupId: unique('eos-check'), isolationLevel: 'read_committed' }, (r) => r.length >= 4)
+      expect(out.map((m) => text(m.value)).sort()).toEqual(['IN-0', 'IN-1', 'IN-2', 'IN-3'])
     })
 
     it('fences the older producer when a new one initialises the same transactional id', async () => {
