@@ -8,6 +8,7 @@
 // exactly_once wipes a store that was not closed cleanly (Kafka Streams writes every put
 // straight to RocksDB for the same reason).
 import type { RocksDatabase } from './rocks-database.js'
+import { KeyFilter } from './key-filter.js'
 
 export interface BytesEntry {
   key: Buffer
@@ -41,10 +42,16 @@ export class RocksTable {
   private pendingBytes = 0
   private backgroundFailure: Error | null = null
 
+  /** set only for a database that started empty: then every key it holds passed through here */
+  private readonly filter: KeyFilter | null
+
   constructor(
     readonly db: RocksDatabase,
     private readonly maxPendingBytes = DEFAULT_MAX_PENDING_BYTES,
-  ) {}
+    opts: { startedEmpty?: boolean } = {},
+  ) {
+    this.filter = opts.startedEmpty ? new KeyFilter() : null
+  }
 
   get unflushedCount(): number {
     return this.pending.size + (this.flushing?.size ?? 0)
@@ -57,10 +64,12 @@ export class RocksTable {
       const hit = this.pending.get(s) ?? this.flushing?.get(s)
       if (hit !== undefined) return hit.value
     }
+    if (this.filter !== null && !this.filter.mightContain(key)) return null
     return this.db.get(key)
   }
 
   put(key: Buffer, value: Buffer | null): void {
+    if (value !== null) this.filter?.add(key)
     const s = keyString(key)
     const hit = this.pending.get(s)
     if (hit !== undefined) {
@@ -126,7 +135,10 @@ export class RocksTable {
     for (const e of entries) {
       if (checkPending && this.pending.delete(keyString(e.key))) this.sortedKeys = null // its bytes stay counted until the next flush
       if (e.value === null) batch.del(e.key)
-      else batch.put(e.key, e.value)
+      else {
+        batch.put(e.key, e.value)
+        this.filter?.add(e.key)
+      }
     }
     if (batch.size !== 0) await batch.write()
     return batch.size

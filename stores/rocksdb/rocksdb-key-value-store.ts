@@ -41,7 +41,7 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
     if (opened.fresh) {
       await invalidateCheckpointEntries(context.taskDir, [{ topic: context.changelogTopic(this.name), partition: context.partition }], this.options.warn)
     }
-    this.table = new RocksTable(opened.db, this.options.maxPendingBytes)
+    this.table = new RocksTable(opened.db, this.options.maxPendingBytes, { startedEmpty: opened.fresh })
     context.register(root, (batch) => this.restoreBatch(batch))
   }
 

@@ -145,7 +145,7 @@ export class Segments {
         await opened.db.close()
         throw new Error(`store '${this.opts.storeName}' was closed while segment ${id} was opening`)
       }
-      const seg = { id, table: new RocksTable(opened.db) }
+      const seg = { id, table: new RocksTable(opened.db, undefined, { startedEmpty: opened.fresh }) }
       this.live.set(id, seg)
       return seg
     } finally {
