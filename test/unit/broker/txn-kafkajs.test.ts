@@ -1,6 +1,9 @@
 // kafkajs's transactional producer and read_committed consumer against the embedded broker:
 // commits are visible, aborts are not, offsets sent in a transaction land at commit, and a second
 // producer with the same transactional id fences the first.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs'
 import { EmbeddedKafka } from '../../../broker/index.js'
@@ -29,8 +32,8 @@ async function transactionalProducer(transactionalId: string): Promise<Producer>
 }
 
 /** Values of 'tx-out' as a consumer with the given isolation sees them, read from the beginning. */
-async function readAll(readUncommitted: boolean, expected: number): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: `reader-${readUncommitted}-${Date.now()}`, readUncommitted, maxWaitTimeInMs: 50 })
+async function readAll(readUncommitted: boolean, expected: number, client = kafka): Promise<string[]> {
+  const consumer = client.consumer({ groupId: `reader-${readUncommitted}-${Date.now()}`, readUncommitted, maxWaitTimeInMs: 50 })
   open.push(consumer)
   await consumer.connect()
   await consumer.subscribe({ topic: 'tx-out', fromBeginning: true })
@@ -99,5 +102,37 @@ describe('kafkajs transactions against EmbeddedKafka', () => {
     const committed = await readAll(false, 4)
     expect(committed).toContain('successor')
     expect(committed).not.toContain('zombie')
+  })
+
+  it('keeps committed transactions across a restart on the same data dir and aborts the one left open', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kstreams-txn-restart-'))
+    let first: EmbeddedKafka | null = await EmbeddedKafka.start({ port: 0, dataDir })
+    let second: EmbeddedKafka | null = null
+    try {
+      first.createTopic('tx-out', 1)
+      const client = new Kafka({ clientId: 'restart', brokers: first.brokers, logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 50 } })
+      const producer = client.producer({ transactionalId: 'txn-restart', idempotent: true, maxInFlightRequests: 1 })
+      await producer.connect()
+      const done = await producer.transaction()
+      await done.send({ topic: 'tx-out', messages: [{ value: 'durable' }] })
+      await done.commit()
+      const open = await producer.transaction()
+      await open.send({ topic: 'tx-out', messages: [{ value: 'in-flight' }] })
+      await producer.disconnect()
+      await first.stop()
+      first = null
+
+      second = await EmbeddedKafka.start({ port: 0, dataDir })
+      const log = second.internals.logs.partition('tx-out', 0)!
+      second.internals.transactions.tick(Date.now()) // first use recovers: aborts what the last run left open
+      expect(log.lastStableOffset).toBe(log.logEndOffset)
+      const again = new Kafka({ clientId: 'restart-2', brokers: second.brokers, logLevel: logLevel.NOTHING })
+      expect(await readAll(false, 1, again)).toEqual(['durable'])
+      expect(await readAll(true, 2, again)).toEqual(['durable', 'in-flight'])
+    } finally {
+      await first?.stop()
+      await second?.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
