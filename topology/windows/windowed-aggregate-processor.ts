@@ -12,7 +12,7 @@ import type { Windowed } from './window.js'
 /** One of the aggregation cores (time, sliding, session) bound to its store and output. */
 export interface WindowAggregatorCore<K, V> {
   readonly streamTime: number
-  process(key: K, value: V, timestamp: number): Promise<void>
+  process(key: K, value: V, timestamp: number): void | Promise<void>
 }
 
 export interface WindowedAggregateOptions<K, V, VA> {
