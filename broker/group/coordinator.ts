@@ -53,7 +53,14 @@ export class GroupCoordinator {
 
   start(): void {
     if (this.timer) return
-    this.timer = setInterval(() => this.tick(Date.now()), TICK_MS)
+    this.timer = setInterval(() => {
+      try {
+        this.tick(Date.now())
+      } catch (err) {
+        // A timer must never take the broker down; the next tick retries.
+        process.emitWarning(`group coordinator tick failed: ${(err as Error).message}`)
+      }
+    }, TICK_MS)
     this.timer.unref()
   }
 

@@ -60,14 +60,24 @@ export const fetch: Handler = (body, broker) => {
   const first = readAll(body, broker)
   const minBytes = Math.max(body.minBytes, 1)
   if (first.error || first.bytes >= minBytes || body.maxWaitMs <= 0) return first.response
-  return new Promise<Message>((resolve) => {
+  return new Promise<Message>((resolve, reject) => {
     const keys: string[] = []
     for (const t of body.topics as Message[]) for (const p of t.partitions as Message[]) keys.push(partitionKey(t.topic, p.partition))
     let timer: NodeJS.Timeout | null = null
     const waiter: FetchWaiter = {
       keys,
+      // Runs inside another connection's produce (the log's append event): a failure here must
+      // fail this fetch only, never the producer's request.
       onAppend: (final) => {
-        const r = readAll(body, broker)
+        let r: FetchResult
+        try {
+          r = readAll(body, broker)
+        } catch (err) {
+          broker.fetchWaiters.remove(waiter)
+          if (timer) clearTimeout(timer)
+          reject(err)
+          return
+        }
         if (!final && !r.error && r.bytes < minBytes) return
         broker.fetchWaiters.remove(waiter)
         if (timer) clearTimeout(timer)
