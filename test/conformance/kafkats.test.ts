@@ -8,9 +8,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { KafkaClient, type Consumer, type Message, type Producer } from '@kafkats/client'
 import { Kafka, logLevel, type Admin as KafkajsAdmin } from 'kafkajs'
-import { EmbeddedKafka } from '../../broker/index.js'
+import { startCluster, unique as uniqueName, type ConformanceCluster } from './helpers/cluster.js'
 
-let embedded: EmbeddedKafka | null = null
+let cluster: ConformanceCluster
 let brokers: string[] = []
 let client: KafkaClient
 let kafkajsAdmin: KafkajsAdmin
@@ -19,8 +19,7 @@ const consumers: Consumer[] = []
 const runs: Promise<void>[] = []
 const memberClients: KafkaClient[] = []
 
-let counter = 0
-const unique = (name: string) => `kafkats-${name}-${Date.now().toString(36)}-${++counter}`
+const unique = (name: string) => uniqueName(`kafkats-${name}`)
 
 async function freshTopic(name: string, partitions = 1): Promise<string> {
   const topic = unique(name)
@@ -85,13 +84,8 @@ const text = (b: Buffer | null | undefined) => (b == null ? null : b.toString('u
 const BASE_TS = Math.floor((Date.now() - 3_600_000) / 1000) * 1000
 
 beforeAll(async () => {
-  const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter((b) => b.length > 0)
-  if (external && external.length > 0) {
-    brokers = external
-  } else {
-    embedded = await EmbeddedKafka.start({ port: 0 })
-    brokers = embedded.brokers
-  }
+  cluster = await startCluster()
+  brokers = cluster.brokers
   client = new KafkaClient({ brokers, clientId: 'kafkats-conformance', logLevel: 'error' })
   await client.connect()
   kafkajsAdmin = new Kafka({ clientId: 'kafkats-conformance-check', brokers, logLevel: logLevel.NOTHING }).admin()
@@ -109,7 +103,7 @@ afterAll(async () => {
   for (const p of producers) await p.disconnect().catch(() => {})
   await kafkajsAdmin?.disconnect().catch(() => {})
   await client?.disconnect().catch(() => {})
-  await embedded?.stop()
+  await cluster?.stop()
 })
 
 describe('@kafkats/client against the broker', () => {

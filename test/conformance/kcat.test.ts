@@ -9,7 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AssignerProtocol, Kafka, logLevel, type Admin, type Producer } from 'kafkajs'
-import { EmbeddedKafka } from '../../broker/index.js'
+import type { EmbeddedKafka } from '../../broker/index.js'
+import { startCluster, unique, type ConformanceCluster } from './helpers/cluster.js'
 
 interface KcatResult {
   code: number | null
@@ -21,6 +22,7 @@ interface KcatResult {
 const KCAT_TIMEOUT_MS = 20_000
 const children = new Set<ChildProcess>()
 
+let cluster: ConformanceCluster
 let embedded: EmbeddedKafka | null = null
 let brokers: string[] = []
 let kafka: Kafka
@@ -71,10 +73,9 @@ const lines = (text: string) => text.split('\n').filter((l) => l.length > 0)
 // retention.ms a broker deletes records with older timestamps, as Kafka does.
 const BASE_TS = Math.floor((Date.now() - 3_600_000) / 1000) * 1000
 
-let topicCounter = 0
 /** Creates a fresh topic (unique per run, so a real cluster can be reused). */
 async function freshTopic(name: string, partitions = 1): Promise<string> {
-  const topic = `kcat-${name}-${Date.now().toString(36)}-${++topicCounter}`
+  const topic = unique(`kcat-${name}`)
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true })
   return topic
 }
@@ -87,13 +88,9 @@ async function kafkajsProducer(config: Parameters<Kafka['producer']>[0] = {}): P
 }
 
 beforeAll(async () => {
-  const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter((b) => b.length > 0)
-  if (external && external.length > 0) {
-    brokers = external
-  } else {
-    embedded = await EmbeddedKafka.start({ port: 0 })
-    brokers = embedded.brokers
-  }
+  cluster = await startCluster()
+  embedded = cluster.embedded
+  brokers = cluster.brokers
   kafka = new Kafka({ clientId: 'kcat-conformance', brokers, logLevel: logLevel.NOTHING })
   admin = kafka.admin()
   await admin.connect()
@@ -107,7 +104,7 @@ afterEach(() => {
 afterAll(async () => {
   for (const p of producers) await p.disconnect().catch(() => {})
   await admin?.disconnect().catch(() => {})
-  await embedded?.stop()
+  await cluster?.stop()
 })
 
 describe('kcat (librdkafka) against the broker', () => {
@@ -232,7 +229,7 @@ describe('kcat (librdkafka) against the broker', () => {
     })
 
     it('stamps LogAppendTime topics with the broker time, with valid CRCs (message.timestamp.type)', async () => {
-      const topic = `kcat-log-append-${Date.now().toString(36)}-${++topicCounter}`
+      const topic = unique('kcat-log-append')
       await admin.createTopics({
         topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
         waitForLeaders: true,
@@ -322,7 +319,7 @@ describe('kcat (librdkafka) against the broker', () => {
 
     it('consumes as a group member, commits on close and resumes after the committed offsets', async () => {
       const topic = await freshTopic('group', 2)
-      const group = `kcat-group-${Date.now().toString(36)}`
+      const group = unique('kcat-group')
       const producer = await kafkajsProducer()
       await producer.send({
         topic,
@@ -349,7 +346,7 @@ describe('kcat (librdkafka) against the broker', () => {
 
     it('shows up in kafkajs describeGroups while a member is connected', async () => {
       const topic = await freshTopic('group-describe')
-      const group = `kcat-described-${Date.now().toString(36)}`
+      const group = unique('kcat-described')
       // -c 1 with nothing to read keeps kcat in the group until we produce.
       const member = groupRun(group, topic, ['-c', '1'])
       let described: Awaited<ReturnType<Admin['describeGroups']>>['groups'][number] | undefined
@@ -371,7 +368,7 @@ describe('kcat (librdkafka) against the broker', () => {
       'splits partitions between two members with the %s assignor and delivers each record once',
       async (strategy) => {
         const topic = await freshTopic(`group-${strategy}`, 4)
-        const group = `kcat-${strategy}-${Date.now().toString(36)}`
+        const group = unique(`kcat-${strategy}`)
         const members = ['member-1', 'member-2'].map((clientId) => {
           const args = ['-b', brokers.join(','), '-G', group, '-X', 'auto.offset.reset=earliest', '-X', `client.id=${clientId}`,
             '-X', `partition.assignment.strategy=${strategy}`, '-u', '-q', '-f', '%p:%s\n', topic]
@@ -421,11 +418,11 @@ describe('kcat (librdkafka) against the broker', () => {
   describe('transactions', () => {
     it('commits kcat transactions; read_committed hides an aborted kafkajs transaction, read_uncommitted shows it', async () => {
       const topic = await freshTopic('txn')
-      const txId = `kcat-tx-${Date.now().toString(36)}`
+      const txId = unique('kcat-tx')
       await kcatOk(['-P', '-t', topic, '-K', ':', '-X', `transactional.id=${txId}`], { input: 'a:committed-1\nb:committed-2\n' })
 
       const aborter = await kafkajsProducer({
-        transactionalId: `kafkajs-aborter-${Date.now().toString(36)}`,
+        transactionalId: unique('kafkajs-aborter'),
         idempotent: true,
         maxInFlightRequests: 1,
       })
@@ -459,7 +456,7 @@ describe('kcat (librdkafka) against the broker', () => {
       const topic = await freshTopic('lso')
       await kcatOk(['-P', '-t', topic], { input: 'before\n' })
       const producer = await kafkajsProducer({
-        transactionalId: `kafkajs-open-${Date.now().toString(36)}`,
+        transactionalId: unique('kafkajs-open'),
         idempotent: true,
         maxInFlightRequests: 1,
       })
@@ -478,7 +475,7 @@ describe('kcat (librdkafka) against the broker', () => {
 
     it('aborts the open transaction of a producer that vanished once its transaction timeout passes', async () => {
       const topic = await freshTopic('txn-vanished')
-      const txId = `kcat-tx-gone-${Date.now().toString(36)}`
+      const txId = unique('kcat-tx-gone')
       const child = spawn(
         'kcat',
         ['-b', brokers.join(','), '-P', '-t', topic, '-X', `transactional.id=${txId}`, '-X', 'transaction.timeout.ms=3000'],
