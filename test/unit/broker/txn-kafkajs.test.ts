@@ -135,4 +135,25 @@ describe('kafkajs transactions against EmbeddedKafka', () => {
       rmSync(dataDir, { recursive: true, force: true })
     }
   })
+
+  it('writes a retried idempotent batch once, acknowledging the retry with the original offset', async () => {
+    broker.createTopic('idem-out', 1)
+    const client = new Kafka({ clientId: 'idem', brokers: broker.brokers, logLevel: logLevel.NOTHING, requestTimeout: 300, retry: { retries: 5, initialRetryTime: 50 } })
+    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 })
+    open.push(producer)
+    await producer.connect()
+    await producer.send({ topic: 'idem-out', messages: [{ value: 'first' }] })
+    broker.faults.delay('Produce', 600) // the broker appends, the answer comes too late: kafkajs resends
+    const undelay = setTimeout(() => broker.faults.clear('Produce'), 150) // only the first attempt is late
+    try {
+      const [ack] = await producer.send({ topic: 'idem-out', messages: [{ value: 'once' }] })
+      expect(ack.baseOffset).toBe('1')
+    } finally {
+      clearTimeout(undelay)
+      broker.faults.clear('Produce')
+    }
+    await producer.send({ topic: 'idem-out', messages: [{ value: 'after' }] })
+    const log = broker.internals.logs.partition('idem-out', 0)!
+    expect(log.logEndOffset).toBe(3)
+  })
 })
