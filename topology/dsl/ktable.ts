@@ -12,7 +12,22 @@ import {
   TableToStreamProcessor,
   type SendOldValuesFlag,
 } from './processors/table-processors.js'
-import { DerivedValueSource, type TableValueSource, type ValueGetterSupplier } from './table-value-sources.js'
+import { DerivedValueSource, StoreValueSource, type TableValueSource, type ValueGetterSupplier } from './table-value-sources.js'
+import { TableMaterializedTransformProcessor } from './processors/table-materialized-transform.js'
+import { timestampedKeyValueStoreBuilder } from './materialize.js'
+import { Named as NamedClass } from '../options/named.js'
+import type { Processor } from '../processor/processor.js'
+import type { Change } from './change.js'
+
+function splitArgs<K, V>(args: (Named | Materialized<K, V> | undefined)[]): { named?: Named; materialized?: Materialized<K, V> } {
+  const out: { named?: Named; materialized?: Materialized<K, V> } = {}
+  for (const a of args) {
+    if (a === undefined || a === null) continue
+    if (a instanceof NamedClass) out.named = a
+    else out.materialized = a as Materialized<K, V>
+  }
+  return out
+}
 import { suppressTable } from '../suppress/ktable-suppress.js'
 import type { Suppressed } from '../suppress/suppressed.js'
 import type { Materialized } from '../options/materialized.js'
@@ -45,30 +60,61 @@ export class KTable<K = unknown, V = unknown> {
     return this.valueSource.valueGetterSupplier()
   }
 
-  private filterImpl(predicate: (key: K, value: V) => boolean, negate: boolean, named: Named | undefined, op: string): KTable<K, V> {
+  /**
+   * Adds a table node computing `compute` per value. Unmaterialized, it derives old values and
+   * lookups from its parent; with `Materialized.as(name)` it keeps its result in its own store.
+   */
+  private transform<VR>(
+    prefix: string,
+    compute: (key: K, value: V) => VR | null,
+    unmaterialized: (flag: SendOldValuesFlag) => Processor<K, Change<V>, K, Change<VR>>,
+    named: Named | undefined,
+    materialized: Materialized<K, VR> | undefined,
+    valueSerde: AnySerde<VR> | null,
+  ): KTable<K, VR> {
+    const builder = this.builder
+    // Kafka Streams names the store (when a Materialized is given) before the processor
+    const storeName = materialized ? (materialized.storeName ?? builder.newStoreName(prefix)) : null
+    const name = nameOf(named, builder, prefix)
+    const flag: SendOldValuesFlag = { sendOldValues: false }
+    const keySerde = (materialized?.keySerde as AnySerde<K> | null) ?? this.keySerde
+    const outValueSerde = (materialized?.valueSerde as AnySerde<VR> | null) ?? valueSerde
+    if (storeName !== null && materialized?.storeName) {
+      builder.addProcessor(name, () => new TableMaterializedTransformProcessor<K, V, VR>(storeName, flag, compute), this.name)
+      builder.addStateStore(timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, outValueSerde), name)
+      return new KTable<K, VR>(builder, name, keySerde, outValueSerde, this.sourceNodes, storeName, new StoreValueSource<K, VR>(storeName, flag))
+    }
+    builder.addProcessor(name, () => unmaterialized(flag), this.name)
+    const source = new DerivedValueSource<K, V, VR>(this.valueSource, flag, compute)
+    return new KTable<K, VR>(builder, name, keySerde, outValueSerde, this.sourceNodes, null, source)
+  }
+
+  private filterImpl(predicate: (key: K, value: V) => boolean, negate: boolean, args: (Named | Materialized<K, V> | undefined)[], op: string): KTable<K, V> {
     requireFunction(predicate, op, 'predicate')
-    const name = nameOf(named, this.builder, 'KTABLE-FILTER-')
-    const flag: SendOldValuesFlag = { sendOldValues: false }
-    this.builder.addProcessor(name, () => new TableFilterProcessor<K, V>(predicate, negate, flag), this.name)
-    const source = new DerivedValueSource<K, V, V>(this.valueSource, flag, (k, v) => (Boolean(predicate(k, v)) !== negate ? v : null))
-    return new KTable<K, V>(this.builder, name, this.keySerde, this.valueSerde, this.sourceNodes, null, source)
+    const { named, materialized } = splitArgs<K, V>(args)
+    return this.transform<V>(
+      'KTABLE-FILTER-',
+      (k, v) => (Boolean(predicate(k, v)) !== negate ? v : null),
+      (flag) => new TableFilterProcessor<K, V>(predicate, negate, flag),
+      named,
+      materialized,
+      this.valueSerde,
+    )
   }
 
-  filter(predicate: (key: K, value: V) => boolean, named?: Named): KTable<K, V> {
-    return this.filterImpl(predicate, false, named, 'filter')
+  /** Keeps the rows that match; an update that fails the predicate deletes its key downstream. Optionally `Materialized.as(name)`. */
+  filter(predicate: (key: K, value: V) => boolean, namedOrMaterialized?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    return this.filterImpl(predicate, false, [namedOrMaterialized, materialized], 'filter')
   }
 
-  filterNot(predicate: (key: K, value: V) => boolean, named?: Named): KTable<K, V> {
-    return this.filterImpl(predicate, true, named, 'filterNot')
+  filterNot(predicate: (key: K, value: V) => boolean, namedOrMaterialized?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    return this.filterImpl(predicate, true, [namedOrMaterialized, materialized], 'filterNot')
   }
 
-  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: Named): KTable<K, VR> {
+  mapValues<VR>(mapper: (value: V, key: K) => VR, namedOrMaterialized?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR> {
     requireFunction(mapper, 'mapValues', 'mapper')
-    const name = nameOf(named, this.builder, 'KTABLE-MAPVALUES-')
-    const flag: SendOldValuesFlag = { sendOldValues: false }
-    this.builder.addProcessor(name, () => new TableMapValuesProcessor<K, V, VR>(mapper, flag), this.name)
-    const source = new DerivedValueSource<K, V, VR>(this.valueSource, flag, (k, v) => mapper(v, k))
-    return new KTable<K, VR>(this.builder, name, this.keySerde, null, this.sourceNodes, null, source)
+    const { named, materialized: m } = splitArgs<K, VR>([namedOrMaterialized, materialized])
+    return this.transform<VR>('KTABLE-MAPVALUES-', (k, v) => mapper(v, k), (flag) => new TableMapValuesProcessor<K, V, VR>(mapper, flag), named, m, null)
   }
 
   /** The update stream of this table; deletes arrive as null values. */

@@ -156,6 +156,28 @@ describe('describe() prints like Kafka Streams', () => {
     )
   })
 
+  it('KTable mapValues / filter with a Materialized: named stores show, anonymous ones only burn an index', () => {
+    const named = new StreamsBuilder()
+    named.table('input-topic').mapValues(() => null, Materialized.as('store-name'))
+    expect(named.build().describe().toString()).toBe(
+      'Topologies:\n' +
+        '   Sub-topology: 0\n' +
+        '    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic])\n' +
+        '      --> KTABLE-SOURCE-0000000002\n' +
+        '    Processor: KTABLE-SOURCE-0000000002 (stores: [])\n' +
+        '      --> KTABLE-MAPVALUES-0000000003\n' +
+        '      <-- KSTREAM-SOURCE-0000000001\n' +
+        '    Processor: KTABLE-MAPVALUES-0000000003 (stores: [store-name])\n' +
+        '      --> none\n' +
+        '      <-- KTABLE-SOURCE-0000000002\n\n',
+    )
+    const anonymous = new StreamsBuilder()
+    anonymous.table('input-topic').filter(() => false, Materialized.with(null, null))
+    expect(anonymous.build().describe().toString()).toContain(
+      '      --> KTABLE-FILTER-0000000004\n      <-- KSTREAM-SOURCE-0000000001\n    Processor: KTABLE-FILTER-0000000004 (stores: [])\n',
+    )
+  })
+
   it('split() names branches <split name><branch name or index>, the default branch 0', () => {
     const b = new StreamsBuilder()
     const branches = b

@@ -116,6 +116,34 @@ describe('KTable', () => {
   })
 })
 
+describe('materialized KTable filter and mapValues', () => {
+  it('keep their results queryable and take old values from their own store', async () => {
+    const b = new StreamsBuilder()
+    const big = b.table('t', Consumed.with(S, L)).filter((_k, v) => v >= 10, Materialized.as<string, number>('big').withValueSerde(L))
+    big.mapValues((v) => `${v}`, Materialized.as<string, string>('big-text').withValueSerde(S)).toStream().to('text', Produced.with(S, S))
+    big
+      .groupBy((_k, v) => KeyValue.pair('all', v), Grouped.with(S, L))
+      .count()
+      .toStream()
+      .to('how-many-big', Produced.with(S, L))
+    driver = new TopologyTestDriver(b.build())
+    const input = driver.createInputTopic('t', S, L)
+    await input.pipeInput('a', 12, 1)
+    await input.pipeInput('b', 3, 2) // never in the result: nothing forwarded
+    await input.pipeInput('a', 4, 3) // leaves the result: a delete
+    await input.pipeInput('b', 30, 4)
+    expect(await driver.getKeyValueStore('big').get('b')).toBe(30)
+    expect(await driver.getKeyValueStore('big').get('a')).toBeNull()
+    expect(await driver.getKeyValueStore('big-text').get('b')).toBe('30')
+    expect(rows(driver, 'text')).toEqual([
+      ['a', '12', 1],
+      ['a', null, 3],
+      ['b', '30', 4],
+    ])
+    expect(driver.createOutputTopic('how-many-big', S, L).readValuesToList()).toEqual([1, 0, 1])
+  })
+})
+
 describe('KGroupedTable', () => {
   it('count follows updates that move a row from one group to another, and deletes', async () => {
     // users by region: an update subtracts from the old region and adds to the new one
