@@ -290,8 +290,9 @@ export class GroupCoordinator {
         if (now >= expiry) { group.pending.delete(id); this.maybeCompleteJoin(group, now) }
       }
       for (const m of [...group.members.values()]) {
-        // A member parked in JoinGroup is alive by definition; everything else must heartbeat.
-        if (m.joinWaiter === null && now - m.lastSeen > m.sessionTimeoutMs) this.removeMember(group, m, now)
+        // A member parked in JoinGroup or SyncGroup is alive by definition (as in Kafka);
+        // everything else must heartbeat.
+        if (m.joinWaiter === null && m.syncWaiter === null && now - m.lastSeen > m.sessionTimeoutMs) this.removeMember(group, m, now)
       }
       this.maybeCompleteJoin(group, now)
     }
@@ -304,7 +305,7 @@ export class GroupCoordinator {
 
   private answerSync(m: Member, r: SyncResponse): void {
     const w = m.syncWaiter
-    if (w) { m.syncWaiter = null; w(r) }
+    if (w) { m.syncWaiter = null; m.lastSeen = Date.now(); w(r) }
   }
 
   describe(groupId: string): {

@@ -157,3 +157,22 @@ describe('OffsetStore', () => {
     }
   })
 })
+
+describe('GroupCoordinator liveness while waiting', () => {
+  it('keeps a follower parked in SyncGroup alive, and answers it when the silent leader expires', async () => {
+    const c = coordinator()
+    const a = await joinNew(c, 'a', { sessionTimeoutMs: 400 })
+    await a.joined
+    await c.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] })
+    const b = await joinNew(c, 'b', { sessionTimeoutMs: 200 })
+    await Promise.all([c.joinGroup(join_(a.memberId, 'a', { sessionTimeoutMs: 400 }), 5, 'client', '/h'), b.joined])
+    // b waits in SyncGroup far longer than its own session timeout; the leader a never syncs.
+    const t = Date.now()
+    const sync = await c.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] })
+    expect(sync.errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS)
+    expect(Date.now() - t).toBeGreaterThanOrEqual(350)
+    // a was removed for silence; b is still a member and becomes the leader of the next generation.
+    const j = await c.joinGroup(join_(b.memberId, 'b', { sessionTimeoutMs: 200 }), 5, 'client', '/h')
+    expect(j).toMatchObject({ errorCode: 0, generationId: 3, leader: b.memberId })
+  })
+})
