@@ -5,6 +5,11 @@ import type { StoreBuilder } from '../../stores/store-builder.js'
 import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from '../../stores/store-supplier.js'
 import type { Materialized } from '../options/materialized.js'
 
+/** Windowed changelogs are compacted and deleted after the store's retention plus one day, as Kafka Streams. */
+export function windowedChangelogConfig(retentionMs: number): Record<string, string> {
+  return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(retentionMs + 86_400_000) }
+}
+
 function applyOptions(builder: StoreBuilder<StateStore>, materialized: Materialized<any, any> | null | undefined, logConfig: Record<string, string>): StoreBuilder<StateStore> {
   if (materialized && !materialized.cachingEnabled) builder.withCachingDisabled()
   else builder.withCachingEnabled()
@@ -33,7 +38,7 @@ export function timestampedWindowStoreBuilder(
 ): StoreBuilder<StateStore> {
   const supplier =
     (materialized?.storeSupplier as WindowBytesStoreSupplier | null) ?? Stores.persistentTimestampedWindowStore(storeName, retentionMs, windowSizeMs, false)
-  return applyOptions(Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde), materialized, {})
+  return applyOptions(Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde), materialized, windowedChangelogConfig(retentionMs))
 }
 
 /** The session store of a session window aggregation. */
@@ -45,5 +50,5 @@ export function sessionStoreBuilder(
   retentionMs: number,
 ): StoreBuilder<StateStore> {
   const supplier = (materialized?.storeSupplier as SessionBytesStoreSupplier | null) ?? Stores.persistentSessionStore(storeName, retentionMs)
-  return applyOptions(Stores.sessionStoreBuilder(supplier, keySerde, valueSerde), materialized, {})
+  return applyOptions(Stores.sessionStoreBuilder(supplier, keySerde, valueSerde), materialized, windowedChangelogConfig(retentionMs))
 }

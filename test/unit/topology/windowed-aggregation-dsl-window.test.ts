@@ -130,4 +130,17 @@ describe('windowed aggregations in a topology', () => {
     // Retention is gap + grace: the session [0,8] has left the store by stream time 30.
     expect(await sessions.fetchSession('u', 0, 8)).toBeNull()
   })
+
+  it('window and session changelogs are compacted and deleted after retention plus a day', () => {
+    const b = new StreamsBuilder()
+    const grouped = b.stream('in', Consumed.with(S, S)).groupByKey()
+    grouped.windowedBy(TimeWindows.ofSizeAndGrace(60_000, 5_000)).count(Materialized.as('minutes'))
+    grouped.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(1_000)).count(Materialized.as<string, number>('sessions').withRetention(50_000))
+    const stores = b.build().metadata('app').subtopologies.flatMap((t) => t.stores)
+    expect(stores.find((st) => st.name === 'minutes')?.changelogConfig).toEqual({ 'cleanup.policy': 'compact,delete', 'retention.ms': String(65_000 + 86_400_000) })
+    expect(stores.find((st) => st.name === 'sessions')?.changelogConfig).toEqual({ 'cleanup.policy': 'compact,delete', 'retention.ms': String(50_000 + 86_400_000) })
+    expect(() => grouped.windowedBy(TimeWindows.ofSizeAndGrace(60_000, 5_000)).count(Materialized.as<string, number>('short').withRetention(1000))).toThrow(
+      /retention period of the window store short must be no smaller than the window size plus the grace period/,
+    )
+  })
 })
