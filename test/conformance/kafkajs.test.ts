@@ -258,7 +258,7 @@ describe('kafkajs admin', () => {
     let entries = await describe()
     expect(entries.get('cleanup.policy')).toMatchObject({ configValue: 'compact', isDefault: false })
     expect(entries.get('retention.ms')).toMatchObject({ configValue: '604800000', isDefault: true })
-    await admin.alterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '1000' }] }] })
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '1000' }] }] })
     entries = await describe()
     expect(entries.get('retention.ms')).toMatchObject({ configValue: '1000', isDefault: false })
     // AlterConfigs replaces the whole set of overrides.
