@@ -226,6 +226,23 @@ describe('@kafkats/client against the broker', () => {
       expect(second.map((m) => text(m.value)).sort()).toEqual(['m4', 'm5'])
     })
 
+    it('lists, describes and deletes groups through the admin API', async () => {
+      const topic = await freshTopic('group-admin')
+      const groupId = unique('group-admin')
+      const p = await producer()
+      await p.send(topic, { value: Buffer.from('x') })
+      await consumeUntil(topic, { groupId }, (r) => r.length >= 1)
+      const admin = client.admin()
+      expect(await admin.listGroups()).toContainEqual(expect.objectContaining({ groupId, protocolType: 'consumer' }))
+      const [described] = await admin.describeGroups([groupId])
+      expect(described).toMatchObject({ groupId, state: 'Empty', members: [] })
+      // A group with committed offsets and no members can be deleted; its offsets go with it.
+      expect(await admin.deleteGroups([groupId])).toEqual([{ groupId, errorCode: 0 }])
+      expect((await admin.listGroups()).map((g) => g.groupId)).not.toContain(groupId)
+      const [offsets] = await kafkajsAdmin.fetchOffsets({ groupId, topics: [topic] })
+      expect(offsets!.partitions.map((o) => o.offset)).toEqual(['-1'])
+    })
+
     it('splits partitions between two members and delivers each record once', async () => {
       const topic = await freshTopic('shared', 4)
       const groupId = unique('shared-group')
