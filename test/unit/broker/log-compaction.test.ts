@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { PartitionLog } from '../../../broker/log/partition-log.js'
 import { topicSettings } from '../../../broker/log/topic-config.js'
 import { splitBatches } from '../../../broker/log/record-batch.js'
@@ -94,5 +95,28 @@ describe('log compaction', () => {
     expect((await data(l.read(0, 1 << 20, 0).records)).length).toBe(2)
     l.maintain(9001)
     expect(await data(l.read(0, 1 << 20, 0).records)).toEqual([[1, 'a', '2']])
+  })
+
+  it('leaves every key at its latest value, at its original offset, whatever the history (property)', async () => {
+    const op = fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), value: fc.option(fc.constantFrom('1', '2', '3'), { nil: null }) })
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }), fc.boolean(), async (batches, gzip) => {
+      const l = compacted({ 'delete.retention.ms': '1000000' })
+      const latest = new Map<string, [number, string | null]>()
+      let offset = 0
+      for (const ops of batches) {
+        l.append(await batch({ compression: gzip ? 1 : 0, records: ops.map((o) => ({ key: o.key, value: o.value, timestamp: 1000 })) }), 1)
+        for (const o of ops) latest.set(o.key, [offset++, o.value])
+      }
+      await roll(l)
+      const before = await data(l.read(0, 1 << 24, 0).records)
+      l.compact(5000)
+      const records = l.read(0, 1 << 24, 0).records
+      expect(splitBatches(records!).errorCode).toBe(0)
+      const after = await data(records)
+      // exactly one record per key, the latest, at the offset it was written at (tombstones kept: horizon not passed)
+      expect(after).toEqual([...latest.entries()].map(([k, [o, v]]) => [o, k, v] as const).sort((x, y) => x[0] - y[0]))
+      expect(after.every((r) => before.some((b) => b[0] === r[0] && b[1] === r[1] && b[2] === r[2]))).toBe(true)
+      expect(l.logEndOffset).toBe(offset + 1)
+    }), { numRuns: 60 })
   })
 })
