@@ -4,8 +4,10 @@ import type { StateStore } from '../../stores/state-store.js'
 import type { StoreBuilder } from '../../stores/store-builder.js'
 import type { KeyValueBytesStoreSupplier } from '../../stores/store-supplier.js'
 import type { Materialized } from '../options/materialized.js'
-import { INTERNAL_SERDE } from './internal-serde.js'
+import { INTERNAL_SERDE, StructuredCloneSerde } from './internal-serde.js'
+import { BytesSerde, DoubleSerde, IntegerSerde, JsonSerde, LongSerde, StringSerde } from '../serdes/primitive-serdes.js'
 import type { AnySerde } from '../serdes/serde.js'
+import { AvroSerde } from '../serdes/avro-serde.js'
 
 type StoresApi = {
   inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier
@@ -16,9 +18,29 @@ type StoresApi = {
 
 const Stores = StoresModule.Stores as unknown as StoresApi
 
-/** Serdes of stores must answer synchronously; async (registry) serdes are for topics only. */
+const KNOWN_SYNC = [StringSerde, LongSerde, IntegerSerde, DoubleSerde, BytesSerde, JsonSerde, StructuredCloneSerde]
+
+/**
+ * Stores need serdes that answer synchronously. An Avro serde stores plain Avro binary (no
+ * registry round trip); any other serde that answers with a promise fails with a clear error.
+ */
 export function syncSerde<T>(serde: AnySerde<T> | null | undefined): Serde<T> {
-  return (serde ?? INTERNAL_SERDE) as Serde<T>
+  if (serde === null || serde === undefined) return INTERNAL_SERDE as Serde<T>
+  if (serde instanceof AvroSerde) return serde.storeSerde()
+  if (KNOWN_SYNC.some((c) => serde instanceof c)) return serde as Serde<T>
+  const inner = serde
+  return {
+    serialize(topic, data) {
+      const out = inner.serialize(topic, data)
+      if (out instanceof Promise) throw new TypeError(`the serde of store topic "${topic}" answered asynchronously; stores need synchronous serdes (set one with Materialized.withKeySerde / withValueSerde)`)
+      return out
+    },
+    deserialize(topic, data) {
+      const out = inner.deserialize(topic, data)
+      if (out instanceof Promise) throw new TypeError(`the serde of store topic "${topic}" answered asynchronously; stores need synchronous serdes (set one with Materialized.withKeySerde / withValueSerde)`)
+      return out
+    },
+  }
 }
 
 /** The default DSL key-value supplier: RocksDB when available, as Kafka Streams. */

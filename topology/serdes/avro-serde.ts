@@ -1,6 +1,6 @@
 import avro from 'avsc'
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
-import type { AsyncSerde } from './serde.js'
+import type { AsyncSerde, Serde } from './serde.js'
 import { SerializationError } from './serde-errors.js'
 
 export interface AvroSerdeOptions {
@@ -41,6 +41,18 @@ export class AvroSerde<T> implements AsyncSerde<T> {
     this.type = avro.Type.forSchema(schema)
     this.schemaText = JSON.stringify(schema)
     this.registry = new SchemaRegistry({ host: options.registryUrl })
+  }
+
+  /**
+   * The same schema as plain Avro binary, without the registry: synchronous, for state stores
+   * and their changelogs (internal data that only this application reads).
+   */
+  storeSerde(): Serde<T> {
+    const type = this.type
+    return {
+      serialize: (_topic, data) => (data === null || data === undefined ? null : type.toBuffer(data)),
+      deserialize: (_topic, data) => (data === null || data === undefined ? null : (type.fromBuffer(data) as T)),
+    }
   }
 
   private subject(topic: string): string {

@@ -103,3 +103,17 @@ describe('Serdes.Avro with a schema registry', () => {
     expect(() => serde.serialize('orders', { id: 'x', amount: 'nope' })).toThrow(/amount/)
   })
 })
+
+describe('serdes of stores', () => {
+  it('an Avro serde stores plain Avro binary; another async serde fails naming the store topic', async () => {
+    const { syncSerde } = await import('../../../topology/dsl/materialize.js')
+    const avro = Serdes.Avro<{ n: number }>({ schema: { type: 'record', name: 'N', fields: [{ name: 'n', type: 'int' }] }, registryUrl: 'http://127.0.0.1:1' })
+    const store = syncSerde(avro)
+    const bytes = store.serialize('app-s-changelog', { n: 3 })!
+    expect(bytes.toString('hex')).toBe('06')
+    expect(store.deserialize('app-s-changelog', bytes)).toEqual({ n: 3 })
+    const lazy = syncSerde<string>({ serialize: async () => Buffer.from('x'), deserialize: () => 'x' })
+    expect(() => lazy.serialize('app-s-changelog', 'v')).toThrow(/store topic "app-s-changelog" answered asynchronously/)
+    expect(syncSerde(Serdes.String())).toBe(Serdes.String())
+  })
+})
