@@ -304,6 +304,29 @@ describe('kcat (librdkafka) against the broker', () => {
       expect(values.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `v${i}`).sort())
     })
 
+    it('auto-creates a topic on first produce', async () => {
+      const topic = unique('kcat-auto')
+      await kcatOk(['-P', '-t', topic], { input: 'first\n' })
+      const meta = JSON.parse(await kcatOk(['-L', '-J', '-t', topic])) as { topics: { topic: string; error?: string; partitions: unknown[] }[] }
+      expect(meta.topics[0]).toMatchObject({ topic })
+      expect(meta.topics[0]!.error).toBeUndefined()
+      expect(meta.topics[0]!.partitions.length).toBeGreaterThan(0)
+      expect(lines(await kcatOk(['-C', '-t', topic, '-o', 'beginning', '-e', '-f', '%s\n']))).toEqual(['first'])
+    })
+
+    it('refuses a batch above the topic max.message.bytes with MESSAGE_TOO_LARGE', async () => {
+      const topic = unique('kcat-too-large')
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '10000' }] }],
+        waitForLeaders: true,
+      })
+      const result = await kcat(['-P', '-t', topic, '-X', 'message.max.bytes=100000'], { input: 'B'.repeat(20_000) + '\n' })
+      expect(result.code).not.toBe(0)
+      expect(result.stderr).toMatch(/Message size too large|MSG_SIZE_TOO_LARGE/i)
+      await kcatOk(['-P', '-t', topic], { input: 'small\n' })
+      expect(lines(await kcatOk(['-C', '-t', topic, '-o', 'beginning', '-e', '-f', '%s\n']))).toEqual(['small'])
+    })
+
     it('round-trips a large record', async () => {
       const topic = await freshTopic('large')
       const big = 'L'.repeat(512 * 1024)
