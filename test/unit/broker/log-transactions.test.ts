@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { PartitionLog } from '../../../broker/log/partition-log.js'
 import { topicSettings } from '../../../broker/log/topic-config.js'
 import { ErrorCode } from '../../../broker/log/error-codes.js'
@@ -80,5 +81,62 @@ describe('transactions in a partition log', () => {
     expect(l.append(await txnBatch(4, 1, ['b'], 0), 1).errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
     expect(l.append(await txnBatch(4, 0, ['c'], 1), 1).errorCode).toBe(0)
     expect(l.lastStableOffset).toBe(2)
+  })
+
+  it('lets a read_committed reader that filters with the aborted list see exactly the committed data (property)', async () => {
+    type Op = { kind: 'plain' } | { kind: 'write' | 'commit' | 'abort'; pid: number }
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.constant<Op>({ kind: 'plain' }),
+      fc.record({ kind: fc.constantFrom('write', 'commit', 'abort'), pid: fc.integer({ min: 1, max: 3 }) }) as fc.Arbitrary<Op>,
+    )
+    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 30 }), fc.integer({ min: 1, max: 400 }), async (ops, maxBytes) => {
+      const l = log()
+      const seq = new Map<number, number>()
+      const pending = new Map<number, string[]>()
+      const committed = new Set<string>()
+      const offsetOf = new Map<string, number>()
+      let n = 0
+      for (const o of ops) {
+        if (o.kind === 'plain') {
+          const v = `p${n++}`
+          offsetOf.set(v, l.append(await plain([v]), 1).baseOffset)
+          committed.add(v)
+        } else if (o.kind === 'write') {
+          const v = `t${o.pid}-${n++}`
+          const s = seq.get(o.pid) ?? 0
+          const r = l.append(await txnBatch(o.pid, s, [v]), 1)
+          expect(r.errorCode).toBe(0)
+          offsetOf.set(v, r.baseOffset)
+          seq.set(o.pid, s + 1)
+          pending.set(o.pid, [...(pending.get(o.pid) ?? []), v])
+        } else if (pending.has(o.pid)) {
+          l.writeMarker(BigInt(o.pid), 0, o.kind === 'commit', 0, 1)
+          if (o.kind === 'commit') for (const v of pending.get(o.pid)!) committed.add(v)
+          pending.delete(o.pid)
+        }
+      }
+      // Read like a Java consumer: fetch from the position in pieces, track aborted producers by offset.
+      const seen: string[] = []
+      let position = 0
+      const abortedPids = new Set<string>()
+      while (position < l.lastStableOffset) {
+        const r = l.read(position, maxBytes, 1)
+        const aborted = [...r.abortedTransactions!].sort((a, b) => Number(a.firstOffset - b.firstOffset))
+        for (const b of await decodeBatches(r.records)) {
+          const base = Number(b.firstOffset)
+          const last = base + b.lastOffsetDelta
+          if (last < position) continue
+          while (aborted.length && Number(aborted[0].firstOffset) <= last) abortedPids.add(String(aborted.shift()!.producerId))
+          if (b.isControlBatch) abortedPids.delete(b.producerId)
+          else if (!(b.inTransaction && abortedPids.has(b.producerId))) {
+            for (const rec of b.records) if (Number(rec.offset) >= position) seen.push(rec.value!.toString())
+          }
+          position = last + 1
+        }
+      }
+      // committed data below the LSO; data after an open transaction's first offset waits for it
+      const stable = [...committed].filter((v) => offsetOf.get(v)! < l.lastStableOffset)
+      expect(seen.sort()).toEqual(stable.sort())
+    }), { numRuns: 80 })
   })
 })
