@@ -15,6 +15,8 @@ export interface TransactionHandlers {
   txnOffsetCommit(req: Message, apiVersion: number): Message | Promise<Message>
   endTxn(req: Message, apiVersion: number): Message | Promise<Message>
   tick(now: number): void
+  /** Whether an open transaction holds an offset commit for this group and partition (for OffsetFetch requireStable). */
+  hasPendingOffset?(groupId: string, topic: string, partition: number): boolean
 }
 
 export interface BrokerContext {
