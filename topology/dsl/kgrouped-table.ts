@@ -18,6 +18,8 @@ import { StoreValueSource } from './table-value-sources.js'
  * the old and new values, then subtracts the old value and adds the new one.
  */
 export class KGroupedTable<K = unknown, V = unknown> {
+  private sharedSource: string | null = null
+
   constructor(
     /** @internal */ readonly builder: InternalTopologyBuilder,
     readonly name: string,
@@ -70,15 +72,22 @@ export class KGroupedTable<K = unknown, V = unknown> {
     const topic = (this.groupedName ?? storeName) + REPARTITION_TOPIC_SUFFIX
     const keySerde = this.keySerde ?? INTERNAL_SERDE
     const changeSerde = new ChangeSerde<V>(syncSerde(this.valueSerde))
-    builder.addRepartitionTopic(topic, null)
-    builder.addSink(sinkName, topic, { keySerde, valueSerde: changeSerde }, this.name)
-    builder.addSource(sourceName, [topic], { keySerde, valueSerde: changeSerde })
+    // with a Grouped name, the aggregations of this grouping share one repartition topic
+    let source = sourceName
+    if (this.groupedName !== null && this.sharedSource !== null) {
+      source = this.sharedSource
+    } else {
+      builder.addRepartitionTopic(topic, null)
+      builder.addSink(sinkName, topic, { keySerde, valueSerde: changeSerde }, this.name)
+      builder.addSource(sourceName, [topic], { keySerde, valueSerde: changeSerde })
+      if (this.groupedName !== null) this.sharedSource = sourceName
+    }
     const flag: SendOldValuesFlag = { sendOldValues: false }
-    builder.addProcessor(name, () => make(storeName, flag, name), sourceName)
+    builder.addProcessor(name, () => make(storeName, flag, name), source)
     const outKeySerde = (materialized?.keySerde as AnySerde<K> | null) ?? this.keySerde
     const outValueSerde = (materialized?.valueSerde as AnySerde<VA> | null) ?? (defaultValueSerde as AnySerde<VA> | null)
     builder.addStateStore(timestampedKeyValueStoreBuilder(storeName, materialized, outKeySerde, outValueSerde), name)
     const queryable = materialized?.storeName ? storeName : null
-    return new KTable<K, VA>(builder, name, outKeySerde, outValueSerde, new Set([sourceName]), queryable, new StoreValueSource<K, VA>(storeName, flag))
+    return new KTable<K, VA>(builder, name, outKeySerde, outValueSerde, new Set([source]), queryable, new StoreValueSource<K, VA>(storeName, flag))
   }
 }

@@ -223,6 +223,34 @@ describe('KGroupedTable', () => {
   })
 })
 
+describe('KGroupedTable with a Grouped name', () => {
+  it('shares one repartition topic between its aggregations', async () => {
+    const b = new StreamsBuilder()
+    const grouped = b.table('t', Consumed.with(S, L)).groupBy((_k, v) => KeyValue.pair(v % 2 ? 'odd' : 'even', v), Grouped.with('parity', S, L))
+    grouped.count().toStream().to('count', Produced.with(S, L))
+    grouped.reduce((a, v) => a + v, (a, v) => a - v).toStream().to('sum', Produced.with(S, L))
+    const topology = b.build()
+    expect(topology.metadata('app').repartitionTopics.map((t) => t.name)).toEqual(['app-parity-repartition'])
+    driver = new TopologyTestDriver(topology)
+    const input = driver.createInputTopic('t', S, L)
+    await input.pipeInput('a', 3, 1)
+    await input.pipeInput('b', 5, 2)
+    await input.pipeInput('a', 4, 3)
+    expect(driver.createOutputTopic('count', S, L).readKeyValuesToList()).toEqual([
+      KeyValue.pair('odd', 1),
+      KeyValue.pair('odd', 2),
+      KeyValue.pair('odd', 1),
+      KeyValue.pair('even', 1),
+    ])
+    expect(driver.createOutputTopic('sum', S, L).readKeyValuesToList()).toEqual([
+      KeyValue.pair('odd', 3),
+      KeyValue.pair('odd', 8),
+      KeyValue.pair('odd', 5),
+      KeyValue.pair('even', 4),
+    ])
+  })
+})
+
 describe('GlobalKTable', () => {
   it('is filled from its topic and readable from the driver', async () => {
     const b = new StreamsBuilder()
