@@ -202,7 +202,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     } catch (handlerError) {
       this.config.logger.error('The uncaught exception handler threw', { error: (handlerError as Error).message })
     }
-    this.config.logger.error(`Stream processing failed: ${err.message}`, { response })
+    this.config.logger.error(`Stream processing failed: ${err.message}`, { response, error: err.name, stack: err.stack })
     if (response === 'REPLACE_THREAD' && this.thread) {
       const old = this.thread
       this.thread = null

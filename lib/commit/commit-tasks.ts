@@ -1,6 +1,8 @@
 import type { TopicPartitionOffset } from '../clients/types.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 
+export { isRetriableClientError } from '../clients/retriable.js'
+
 /** Errors meaning another instance now owns the task: close it dirty and move on, never retry. */
 export function isFencingError(err: unknown): boolean {
   const e = err as { type?: string; message?: string; name?: string } | null

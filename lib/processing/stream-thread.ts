@@ -5,7 +5,7 @@ import { decodeAssignmentInfo, type AssignmentInfo, type SubscriptionInfo } from
 import type { KafkajsGroupConsumer } from '../clients/kafkajs/index.js'
 import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
-import { commitAtLeastOnce, commitExactlyOnce, isFencingError } from '../commit/commit-tasks.js'
+import { commitAtLeastOnce, commitExactlyOnce, isFencingError, isRetriableClientError } from '../commit/commit-tasks.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 import { createActiveTask, type TaskFactoryDeps } from '../tasks/task-factory.js'
 import { localTaskOffsets } from './local-task-offsets.js'
@@ -165,7 +165,14 @@ export class StreamThread {
         while (this.pendingAssignment && this.running) {
           const parts = this.pendingAssignment
           this.pendingAssignment = null
-          await this.applyAssignment(parts)
+          try {
+            await this.applyAssignment(parts)
+          } catch (err) {
+            if (!isRetriableClientError(err)) throw err
+            config.logger.warn('Could not take over assigned tasks yet; retrying', { error: (err as Error).message })
+            await new Promise(r => setTimeout(r, 500))
+            this.pendingAssignment ??= this.currentAssignment
+          }
           if (!this.pendingAssignment && this.running) this.deps.onRunning()
         }
         if (!this.running) break
@@ -225,8 +232,13 @@ export class StreamThread {
         try {
           await commitExactlyOnce(t, this.deps.config.applicationId)
         } catch (err) {
-          if (!isFencingError(err)) throw err
-          this.deps.config.logger.warn(`Task ${t.id} was fenced by another owner; closing it`, { error: (err as Error).message })
+          const fenced = isFencingError(err)
+          if (!fenced && !isRetriableClientError(err)) throw err
+          // Fenced, or the transaction's outcome is unknown after a network failure: either way the
+          // task restarts from what is committed (a new producer init resolves the old transaction).
+          this.deps.config.logger.warn(fenced ? `Task ${t.id} was fenced by another owner; closing it` : `Commit of task ${t.id} failed; restarting it from its last commit`, {
+            error: (err as Error).message,
+          })
           await this.closeTask(t, false)
           // A frozen instance can learn of its new assignment before it learns of the fencing:
           // if the group still gives it this task, start it afresh from the committed state.
@@ -238,10 +250,16 @@ export class StreamThread {
       try {
         await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets))
       } catch (err) {
-        if (!isRebalanceError(err)) throw err
-        this.deps.config.logger.info('Offset commit refused during a rebalance; records since the last commit will be reprocessed', {
-          error: (err as Error).message,
-        })
+        if (isRebalanceError(err)) {
+          this.deps.config.logger.info('Offset commit refused during a rebalance; records since the last commit will be reprocessed', {
+            error: (err as Error).message,
+          })
+        } else if (isRetriableClientError(err)) {
+          this.deps.config.logger.warn('Commit failed; retrying at the next commit', { error: (err as Error).message })
+          this.commitRequested = true
+        } else {
+          throw err
+        }
       }
     }
     this.deps.metrics.commits.inc()

@@ -1,5 +1,6 @@
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs'
 import type { FetchedRecord, TopicPartition, TopicPartitionOffset } from '../types.js'
+import { isRetriableClientError } from '../retriable.js'
 import { fromKafkajsHeaders } from './headers.js'
 
 export interface GroupConsumerOptions {
@@ -43,7 +44,9 @@ export class KafkajsGroupConsumer {
       maxWaitTimeInMs: opts.maxWaitTimeMs ?? 100,
       allowAutoTopicCreation: false,
       readUncommitted: false,
-      retry: { retries: 10 },
+      // kafkajs gives up on some errors a broker outage causes (coordinator lookups); restart the
+      // consumer on those rather than failing the application.
+      retry: { retries: 10, restartOnFailure: async (e: Error) => isRetriableClientError(e) },
     })
   }
 
