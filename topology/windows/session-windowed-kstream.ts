@@ -85,7 +85,8 @@ export class SessionWindowedKStream<K = unknown, V = unknown> {
       lateRecords: this.lateRecords,
       timestampedStore: false,
       skipNullValues,
-      closeDelayMs: windows.graceMs + windows.gapMs,
+      // Inclusive ends: a session ending at e still merges records until stream time passes e + gap + grace.
+      closeDelayMs: windows.graceMs + windows.gapMs + 1,
       makeCore: (store, out) => new SessionWindowAggregator<K, V, VA>(windows, store, initializer, aggregator, merger, out),
       storeBuilder: (storeName, keySerde, valueSerde) => {
         const retention = windowRetention(storeName, materialized, windows.gapMs + windows.graceMs, 'the inactivity gap plus the grace period')

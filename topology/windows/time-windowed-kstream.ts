@@ -96,7 +96,8 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
       timestampedStore: true,
       // Kafka Streams aggregates null values into time windows, but not into sliding windows.
       skipNullValues: skipNullValues || sliding,
-      closeDelayMs: windows.graceMs,
+      // Sliding windows include their end: [s, e] accepts records until stream time passes e + grace.
+      closeDelayMs: sliding ? windows.graceMs + 1 : windows.graceMs,
       makeCore: (store, out) =>
         sliding
           ? new SlidingWindowAggregator<K, V, VA>(windows, store, initializer, aggregator, out)

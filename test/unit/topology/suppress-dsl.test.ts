@@ -70,7 +70,9 @@ describe('KTable.suppress', () => {
     await input.pipeInput('a', 'x', 4) // merges into [0,4]: the tombstone of [0,0] is buffered and never emitted
     await input.pipeInput('b', 'x', 10)
     expect(lines('final')).toEqual([])
-    await input.pipeInput('b', 'x', 11) // stream time 11 = 4 + 5 + 2: [0,4] closes
+    await input.pipeInput('b', 'x', 11) // 11 = 4 + 5 + 2: session ends are inclusive, so [0,4] is not closed yet
+    expect(lines('final')).toEqual([])
+    await input.pipeInput('b', 'x', 12) // now [0,4] is closed for good
     expect(lines('final')).toEqual(['a@0/4=2@4'])
   })
 
