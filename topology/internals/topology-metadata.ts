@@ -15,7 +15,8 @@ export interface TopologyMetadata {
   changelogTopics: { name: string; config: Record<string, string> }[]
   /** topics whose partition counts must match */
   copartitionGroups: string[][]
-  globalStores: { name: string; sourceTopic: string }[]
+  /** `subtopologyId` is the group a global-store StreamTask runs (task id `global_<id>`). */
+  globalStores: { name: string; sourceTopic: string; subtopologyId: number }[]
   /** Source topics (full names) whose Consumed named an offset reset policy; others use the config's. */
   offsetResetPolicies: Record<string, 'earliest' | 'latest'>
   /** Source patterns whose Consumed named an offset reset policy. */
@@ -79,7 +80,11 @@ export function buildMetadata(builder: InternalTopologyBuilder, applicationId: s
     })
     subtopologies.push({ id: group.id, sourceTopics, sourcePatterns, sinkTopics, stores })
   }
-  for (const [name, g] of builder.globalStores) globalStores.push({ name, sourceTopic: g.topic })
+  const groups = builder.nodeGroups()
+  for (const [name, g] of builder.globalStores) {
+    const subtopologyId = groups.find((group) => group.nodes.includes(g.sourceName))!.id
+    globalStores.push({ name, sourceTopic: g.topic, subtopologyId })
+  }
   const repartitionTopics = [...builder.repartitionTopics.values()].map((t) => ({
     name: resolve(t.name),
     partitions: t.partitions,

@@ -326,7 +326,7 @@ describe('metadata(applicationId)', () => {
     expect(m.changelogTopics).toEqual([])
     expect(m.subtopologies.map((s) => s.id)).toEqual([1])
     expect(m.subtopologies[0].stores).toEqual([{ name: 'c', changelogTopic: null, changelogConfig: {} }])
-    expect(m.globalStores).toEqual([{ name: 'ref-store', sourceTopic: 'ref' }])
+    expect(m.globalStores).toEqual([{ name: 'ref-store', sourceTopic: 'ref', subtopologyId: 0 }])
   })
 
   it('reports the offset reset policies named by Consumed', () => {
