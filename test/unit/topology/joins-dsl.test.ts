@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Consumed, Joined, Materialized, Produced, Serdes, StreamJoined, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
 import { JoinWindows } from '../../../topology/windows/join-windows.js'
+import { Stores } from '../../../stores/stores.js'
+import { KeyValue } from '../../../topology/index.js'
 
 const S = Serdes.String()
 const I = Serdes.Integer()
@@ -76,6 +78,69 @@ describe('stream-stream joins', () => {
     expect(text).toContain('KSTREAM-MERGE-0000000006')
     expect(text).toContain('KSTREAM-OUTERSHARED-0000000004-store')
     expect(topology.metadata('app').copartitionGroups).toEqual([['left', 'right']])
+  })
+})
+
+describe('stream-stream join variants', () => {
+  it('joins a stream with itself: every pair of records within the window, both ways', async () => {
+    const b = new StreamsBuilder()
+    const s = b.stream('in', Consumed.with(I, S))
+    s.join(s, (x, y) => `${x}${y}`, JoinWindows.ofTimeDifferenceWithNoGrace(5), StreamJoined.with(I, S, S)).to('out', Produced.with(I, S))
+    driver = new TopologyTestDriver(b.build())
+    const input = driver.createInputTopic('in', I, S)
+    await input.pipeInput(1, 'a', 0)
+    await input.pipeInput(1, 'b', 3)
+    await input.pipeInput(1, 'c', 20)
+    expect(out('out')).toEqual(['1:aa@0', '1:ba@3', '1:ab@3', '1:bb@3', '1:cc@20'])
+  })
+
+  it('uses given in-memory store suppliers, and rejects ones that do not fit the windows', async () => {
+    const windows = JoinWindows.ofTimeDifferenceAndGrace(10, 5) // size 20, retention 25
+    const b = new StreamsBuilder()
+    b.stream('l', Consumed.with(I, S))
+      .join(
+        b.stream('r', Consumed.with(I, S)),
+        (x, y) => `${x}${y}`,
+        windows,
+        StreamJoined.withStoreSuppliers<number, string, string>(Stores.inMemoryWindowStore('lbuf', 25, 20, true), Stores.inMemoryWindowStore('rbuf', 25, 20, true))
+          .withKeySerde(I)
+          .withValueSerde(S)
+          .withOtherValueSerde(S),
+      )
+      .to('out', Produced.with(I, S))
+    const topology = b.build()
+    expect(topology.describe().toString()).toContain('stores: [lbuf]')
+    driver = new TopologyTestDriver(topology)
+    await driver.createInputTopic('l', I, S).pipeInput(7, 'x', 1)
+    await driver.createInputTopic('r', I, S).pipeInput(7, 'y', 2)
+    expect(out('out')).toEqual(['7:xy@2'])
+
+    const b2 = new StreamsBuilder()
+    expect(() =>
+      b2
+        .stream('l', Consumed.with(I, S))
+        .join(b2.stream('r', Consumed.with(I, S)), (x, y) => x + y, windows, StreamJoined.withStoreSuppliers(Stores.inMemoryWindowStore('a', 25, 20, false), Stores.inMemoryWindowStore('b', 25, 20, true))),
+    ).toThrow(/must retain duplicates/)
+    expect(() =>
+      b2
+        .stream('l2', Consumed.with(I, S))
+        .join(b2.stream('r2', Consumed.with(I, S)), (x, y) => x + y, windows, StreamJoined.withStoreSuppliers(Stores.inMemoryWindowStore('c', 99, 20, true), Stores.inMemoryWindowStore('d', 25, 20, true))),
+    ).toThrow(/needs window size 20 and retention 25/)
+  })
+
+  it('repartitions a re-keyed stream before joining it with a table', async () => {
+    const b = new StreamsBuilder()
+    const table = b.table('tbl', Consumed.with(I, S))
+    b.stream('s', Consumed.with(S, S))
+      .map((_k, v) => KeyValue.pair(Number(v), v))
+      .join(table, (v, tv) => `${v}=${tv}`, Joined.with(I, S, S, 'by-id'))
+      .to('out', Produced.with(I, S))
+    const topology = b.build()
+    expect(topology.metadata('app').repartitionTopics.map((t) => t.name)).toEqual(['app-by-id-left-repartition'])
+    driver = new TopologyTestDriver(topology)
+    await driver.createInputTopic('tbl', I, S).pipeInput(42, 'answer', 0)
+    await driver.createInputTopic('s', S, S).pipeInput('q', '42', 1)
+    expect(out('out')).toEqual(['42:42=answer@1'])
   })
 })
 
