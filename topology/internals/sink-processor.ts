@@ -75,6 +75,10 @@ export class SinkProcessor implements Processor<unknown, unknown, never, never> 
 
   private serializationError(topic: string, err: unknown): Error {
     const message = err instanceof Error ? err.message : String(err)
-    return new SerializationError(`Sink ${this.def.name} could not serialize a record for topic "${topic}": ${message}`, topic, { cause: err })
+    const hint =
+      this.def.keySerde === null || this.def.valueSerde === null
+        ? ' (this sink uses the default serdes; name them with Produced.with(keySerde, valueSerde))'
+        : ''
+    return new SerializationError(`Sink ${this.def.name} could not serialize a record for topic "${topic}": ${message}${hint}`, topic, { cause: err })
   }
 }

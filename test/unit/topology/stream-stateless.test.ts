@@ -161,6 +161,15 @@ describe('stateless KStream operators', () => {
     expect(await d.getKeyValueStore<string, number>('seen').get('c')).toBe(1)
   })
 
+  it('a sink without serdes names itself and suggests Produced.with', async () => {
+    const b = new StreamsBuilder()
+    b.stream('in', Consumed.with(S, S)).mapValues((v) => v.length).to('out')
+    const d = start(b)
+    await expect(d.createInputTopic('in', S, S).pipeInput('k', 'abc')).rejects.toThrow(
+      /Sink KSTREAM-SINK-0000000002 could not serialize a record for topic "out": .*Produced\.with\(keySerde, valueSerde\)/,
+    )
+  })
+
   it('a processor reading a store it is not connected to gets an error naming both', async () => {
     const { Stores } = await import('../../../stores/index.js')
     const b = new StreamsBuilder()
