@@ -6,13 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
 import { EmbeddedKafka } from '../broker/index.js'
-import { KafkaStreams, Stores, type StateRestoreListener } from '../lib/index.js'
-import { StreamsBuilder } from '../topology/dsl/streams-builder.js'
-import { Consumed } from '../topology/options/consumed.js'
-import { Grouped } from '../topology/options/grouped.js'
-import { Materialized } from '../topology/options/materialized.js'
-import { Produced } from '../topology/options/produced.js'
-import { Serdes } from '../topology/serdes/serdes.js'
+import { KafkaStreams, type StateRestoreListener } from '../lib/index.js'
+import { buildWordCountTopology } from './word-count.js'
 
 const INPUT = 'text-input'
 const OUTPUT = 'word-counts'
@@ -26,17 +21,8 @@ const POEM = [
   'the stream the table the log',
 ]
 
-function wordCount() {
-  const builder = new StreamsBuilder()
-  builder
-    .stream(INPUT, Consumed.with(Serdes.String(), Serdes.String()))
-    .flatMapValues(line => (line ?? '').toLowerCase().split(/\W+/).filter(w => w.length > 0))
-    .groupBy((_key, word) => word, Grouped.with(Serdes.String(), Serdes.String()))
-    .count(Materialized.as<string, number>(Stores.persistentKeyValueStore(STORE)).withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
-    .toStream()
-    .to(OUTPUT, Produced.with(Serdes.String(), Serdes.Long()))
-  return builder.build()
-}
+// The word-count topology of examples/word-count.ts; `count()` materializes a RocksDB store.
+const wordCount = () => buildWordCountTopology({ input: INPUT, output: OUTPUT, store: STORE })
 
 const bar = (n: number, width = 24) => '█'.repeat(Math.min(width, n)) + (n > width ? '…' : '')
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))

@@ -1,5 +1,8 @@
 // The public entry of kstreams: the runtime, plus the public API of the topology and store layers.
+export * from '../topology/index.js'
 export * from '../stores/index.js'
+// Both layers export a helper of this name; the store layer's is the public one.
+export { isPromise } from '../stores/index.js'
 export { KafkaStreams, type KafkaStreamsEvents, type StoreQueryOptions } from './kafka-streams.js'
 export type { StreamsState } from './lifecycle/streams-state.js'
 export {
