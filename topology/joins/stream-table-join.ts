@@ -3,7 +3,7 @@ import type { ValueAndTimestamp } from '../../stores/key-value.js'
 import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
-import type { ValueGetter, ValueGetterSupplier } from './value-getter.js'
+import type { ValueGetter, ValueGetterSupplier } from '../dsl/table-value-sources.js'
 
 /**
  * Stream-table and stream-globalTable joins (Kafka Streams' KStreamKTableJoinProcessor): each stream

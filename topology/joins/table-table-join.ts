@@ -5,7 +5,7 @@ import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { TableChange } from '../windows/table-change.js'
 import { joinTableChange, type TableJoiner, type TableJoinKind } from './table-table-join-logic.js'
-import type { ValueGetter, ValueGetterSupplier } from './value-getter.js'
+import type { ValueGetter, ValueGetterSupplier } from '../dsl/table-value-sources.js'
 
 /**
  * One side of a table-table join: on each update of this table it looks up the other table's
