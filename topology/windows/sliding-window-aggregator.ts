@@ -15,7 +15,7 @@ type Agg<VA> = ValueAndTimestamp<VA>
 export class SlidingWindowAggregator<K, V, VA> {
   streamTime = NO_TIMESTAMP
   private readonly d: number
-  private closed: { start: number; end: number }[] = []
+  private closed: { start: number; end: number }[] | null = null
 
   constructor(
     private readonly windows: SlidingWindows,
@@ -35,10 +35,10 @@ export class SlidingWindowAggregator<K, V, VA> {
       if (isPromise(sent)) await sent
       return
     }
-    this.closed = []
+    this.closed = null
     if (timestamp < this.d) await this.processEarly(key, value, timestamp, closeTime)
     else await this.processInOrder(key, value, timestamp, closeTime)
-    if (this.closed.length > 0) {
+    if (this.closed !== null) {
       const sent = this.out.late({ timestamp, streamTime: this.streamTime, closedWindows: this.closed })
       if (isPromise(sent)) await sent
     }
@@ -150,7 +150,7 @@ export class SlidingWindowAggregator<K, V, VA> {
   ): Promise<void> {
     const end = start + this.d
     if (end < closeTime) {
-      this.closed.push({ start, end })
+      ;(this.closed ??= []).push({ start, end })
       return
     }
     const newAgg = this.aggregator(key, value, current.value)
