@@ -1,0 +1,278 @@
+// The public API contract (API.md), written the way users write it: every name imported from the
+// package root, every factory and method called with the documented shapes. A renamed or reshaped
+// export fails here (and in `npm run typecheck`) before it reaches users.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  Branched,
+  Consumed,
+  Grouped,
+  Joined,
+  JoinWindows,
+  KafkaStreams,
+  KeyValue,
+  Materialized,
+  Produced,
+  Serdes,
+  SessionWindows,
+  SlidingWindows,
+  StreamJoined,
+  Stores,
+  StreamsBuilder,
+  Suppressed,
+  TimeWindows,
+  TopologyTestDriver,
+  type KStream,
+  type Processor,
+  type ProcessorContext,
+  type Record,
+  type Serde,
+  type Windowed,
+} from '../../lib/index.js'
+import { EmbeddedKafka, EmbeddedSchemaRegistry } from '../../broker/index.js'
+
+const dirs: string[] = []
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kstreams-api-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('API.md: records and serdes', () => {
+  it('KeyValue.pair and the primitive serdes, byte-compatible with Java', () => {
+    expect(KeyValue.pair('k', 1)).toEqual({ key: 'k', value: 1 })
+    const long: Serde<number> = Serdes.Long()
+    expect(long.serialize('t', 1)).toEqual(Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]))
+    expect(long.deserialize('t', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]))).toBe(-2)
+    expect(Serdes.Integer().serialize('t', 258)).toEqual(Buffer.from([0, 0, 1, 2]))
+    expect(Serdes.Double().deserialize('t', Serdes.Double().serialize('t', 1.5))).toBe(1.5)
+    expect(Serdes.String().serialize('t', 'é')).toEqual(Buffer.from('é', 'utf8'))
+    expect(Serdes.Bytes().serialize('t', Buffer.from([7]))).toEqual(Buffer.from([7]))
+    expect(Serdes.JSON<{ a: number }>().deserialize('t', Buffer.from('{"a":1}'))).toEqual({ a: 1 })
+    for (const serde of [Serdes.String(), Serdes.Long(), Serdes.Integer(), Serdes.Double(), Serdes.Bytes(), Serdes.JSON()]) {
+      expect(serde.serialize('t', null)).toBeNull()
+      expect(serde.deserialize('t', null)).toBeNull()
+    }
+  })
+
+  it('Serdes.Avro round-trips through a schema registry in the Confluent wire format', async () => {
+    const registry = await EmbeddedSchemaRegistry.start({ port: 0 })
+    try {
+      const schema = { type: 'record', name: 'Payment', namespace: 'api.contract', fields: [{ name: 'amount', type: 'long' }] }
+      const serde = Serdes.Avro<{ amount: number }>({ schema, registryUrl: registry.url })
+      const bytes = (await serde.serialize('payments', { amount: 42 })) as Buffer
+      expect(bytes[0]).toBe(0) // Confluent magic byte, then a 4-byte schema id
+      expect(await serde.deserialize('payments', bytes)).toEqual({ amount: 42 })
+    } finally {
+      await registry.stop()
+    }
+  })
+})
+
+describe('API.md: building a topology and testing it without a broker', () => {
+  it('word count with every documented driver call', async () => {
+    const builder = new StreamsBuilder()
+    const lines: KStream<string, string> = builder.stream<string, string>('lines', Consumed.with(Serdes.String(), Serdes.String()))
+    lines
+      .flatMapValues((line) => line.split(' '))
+      .groupBy((_k, word) => word, Grouped.with(Serdes.String(), Serdes.String()))
+      .count(Materialized.as('counts'))
+      .toStream()
+      .to('counts-out', Produced.with(Serdes.String(), Serdes.Long()))
+    const topology = builder.build()
+    expect(topology.describe().toString()).toContain('Sub-topology: 1')
+
+    const driver = new TopologyTestDriver(topology, { applicationId: 'api-wc', stateDir: stateDir(), initialWallClockTimeMs: 0 })
+    try {
+      const input = driver.createInputTopic('lines', Serdes.String(), Serdes.String())
+      const output = driver.createOutputTopic('counts-out', Serdes.String(), Serdes.Long())
+      await input.pipeInput('a', 'x y x', 10)
+      await input.pipeKeyValueList([KeyValue.pair('b', 'y')])
+      expect(output.readKeyValue()).toEqual({ key: 'x', value: 1 })
+      const record = output.readRecord()
+      expect(record).toMatchObject({ key: 'y', value: 1, timestamp: 10 })
+      expect(record.headers).toBeDefined()
+      expect(output.readKeyValuesToList()).toEqual([KeyValue.pair('x', 2), KeyValue.pair('y', 2)])
+      expect(output.isEmpty()).toBe(true)
+      await input.pipeInput('c', 'z')
+      expect(output.readKeyValuesToMap()).toEqual(new Map([['z', 1]]))
+      await input.pipeInput('d', 'z')
+      expect(output.readValuesToList()).toEqual([2])
+      expect(await driver.getKeyValueStore<string, number>('counts').get('x')).toBe(2)
+      await driver.advanceWallClockTime(1000)
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('options factories and windows exist with the documented names', () => {
+    expect(Consumed.with(Serdes.String(), Serdes.String()).withTimestampExtractor(() => 0).withOffsetResetPolicy('earliest')).toBeDefined()
+    expect(Produced.with(Serdes.String(), Serdes.String()).withStreamPartitioner(() => 0)).toBeDefined()
+    expect(Grouped.as('g')).toBeDefined()
+    expect(
+      Materialized.as('m').withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()).withCachingDisabled().withLoggingDisabled().withRetention(1000),
+    ).toBeDefined()
+    expect(Materialized.with(Serdes.String(), Serdes.Long())).toBeDefined()
+    expect(Joined.with(Serdes.String(), Serdes.String(), Serdes.String())).toBeDefined()
+    expect(StreamJoined.with(Serdes.String(), Serdes.String(), Serdes.String())).toBeDefined()
+    expect(Branched.as('b')).toBeDefined()
+    expect(TimeWindows.ofSizeWithNoGrace(10)).toBeDefined()
+    expect(TimeWindows.ofSizeAndGrace(10, 5).advanceBy(5)).toBeDefined()
+    expect(SlidingWindows.ofTimeDifferenceWithNoGrace(10)).toBeDefined()
+    expect(SlidingWindows.ofTimeDifferenceAndGrace(10, 5)).toBeDefined()
+    expect(SessionWindows.ofInactivityGapWithNoGrace(10)).toBeDefined()
+    expect(SessionWindows.ofInactivityGapAndGrace(10, 5)).toBeDefined()
+    expect(JoinWindows.ofTimeDifferenceWithNoGrace(10)).toBeDefined()
+    expect(JoinWindows.ofTimeDifferenceAndGrace(10, 5)).toBeDefined()
+    expect(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())).toBeDefined()
+  })
+
+  it('windowed count with suppress emits one final result per window', async () => {
+    const builder = new StreamsBuilder()
+    builder
+      .stream<string, string>('clicks', Consumed.with(Serdes.String(), Serdes.String()))
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(100))
+      .count()
+      .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+      .toStream()
+      .foreach((k: Windowed<string>, v: number | null) => seen.push(`${k.key}@${k.window.start}-${k.window.end}=${v}`))
+    const seen: string[] = []
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const input = driver.createInputTopic('clicks', Serdes.String(), Serdes.String())
+      await input.pipeInput('u', 'a', 10)
+      await input.pipeInput('u', 'b', 50)
+      expect(seen).toEqual([])
+      await input.pipeInput('u', 'c', 250) // stream time passes the first window's end
+      expect(seen).toEqual(['u@0-100=2'])
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('split/branch returns a Map of named branches, and the Processor API with a store and punctuation', async () => {
+    const builder = new StreamsBuilder()
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('seen'), Serdes.String(), Serdes.Long()))
+    const branches = builder
+      .stream<string, number>('nums', Consumed.with(Serdes.String(), Serdes.Long()))
+      .split()
+      .branch((_k, v) => v % 2 === 0, Branched.as('even'))
+      .defaultBranch()
+    expect(branches).toBeInstanceOf(Map)
+    const evenName = [...branches.keys()].find((name) => name.endsWith('even'))
+    expect(evenName).toBeDefined()
+    let punctuations = 0
+    branches.get(evenName!)!
+      .process(
+        (): Processor<string, number, string, number> => {
+          let ctx: ProcessorContext<string, number>
+          return {
+            init(context) {
+              ctx = context
+              ctx.schedule(1000, 'WALL_CLOCK_TIME', () => {
+                punctuations++
+              })
+            },
+            async process(record: Record<string, number>) {
+              const store = ctx.getStateStore<any>('seen')
+              const before = ((await store.get(record.key)) as number | null) ?? 0
+              await store.put(record.key, before + 1)
+              ctx.forward({ ...record, value: before + 1 })
+            },
+          }
+        },
+        'seen',
+      )
+      .to('evens-seen', Produced.with(Serdes.String(), Serdes.Long()))
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const input = driver.createInputTopic('nums', Serdes.String(), Serdes.Long())
+      const output = driver.createOutputTopic('evens-seen', Serdes.String(), Serdes.Long())
+      await input.pipeKeyValueList([KeyValue.pair('a', 2), KeyValue.pair('a', 3), KeyValue.pair('a', 4)])
+      expect(output.readKeyValuesToList()).toEqual([KeyValue.pair('a', 1), KeyValue.pair('a', 2)])
+      // Like Kafka Streams, one advance fires a due schedule once (missed intervals are skipped).
+      await driver.advanceWallClockTime(2500)
+      expect(punctuations).toBe(1)
+      await driver.advanceWallClockTime(1000)
+      expect(punctuations).toBe(2)
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('piping to a topic the topology does not read is a clear error', async () => {
+    const builder = new StreamsBuilder()
+    builder.stream('in').to('out')
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const wrong = driver.createInputTopic('typo', Serdes.String(), Serdes.String())
+      await expect(async () => wrong.pipeInput('k', 'v')).rejects.toThrow(/typo/)
+    } finally {
+      await driver.close()
+    }
+  })
+})
+
+describe('API.md: running an application', () => {
+  it('validates config at construction, naming the key at fault', () => {
+    const topology = new StreamsBuilder().build()
+    expect(() => new KafkaStreams(topology, { brokers: ['127.0.0.1:9092'] } as never)).toThrow(/applicationId/)
+    expect(
+      () => new KafkaStreams(topology, { applicationId: 'a', brokers: ['127.0.0.1:9092'], comitIntervalMs: 5 } as never),
+    ).toThrow(/comitIntervalMs/)
+  })
+
+  it('runs word count on the embedded broker: states, interactive query, close', async () => {
+    const kafka = await EmbeddedKafka.start({ port: 0 })
+    expect(kafka.brokers[0]).toMatch(/^127\.0\.0\.1:\d+$/)
+    const builder = new StreamsBuilder()
+    builder
+      .stream<string, string>('api-lines', Consumed.with(Serdes.String(), Serdes.String()))
+      .flatMapValues((line) => line.split(' '))
+      .groupBy((_k, w) => w, Grouped.with(Serdes.String(), Serdes.String()))
+      .count(Materialized.as('api-counts'))
+    const app = new KafkaStreams(builder.build(), {
+      applicationId: 'api-contract-wc',
+      brokers: kafka.brokers,
+      processingGuarantee: 'exactly_once_v2',
+      stateDir: stateDir(),
+      commitIntervalMs: 100,
+      numStandbyReplicas: 0,
+      kafka: { logLevel: 0 },
+    })
+    const transitions: string[] = []
+    app.on('stateChange', (next: string, prev: string) => transitions.push(`${prev}->${next}`))
+    try {
+      await kafka.createTopic('api-lines', 1)
+      await app.start()
+      const { Kafka } = await import('kafkajs')
+      const producer = new Kafka({ brokers: kafka.brokers, logLevel: 0 }).producer()
+      await producer.connect()
+      await producer.send({ topic: 'api-lines', messages: [{ value: 'to be or not to be' }] })
+      await producer.disconnect()
+      const deadline = Date.now() + 30_000
+      let be: unknown = null
+      while (Date.now() < deadline) {
+        if (app.state === 'RUNNING') {
+          const store = (await app.store('api-counts')) as { get(k: string): unknown }
+          be = await store.get('be')
+          if (be === 2) break
+        }
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(be).toBe(2)
+      expect(transitions).toContain('CREATED->REBALANCING')
+      expect(transitions).toContain('REBALANCING->RUNNING')
+    } finally {
+      await app.close()
+      await kafka.stop()
+    }
+    expect(app.state).toBe('NOT_RUNNING')
+  })
+})
