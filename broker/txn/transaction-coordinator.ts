@@ -107,12 +107,12 @@ export class TransactionCoordinator {
       this.persist()
       return { throttleTimeMs: 0, errorCode: 0, producerId: Number(meta.producerId), producerEpoch: meta.producerEpoch }
     }
+    // v3+ may name the producer id and epoch the caller had (KIP-360): both or neither.
     const expectedPid = req.producerId === undefined ? -1n : BigInt(req.producerId)
-    if (expectedPid >= 0n) {
-      const epoch = req.producerEpoch ?? -1
-      const valid = expectedPid === meta.producerId && (epoch === meta.producerEpoch || epoch === meta.lastProducerEpoch)
-      if (!valid) return fail(this.fenced(apiVersion, 4))
-    }
+    const expectedEpoch = req.producerEpoch ?? -1
+    if ((expectedPid < 0n) !== (expectedEpoch < 0)) return fail(ErrorCode.INVALID_REQUEST)
+    const expected = expectedPid >= 0n
+    if (expected && expectedPid !== meta.producerId) return fail(this.fenced(apiVersion, 4))
     switch (meta.state) {
       case 'PrepareCommit':
       case 'PrepareAbort':
@@ -120,17 +120,26 @@ export class TransactionCoordinator {
       case 'Ongoing':
         // Fence the previous producer: bump the epoch, abort its transaction with the new epoch, and
         // let the caller retry (it then gets yet another epoch), exactly as Kafka does.
-        this.bumpEpoch(meta)
+        this.bumpEpoch(meta, -1)
         this.complete(meta, false, now)
         this.persist()
         return fail(ErrorCode.CONCURRENT_TRANSACTIONS)
-      default:
-        this.bumpEpoch(meta)
+      default: {
+        const ok = () => ({ throttleTimeMs: 0, errorCode: 0, producerId: Number(meta!.producerId), producerEpoch: meta!.producerEpoch })
+        if (expected && expectedEpoch !== meta.producerEpoch) {
+          // The previous epoch is a retry of a bump whose answer was lost: the current epoch, no new bump.
+          if (expectedEpoch === meta.lastProducerEpoch) return ok()
+          return fail(this.fenced(apiVersion, 4))
+        }
+        // A producer continuing after an error keeps the right to retry (last = its epoch); a new
+        // instance (no expected epoch) fences every earlier one (last = -1).
+        this.bumpEpoch(meta, expected ? meta.producerEpoch : -1)
         meta.timeoutMs = timeout
         meta.state = 'Empty'
         meta.lastUpdateTimestamp = now
         this.persist()
-        return { throttleTimeMs: 0, errorCode: 0, producerId: Number(meta.producerId), producerEpoch: meta.producerEpoch }
+        return ok()
+      }
     }
   }
 
@@ -230,7 +239,7 @@ export class TransactionCoordinator {
     let changed = false
     for (const meta of this.txns.values()) {
       if (meta.state === 'Ongoing' && meta.txnStartTimestamp + meta.timeoutMs < now) {
-        this.bumpEpoch(meta)
+        this.bumpEpoch(meta, -1)
         this.complete(meta, false, now)
         changed = true
       }
@@ -329,7 +338,8 @@ export class TransactionCoordinator {
     meta.lastUpdateTimestamp = now
   }
 
-  private bumpEpoch(meta: TxnMetadata): void {
+  /** Next epoch (a fresh producer id once epochs run out); `lastEpoch` is the epoch a retry may still name. */
+  private bumpEpoch(meta: TxnMetadata, lastEpoch: number): void {
     if (meta.producerEpoch >= MAX_PRODUCER_EPOCH) {
       this.byProducerId.delete(meta.producerId)
       meta.producerId = this.allocateProducerId()
@@ -338,7 +348,7 @@ export class TransactionCoordinator {
       this.byProducerId.set(meta.producerId, meta)
       return
     }
-    meta.lastProducerEpoch = meta.producerEpoch
+    meta.lastProducerEpoch = lastEpoch
     meta.producerEpoch += 1
   }
 
