@@ -3,7 +3,7 @@ import { buildWordCountTopology } from '../../../examples/word-count.js'
 import { KeyValue, Serdes, TopologyTestDriver } from '../../../topology/index.js'
 
 describe('examples/word-count.ts', () => {
-  it('counts words; the driver commits after every record, repartitioned ones included, as Kafka Streams' driver', async () => {
+  it("counts words; the driver commits after every record, repartitioned ones included, as Kafka Streams does", async () => {
     const driver = new TopologyTestDriver(buildWordCountTopology({ input: 'lines', output: 'counts-out', store: 'wc' }))
     try {
       const lines = driver.createInputTopic('lines', Serdes.String(), Serdes.String())
