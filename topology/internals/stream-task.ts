@@ -164,7 +164,8 @@ export class StreamTask implements TaskRuntime {
     const builder = this.topology.builder
     const storeNames = new Set<string>()
     for (const node of this.nodes.values()) for (const s of node.storeNames) storeNames.add(s)
-    const registered = new Map<StateStore, RestoreCallback>()
+    // by name: a layer may register itself rather than the outermost store
+    const registered = new Map<string, RestoreCallback>()
     const storeContext: StateStoreContext = {
       applicationId: this.applicationId,
       taskId: this.id,
@@ -175,7 +176,7 @@ export class StreamTask implements TaskRuntime {
       collector: this.collector,
       recordContext: () => this.context,
       register: (store, restore) => {
-        registered.set(store, restore)
+        registered.set(store.name, restore)
       },
     }
     for (const name of storeNames) {
@@ -189,7 +190,7 @@ export class StreamTask implements TaskRuntime {
     const checkpoint = await takeTaskCheckpoint({ taskDir: this.taskDir, exactlyOnce, warn: this.opts.warn })
     for (const [name, store] of this.stores) {
       const def = builder.stores.get(name)!
-      const restore = registered.get(store)
+      const restore = registered.get(name)
       if (!def.builder.loggingEnabled || !restore) continue
       const topic = changelogTopicName(this.applicationId, name)
       const offset = checkpoint.get(topicPartitionKey(topic, this.partition))?.offset ?? null
