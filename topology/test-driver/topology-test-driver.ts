@@ -32,9 +32,9 @@ const MAX_ROUNDS = 10_000
 
 /**
  * Runs a topology without a broker, through the same StreamTask the runtime uses: one task per
- * sub-topology on partition 0. Every piped record is processed to completion — records written
- * to topics the topology reads (repartition topics included) are fed back — and then every task
- * commits, flushing caches, as Kafka Streams' driver does. Everything written is captured,
+ * sub-topology on partition 0. Records are processed one at a time, each followed by a commit
+ * that flushes caches, as Kafka Streams' driver does; records written to topics the topology
+ * reads (repartition topics included) are fed back until nothing is left. Everything written is captured,
  * changelogs included (`producedRecords(topic)`).
  */
 export class TopologyTestDriver {
