@@ -117,7 +117,15 @@ export class EmbeddedKafka {
       await this.logs.open()
       this.offsets = new OffsetStore(dataDir ? join(dataDir, 'consumer-offsets.json') : null)
       await this.offsets.load()
-      this.txn = new TransactionCoordinator({ logs: this.logs, offsets: this.offsets, maxTransactionTimeoutMs: this.opts.maxTransactionTimeoutMs })
+      this.txn = new TransactionCoordinator({
+        logs: this.logs,
+        offsets: this.offsets,
+        maxTransactionTimeoutMs: this.opts.maxTransactionTimeoutMs,
+        // KIP-447: zombies of an old generation cannot commit offsets. The group coordinator is
+        // replaced on restart, so look it up on each call.
+        validateGroupMember: (groupId, memberId, generationId, groupInstanceId) =>
+          this.groups.commitCheck(groupId, generationId, memberId, { groupInstanceId, transactional: true }),
+      })
     }
     this.groups = new GroupCoordinator({
       offsets: this.offsets,

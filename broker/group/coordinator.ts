@@ -351,14 +351,39 @@ export class GroupCoordinator {
     return ErrorCode.NONE
   }
 
-  /** Whether an OffsetCommit from this member/generation may commit (Kafka's checks). */
-  commitCheck(groupId: string, generationId: number, memberId: string): number {
+  /**
+   * Whether an OffsetCommit (or, with `transactional`, a TxnOffsetCommit v3+, KIP-447) from this
+   * member and generation may commit, with Kafka's checks in Kafka's order: a commit without member
+   * or generation is a simple-group commit, accepted while the group is empty (and always for
+   * transactional commits, whose old versions carry no member); otherwise the member must exist (a
+   * group instance id must map to it), the generation must be the current one, and a
+   * non-transactional commit waits for the rebalance to complete.
+   */
+  commitCheck(groupId: string, generationId: number, memberId: string, opts: { groupInstanceId?: string | null; transactional?: boolean } = {}): number {
+    const instanceId = opts.groupInstanceId ?? null
+    const transactional = opts.transactional ?? false
     const group = this.groups.get(groupId)
     if (!group) return generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION
     if (generationId < 0 && group.state === 'Empty') return ErrorCode.NONE
-    if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
-    if (!group.members.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID
-    if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
+    if (generationId >= 0 || memberId !== '' || instanceId !== null) {
+      if (instanceId !== null) {
+        const current = this.staticMemberId(group, instanceId)
+        if (current === null) return ErrorCode.UNKNOWN_MEMBER_ID
+        if (current !== memberId) return ErrorCode.FENCED_INSTANCE_ID
+      }
+      if (!group.members.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID
+      if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
+    } else if (!transactional) {
+      return ErrorCode.UNKNOWN_MEMBER_ID
+    }
+    if (!transactional && group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
     return ErrorCode.NONE
+  }
+
+  /** The member that most recently joined with this group instance id (members are otherwise dynamic here). */
+  private staticMemberId(group: Group, groupInstanceId: string): string | null {
+    let found: string | null = null
+    for (const m of group.members.values()) if (m.groupInstanceId === groupInstanceId) found = m.memberId
+    return found
   }
 }

@@ -57,7 +57,7 @@ export interface TransactionCoordinatorOptions {
   /**
    * KIP-447 fencing of TxnOffsetCommit v3+: checks that memberId is in the group and generationId is
    * its current generation, returning UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID or 0.
-   * Called only when the request names a member or a generation (v3+); without it those are not checked.
+   * Called only when the request names a member, a generation or an instance (v3+); without it those are not checked.
    */
   validateGroupMember?: (groupId: string, memberId: string, generationId: number, groupInstanceId: string | null) => number
 }
@@ -184,8 +184,9 @@ export class TransactionCoordinator {
     if (checked.state !== 'Ongoing' || !checked.groups.has(req.groupId)) return all(ErrorCode.INVALID_TXN_STATE)
     const memberId = req.memberId ?? ''
     const generationId = req.generationId ?? -1
-    if (this.validateGroupMember && (memberId !== '' || generationId >= 0)) {
-      const code = this.validateGroupMember(req.groupId, memberId, generationId, req.groupInstanceId ?? null)
+    const groupInstanceId = req.groupInstanceId ?? null
+    if (this.validateGroupMember && (memberId !== '' || generationId >= 0 || groupInstanceId !== null)) {
+      const code = this.validateGroupMember(req.groupId, memberId, generationId, groupInstanceId)
       if (code) return all(code)
     }
     let pending = checked.pendingOffsets.get(req.groupId)
@@ -231,6 +232,15 @@ export class TransactionCoordinator {
       default:
         return respond(ErrorCode.INVALID_TXN_STATE, checked)
     }
+  }
+
+  /** Whether an open transaction holds a TxnOffsetCommit for this group and partition (OffsetFetch requireStable). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    const key = partitionKey(topic, partition)
+    for (const meta of this.txns.values()) {
+      if (meta.pendingOffsets.get(groupId)?.has(key)) return true
+    }
+    return false
   }
 
   /** Aborts, with an epoch bump that fences the producer, every transaction open longer than its timeout. */

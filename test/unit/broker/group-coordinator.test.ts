@@ -120,7 +120,9 @@ describe('GroupCoordinator', () => {
     expect((await c.joinGroup(join_('', 'x', { protocols: [{ name: 'other', metadata: Buffer.alloc(0) }] }), 5, 'c', '/h')).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
     expect((await c.joinGroup(join_('nobody', 'x'), 5, 'c', '/h')).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
     expect((await c.syncGroup({ groupId: 'g', generationId: 7, memberId: a.memberId, assignments: [] })).errorCode).toBe(ErrorCode.ILLEGAL_GENERATION)
-    expect(c.commitCheck('g', 7, a.memberId)).toBe(ErrorCode.REBALANCE_IN_PROGRESS) // still awaiting the leader's sync
+    expect(c.commitCheck('g', 1, a.memberId)).toBe(ErrorCode.REBALANCE_IN_PROGRESS) // still awaiting the leader's sync
+    expect(c.commitCheck('g', 7, a.memberId)).toBe(ErrorCode.ILLEGAL_GENERATION) // member and generation are checked first, as Kafka
+    expect(c.commitCheck('g', 1, a.memberId, { transactional: true })).toBe(0) // transactional commits ignore the group state
     await c.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] })
     expect(c.commitCheck('g', 7, a.memberId)).toBe(ErrorCode.ILLEGAL_GENERATION)
     expect(c.commitCheck('g', 1, 'nobody')).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
@@ -128,6 +130,27 @@ describe('GroupCoordinator', () => {
     expect(c.commitCheck('standalone', -1, '')).toBe(0)
     expect(c.deleteGroup('g')).toBe(ErrorCode.NON_EMPTY_GROUP)
     expect(c.deleteGroup('missing')).toBe(ErrorCode.GROUP_ID_NOT_FOUND)
+  })
+
+  it('commit checks follow Kafka: simple groups, group instance ids, and transactional commits without a member (KIP-447)', async () => {
+    const c = coordinator()
+    const a = await joinNew(c, 'a', { groupInstanceId: 'instance-1' })
+    const ja = await a.joined
+    await c.syncGroup({ groupId: 'g', generationId: ja.generationId, memberId: a.memberId, assignments: [] })
+    const gen = ja.generationId
+    const txn = (generationId: number, memberId: string, groupInstanceId: string | null = null) =>
+      c.commitCheck('g', generationId, memberId, { groupInstanceId, transactional: true })
+    expect(txn(gen, a.memberId, 'instance-1')).toBe(0)
+    expect(txn(gen, 'zombie', 'instance-1')).toBe(ErrorCode.FENCED_INSTANCE_ID)
+    expect(txn(gen, a.memberId, 'instance-2')).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    expect(txn(gen - 1, a.memberId)).toBe(ErrorCode.ILLEGAL_GENERATION)
+    expect(txn(gen, 'zombie')).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    // no member, no generation: old TxnOffsetCommit versions commit into any group; plain commits only into an empty one
+    expect(txn(-1, '')).toBe(0)
+    expect(c.commitCheck('g', -1, '')).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    // an unknown group accepts only generation -1
+    expect(c.commitCheck('nobody-home', -1, '', { transactional: true })).toBe(0)
+    expect(c.commitCheck('nobody-home', 3, 'm', { transactional: true })).toBe(ErrorCode.ILLEGAL_GENERATION)
   })
 
   it('joins in one step at versions before MEMBER_ID_REQUIRED (v3)', async () => {
