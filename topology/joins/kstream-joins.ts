@@ -28,7 +28,9 @@ function repartitioned<K, V>(stream: KStream<K, V>, prefix: () => string): KStre
 function joinStoreSupplier(given: WindowBytesStoreSupplier | null, name: string, windows: JoinWindows): WindowBytesStoreSupplier {
   const size = windows.size()
   const retention = size + windows.graceMs
-  if (given === null) return Stores.persistentWindowStore(name, retention, size, true)
+  // Stores expire windows starting at or before stream time - retention: with no time difference and
+  // no grace, a retention of 0 would drop every record at once, so keep at least 1 ms.
+  if (given === null) return Stores.persistentWindowStore(name, Math.max(1, retention), size, true)
   if (!given.retainDuplicates) throw new TopologyError(`stream-stream join store supplier ${given.name} must retain duplicates`)
   if (given.windowSize !== size || given.retentionPeriod !== retention) {
     throw new TopologyError(

@@ -50,7 +50,8 @@ export interface StreamStreamJoinSpec<K, VL, VR, VOut> {
  * end + grace, then come out as joiner(v, null) with their own timestamp.
  */
 export class StreamStreamJoin<K, VL, VR, VOut> {
-  private readonly times = new Map<string, JoinTime>()
+  // Per running task (not task id: two instances in one process may both run task 0_0 of one topology).
+  private readonly times = new WeakMap<object, JoinTime>()
 
   constructor(readonly spec: StreamStreamJoinSpec<K, VL, VR, VOut>) {}
 
@@ -73,7 +74,6 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
   private otherStore!: JoinWindowStore<K, unknown>
   private outer: OuterJoinBuffer<K> | null = null
   private time!: JoinTime
-  private taskId = ''
   private topic = ''
   private readonly joinBefore: number
   private readonly joinAfter: number
@@ -83,7 +83,7 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
   constructor(
     private readonly join: StreamStreamJoin<K, VL, VR, VOut>,
     private readonly side: JoinSide,
-    private readonly times: Map<string, JoinTime>,
+    private readonly times: WeakMap<object, JoinTime>,
   ) {
     const { windows, leftOuter, rightOuter } = join.spec
     this.joinBefore = side === 'left' ? windows.beforeMs : windows.afterMs
@@ -95,19 +95,15 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
   init(ctx: ProcessorContext<K, VOut>): void {
     const spec = this.join.spec
     this.ctx = ctx as InternalProcessorContext<K, VOut>
-    this.taskId = ctx.taskId
     this.otherStore = ctx.getStateStore(this.side === 'left' ? spec.rightStoreName : spec.leftStoreName) as unknown as JoinWindowStore<K, unknown>
     if (spec.outerStoreName !== null) {
       this.topic = `${ctx.applicationId}-${spec.outerStoreName}-changelog`
       this.outer = new OuterJoinBuffer(ctx.getStateStore(spec.outerStoreName) as unknown as KeyValueStore<Buffer, Buffer>, spec.keySerde, this.topic)
     }
-    let time = this.times.get(ctx.taskId)
-    if (time === undefined) this.times.set(ctx.taskId, (time = new JoinTime()))
+    const task = this.ctx.task as object
+    let time = this.times.get(task)
+    if (time === undefined) this.times.set(task, (time = new JoinTime()))
     this.time = time
-  }
-
-  close(): void {
-    this.times.delete(this.taskId)
   }
 
   async process(record: Record<K, unknown>): Promise<void> {
