@@ -20,7 +20,8 @@ function applyOptions(builder: StoreBuilder<StateStore>, materialized: Materiali
 
 /** The retention a windowed store needs: at least `minimum` (window span + grace), as Kafka Streams checks. */
 export function windowRetention(storeName: string, materialized: Materialized<any, any> | null | undefined, minimum: number, what: string): number {
-  const retention = materialized?.retentionMs ?? minimum
+  // At least 1 ms: stores expire windows starting at or before stream time - retention.
+  const retention = materialized?.retentionMs ?? Math.max(1, minimum)
   if (retention < minimum) {
     throw new RangeError(`The retention period of the window store ${storeName} must be no smaller than ${what} (${minimum} ms); got retention=${retention} ms`)
   }
