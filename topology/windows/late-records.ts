@@ -10,6 +10,7 @@ import type { LateRecordInfo } from './aggregate-output.js'
  */
 export class LateRecordHandler {
   private count = 0
+  /** Diagnostics: stream time and closed windows of the most recent late record. */
   lastLate: LateRecordInfo | null = null
 
   constructor(private readonly lateChild: string | null) {}
