@@ -94,6 +94,22 @@ describe('stream-stream join variants', () => {
     expect(out('out')).toEqual(['1:aa@0', '1:ba@3', '1:ab@3', '1:bb@3', '1:cc@20'])
   })
 
+  it('asymmetric windows: a left record at t joins right records in [t - before, t + after]', async () => {
+    const b = new StreamsBuilder()
+    b.stream('l', Consumed.with(I, S))
+      .join(b.stream('r', Consumed.with(I, S)), (x, y) => `${x}+${y}`, JoinWindows.ofTimeDifferenceAndGrace(0, 100).after(10), StreamJoined.with(I, S, S))
+      .to('out', Produced.with(I, S))
+    driver = new TopologyTestDriver(b.build())
+    const l = driver.createInputTopic('l', I, S)
+    const r = driver.createInputTopic('r', I, S)
+    await l.pipeInput(1, 'L10', 10)
+    await r.pipeInput(1, 'R5', 5) // before L10: outside [10, 20]
+    await r.pipeInput(1, 'R15', 15)
+    await r.pipeInput(1, 'R21', 21)
+    await l.pipeInput(1, 'L0', 0) // [0, 10] holds R5
+    expect(out('out')).toEqual(['1:L10+R15@15', '1:L0+R5@5'])
+  })
+
   it('uses given in-memory store suppliers, and rejects ones that do not fit the windows', async () => {
     const windows = JoinWindows.ofTimeDifferenceAndGrace(10, 5) // size 20, retention 25
     const b = new StreamsBuilder()
