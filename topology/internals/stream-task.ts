@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import { ThreadCache } from '../../stores/cache/thread-cache.js'
 import { prepareTaskState, takeTaskCheckpoint } from '../../stores/checkpoint/task-state.js'
 import { topicPartitionKey } from '../../stores/checkpoint/offset-checkpoint.js'
-import type { Headers, RecordCollector, RecordContext, RestoreCallback, StateStore, StateStoreContext } from '../../stores/state-store.js'
+import type { Headers, RecordCollector, RecordContext, RestoreCallback, RestoreRecord, StateStore, StateStoreContext } from '../../stores/state-store.js'
+import { TimestampedKeyValueStoreBuilder } from '../../stores/builders/key-value-store-builder.js'
 import { changelogTopicName } from '../../stores/state-store.js'
 import type { Cancellable, Processor, PunctuationType, Punctuator } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
@@ -43,6 +44,9 @@ export interface StreamTaskOptions {
   exactlyOnce?: boolean
   warn?: (message: string) => void
 }
+
+/** `ChangelogToRestore.partition` of a global store: restore every partition of its topic. */
+export const GLOBAL_ALL_PARTITIONS = -1
 
 const NO_HEADERS: Headers = Object.freeze({}) as Headers
 
@@ -191,7 +195,22 @@ export class StreamTask implements TaskRuntime {
     for (const [name, store] of this.stores) {
       const def = builder.stores.get(name)!
       const restore = registered.get(name)
-      if (!def.builder.loggingEnabled || !restore) continue
+      if (!restore) continue
+      if (def.global) {
+        // a global store's source topic is its changelog: every partition, from the start
+        const topic = builder.globalStores.get(name)!.topic
+        const timestamped = def.builder instanceof TimestampedKeyValueStoreBuilder
+        this.restores.push({
+          storeName: name,
+          topic,
+          partition: GLOBAL_ALL_PARTITIONS,
+          offset: null,
+          persistent: store.persistent,
+          restore: timestamped ? (batch) => restore(batch.map(withTimestampPrefix)) : restore,
+        })
+        continue
+      }
+      if (!def.builder.loggingEnabled) continue
       const topic = changelogTopicName(this.applicationId, name)
       const offset = checkpoint.get(topicPartitionKey(topic, this.partition))?.offset ?? null
       this.restores.push({ storeName: name, topic, partition: this.partition, offset, persistent: store.persistent, restore })
@@ -582,6 +601,15 @@ export class StreamTask implements TaskRuntime {
   private warn(message: string): void {
     ;(this.opts.warn ?? ((m: string) => console.warn(`[kstreams] ${m}`)))(message)
   }
+}
+
+/** Topic records into a timestamped store's stored format: 8-byte big-endian timestamp, then the value. */
+function withTimestampPrefix(r: RestoreRecord): RestoreRecord {
+  if (r.value === null) return r
+  const value = Buffer.allocUnsafe(8 + r.value.length)
+  value.writeBigInt64BE(BigInt(r.timestamp), 0)
+  r.value.copy(value, 8)
+  return { ...r, value }
 }
 
 function matchesWhole(pattern: RegExp, topic: string): boolean {

@@ -25,6 +25,7 @@ export type DeserializationHandler = (
 export interface ChangelogToRestore {
   storeName: string
   topic: string
+  /** -1 for a global store: every partition of its source topic */
   partition: number
   /** The next changelog offset to read (from the checkpoint); null restores from the beginning. */
   offset: number | null

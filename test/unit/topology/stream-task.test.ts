@@ -228,4 +228,25 @@ describe('StreamTask', () => {
     expect(await store.get('k')).toEqual({ value: 4, timestamp: 80 })
     await task.close()
   })
+
+  it('a global-store task restores its store from every partition of the source topic', async () => {
+    const { Materialized, GLOBAL_ALL_PARTITIONS } = await import('../../../topology/index.js')
+    const b = new StreamsBuilder()
+    b.globalTable('rates', Consumed.with(S, S), Materialized.as('rates-store'))
+    b.stream('in').to('out')
+    const global = new StreamTask({ topology: b.build(), subtopologyId: 0, partition: 0, applicationId: 'app', stateDir, collector: new Capture(), cacheMaxBytes: 0 })
+    expect(global.id).toBe('global_0')
+    expect(global.isGlobal).toBe(true)
+    const restores = await global.initialize()
+    expect(restores.map((r) => [r.storeName, r.topic, r.partition, r.offset])).toEqual([['rates-store', 'rates', GLOBAL_ALL_PARTITIONS, null]])
+    await restores[0].restore([{ key: Buffer.from('eur'), value: Buffer.from('1.1'), timestamp: 5, offset: 0 }])
+    // then it keeps the store current from any partition of the topic
+    global.addRecords('rates', 3, [raw(7, 9, 'usd', '1.0')])
+    await global.process(10)
+    await global.commit()
+    const store = global.getStore('rates-store') as unknown as { get(k: string): Promise<{ value: string } | null> }
+    expect((await store.get('eur'))?.value).toBe('1.1')
+    expect((await store.get('usd'))?.value).toBe('1.0')
+    await global.close()
+  })
 })
