@@ -92,8 +92,11 @@ export class EmbeddedKafka {
     return this.server !== null
   }
 
-  /** Creates a topic (no-op error if it exists is reported as an exception naming the topic). */
-  createTopic(name: string, partitions = this.opts.defaultPartitions ?? 1, configs: Record<string, string> = {}): void {
+  /**
+   * Creates a topic; throws naming the topic if it exists or the arguments are invalid. Without a
+   * partition count, or with -1 (as CreateTopics), it gets `defaultPartitions`.
+   */
+  createTopic(name: string, partitions = -1, configs: Record<string, string> = {}): void {
     this.requireRunning('createTopic')
     const code = this.logs.createTopic(name, partitions, configs)
     if (code !== 0) throw new Error(`createTopic(${JSON.stringify(name)}): ${this.logs.lastError ?? `error code ${code}`}`)
@@ -113,7 +116,7 @@ export class EmbeddedKafka {
     const dataDir = this.opts.dataDir
     // Without a data dir the state lives in these objects, so a restart keeps it (like a disk would).
     if (fresh || dataDir) {
-      this.logs = new LogManager({ dataDir })
+      this.logs = new LogManager({ dataDir, defaultPartitions: this.opts.defaultPartitions ?? 1 })
       await this.logs.open()
       this.offsets = new OffsetStore(dataDir ? join(dataDir, 'consumer-offsets.json') : null)
       await this.offsets.load()

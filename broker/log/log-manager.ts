@@ -23,14 +23,18 @@ export class LogManager extends EventEmitter {
 
   private readonly retentionCheckIntervalMs: number
   private nextRetentionCheck = -1
+  /** Partitions of a topic created with -1 (Kafka's num.partitions). */
+  readonly defaultPartitions: number
 
   /**
    * `retentionCheckIntervalMs`: Kafka's log.retention.check.interval.ms (default 5 minutes). Retention
    * runs that often, not on every tick, so records with old timestamps live as long as on a real broker.
+   * `defaultPartitions`: Kafka's num.partitions (default 1), used by createTopic with -1.
    */
-  constructor(opts: { dataDir?: string; retentionCheckIntervalMs?: number } = {}) {
+  constructor(opts: { dataDir?: string; retentionCheckIntervalMs?: number; defaultPartitions?: number } = {}) {
     super()
     this.dataDir = opts.dataDir
+    this.defaultPartitions = opts.defaultPartitions ?? 1
     this.retentionCheckIntervalMs = opts.retentionCheckIntervalMs ?? 300_000
     this.context = { onAppend: (topic, partition) => this.emit('append', topic, partition) }
   }
@@ -65,7 +69,7 @@ export class LogManager extends EventEmitter {
     const nameError = validateTopicName(name)
     if (nameError) return this.error(ErrorCode.INVALID_TOPIC_EXCEPTION, nameError)
     if (this.topicMap.has(name)) return this.error(ErrorCode.TOPIC_ALREADY_EXISTS, `topic ${name} already exists`)
-    const count = partitions === -1 ? 1 : partitions // -1 = broker default num.partitions (1)
+    const count = partitions === -1 ? this.defaultPartitions : partitions
     if (!Number.isInteger(count) || count < 1) return this.error(ErrorCode.INVALID_PARTITIONS, `topic ${name}: number of partitions must be at least 1, got ${partitions}`)
     const configError = validateTopicConfigs(configs ?? {})
     if (configError) return this.error(ErrorCode.INVALID_CONFIG, `topic ${name}: ${configError}`)

@@ -4,7 +4,8 @@
  * DeleteRecords, retention, compaction and (optionally) a segment file on disk.
  *
  * Plain data costs no per-record work: append checks the batch header and CRC, rewrites baseOffset in
- * place and keeps a slice of the request; read hands back slices of stored batches.
+ * place and keeps a slice of the request (a copy for batches below COPY_BATCHES_BELOW_BYTES); read
+ * hands back stored batches.
  */
 import { ErrorCode } from './error-codes.js'
 import {
@@ -43,6 +44,12 @@ export interface ReadResult {
 }
 
 const EMPTY = Buffer.alloc(0)
+/**
+ * Batches arrive as slices of the request (often of a 64 KiB socket read shared with other
+ * requests). A stored slice keeps that whole buffer alive, so small batches get their own copy; large
+ * ones are most of their buffer anyway and stay zero-copy.
+ */
+export const COPY_BATCHES_BELOW_BYTES = 4096
 
 export class PartitionLog {
   private batches: StoredBatch[] = []
@@ -135,7 +142,7 @@ export class PartitionLog {
     for (const { start, end } of spans) {
       setBaseOffset(records, start, this.endOffset)
       if (this.settings.logAppendTime) setLogAppendTime(records, start, end, now)
-      const buf = records.subarray(start, end)
+      const buf = end - start < COPY_BATCHES_BELOW_BYTES ? copyOf(records, start, end) : records.subarray(start, end)
       const lastOffset = this.endOffset + lastOffsetDeltaOf(buf)
       const maxTimestamp = maxTimestampOf(buf)
       this.store({ baseOffset: this.endOffset, lastOffset, maxTimestamp, buf })
@@ -410,6 +417,13 @@ function firstRecordAtOrAfter(b: StoredBatch, target: number): { offset: number;
     if (ts >= target) return { offset: b.baseOffset + r.offsetDelta, timestamp: ts }
   }
   return null
+}
+
+/** The bytes in their own allocation (not Node's shared pool, which would pin an 8 KiB slab instead). */
+function copyOf(src: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(end - start)
+  src.copy(out, 0, start, end)
+  return out
 }
 
 /** Kafka rejects records without a key on compacted topics. */

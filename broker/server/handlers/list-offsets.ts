@@ -5,7 +5,7 @@ import type { Handler } from '../context.js'
 const LATEST = -1
 const EARLIEST = -2
 
-// Latest under read_committed is the last stable offset, as in Kafka.
+// Latest under read_committed is the last stable offset, and lookups by timestamp stop there, as in Kafka.
 export const listOffsets: Handler = (body, broker) => {
   const committed = body.isolationLevel === 1
   const topics: Message[] = (body.topics as Message[]).map((t) => ({
@@ -16,7 +16,12 @@ export const listOffsets: Handler = (body, broker) => {
       let found: { offset: number; timestamp: number }
       if (p.timestamp === LATEST) found = { offset: committed ? log.lastStableOffset : log.logEndOffset, timestamp: -1 }
       else if (p.timestamp === EARLIEST) found = { offset: log.logStartOffset, timestamp: -1 }
-      else found = log.offsetForTime(p.timestamp)
+      else {
+        // A timestamp lookup may only answer offsets a consumer at this isolation level could fetch
+        // (Kafka's lastFetchableOffset); beyond it the answer is "no such offset".
+        found = log.offsetForTime(p.timestamp)
+        if (found.offset >= (committed ? log.lastStableOffset : log.highWatermark)) found = { offset: -1, timestamp: -1 }
+      }
       return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp: found.timestamp, offset: found.offset, leaderEpoch: found.offset >= 0 ? 0 : -1 }
     }),
   }))
