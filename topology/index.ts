@@ -30,3 +30,4 @@ export type { AsyncMapValuesOptions } from './dsl/processors/async-map-values.js
 export * from './windows/index.js'
 export * from './joins/index.js'
 export * from './suppress/index.js'
+export * from './describe/index.js'
