@@ -1,19 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { TimestampedKeyValueStoreBuilder } from '../../stores/builders/key-value-store-builder.js'
 import { DEFAULT_CACHE_MAX_BYTES } from '../../stores/cache/thread-cache.js'
+import type { ValueAndTimestamp } from '../../stores/key-value.js'
 import type { KeyValueStore } from '../../stores/key-value-store.js'
+import type { SessionStore } from '../../stores/session-store.js'
 import type { ChangelogRecord, Headers, RecordCollector, StateStore } from '../../stores/state-store.js'
+import type { WindowStore } from '../../stores/window-store.js'
 import { StreamTask } from '../internals/stream-task.js'
 import type { DeserializationHandler } from '../internals/task-types.js'
 import { resolveTopic } from '../internals/topology-metadata.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { Topology } from '../topology.js'
 import type { CapturedRecord } from './captured-record.js'
+import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
+import { SessionStoreFacade } from './session-store-facade.js'
+import { requireStoreKind, storeKindOf, type StoreKind } from './store-kind.js'
 import { TestInputTopic, type InputTopicOptions } from './test-input-topic.js'
 import { TestOutputTopic } from './test-output-topic.js'
+import { WindowStoreFacade } from './window-store-facade.js'
 
 export interface TopologyTestDriverOptions {
   applicationId?: string
@@ -221,27 +227,69 @@ export class TopologyTestDriver {
     throw new Error(`no state store named ${name}; the topology has ${[...this.topology.builder.stores.keys()].join(', ') || 'none'}`)
   }
 
-  /** A key-value store; timestamped stores answer with plain values (see getTimestampedKeyValueStore). */
-  getKeyValueStore<K = unknown, V = unknown>(name: string): KeyValueStoreFacade<K, V> {
+  private storeKind(name: string): StoreKind {
     const def = this.topology.builder.stores.get(name)
     if (!def) throw new Error(`no state store named ${name}; the topology has ${[...this.topology.builder.stores.keys()].join(', ') || 'none'}`)
-    const timestamped = def.builder instanceof TimestampedKeyValueStoreBuilder
-    return new KeyValueStoreFacade<K, V>(() => this.findStore(name) as Promise<KeyValueStore<K, any>>, timestamped)
+    return storeKindOf(def.builder)
   }
 
-  /** The store itself, values with timestamps. */
-  async getTimestampedKeyValueStore<K = unknown, V = unknown>(name: string): Promise<KeyValueStore<K, { value: V; timestamp: number }>> {
-    return (await this.findStore(name)) as unknown as KeyValueStore<K, { value: V; timestamp: number }>
+  /**
+   * A key-value store, usable at once (reads wait for the driver to start). Timestamped stores
+   * (every DSL store) answer plain values, as Kafka Streams' driver; see getTimestampedKeyValueStore.
+   */
+  getKeyValueStore<K = unknown, V = unknown>(name: string): KeyValueStoreFacade<K, V> {
+    const kind = this.storeKind(name)
+    requireStoreKind(name, kind, ['key-value', 'timestamped-key-value'], 'getKeyValueStore')
+    const view = kind === 'timestamped-key-value' ? PLAIN_VALUES : PASS_THROUGH
+    return new KeyValueStoreFacade<K, V>(name, () => this.findStore(name) as Promise<KeyValueStore<K, any>>, view)
   }
 
-  async getWindowStore<S extends StateStore = StateStore>(name: string): Promise<S> {
-    return (await this.findStore(name)) as S
+  /** A timestamped key-value store: values are `{ value, timestamp }`. */
+  getTimestampedKeyValueStore<K = unknown, V = unknown>(name: string): KeyValueStoreFacade<K, ValueAndTimestamp<V>> {
+    requireStoreKind(name, this.storeKind(name), ['timestamped-key-value'], 'getTimestampedKeyValueStore')
+    return new KeyValueStoreFacade<K, ValueAndTimestamp<V>>(name, () => this.findStore(name) as Promise<KeyValueStore<K, any>>, PASS_THROUGH)
   }
 
-  async getSessionStore<S extends StateStore = StateStore>(name: string): Promise<S> {
-    return (await this.findStore(name)) as S
+  /**
+   * A window store, usable at once (`driver.getWindowStore('w').fetch(key, start)`). Timestamped
+   * window stores (every DSL window store) answer plain values; see getTimestampedWindowStore.
+   */
+  getWindowStore<K = unknown, V = unknown>(name: string): WindowStoreFacade<K, V> {
+    const kind = this.storeKind(name)
+    requireStoreKind(name, kind, ['window', 'timestamped-window'], 'getWindowStore')
+    const view = kind === 'timestamped-window' ? PLAIN_VALUES : PASS_THROUGH
+    return new WindowStoreFacade<K, V>(name, () => this.findStore(name) as Promise<WindowStore<K, any>>, view, () => this.windowSizeOf(name))
   }
 
+  /** A timestamped window store: values are `{ value, timestamp }`. */
+  getTimestampedWindowStore<K = unknown, V = unknown>(name: string): WindowStoreFacade<K, ValueAndTimestamp<V>> {
+    requireStoreKind(name, this.storeKind(name), ['timestamped-window'], 'getTimestampedWindowStore')
+    return new WindowStoreFacade<K, ValueAndTimestamp<V>>(
+      name,
+      () => this.findStore(name) as Promise<WindowStore<K, any>>,
+      PASS_THROUGH,
+      () => this.windowSizeOf(name),
+    )
+  }
+
+  /** A session store, usable at once (reads wait for the driver to start). */
+  getSessionStore<K = unknown, V = unknown>(name: string): SessionStoreFacade<K, V> {
+    requireStoreKind(name, this.storeKind(name), ['session'], 'getSessionStore')
+    return new SessionStoreFacade<K, V>(name, () => this.findStore(name) as Promise<SessionStore<K, V>>)
+  }
+
+  /** From the store's supplier; a user's own builder answers once the driver has started. */
+  private windowSizeOf(name: string): number {
+    const builder = this.topology.builder.stores.get(name)!.builder as unknown as { supplier?: { windowSize?: unknown } }
+    if (typeof builder.supplier?.windowSize === 'number') return builder.supplier.windowSize
+    for (const task of this.tasks) {
+      const store = task.getStore(name) as Partial<WindowStore<unknown, unknown>> | undefined
+      if (store && typeof store.windowSize === 'number') return store.windowSize
+    }
+    throw new Error(`the window size of store ${name} is known once the driver has started; read the store first`)
+  }
+
+  /** The store itself (every layer), once the driver has started. */
   async getStateStore<S extends StateStore = StateStore>(name: string): Promise<S> {
     return (await this.findStore(name)) as S
   }

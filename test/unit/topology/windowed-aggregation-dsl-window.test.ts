@@ -49,8 +49,8 @@ describe('windowed aggregations in a topology', () => {
       'a@10/20=1@15',
     ])
     expect(driver.createOutputTopic('late', S, S).readRecordsToList()).toEqual([{ key: 'a', value: 'v9', timestamp: 9, headers: {} }])
-    const store = await driver.getWindowStore<any>('counts')
-    expect(await store.fetch('a', 10)).toEqual({ value: 1, timestamp: 15 })
+    expect(await driver.getTimestampedWindowStore('counts').fetch('a', 10)).toEqual({ value: 1, timestamp: 15 })
+    expect(await driver.getWindowStore('counts').fetch('a', 10)).toBe(1)
   })
 
   it('writes windowed keys with the Java TimeWindowedSerde layout', async () => {
@@ -125,7 +125,7 @@ describe('windowed aggregations in a topology', () => {
       'u@0/8=xyz@8',
       'u@30/30=w@30',
     ])
-    const sessions = await driver.getSessionStore<any>('sessions')
+    const sessions = driver.getSessionStore<string, string>('sessions')
     expect(await sessions.fetchSession('u', 30, 30)).toBe('w')
     // Retention is gap + grace: the session [0,8] has left the store by stream time 30.
     expect(await sessions.fetchSession('u', 0, 8)).toBeNull()
