@@ -1,4 +1,7 @@
-import { changelogTopicName } from '../../stores/state-store.js'
+import { SessionStoreBuilder } from '../../stores/builders/session-store-builder.js'
+import { TimestampedWindowStoreBuilder, WindowStoreBuilder } from '../../stores/builders/window-store-builder.js'
+import { changelogTopicName, type StateStore } from '../../stores/state-store.js'
+import type { StoreBuilder } from '../../stores/store-builder.js'
 import type { InternalTopologyBuilder } from './internal-topology-builder.js'
 import type { StoreDef } from './node-defs.js'
 
@@ -31,16 +34,37 @@ export const REPARTITION_TOPIC_CONFIG: Readonly<Record<string, string>> = Object
 })
 
 /** Windowed changelogs keep one extra day beyond the store's retention, as Kafka Streams. */
-const WINDOW_CHANGELOG_ADDITIONAL_RETENTION_MS = 86_400_000
+export const WINDOW_CHANGELOG_ADDITIONAL_RETENTION_MS = 86_400_000
 
-export function changelogConfigOf(store: StoreDef): Record<string, string> {
-  const builder = store.builder as unknown as { retentionPeriod?: unknown; logConfig: Record<string, string> }
-  const config: Record<string, string> = { 'cleanup.policy': 'compact' }
-  if (typeof builder.retentionPeriod === 'number') {
-    config['cleanup.policy'] = 'compact,delete'
-    config['retention.ms'] = String(builder.retentionPeriod + WINDOW_CHANGELOG_ADDITIONAL_RETENTION_MS)
+/** Java's Long.MAX_VALUE, where Kafka Streams caps a retention that would overflow. */
+const LONG_MAX = '9223372036854775807'
+
+/**
+ * The retention of a window or session store, from its supplier (Kafka Streams' builders answer
+ * `retentionPeriod()` from theirs); a user's own builder may expose `retentionPeriod` itself.
+ * Null for every other store.
+ */
+export function windowedRetentionOf(builder: StoreBuilder<StateStore>): number | null {
+  if (builder instanceof WindowStoreBuilder || builder instanceof TimestampedWindowStoreBuilder || builder instanceof SessionStoreBuilder) {
+    return builder.supplier.retentionPeriod
   }
-  return { ...config, ...builder.logConfig }
+  const own = (builder as unknown as { retentionPeriod?: unknown }).retentionPeriod
+  return typeof own === 'number' ? own : null
+}
+
+/**
+ * The changelog's topic config, as Kafka Streams: compacted; window and session stores also
+ * delete after their retention plus a day. The store's own log config wins over both.
+ */
+export function changelogConfigOf(store: StoreDef): Record<string, string> {
+  const config: Record<string, string> = { 'cleanup.policy': 'compact' }
+  const retention = windowedRetentionOf(store.builder)
+  if (retention !== null) {
+    const total = retention + WINDOW_CHANGELOG_ADDITIONAL_RETENTION_MS
+    config['cleanup.policy'] = 'compact,delete'
+    config['retention.ms'] = Number.isSafeInteger(total) ? String(total) : LONG_MAX
+  }
+  return { ...config, ...store.builder.logConfig }
 }
 
 /** Internal topics are prefixed with the application id at run time. */

@@ -10,7 +10,6 @@ import { TopologyError } from '../internals/topology-error.js'
 import { Joined } from '../options/joined.js'
 import { StreamJoined } from '../options/stream-joined.js'
 import { JoinWindows } from '../windows/join-windows.js'
-import { windowedChangelogConfig } from '../windows/window-stores.js'
 import { PassThroughProcessor, StreamStreamJoin, type StreamJoiner } from './stream-stream-join.js'
 import { StreamTableJoinProcessor } from './stream-table-join.js'
 
@@ -115,7 +114,7 @@ export function streamStreamJoin<K, VL, VR, VOut>(
   const logConfig = streamJoined?.logConfig ?? {}
   const storeFor = (supplier: WindowBytesStoreSupplier, valueSerde: Serde<any>) => {
     const b = Stores.windowStoreBuilder(supplier, keySerde, valueSerde)
-    if (logging) b.withLoggingEnabled({ ...windowedChangelogConfig(supplier.retentionPeriod), ...logConfig })
+    if (logging) b.withLoggingEnabled(logConfig)
     else b.withLoggingDisabled()
     return b
   }

@@ -5,16 +5,13 @@ import type { StoreBuilder } from '../../stores/store-builder.js'
 import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from '../../stores/store-supplier.js'
 import type { Materialized } from '../options/materialized.js'
 
-/** Windowed changelogs are compacted and deleted after the store's retention plus one day, as Kafka Streams. */
-export function windowedChangelogConfig(retentionMs: number): Record<string, string> {
-  return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(retentionMs + 86_400_000) }
-}
-
-function applyOptions(builder: StoreBuilder<StateStore>, materialized: Materialized<any, any> | null | undefined, logConfig: Record<string, string>): StoreBuilder<StateStore> {
+// The changelog's compact,delete policy and retention come from the store's supplier
+// (changelogConfigOf in topology-metadata.ts), as for window stores added by users.
+function applyOptions(builder: StoreBuilder<StateStore>, materialized: Materialized<any, any> | null | undefined): StoreBuilder<StateStore> {
   if (materialized && !materialized.cachingEnabled) builder.withCachingDisabled()
   else builder.withCachingEnabled()
   if (materialized && !materialized.loggingEnabled) builder.withLoggingDisabled()
-  else builder.withLoggingEnabled({ ...logConfig, ...(materialized?.logConfig ?? {}) })
+  else builder.withLoggingEnabled({ ...(materialized?.logConfig ?? {}) })
   return builder
 }
 
@@ -39,7 +36,7 @@ export function timestampedWindowStoreBuilder(
 ): StoreBuilder<StateStore> {
   const supplier =
     (materialized?.storeSupplier as WindowBytesStoreSupplier | null) ?? Stores.persistentTimestampedWindowStore(storeName, retentionMs, windowSizeMs, false)
-  return applyOptions(Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde), materialized, windowedChangelogConfig(retentionMs))
+  return applyOptions(Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde), materialized)
 }
 
 /** The session store of a session window aggregation. */
@@ -51,5 +48,5 @@ export function sessionStoreBuilder(
   retentionMs: number,
 ): StoreBuilder<StateStore> {
   const supplier = (materialized?.storeSupplier as SessionBytesStoreSupplier | null) ?? Stores.persistentSessionStore(storeName, retentionMs)
-  return applyOptions(Stores.sessionStoreBuilder(supplier, keySerde, valueSerde), materialized, windowedChangelogConfig(retentionMs))
+  return applyOptions(Stores.sessionStoreBuilder(supplier, keySerde, valueSerde), materialized)
 }
