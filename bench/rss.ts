@@ -19,7 +19,7 @@ import type { RecordContext, StateStoreContext } from '../lib/index.js'
 
 const GOAL_MIB = 512
 const COMMIT_INTERVAL_MS = 30_000
-const HEAP_CAP_MIB = 256
+const HEAP_CAP_MIB = 192
 
 interface ChildResult {
   keys: number
