@@ -12,6 +12,7 @@ export function renderDot(input: Describable): string {
   const lines: string[] = [
     'digraph topology {',
     '  rankdir=TB;',
+    '  fontname="Helvetica";',
     '  node [fontname="Helvetica", fontsize=11];',
     '  edge [fontname="Helvetica", fontsize=10];',
   ]

@@ -170,6 +170,7 @@ const WORD_COUNT_ASCII = lines([
 const WORD_COUNT_DOT = lines([
       'digraph topology {',
       '  rankdir=TB;',
+      '  fontname="Helvetica";',
       '  node [fontname="Helvetica", fontsize=11];',
       '  edge [fontname="Helvetica", fontsize=10];',
       '  topic_text_lines [label="text-lines", shape=parallelogram, style=filled, fillcolor="#ede7f6"];',
@@ -396,6 +397,7 @@ const JOIN_ASCII = lines([
 const JOIN_DOT = lines([
       'digraph topology {',
       '  rankdir=TB;',
+      '  fontname="Helvetica";',
       '  node [fontname="Helvetica", fontsize=11];',
       '  edge [fontname="Helvetica", fontsize=10];',
       '  topic_clicks [label="clicks", shape=parallelogram, style=filled, fillcolor="#ede7f6"];',
