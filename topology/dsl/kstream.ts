@@ -7,6 +7,8 @@ import { Named } from '../options/named.js'
 import type { Produced } from '../options/produced.js'
 import type { Repartitioned } from '../options/repartitioned.js'
 import type { ProcessorSupplier } from '../processor/processor.js'
+import type { FixedKeyProcessorSupplier } from '../processor/fixed-key.js'
+import { Printed } from '../options/printed.js'
 import type { AnySerde } from '../serdes/serde.js'
 import { BranchedKStream } from './branched-kstream.js'
 import { KGroupedStream } from './kgrouped-stream.js'
@@ -23,6 +25,8 @@ import {
   PeekProcessor,
   SelectKeyProcessor,
 } from './processors/stream-stateless.js'
+import { FixedKeyProcessorAdapter } from './processors/fixed-key-adapter.js'
+import { PrintProcessor } from './processors/print-processor.js'
 import { AsyncMapValuesProcessor, type AsyncMapValuesOptions } from './processors/async-map-values.js'
 import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
@@ -176,20 +180,48 @@ export class KStream<K = unknown, V = unknown> {
 
   /**
    * `process(() => processor, ...storeNames)`: a Processor API node in the DSL; its forwarded
-   * records form the returned stream. A `Named` may be passed before the store names.
+   * records form the returned stream. A `Named` may be passed before the store names. The
+   * processor may change keys, so the result is marked for repartitioning, as in Kafka Streams;
+   * use `processValues` when keys stay.
    */
   process<KOut = K, VOut = V>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNamesOrNamed: (string | Named)[]): KStream<KOut, VOut> {
     requireFunction(supplier, 'process', 'processor supplier')
+    const name = this.addProcessorNode('process', 'KSTREAM-PROCESSOR-', supplier, storeNamesOrNamed)
+    return this.derive<KOut, VOut>(name, null, null, true)
+  }
+
+  /**
+   * `processValues(() => fixedKeyProcessor, ...storeNames)` (Kafka Streams 3.3+): a Processor API
+   * node that may change values, timestamps and headers but not keys (it forwards
+   * `record.withValue(...)`), so no repartitioning is marked and the key serde is kept.
+   */
+  processValues<VOut = V>(supplier: FixedKeyProcessorSupplier<K, V, VOut>, ...storeNamesOrNamed: (string | Named)[]): KStream<K, VOut> {
+    requireFunction(supplier, 'processValues', 'processor supplier')
+    const adapted: ProcessorSupplier<K, V, K, VOut> = () => new FixedKeyProcessorAdapter(supplier())
+    const name = this.addProcessorNode('processValues', 'KSTREAM-PROCESSVALUES-', adapted, storeNamesOrNamed)
+    return this.derive<K, VOut>(name, this.keySerde, null, this.repartitionRequired)
+  }
+
+  private addProcessorNode(operation: string, prefix: string, supplier: ProcessorSupplier<any, any, any, any>, storeNamesOrNamed: (string | Named)[]): string {
     let named: Named | undefined
     const stores: string[] = []
     for (const s of storeNamesOrNamed) {
       if (s instanceof Named) named = s
-      else stores.push(s)
+      else if (typeof s === 'string') stores.push(s)
+      else throw new TypeError(`${operation}: expected store names (strings) or a Named, got ${s === null ? 'null' : typeof s}`)
     }
-    const name = nameOf(named, this.builder, 'KSTREAM-PROCESSOR-')
+    const name = nameOf(named, this.builder, prefix)
     this.builder.addProcessor(name, supplier, this.name)
     if (stores.length > 0) this.builder.connectProcessorAndStateStores(name, ...stores)
-    return this.derive<KOut, VOut>(name, null, null, this.repartitionRequired)
+    return name
+  }
+
+  /** Prints every record as `[label]: key, value` (a debugging aid, as Kafka Streams' `print(Printed)`). */
+  print(printed: Printed<K, V>): void {
+    if (!(printed instanceof Printed)) throw new TypeError('print: expected a Printed (Printed.toSysOut() or Printed.toFile(path))')
+    const name = printed.processorName ?? this.builder.newProcessorName('KSTREAM-PRINTER-')
+    const label = printed.label ?? this.name
+    this.builder.addProcessor(name, () => new PrintProcessor<K, V>(printed.target, label, printed.mapper), this.name)
   }
 
   toTable(materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
