@@ -5,10 +5,9 @@
 // every run has its own group and output topic. Goal ≥ 0.9.
 //
 //   npx tsx bench/stateless.ts [--records 200000] [--reps 3] [--commit-interval-ms 100]
-import { startBrokerProcess } from './fixtures/broker-process.js'
 import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
 import { LINE_BYTES, makeLines } from './fixtures/lines.js'
-import { fmt, machineLine, parseArgs, progress, progressDone, stats, statsRow, table, writeResult } from './fixtures/report.js'
+import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
 import { runKafkajsLoop } from './fixtures/run-kafkajs-loop.js'
 import { runKStreams } from './fixtures/run-kstreams.js'
 import { keepLine, statelessTopology, transformLine } from './fixtures/topologies.js'
@@ -20,14 +19,14 @@ const N = args.records
 async function main(): Promise<void> {
   console.log(`B1 stateless filter + mapValues: ${fmt(N)} records of ~${LINE_BYTES} B, ${PARTITIONS} partitions, at_least_once, commit interval ${args['commit-interval-ms']} ms, ${args.reps} repetitions`)
   console.log(machineLine())
-  const broker = await startBrokerProcess(PARTITIONS)
+  const broker = await startBrokerProcess({ partitions: PARTITIONS })
   const kafka = kafkaClient(broker.brokers, 'bench-b1')
   const admin = kafka.admin()
   await admin.connect()
   try {
     const lines = makeLines(N)
     await createTopic(admin, 'b1-input', PARTITIONS)
-    await preload(kafka, 'b1-input', PARTITIONS, lines, (done) => done % 50_000 === 0 && progress(`pre-loading b1-input: ${fmt(done)}/${fmt(N)}`))
+    await preload(kafka, 'b1-input', PARTITIONS, lines, (done) => progress(`pre-loading b1-input: ${fmt(done)}/${fmt(N)}`))
     progressDone()
     const kept = lines.filter(keepLine).length
     const ks: number[] = []
@@ -40,7 +39,7 @@ async function main(): Promise<void> {
         const s = await runKStreams({
           topology: statelessTopology('b1-input', output), applicationId: `b1-ks-${r}`, brokers: broker.brokers,
           guarantee: 'at_least_once', commitIntervalMs: args['commit-interval-ms'], admin, timeoutMs,
-          done: [{ topic: 'b1-input', end: N }],
+          done: [{ topic: 'b1-input' }],
           onProgress: (c) => progress(`rep ${r + 1}/${args.reps} kstreams: ${fmt(c)}/${fmt(N)} committed`),
         })
         ks.push(N / s)
@@ -49,21 +48,19 @@ async function main(): Promise<void> {
         const output = `b1-out-loop-${r}`
         await createTopic(admin, output, PARTITIONS)
         const s = await runKafkajsLoop({
-          kafka, admin, groupId: `b1-loop-${r}`, input: 'b1-input', output, end: N, timeoutMs, keep: keepLine, transform: transformLine,
+          kafka, admin, groupId: `b1-loop-${r}`, input: 'b1-input', output, timeoutMs, keep: keepLine, transform: transformLine,
           onProgress: (c) => progress(`rep ${r + 1}/${args.reps} kafkajs loop: ${fmt(c)}/${fmt(N)} committed`),
         })
         loop.push(N / s)
       }
       // alternate the order so neither always runs on a warmer JIT or a busier broker
       if (r % 2 === 0) { await runKs(); await runLoop() } else { await runLoop(); await runKs() }
-      progressDone()
-      progress(`rep ${r + 1}/${args.reps}: kstreams ${fmt(ks[r])} records/s, kafkajs loop ${fmt(loop[r])} records/s`, true)
-      progressDone()
+      progressDone(`rep ${r + 1}/${args.reps}: kstreams ${fmt(ks[r])} records/s, kafkajs loop ${fmt(loop[r])} records/s`)
     }
     const ksStats = stats(ks)
     const loopStats = stats(loop)
     const ratio = ksStats.median / loopStats.median
-    console.log(table(['records/s', 'min', 'median', 'max'], [statsRow('kstreams', ksStats), statsRow('kafkajs eachBatch loop', loopStats)]))
+    console.log(table(STATS_HEADER, [statsRow('kstreams records/s', ksStats), statsRow('kafkajs eachBatch loop records/s', loopStats)]))
     console.log(`B1 ratio kstreams ÷ kafkajs loop (medians): ${ratio.toFixed(2)} (goal ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'NOT met'})`)
     await writeResult('stateless', {
       benchmark: 'B1',

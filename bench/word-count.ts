@@ -1,0 +1,87 @@
+// B2 and B3: word count (flatMapValues → groupBy → count, RocksDB store with its changelog).
+// Each repetition runs, against one broker process and one pre-loaded 4-partition topic:
+//   - B1's stateless kstreams topology (the B2 baseline, measured again in this run),
+//   - word count at_least_once (B2: ÷ stateless, goal ≥ 0.5),
+//   - word count exactly_once_v2 (B3: ÷ at_least_once word count, goal ≥ 0.9).
+// All with commit interval 100 ms (exactly_once_v2's default), so B3 isolates the cost of
+// transactions. A run ends once the group has committed the input and the repartition topic to
+// their ends. Records/s count input lines.
+//
+//   npx tsx bench/word-count.ts [--records 100000] [--reps 3] [--commit-interval-ms 100]
+import type { Admin } from 'kafkajs'
+import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
+import { countWords, LINE_BYTES, makeLines } from './fixtures/lines.js'
+import { runKStreams } from './fixtures/run-kstreams.js'
+import { statelessTopology, wordCountTopology } from './fixtures/topologies.js'
+import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
+
+const PARTITIONS = 4
+const INPUT = 'b2-input'
+const args = parseArgs({ records: 100_000, reps: 3, 'commit-interval-ms': 100 })
+const N = args.records
+
+type Kind = 'stateless' | 'wc-alos' | 'wc-eos'
+const LABEL: Record<Kind, string> = { stateless: 'stateless (B1 topology)', 'wc-alos': 'word count at_least_once', 'wc-eos': 'word count exactly_once_v2' }
+
+async function runOnce(kind: Kind, rep: number, brokers: string[], admin: Admin): Promise<number> {
+  const id = `b2-${kind}-${rep}`
+  const output = `${id}-out`
+  await createTopic(admin, output, PARTITIONS)
+  const eos = kind === 'wc-eos'
+  const seconds = await runKStreams({
+    topology: kind === 'stateless' ? statelessTopology(INPUT, output) : wordCountTopology(INPUT, output, 'counts'),
+    applicationId: id, brokers, admin,
+    guarantee: eos ? 'exactly_once_v2' : 'at_least_once',
+    commitIntervalMs: args['commit-interval-ms'],
+    timeoutMs: Math.max(180_000, N),
+    // groupBy repartitions through `<applicationId>-counts-repartition` (named after the store)
+    done: kind === 'stateless' ? [{ topic: INPUT }] : [{ topic: INPUT }, { topic: `${id}-counts-repartition`, markerSlack: eos ? 1 : 0 }],
+    onProgress: (c) => progress(`rep ${rep + 1}/${args.reps} ${LABEL[kind]}: ${fmt(c)} offsets committed`),
+  })
+  return N / seconds
+}
+
+async function main(): Promise<void> {
+  const lines = makeLines(N)
+  const words = countWords(lines)
+  console.log(`B2/B3 word count: ${fmt(N)} lines of ~${LINE_BYTES} B (${fmt(words)} words), ${PARTITIONS} partitions, RocksDB store with changelog, commit interval ${args['commit-interval-ms']} ms, ${args.reps} repetitions`)
+  console.log(machineLine())
+  const broker = await startBrokerProcess({ partitions: PARTITIONS })
+  const kafka = kafkaClient(broker.brokers, 'bench-b2')
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await createTopic(admin, INPUT, PARTITIONS)
+    await preload(kafka, INPUT, PARTITIONS, lines, (done) => progress(`pre-loading ${INPUT}: ${fmt(done)}/${fmt(N)}`))
+    progressDone()
+    const rates: Record<Kind, number[]> = { stateless: [], 'wc-alos': [], 'wc-eos': [] }
+    const orders: Kind[][] = [['stateless', 'wc-alos', 'wc-eos'], ['wc-eos', 'wc-alos', 'stateless'], ['wc-alos', 'stateless', 'wc-eos']]
+    for (let r = 0; r < args.reps; r++) {
+      // rotate the order so no kind always runs first (coldest JIT) or last
+      for (const kind of orders[r % orders.length]) rates[kind].push(await runOnce(kind, r, broker.brokers, admin))
+      progressDone(`rep ${r + 1}/${args.reps}: ${(Object.keys(rates) as Kind[]).map((k) => `${LABEL[k]} ${fmt(rates[k][r])}`).join(', ')} records/s`)
+    }
+    const s = { stateless: stats(rates.stateless), 'wc-alos': stats(rates['wc-alos']), 'wc-eos': stats(rates['wc-eos']) }
+    const b2 = s['wc-alos'].median / s.stateless.median
+    const b3 = s['wc-eos'].median / s['wc-alos'].median
+    console.log(table(STATS_HEADER, (Object.keys(s) as Kind[]).map((k) => statsRow(`${LABEL[k]} records/s`, s[k]))))
+    console.log(`B2 word count at_least_once ÷ stateless (medians): ${b2.toFixed(2)} (goal ≥ 0.5: ${b2 >= 0.5 ? 'met' : 'NOT met'})`)
+    console.log(`B3 exactly_once_v2 ÷ at_least_once word count (medians): ${b3.toFixed(2)} (goal ≥ 0.9: ${b3 >= 0.9 ? 'met' : 'NOT met'})`)
+    await writeResult('word-count', {
+      benchmark: 'B2+B3',
+      description: 'word count (flatMapValues → groupBy → count, RocksDB + changelog) at_least_once and exactly_once_v2, against the B1 stateless topology, same broker and data',
+      records: N, words, recordBytes: LINE_BYTES, partitions: PARTITIONS, repetitions: args.reps, commitIntervalMs: args['commit-interval-ms'],
+      statelessRecordsPerSecond: s.stateless, wordCountAtLeastOnceRecordsPerSecond: s['wc-alos'], wordCountExactlyOnceRecordsPerSecond: s['wc-eos'],
+      b2: { ratio: b2, goal: 'word count at_least_once ÷ stateless ≥ 0.5', met: b2 >= 0.5 },
+      b3: { ratio: b3, goal: 'exactly_once_v2 ÷ at_least_once ≥ 0.9', met: b3 >= 0.9 },
+    })
+  } finally {
+    await admin.disconnect()
+    await broker.stop()
+  }
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
