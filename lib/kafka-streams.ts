@@ -278,14 +278,15 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     if (this.state !== 'RUNNING' && this.state !== 'REBALANCING') {
       throw new InvalidStateStoreError(name, `cannot be queried while KafkaStreams is ${this.state}; wait for RUNNING`)
     }
-    void opts
     const timestamped = def.builder instanceof TimestampedKeyValueStoreBuilder
     return new CompositeReadOnlyKeyValueStore<K, V>(
       name,
       () => {
         const out: ReadOnlyKeyValueStore<K, unknown>[] = []
-        for (const t of this.thread?.active.values() ?? []) {
-          const s = t.task.getStore(name)
+        const tasks = [...(this.thread?.active.values() ?? [])].map(t => t.task)
+        if (opts.includeStandby) for (const s of this.thread?.standby.values() ?? []) tasks.push(s.task)
+        for (const task of tasks) {
+          const s = task.getStore(name)
           if (s && s.isOpen()) out.push(s as unknown as ReadOnlyKeyValueStore<K, unknown>)
         }
         return out

@@ -79,6 +79,8 @@ export interface RecordProducer {
   connect(): Promise<void>
   disconnect(): Promise<void>
   send(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]>
+  /** Several topics in one request; results carry their topic. */
+  sendBatch(batches: readonly { topic: string; records: readonly OutgoingRecord[] }[], transactional: boolean): Promise<(SendResult & { topic: string })[]>
   /** Transactions (only on a transactional producer). */
   beginTransaction(): Promise<void>
   sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]>

@@ -16,6 +16,8 @@ export class RuntimeRecordCollector implements RecordCollector {
   private buffer = new Map<string, OutgoingRecord[]>()
   private buffered = 0
   private inFlight: Promise<void>[] = []
+  /** Sends go out one batch at a time: an idempotent producer's sequences stay in order per partition. */
+  private chain: Promise<void> = Promise.resolve()
   private error: Error | null = null
   /** tpKey → next offset after the last acked record, for partitions sent explicitly. */
   private readonly acked = new Map<string, { topic: string; partition: number; offset: number }>()
@@ -43,28 +45,31 @@ export class RuntimeRecordCollector implements RecordCollector {
     const batch = this.buffer
     this.buffer = new Map()
     this.buffered = 0
-    const p = this.sendBatch(batch)
-    this.inFlight.push(p)
+    this.chain = this.chain.then(() => this.sendBatch(batch))
+    this.inFlight.push(this.chain)
   }
 
   private async sendBatch(batch: Map<string, OutgoingRecord[]>): Promise<void> {
-    if (this.transactional && !this.producer.inTransaction()) await this.producer.beginTransaction()
-    await Promise.all(
-      [...batch].map(async ([topic, records]) => {
-        try {
-          const results = this.transactional
-            ? await this.producer.sendInTransaction(topic, records)
-            : await this.producer.send(topic, records)
-          this.sentRecords += records.length
-          this.noteAcks(topic, records, results)
-        } catch (err) {
-          const e = err instanceof Error ? err : new Error(String(err))
-          // Fencing and transaction state errors are never the record's fault: no handler.
-          const decision = this.transactional ? 'FAIL' : await this.errors.handle(topic, records, e)
-          if (decision === 'FAIL') this.error ??= e
-        }
-      }),
-    )
+    const batches = [...batch].map(([topic, records]) => ({ topic, records }))
+    try {
+      if (this.transactional && !this.producer.inTransaction()) await this.producer.beginTransaction()
+      const results = await this.producer.sendBatch(batches, this.transactional)
+      for (const b of batches) {
+        this.sentRecords += b.records.length
+        this.noteAcks(b.topic, b.records, results.filter(r => r.topic === b.topic))
+      }
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err))
+      if (this.transactional) {
+        // Fencing and transaction state errors are never the records' fault: no handler.
+        this.error ??= e
+        return
+      }
+      for (const b of batches) {
+        const decision = await this.errors.handle(b.topic, b.records, e).catch(() => 'FAIL' as const)
+        if (decision === 'FAIL') this.error ??= e
+      }
+    }
   }
 
   private noteAcks(topic: string, records: readonly OutgoingRecord[], results: { partition: number; baseOffset: number }[]): void {

@@ -7,6 +7,7 @@ import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/type
 import { tpKey } from '../clients/types.js'
 import { commitAtLeastOnce, commitExactlyOnce, isFencingError, isRetriableClientError } from '../commit/commit-tasks.js'
 import type { ActiveTask } from '../tasks/active-task.js'
+import { StandbyTask } from '../tasks/standby-task.js'
 import { createActiveTask, type TaskFactoryDeps } from '../tasks/task-factory.js'
 import { localTaskOffsets } from './local-task-offsets.js'
 import { WakeSignal } from './wake-signal.js'
@@ -37,6 +38,8 @@ function isRebalanceError(err: unknown): boolean {
  */
 export class StreamThread {
   readonly active = new Map<string, ActiveTask>()
+  readonly standby = new Map<string, StandbyTask>()
+  private lastStandbyUpdate = 0
   private readonly inputs = new Map<string, ActiveTask>()
   private readonly positions = new Map<string, number>()
   private readonly backpressured = new Map<string, TopicPartition>()
@@ -69,12 +72,13 @@ export class StreamThread {
       for (const p of t.changelogPositions.values()) sum += p.offset
       offsets[t.id] = sum
     }
+    for (const s of this.standby.values()) offsets[s.id] = s.offsetSum()
     return {
       version: 1,
       processId: this.deps.processId,
       host: this.deps.config.applicationServer,
       prevActive: [...this.active.keys()],
-      prevStandby: [],
+      prevStandby: [...this.standby.keys()],
       taskOffsets: offsets,
     }
   }
@@ -193,6 +197,7 @@ export class StreamThread {
           const fired = await t.task.punctuate(now)
           if (fired > 0) t.metrics.punctuations.inc(fired)
         }
+        if (this.standby.size > 0 && now - this.lastStandbyUpdate >= 100) await this.updateStandbys(now)
         if (this.commitRequested || now - this.lastCommit >= config.commitIntervalMs) await this.commitAll()
         if (processed === 0 && !this.pendingAssignment) {
           await this.wake.wait(Math.min(100, config.commitIntervalMs - (Date.now() - this.lastCommit)))
@@ -200,6 +205,16 @@ export class StreamThread {
       }
     } catch (err) {
       this.fail(err)
+    }
+  }
+
+  /** Standbys tail their changelogs between batches; checkpoints follow the commit interval. */
+  private async updateStandbys(now: number): Promise<void> {
+    const checkpoint = now - this.lastCommit >= this.deps.config.commitIntervalMs
+    this.lastStandbyUpdate = now
+    for (const s of this.standby.values()) {
+      await s.update(this.deps.reader, 10)
+      if (checkpoint) await s.checkpoint()
     }
   }
 
@@ -289,6 +304,15 @@ export class StreamThread {
     for (const t of [...this.active.values()]) {
       if (!wanted.has(t.id)) await this.closeTask(t, true)
     }
+    // Standbys: drop those no longer assigned and those becoming active here (the active task
+    // restores from the standby's checkpoint, so only the remaining delta).
+    const wantedStandby = new Set((this.info?.standby ?? []).filter(id => !wanted.has(id)))
+    for (const s of [...this.standby.values()]) {
+      if (!wantedStandby.has(s.id)) {
+        this.standby.delete(s.id)
+        await s.close()
+      }
+    }
 
     const budget = Math.floor(config.cacheMaxBytes / Math.max(1, wanted.size))
     for (const [id, tps] of wanted) {
@@ -297,6 +321,11 @@ export class StreamThread {
       const t = await createActiveTask(this.deps, id, tps, budget, () => !this.running)
       this.active.set(id, t)
       await this.startFromCommitted(t)
+    }
+    for (const id of wantedStandby) {
+      if (this.standby.has(id)) continue
+      if (this.pendingAssignment || !this.running) return
+      this.standby.set(id, await StandbyTask.create(this.deps, id, 0))
     }
   }
 
@@ -366,6 +395,10 @@ export class StreamThread {
       }
     }
     for (const t of [...this.active.values()]) await this.closeTask(t, clean)
+    for (const s of [...this.standby.values()]) {
+      this.standby.delete(s.id)
+      await s.close()
+    }
     await this.deps.consumer.disconnect().catch(() => {})
   }
 }

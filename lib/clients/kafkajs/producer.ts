@@ -68,6 +68,17 @@ export class KafkajsRecordProducer implements RecordProducer {
     return toResults(await this.producer.send({ topic, acks: -1, messages: toMessages(records) }))
   }
 
+  async sendBatch(
+    batches: readonly { topic: string; records: readonly OutgoingRecord[] }[],
+    transactional: boolean,
+  ): Promise<(SendResult & { topic: string })[]> {
+    const topicMessages = batches.filter(b => b.records.length > 0).map(b => ({ topic: b.topic, messages: toMessages(b.records) }))
+    if (topicMessages.length === 0) return []
+    const sender = transactional ? this.current() : this.producer
+    const meta = await sender.sendBatch({ acks: -1, topicMessages })
+    return meta.map(m => ({ topic: m.topicName, partition: m.partition, baseOffset: Number(m.baseOffset) }))
+  }
+
   /** Concurrent callers (parallel sends of one task) share the one transaction being begun. */
   beginTransaction(): Promise<void> {
     if (this.txn) return Promise.reject(new Error('A transaction is already open on this producer'))

@@ -105,3 +105,12 @@ describe('computeGroupAssignment', () => {
     expect(out[0]!.partitions).toEqual({})
   })
 })
+
+describe('assignTasks across sub-topologies', () => {
+  it('gives every client a share of every sub-topology, even when one client held everything', () => {
+    const all = [...tasks(2, 0), ...tasks(2, 1)]
+    const out = assignTasks(all, [client('a', { prevActive: all }), client('b')], 0)
+    expect(out.get('a')!.active.map(t => t[0]).sort()).toEqual(['0', '1'])
+    expect(out.get('b')!.active.map(t => t[0]).sort()).toEqual(['0', '1'])
+  })
+})
