@@ -1,8 +1,8 @@
 import { buildDiagram, nodeLabel, toDescription, type Describable, type DiagramGroup, type DiagramNode, type DiagramTopic, type TopologyDiagram } from './diagram-model.js'
 
 // A terminal drawing: each sub-topology as a column of boxes in processing order. An edge to the
-// next box is a vertical arrow; any other edge is a `──▶ name` line under its box, so every edge
-// appears exactly once. Lines stay within MAX_WIDTH columns.
+// next box is a vertical arrow; any other edge is a `──▶ name` line under the box it leaves and a
+// `◀ from name` line inside the box it enters. Lines stay within MAX_WIDTH columns.
 
 const MAX_WIDTH = 100
 const INDENT = '  '
@@ -33,6 +33,7 @@ export function renderAscii(input: Describable): string {
         arrow(out)
       }
       const body = wrap(nodeLabel(node), inner)
+      for (const from of incomingNotDrawn(node, previous, arrivesFromPrevious, diagram)) body.push(...wrap(`◀ from ${from.name}`, inner))
       for (const store of node.stores) body.push(...wrap(`store: ${store.name}`, inner))
       box(out, '┌', '┐', '└', '┘', node.kind, body, inner)
 
@@ -47,6 +48,11 @@ export function renderAscii(input: Describable): string {
     })
   }
   return out.join('\n') + '\n'
+}
+
+/** Predecessors whose edge is not the arrow from the box above: named in the box, so a reader of any box sees all its inputs. */
+function incomingNotDrawn(node: DiagramNode, previous: DiagramNode | undefined, arrow: boolean, diagram: TopologyDiagram): DiagramNode[] {
+  return diagram.predecessors.get(node.id)!.filter((p) => !(arrow && p === previous))
 }
 
 function arrow(out: string[]): void {
@@ -75,6 +81,7 @@ function innerWidth(group: DiagramGroup, diagram: TopologyDiagram, readers: Map<
   let width = MIN_INNER
   for (const node of group.nodes) {
     width = Math.max(width, nodeLabel(node).length, node.kind.length + 2)
+    for (const from of diagram.predecessors.get(node.id)!) width = Math.max(width, `◀ from ${from.name}`.length)
     for (const store of node.stores) width = Math.max(width, `store: ${store.name}`.length)
     const topics = diagram.topicsOf.get(node.id) ?? []
     const lines = node.kind === 'source' ? topicLines(topics, group, writers, '◀ written by') : topicLines(topics, group, readers, '▶ read by')

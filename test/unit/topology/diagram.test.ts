@@ -97,74 +97,74 @@ const WORD_COUNT_ASCII = lines([
       'Sub-topology 0',
       '══════════════',
       '',
-      '  ╭─ topic ──────────────────────────╮',
-      '  │ text-lines                       │',
-      '  ╰──────────────────────────────────╯',
+      '  ╭─ topic ─────────────────────────────────╮',
+      '  │ text-lines                              │',
+      '  ╰─────────────────────────────────────────╯',
       '      │',
       '      ▼',
-      '  ┌─ source ─────────────────────────┐',
-      '  │ KSTREAM-SOURCE-0000000000        │',
-      '  └──────────────────────────────────┘',
+      '  ┌─ source ────────────────────────────────┐',
+      '  │ KSTREAM-SOURCE-0000000000               │',
+      '  └─────────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ┌─ processor ──────────────────────┐',
-      '  │ KSTREAM-FLATMAPVALUES-0000000001 │',
-      '  └──────────────────────────────────┘',
+      '  ┌─ processor ─────────────────────────────┐',
+      '  │ KSTREAM-FLATMAPVALUES-0000000001        │',
+      '  └─────────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ┌─ processor ──────────────────────┐',
-      '  │ KSTREAM-KEY-SELECT-0000000002    │',
-      '  └──────────────────────────────────┘',
+      '  ┌─ processor ─────────────────────────────┐',
+      '  │ KSTREAM-KEY-SELECT-0000000002           │',
+      '  └─────────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ┌─ processor ──────────────────────┐',
-      '  │ counts-repartition-filter        │',
-      '  └──────────────────────────────────┘',
+      '  ┌─ processor ─────────────────────────────┐',
+      '  │ counts-repartition-filter               │',
+      '  └─────────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ┌─ sink ───────────────────────────┐',
-      '  │ counts-repartition-sink          │',
-      '  └──────────────────────────────────┘',
+      '  ┌─ sink ──────────────────────────────────┐',
+      '  │ counts-repartition-sink                 │',
+      '  └─────────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ╭─ topic ──────────────────────────╮',
-      '  │ counts-repartition               │',
-      '  │ ▶ read by sub-topology 1         │',
-      '  ╰──────────────────────────────────╯',
+      '  ╭─ topic ─────────────────────────────────╮',
+      '  │ counts-repartition                      │',
+      '  │ ▶ read by sub-topology 1                │',
+      '  ╰─────────────────────────────────────────╯',
       '',
       'Sub-topology 1',
       '══════════════',
       '',
-      '  ╭─ topic ────────────────────────╮',
-      '  │ counts-repartition             │',
-      '  │ ◀ written by sub-topology 0    │',
-      '  ╰────────────────────────────────╯',
+      '  ╭─ topic ─────────────────────────────╮',
+      '  │ counts-repartition                  │',
+      '  │ ◀ written by sub-topology 0         │',
+      '  ╰─────────────────────────────────────╯',
       '      │',
       '      ▼',
-      '  ┌─ source ───────────────────────┐',
-      '  │ counts-repartition-source      │',
-      '  └────────────────────────────────┘',
+      '  ┌─ source ────────────────────────────┐',
+      '  │ counts-repartition-source           │',
+      '  └─────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ┌─ processor ────────────────────┐',
-      '  │ KSTREAM-AGGREGATE-0000000003   │',
-      '  │ store: counts                  │',
-      '  └────────────────────────────────┘',
+      '  ┌─ processor ─────────────────────────┐',
+      '  │ KSTREAM-AGGREGATE-0000000003        │',
+      '  │ store: counts                       │',
+      '  └─────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ┌─ processor ────────────────────┐',
-      '  │ KTABLE-TOSTREAM-0000000007     │',
-      '  └────────────────────────────────┘',
+      '  ┌─ processor ─────────────────────────┐',
+      '  │ KTABLE-TOSTREAM-0000000007          │',
+      '  └─────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ┌─ sink ─────────────────────────┐',
-      '  │ KSTREAM-SINK-0000000008        │',
-      '  └────────────────────────────────┘',
+      '  ┌─ sink ──────────────────────────────┐',
+      '  │ KSTREAM-SINK-0000000008             │',
+      '  └─────────────────────────────────────┘',
       '      │',
       '      ▼',
-      '  ╭─ topic ────────────────────────╮',
-      '  │ word-counts                    │',
-      '  ╰────────────────────────────────╯',
+      '  ╭─ topic ─────────────────────────────╮',
+      '  │ word-counts                         │',
+      '  ╰─────────────────────────────────────╯',
     ])
 
 const WORD_COUNT_DOT = lines([
@@ -360,6 +360,7 @@ const JOIN_ASCII = lines([
       '      ▼',
       '  ┌─ processor ───────────────────────────────┐',
       '  │ KSTREAM-MERGE-0000000013                  │',
+      '  │ ◀ from KSTREAM-JOINOTHER-0000000012       │',
       '  └───────────────────────────────────────────┘',
       '      │',
       '      ▼',
@@ -552,9 +553,10 @@ function parseDot(text: string): { nodes: string[]; edges: string[] } {
 
 /**
  * Reads the text drawing back: boxes in order, a `│ ▼` between two boxes is an edge, a `──▶ name`
- * line under a box is an edge to that node. Topic boxes are repeated per sub-topology.
+ * line under a box is an edge to that node, and a `◀ from name` line inside a box names the same
+ * edge from the other end. Topic boxes are repeated per sub-topology.
  */
-function parseAscii(text: string): { nodes: string[]; edges: string[]; stores: string[] } {
+function parseAscii(text: string): { nodes: string[]; edges: string[]; stores: string[]; listedOut: string[]; listedIn: string[] } {
   const nodes = new Set<string>()
   const edges: string[] = []
   const stores: string[] = []
@@ -563,6 +565,7 @@ function parseAscii(text: string): { nodes: string[]; edges: string[]; stores: s
   let pendingArrow = false
   const nameToNode = new Map<string, string>()
   const deferred: [string, string][] = []
+  const incoming: [string, string][] = []
   for (let i = 0; i < all.length; i++) {
     const line = all[i]!
     const header = /^  [┌╭]─ (\w+) /.exec(line)
@@ -575,6 +578,10 @@ function parseAscii(text: string): { nodes: string[]; edges: string[]; stores: s
       const boxId = names.map((n) => `${kind}:${n}`).join('|')
       if (!isTopicBox) {
         for (const l of body.slice(1)) {
+          if (l.startsWith('◀ from ')) {
+            incoming.push([l.slice('◀ from '.length), `${kind}:${names[0]}`])
+            continue
+          }
           const store = `store:${l.replace(/^store: /, '')}`
           nodes.add(store)
           stores.push(`${kind}:${names[0]} -- ${store}`)
@@ -596,8 +603,9 @@ function parseAscii(text: string): { nodes: string[]; edges: string[]; stores: s
     if (other) deferred.push([previous!, other[1]!])
     if (line === '' || /^\S/.test(line)) previous = line === '' ? null : previous
   }
-  for (const [from, toName] of deferred) edges.push(`${from} -> ${nameToNode.get(toName)}`)
-  return { nodes: [...nodes].sort(), edges: edges.sort(), stores: stores.sort() }
+  const listedOut = deferred.map(([from, toName]) => `${from} -> ${nameToNode.get(toName)}`)
+  const listedIn = incoming.map(([fromName, to]) => `${nameToNode.get(fromName)} -> ${to}`)
+  return { nodes: [...nodes].sort(), edges: [...edges, ...listedOut].sort(), stores: stores.sort(), listedOut: listedOut.sort(), listedIn: listedIn.sort() }
 }
 
 describe('topology diagrams: exact output', () => {
@@ -647,6 +655,8 @@ describe('topology diagrams: every node, edge, store and topic exactly once', ()
       const actual = parseAscii(text)
       expect(actual.nodes).toEqual(expected.nodes)
       expect([...actual.edges, ...actual.stores].sort()).toEqual(expected.edges)
+      // An edge that is not a vertical arrow is named at both of its boxes.
+      expect(actual.listedIn).toEqual(actual.listedOut)
     })
   }
 })
