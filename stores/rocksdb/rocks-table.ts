@@ -41,6 +41,8 @@ export class RocksTable {
   private sortedKeys: string[] | null = null
   private pendingBytes = 0
   private backgroundFailure: Error | null = null
+  /** the last restore batch, still being written */
+  private directWrite: Promise<void> | null = null
 
   /** set only for a database that started empty: then every key it holds passed through here */
   private readonly filter: KeyFilter | null
@@ -59,6 +61,8 @@ export class RocksTable {
 
   /** Synchronous when the key has an unflushed write. */
   get(key: Buffer): Buffer | null | Promise<Buffer | null> {
+    const settling = this.settle()
+    if (settling !== null) return settling.then(() => this.get(key))
     if (this.pending.size !== 0 || this.flushing !== null) {
       const s = keyString(key)
       const hit = this.pending.get(s) ?? this.flushing?.get(s)
@@ -91,6 +95,7 @@ export class RocksTable {
 
   /** Writes every pending write as one RocksDB write batch; a failed write keeps them pending. */
   async flush(): Promise<void> {
+    await this.settle()
     while (this.flushDone !== null) await this.flushDone
     if (this.backgroundFailure !== null) {
       const e = this.backgroundFailure
@@ -127,7 +132,9 @@ export class RocksTable {
 
   /**
    * Writes entries straight to RocksDB as one batch, bypassing the pending writes (restore).
-   * A pending write to the same key is superseded.
+   * A pending write to the same key is superseded. Resolves once the *previous* batch is on
+   * disk, leaving this one in flight, so the caller fetches its next batch while RocksDB
+   * writes; reads, scans, flush and close wait for it (and surface its failure).
    */
   async writeBatch(entries: Iterable<{ key: Buffer; value: Buffer | null }>): Promise<number> {
     const batch = this.db.batch()
@@ -140,8 +147,34 @@ export class RocksTable {
         this.filter?.add(e.key)
       }
     }
-    if (batch.size !== 0) await batch.write()
+    if (batch.size === 0) return 0
+    const previous = this.directWrite
+    const mine: Promise<void> = previous === null ? batch.write() : previous.then(() => batch.write())
+    this.directWrite = mine
+    mine.then(
+      () => {
+        if (this.directWrite === mine) this.directWrite = null
+      },
+      () => undefined, // surfaces through settle()
+    )
+    if (previous !== null) await previous
     return batch.size
+  }
+
+  /** Waits for the direct (restore) write in flight, if any; rethrows its failure. */
+  settle(): Promise<void> | null {
+    const w = this.directWrite
+    if (w === null) return null
+    return w.then(() => undefined, (e) => {
+      if (this.directWrite === w) this.directWrite = null
+      throw e
+    })
+  }
+
+  /** Closes the database once a direct write in flight is done; unflushed writes are dropped. */
+  async close(): Promise<void> {
+    await this.settle()?.catch(() => undefined)
+    await this.db.close()
   }
 
   /** RocksDB's key estimate plus unflushed inserts (approximate, as Kafka Streams'). */
@@ -232,6 +265,8 @@ export class RangeIterator implements AsyncIterableIterator<BytesEntry> {
   next(): Promise<IteratorResult<BytesEntry>> {
     if (this.finished) return Promise.resolve(DONE)
     if (!this.started) {
+      const settling = this.table.settle()
+      if (settling !== null) return settling.then(() => this.next(), (e) => this.fail(e))
       try {
         this.start()
       } catch (e) {

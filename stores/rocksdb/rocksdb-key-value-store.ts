@@ -119,7 +119,7 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
     const table = this.table
     if (table === null) return
     this.table = null
-    await table.db.close()
+    await table.close()
   }
 
   isOpen(): boolean {

@@ -116,7 +116,7 @@ export class Segments {
     for (const [id, seg] of [...this.live]) {
       if (id >= min) continue
       this.live.delete(id)
-      await seg.table.db.close()
+      await seg.table.close()
       await rm(this.segmentPath(id), { recursive: true, force: true })
     }
   }
@@ -134,7 +134,7 @@ export class Segments {
   async close(): Promise<void> {
     this.closed = true
     if (this.opening.size > 0) await Promise.allSettled(this.opening.values())
-    for (const seg of this.live.values()) await seg.table.db.close()
+    for (const seg of this.live.values()) await seg.table.close()
     this.live.clear()
   }
 
