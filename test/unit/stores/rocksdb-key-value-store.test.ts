@@ -167,6 +167,24 @@ describe('RocksDBKeyValueStore', () => {
     await other.close()
   })
 
+  it('lets the last restore batch finish before close, reads and scans', async () => {
+    const restoreDir = join(dir.path, 'app', '0_3')
+    const ctx = testContext({ taskDir: restoreDir })
+    const s1 = new RocksDBKeyValueStore('r')
+    await s1.init(ctx, s1)
+    const restore = ctx.restorers.get('r')!
+    const batch = (from: number) => Array.from({ length: 2000 }, (_, i) => ({ key: b(`k${String(from + i).padStart(6, '0')}`), value: b('v'), timestamp: 0, offset: from + i }))
+    await restore(batch(0))
+    await restore(batch(2000)) // resolves with this batch possibly still being written
+    expect((await collect(s1.range(b('k002000'), null))).length).toBe(2000)
+    await restore(batch(4000))
+    await s1.close() // must not drop the batch in flight
+    const s2 = new RocksDBKeyValueStore('r')
+    await s2.init(testContext({ taskDir: restoreDir }), s2)
+    expect((await collect(s2.all())).length).toBe(6000)
+    await s2.close()
+  })
+
   it('rejects use after close and null keys with errors naming the store', async () => {
     expect(() => store.put(null as unknown as Buffer, b('v'))).toThrow(/counts/)
     await store.close()
