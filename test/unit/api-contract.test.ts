@@ -15,6 +15,7 @@ import {
   KeyValue,
   Materialized,
   Produced,
+  Repartitioned,
   Serdes,
   SessionWindows,
   SlidingWindows,
@@ -25,6 +26,7 @@ import {
   TimeWindows,
   TopologyTestDriver,
   type KStream,
+  type KTable,
   type Processor,
   type ProcessorContext,
   type Record,
@@ -274,5 +276,235 @@ describe('API.md: running an application', () => {
       await kafka.stop()
     }
     expect(app.state).toBe('NOT_RUNNING')
+  })
+})
+
+describe('API.md: every documented overload and shape of the DSL', () => {
+  const S = Serdes.String()
+  const L = Serdes.Long()
+
+  it('builder.stream takes a topic, a topic list or a RegExp; to takes a topic or a (k, v) => topic extractor', async () => {
+    const builder = new StreamsBuilder()
+    const one: KStream<string, string> = builder.stream<string, string>('t1', Consumed.with(S, S))
+    const list = builder.stream<string, string>(['t2', 't3'], Consumed.with(S, S))
+    const pattern = builder.stream<string, string>(/^p-.*/, Consumed.with(S, S))
+    one.merge(list).to((k: string, _v: string) => `out-${k}`, Produced.with(S, S))
+    pattern.to('out-pattern', Produced.with(S, S))
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      await driver.createInputTopic('t1', S, S).pipeInput('a', '1')
+      await driver.createInputTopic('t3', S, S).pipeInput('b', '2')
+      await driver.createInputTopic('p-x', S, S).pipeInput('c', '3')
+      expect(driver.createOutputTopic('out-a', S, S).readValuesToList()).toEqual(['1'])
+      expect(driver.createOutputTopic('out-b', S, S).readValuesToList()).toEqual(['2'])
+      expect(driver.createOutputTopic('out-pattern', S, S).readKeyValuesToList()).toEqual([KeyValue.pair('c', '3')])
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('the stateless KStream operators, repartition and toTable', async () => {
+    const builder = new StreamsBuilder()
+    const s = builder.stream<string, number>('nums', Consumed.with(S, L))
+    const peeked: string[] = []
+    s.filterNot((_k, v) => v < 0)
+      .map((k, v) => KeyValue.pair(k.toUpperCase(), v))
+      .selectKey((k, _v) => `${k}!`)
+      .flatMap((k, v) => [KeyValue.pair(k, v), KeyValue.pair(k, v + 1)])
+      .peek((k, v) => peeked.push(`${k}=${v}`))
+      .repartition(Repartitioned.with(S, L))
+      .toTable(Materialized.as<string, number>('latest').withKeySerde(S).withValueSerde(L))
+      .toStream()
+      .to('latest-out', Produced.with(S, L))
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      await driver.createInputTopic('nums', S, L).pipeKeyValueList([KeyValue.pair('a', 1), KeyValue.pair('b', -1)])
+      expect(peeked).toEqual(['A!=1', 'A!=2'])
+      expect(driver.createOutputTopic('latest-out', S, L).readKeyValuesToList()).toEqual([KeyValue.pair('A!', 1), KeyValue.pair('A!', 2)])
+      expect(await driver.getKeyValueStore<string, number>('latest').get('A!')).toBe(2)
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('KGroupedStream: reduce((agg, v) => V) and aggregate(() => VA, (k, v, agg) => VA, materialized)', async () => {
+    const builder = new StreamsBuilder()
+    const grouped = builder.stream<string, number>('amounts', Consumed.with(S, L)).groupByKey(Grouped.with(S, L))
+    grouped.reduce((agg: number, v: number) => agg + v, Materialized.as('sum'))
+    grouped.aggregate(
+      (): string => '',
+      (k: string, v: number, agg: string) => `${agg}${k}${v};`,
+      Materialized.as<string, string>('trail').withValueSerde(S),
+    )
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      await driver.createInputTopic('amounts', S, L).pipeKeyValueList([KeyValue.pair('a', 1), KeyValue.pair('a', 5)])
+      expect(await driver.getKeyValueStore<string, number>('sum').get('a')).toBe(6)
+      expect(await driver.getKeyValueStore<string, string>('trail').get('a')).toBe('a1;a5;')
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('KGroupedTable: count, reduce(adder, subtractor) and aggregate(init, adder, subtractor) follow updates', async () => {
+    const builder = new StreamsBuilder()
+    const grouped = builder
+      .table<string, number>('balances', Consumed.with(S, L))
+      .groupBy((_user: string, balance: number) => KeyValue.pair(balance >= 0 ? 'credit' : 'debt', balance), Grouped.with(S, L))
+    grouped.count(Materialized.as('n'))
+    grouped.reduce((agg: number, v: number) => agg + v, (agg: number, v: number) => agg - v, Materialized.as('total'))
+    grouped.aggregate(
+      () => 0,
+      (_k: string, v: number, agg: number) => Math.max(agg, Math.abs(v)),
+      (_k: string, _v: number, agg: number) => agg,
+      Materialized.as<string, number>('peak').withValueSerde(L),
+    )
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const input = driver.createInputTopic('balances', S, L)
+      await input.pipeInput('u1', 10)
+      await input.pipeInput('u2', 5)
+      await input.pipeInput('u1', -3) // moves u1 from credit to debt
+      expect(await driver.getKeyValueStore('n').get('credit')).toBe(1)
+      expect(await driver.getKeyValueStore('total').get('credit')).toBe(5)
+      expect(await driver.getKeyValueStore('total').get('debt')).toBe(-3)
+      expect(await driver.getKeyValueStore('peak').get('credit')).toBe(10)
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('joins: stream-stream, stream-table, stream-globalTable ((k, v) => GK, (v, gv, k) => VR) and table-table', async () => {
+    const builder = new StreamsBuilder()
+    const orders = builder.stream<string, string>('orders', Consumed.with(S, S))
+    const payments = builder.stream<string, string>('payments', Consumed.with(S, S))
+    const users = builder.table<string, string>('users', Consumed.with(S, S))
+    const tiers = builder.table<string, string>('tiers', Consumed.with(S, S))
+    const countries = builder.globalTable<string, string>('countries', Consumed.with(S, S))
+    orders
+      .join(payments, (o: string, p: string, k: string) => `${k}:${o}+${p}`, JoinWindows.ofTimeDifferenceWithNoGrace(100), StreamJoined.with(S, S, S))
+      .to('paid', Produced.with(S, S))
+    orders.leftJoin(users, (o: string, u: string | null, _k: string) => `${o}@${u}`, Joined.with(S, S, S)).to('by-user', Produced.with(S, S))
+    orders
+      .join(countries, (_k: string, o: string) => o.slice(0, 2), (o: string, c: string, _k: string) => `${o} in ${c}`)
+      .to('by-country', Produced.with(S, S))
+    orders
+      .leftJoin(countries, (_k: string, o: string) => o.slice(0, 2), (o: string, c: string | null) => `${o} in ${c}`)
+      .to('by-country-left', Produced.with(S, S))
+    users.join(tiers, (u: string, t: string) => `${u}/${t}`).toStream().to('user-tier', Produced.with(S, S))
+    users.leftJoin(tiers, (u: string, t: string | null) => `${u}/${t}`).toStream().to('user-tier-left', Produced.with(S, S))
+    users.outerJoin(tiers, (u: string | null, t: string | null) => `${u}/${t}`).toStream().to('user-tier-outer', Produced.with(S, S))
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      await driver.createInputTopic('countries', S, S).pipeInput('fr', 'France', 1)
+      await driver.createInputTopic('users', S, S).pipeInput('k', 'ann', 1)
+      await driver.createInputTopic('tiers', S, S).pipeInput('k', 'gold', 2)
+      await driver.createInputTopic('orders', S, S).pipeInput('k', 'fr-1', 10)
+      await driver.createInputTopic('payments', S, S).pipeInput('k', 'card', 20)
+      expect(driver.createOutputTopic('paid', S, S).readValuesToList()).toEqual(['k:fr-1+card'])
+      expect(driver.createOutputTopic('by-user', S, S).readValuesToList()).toEqual(['fr-1@ann'])
+      expect(driver.createOutputTopic('by-country', S, S).readValuesToList()).toEqual(['fr-1 in France'])
+      expect(driver.createOutputTopic('by-country-left', S, S).readValuesToList()).toEqual(['fr-1 in France'])
+      expect(driver.createOutputTopic('user-tier', S, S).readValuesToList()).toEqual(['ann/gold'])
+      expect(driver.createOutputTopic('user-tier-left', S, S).readValuesToList()).toEqual(['ann/null', 'ann/gold'])
+      expect(driver.createOutputTopic('user-tier-outer', S, S).readValuesToList()).toEqual(['ann/null', 'ann/gold'])
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it('session aggregate(init, aggregator, merger, materialized); getWindowStore and getSessionStore answer at once', async () => {
+    const builder = new StreamsBuilder()
+    const grouped = builder.stream<string, string>('clicks', Consumed.with(S, S)).groupByKey()
+    const perWindow = grouped.windowedBy(TimeWindows.ofSizeAndGrace(100, 1000)).count(Materialized.as('per-100'))
+    const sessions = grouped
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(50, 1000))
+      .aggregate(
+        () => 0,
+        (_k: string, _v: string, agg: number) => agg + 1,
+        (_k: string, a: number, b: number) => a + b,
+        Materialized.as<string, number>('sessions').withValueSerde(L),
+      )
+    // Windowed aggregations return KTable<Windowed<K>, VA>.
+    const typed: [KTable<Windowed<string>, number>, KTable<Windowed<string>, number>] = [perWindow, sessions]
+    expect(typed).toHaveLength(2)
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const windows = driver.getWindowStore<string, number>('per-100')
+      const sessionStore = driver.getSessionStore<string, number>('sessions')
+      const input = driver.createInputTopic('clicks', S, S)
+      await input.pipeInput('u', 'a', 10)
+      await input.pipeInput('u', 'b', 40)
+      expect(await windows.fetch('u', 0)).toBe(2)
+      expect(await sessionStore.fetchSession('u', 10, 40)).toBe(2)
+    } finally {
+      await driver.close()
+    }
+  })
+
+  it("a processor's store scans are async iterables; ctx.schedule(interval, 'STREAM_TIME', punctuator) fires on stream time", async () => {
+    const builder = new StreamsBuilder()
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('last'), S, L))
+    const fired: number[] = []
+    builder
+      .stream<string, number>('readings', Consumed.with(S, L))
+      .process((): Processor<string, number, string, string> => {
+        let ctx!: ProcessorContext<string, string>
+        return {
+          init(c) {
+            ctx = c
+            ctx.schedule(100, 'STREAM_TIME', (t) => {
+              fired.push(t)
+            })
+          },
+          async process(record: Record<string, number>) {
+            const store = ctx.getStateStore<import('../../lib/index.js').KeyValueStore<string, number>>('last')
+            await store.put(record.key, record.value)
+            const all: string[] = []
+            for await (const kv of store.all()) all.push(`${kv.key}=${kv.value}`)
+            const range: string[] = []
+            for await (const kv of store.range('a', 'b')) range.push(kv.key)
+            ctx.forward({ key: record.key, value: `${all.join(',')}|${range.join(',')}`, timestamp: record.timestamp, headers: record.headers })
+          },
+        }
+      }, 'last')
+      .to('scans', Produced.with(S, S))
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const input = driver.createInputTopic('readings', S, L)
+      await input.pipeInput('b', 2, 50)
+      await input.pipeInput('c', 3, 120)
+      expect(driver.createOutputTopic('scans', S, S).readValuesToList()).toEqual(['b=2|b', 'b=2,c=3|b'])
+      // Aligned to 0, as Kafka Streams: due at once for the first record, then at 100.
+      expect(fired).toEqual([50, 120])
+    } finally {
+      await driver.close()
+    }
+  })
+})
+
+describe('API.md: KTable operators', () => {
+  it('filter, filterNot, mapValues((v, k) => VR) and toStream() with deletes as null values', async () => {
+    const S = Serdes.String()
+    const L = Serdes.Long()
+    const builder = new StreamsBuilder()
+    const prices = builder.table<string, number>('prices', Consumed.with(S, L), Materialized.as('prices-store'))
+    prices
+      .filter((_k, v) => v > 0)
+      .mapValues((v: number, k: string) => `${k}:${v * 2}`)
+      .toStream()
+      .to('doubled', Produced.with(S, S))
+    prices.filterNot((_k, v) => v > 0).toStream().to('non-positive', Produced.with(S, L))
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const input = driver.createInputTopic('prices', S, L)
+      await input.pipeInput('a', 3)
+      await input.pipeInput('a', null)
+      expect(driver.createOutputTopic('doubled', S, S).readKeyValuesToList()).toEqual([KeyValue.pair('a', 'a:6'), KeyValue.pair('a', null)])
+      expect(driver.createOutputTopic('non-positive', S, L).readKeyValuesToList()).toEqual([KeyValue.pair('a', null), KeyValue.pair('a', null)])
+      expect(await driver.getKeyValueStore('prices-store').get('a')).toBeNull()
+    } finally {
+      await driver.close()
+    }
   })
 })
