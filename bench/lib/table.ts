@@ -5,12 +5,12 @@ export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 }
 
-/** First column left-aligned, the others (figures) right-aligned. */
-export function table(header: string[], rows: (string | number)[][]): string {
+/** The first `textColumns` columns left-aligned, the others (figures) right-aligned. */
+export function table(header: string[], rows: (string | number)[][], textColumns = 1): string {
   for (const r of rows) {
     if (r.length !== header.length) throw new Error(`table: row ${JSON.stringify(r)} has ${r.length} cells, header has ${header.length}`)
   }
-  const align = header.map((_, i) => (i === 0 ? '---' : '---:'))
+  const align = header.map((_, i) => (i < textColumns ? '---' : '---:'))
   return [header, align, ...rows.map((r) => r.map(String))].map((r) => `| ${r.join(' | ')} |`).join('\n')
 }
 

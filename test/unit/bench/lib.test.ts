@@ -22,6 +22,7 @@ describe('bench/lib', () => {
     expect(table(['metric', 'min', 'median', 'max'], [statsRow('records/s', stats([1000, 2000.4, 1500]))])).toBe(
       '| metric | min | median | max |\n| --- | ---: | ---: | ---: |\n| records/s | 1,000 | 1,500 | 2,000 |',
     )
+    expect(table(['name', 'what', 'n'], [['a', 'b', 1]], 2)).toBe('| name | what | n |\n| --- | --- | ---: |\n| a | b | 1 |')
     expect(fmt(0.12345, 3)).toBe('0.123')
     expect(() => table(['a', 'b'], [['only one']])).toThrow(/1 cells, header has 2/)
   })
