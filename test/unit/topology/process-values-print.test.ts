@@ -143,8 +143,9 @@ describe('KStream.print', () => {
   })
 
   it('toFile creates the file at once and holds every line once the topology closes; windowed keys print as Java does', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kstreams-print-'))
-    const path = join(dir, 'printed.txt')
+    const printDir = mkdtempSync(join(tmpdir(), 'kstreams-print-'))
+    dir = printDir
+    const path = join(printDir, 'printed.txt')
     const b = new StreamsBuilder()
     b.stream('in', Consumed.with(S, S))
       .groupByKey()
@@ -161,7 +162,7 @@ describe('KStream.print', () => {
     await driver.close()
     driver = null
     expect(readFileSync(path, 'utf8')).toBe('[w]: [a@0/10], 1\n[w]: [a@0/10], 2\n')
-    expect(() => Printed.toFile(join(dir, 'missing-dir', 'x.txt'))).toThrow(/Printed.toFile: unable to write stream to file at \[.*x\.txt\]/)
+    expect(() => Printed.toFile(join(printDir, 'missing-dir', 'x.txt'))).toThrow(/Printed.toFile: unable to write stream to file at \[.*x\.txt\]/)
     expect(() => new StreamsBuilder().stream('in').print({} as never)).toThrow('print: expected a Printed')
   })
 })
