@@ -46,10 +46,10 @@ export class RawClient {
     return { correlationId, bytes: encodeRequest(api, version, correlationId, 'raw-test', body) }
   }
 
-  async request(api: ApiSchema, version: number, body: Message): Promise<{ correlationId: number; body: Message }> {
+  async request(api: ApiSchema, version: number, body: Message, timeoutMs = 5000): Promise<{ correlationId: number; body: Message }> {
     const f = this.frame(api, version, body)
     this.write(f.bytes)
-    const r = await this.response(api, version)
+    const r = await this.response(api, version, timeoutMs)
     if (r.correlationId !== f.correlationId) throw new Error(`expected correlation id ${f.correlationId}, got ${r.correlationId}`)
     return r
   }
