@@ -6,7 +6,7 @@ const MAX_METADATA = 4096 // Kafka's offset.metadata.max.bytes
 
 export const offsetCommit: Handler = (body, broker) => {
   const groupError = body.groupId
-    ? broker.groups.commitCheck(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
+    ? broker.groups.commitCheck(body.groupId, body.generationIdOrMemberEpoch, body.memberId, { groupInstanceId: body.groupInstanceId ?? null })
     : ErrorCode.INVALID_GROUP_ID
   const accepted: { topic: string; partition: number; offset: number; metadata: string | null; leaderEpoch: number }[] = []
   const topics = (body.topics as Message[]).map((t) => ({

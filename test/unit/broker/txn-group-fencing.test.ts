@@ -3,7 +3,7 @@
 // UNSTABLE_OFFSET_COMMIT while a transaction holds an offset for the partition.
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
-import { AddOffsetsToTxn, EndTxn, InitProducerId, JoinGroup, OffsetFetch, SyncGroup, TxnOffsetCommit } from '../../../broker/protocol/apis/index.js'
+import { AddOffsetsToTxn, EndTxn, InitProducerId, JoinGroup, OffsetCommit, OffsetFetch, SyncGroup, TxnOffsetCommit } from '../../../broker/protocol/apis/index.js'
 import { ErrorCode } from '../../../broker/protocol/errors.js'
 import { RawClient } from './raw-client.js'
 
@@ -71,6 +71,20 @@ describe('TxnOffsetCommit v3+ member checks (KIP-447)', () => {
       topics: [{ name: 'in', partitions: [{ partitionIndex: 1, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] }],
     })).body
     expect(r.topics[0].partitions[0].errorCode).toBe(ErrorCode.ILLEGAL_GENERATION)
+  })
+})
+
+describe('OffsetCommit v7+ group instance check', () => {
+  it('fences a commit naming an instance that now maps to another member, as Kafka', async () => {
+    const { c } = await setup()
+    const m = await joinAndSync(c, '', 'instance-1')
+    const commit = async (memberId: string, groupInstanceId: string | null) => (await c.request(OffsetCommit, 7, {
+      groupId: 'g', generationIdOrMemberEpoch: m.generationId, memberId, groupInstanceId,
+      topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: 4, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    })).body.topics[0].partitions[0].errorCode
+    expect(await commit('zombie-member', 'instance-1')).toBe(ErrorCode.FENCED_INSTANCE_ID)
+    expect(await commit(m.memberId, 'instance-9')).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    expect(await commit(m.memberId, 'instance-1')).toBe(0)
   })
 })
 
