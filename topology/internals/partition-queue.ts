@@ -1,5 +1,7 @@
 import type { Headers } from '../../stores/state-store.js'
+import type { AnySerde } from '../serdes/serde.js'
 import type { SourceNodeDef } from './node-defs.js'
+import type { ProcessorNode } from './processor-node.js'
 import type { RawRecord } from './task-types.js'
 
 /**
@@ -25,6 +27,10 @@ export class PartitionQueue {
     readonly partition: number,
     readonly source: SourceNodeDef,
     readonly sourceIndex: number,
+    /** The source's node and deserializers, resolved once rather than looked up per record. */
+    readonly sourceNode: ProcessorNode,
+    readonly keySerde: AnySerde<unknown>,
+    readonly valueSerde: AnySerde<unknown>,
   ) {}
 
   add(records: RawRecord[]): void {

@@ -35,6 +35,13 @@ export class PunctuationQueue {
     return this.schedules.length
   }
 
+  /** Whether a schedule is due at `now` (cancelled ones are dropped by nextDue). */
+  hasDue(now: number): boolean {
+    const schedules = this.schedules
+    for (let i = 0; i < schedules.length; i++) if (schedules[i].next <= now) return true
+    return false
+  }
+
   /**
    * Returns the next schedule due at `now` and advances it, or undefined. A schedule that missed
    * several intervals fires once and realigns, as Kafka Streams' PunctuationSchedule.next().

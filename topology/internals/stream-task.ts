@@ -260,7 +260,8 @@ export class StreamTask implements TaskRuntime {
     if (!queue) {
       const source = this.sourceFor(topic)
       if (!source) throw new TopologyError(`task ${this.id} does not read topic ${topic}`)
-      queue = new PartitionQueue(topic, partition, source, this.sources.indexOf(source))
+      const serdes = this.deserializers.get(source)!
+      queue = new PartitionQueue(topic, partition, source, this.sources.indexOf(source), this.sourceNodes.get(source.name)!, serdes.key, serdes.value)
       this.queues.set(key, queue)
       this.queueList.push(queue)
     }
@@ -333,7 +334,8 @@ export class StreamTask implements TaskRuntime {
       if (r instanceof Promise) await r
       count++
       if (this.pending.length > 0) await this.settlePending()
-      if (this.streamPunctuations.size > 0) await this.punctuateStreamTime()
+      // Checked synchronously: a schedule that is not due costs no promise hop.
+      if (this.streamPunctuations.size > 0 && this.streamPunctuations.hasDue(this.currentStreamTime)) await this.punctuateStreamTime()
     }
     if (this.deferred.length > 0) await this.runDeferred()
     return count
@@ -360,14 +362,13 @@ export class StreamTask implements TaskRuntime {
     for (;;) {
       const raw = q.peekRaw()
       if (!raw) return
-      const serdes = this.deserializers.get(q.source)!
       let key: unknown
       let value: unknown
       let part: 'key' | 'value' = 'key'
       try {
-        key = serdes.key.deserialize(q.topic, raw.key)
+        key = q.keySerde.deserialize(q.topic, raw.key)
         part = 'value'
-        value = serdes.value.deserialize(q.topic, raw.value)
+        value = q.valueSerde.deserialize(q.topic, raw.value)
       } catch (err) {
         if (this.handleDeserializationError(q, raw, part, err)) continue
         return
@@ -434,8 +435,7 @@ export class StreamTask implements TaskRuntime {
     if (timestamp > q.partitionTime) q.partitionTime = timestamp
     if (timestamp > this.currentStreamTime) this.currentStreamTime = timestamp
     this.context = { topic: q.topic, partition: q.partition, offset: raw.offset, timestamp, headers }
-    const node = this.sourceNodes.get(q.source.name)!
-    return this.deliver(node, { key, value, timestamp, headers })
+    return this.deliver(q.sourceNode, { key, value, timestamp, headers })
   }
 
   deliver(node: ProcessorNode, record: Record<unknown, unknown>): void | Promise<void> {

@@ -1,7 +1,7 @@
 import type { KeyValue } from '../../../stores/key-value.js'
 import type { InternalProcessorContext } from '../../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../../processor/processor.js'
-import type { Record } from '../../processor/record.js'
+import type { Headers, Record } from '../../processor/record.js'
 
 // The stateless KStream operators. Each forwards synchronously and allocates at most the
 // record it forwards, so a chain of them costs no promise or closure per record.
@@ -75,6 +75,31 @@ function iteratorOf<T>(iterable: Iterable<T> | null | undefined, nodeName: strin
   return iterable[Symbol.iterator]()
 }
 
+/** Forwards `values[from..]` under one key; an array needs no iterator or closure per record. */
+function forwardValues<K, V>(ctx: InternalProcessorContext<K, V>, key: K, values: readonly V[], timestamp: number, headers: Headers, from: number): void | Promise<void> {
+  for (let i = from; i < values.length; i++) {
+    const r = ctx.forward({ key, value: values[i], timestamp, headers })
+    if (r instanceof Promise) return r.then(() => forwardValues(ctx, key, values, timestamp, headers, i + 1))
+  }
+}
+
+/** Forwards `pairs[from..]` as records; see forwardValues. */
+function forwardPairs<K, V>(
+  ctx: InternalProcessorContext<K, V>,
+  pairs: readonly KeyValue<K, V>[],
+  timestamp: number,
+  headers: Headers,
+  from: number,
+  nodeName: string,
+): void | Promise<void> {
+  for (let i = from; i < pairs.length; i++) {
+    const kv = pairs[i]
+    if (kv === null || typeof kv !== 'object') throw new TypeError(`${nodeName}: the mapper must return KeyValue pairs ({ key, value }), got ${String(kv)}`)
+    const r = ctx.forward({ key: kv.key, value: kv.value, timestamp, headers })
+    if (r instanceof Promise) return r.then(() => forwardPairs(ctx, pairs, timestamp, headers, i + 1, nodeName))
+  }
+}
+
 export class FlatMapProcessor<K, V, KR, VR> extends ForwardingProcessor<K, V, KR, VR> {
   constructor(
     private readonly mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>,
@@ -83,12 +108,17 @@ export class FlatMapProcessor<K, V, KR, VR> extends ForwardingProcessor<K, V, KR
     super()
   }
   process(record: Record<K, V>): void | Promise<void> {
-    const it = iteratorOf(this.mapper(record.key, record.value), this.nodeName)
+    const result = this.mapper(record.key, record.value)
+    if (Array.isArray(result)) return forwardPairs(this.ctx, result, record.timestamp, record.headers, 0, this.nodeName)
+    const it = iteratorOf(result, this.nodeName)
     const { timestamp, headers } = record
+    const nodeName = this.nodeName
     return forwardAll(this.ctx, {
       next: () => {
         const n = it.next()
-        return n.done ? { done: true, value: undefined } : { done: false, value: { key: n.value.key, value: n.value.value, timestamp, headers } }
+        if (n.done) return { done: true, value: undefined }
+        if (n.value === null || typeof n.value !== 'object') throw new TypeError(`${nodeName}: the mapper must return KeyValue pairs ({ key, value }), got ${String(n.value)}`)
+        return { done: false, value: { key: n.value.key, value: n.value.value, timestamp, headers } }
       },
     })
   }
@@ -102,7 +132,9 @@ export class FlatMapValuesProcessor<K, V, VR> extends ForwardingProcessor<K, V, 
     super()
   }
   process(record: Record<K, V>): void | Promise<void> {
-    const it = iteratorOf(this.mapper(record.value, record.key), this.nodeName)
+    const result = this.mapper(record.value, record.key)
+    if (Array.isArray(result)) return forwardValues(this.ctx, record.key, result, record.timestamp, record.headers, 0)
+    const it = iteratorOf(result, this.nodeName)
     const { key, timestamp, headers } = record
     return forwardAll(this.ctx, {
       next: () => {
