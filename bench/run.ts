@@ -115,6 +115,12 @@ class StatusLine {
   }
 }
 
+/** Relative to the repository when inside it. */
+function shortPath(path: string): string {
+  const rel = relative(ROOT, path)
+  return rel.startsWith('..') ? path : rel
+}
+
 interface Outcome { bench: Benchmark; ok: boolean; seconds: number; detail: string }
 
 function run(p: Plan, index: number, total: number, status: StatusLine): Promise<Outcome> {
@@ -164,7 +170,7 @@ function run(p: Plan, index: number, total: number, status: StatusLine): Promise
       const seconds = (Date.now() - started) / 1000
       const ok = code === 0 && !timedOut
       const detail = timedOut ? `timed out after ${bench.timeoutMinutes} min`
-        : ok ? relative(ROOT, join(RESULTS_DIR, `${bench.name}.json`))
+        : ok ? shortPath(join(RESULTS_DIR, `${bench.name}.json`))
           : `failed (${signal ?? `exit code ${code}`})`
       resolve({ bench, ok, seconds, detail })
     })
