@@ -4,6 +4,9 @@ import { KafkajsAdminClient } from './admin.js'
 import { KafkajsGroupConsumer, type GroupConsumerOptions } from './group-consumer.js'
 import { KafkajsPartitionReader } from './partition-reader.js'
 import { KafkajsRecordProducer, type ProducerOptions } from './producer.js'
+import { installAbortedFilterFix } from './aborted-filter.js'
+
+installAbortedFilterFix()
 
 export { KafkajsAdminClient, KafkajsGroupConsumer, KafkajsPartitionReader, KafkajsRecordProducer }
 export type { GroupConsumerHandlers, GroupConsumerOptions } from './group-consumer.js'
