@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   Consumed,
+  Grouped,
   KeyValue,
+  Materialized,
   Named,
   Produced,
   Serdes,
@@ -15,6 +17,7 @@ import {
   type ProcessorContext,
   type Record,
 } from '../../../topology/index.js'
+import { Stores } from '../../../stores/stores.js'
 
 /** Promises created while `fn` runs (async_hooks sees every native promise, awaits included). */
 async function promisesCreatedBy(fn: () => Promise<unknown>): Promise<number> {
@@ -136,5 +139,47 @@ describe('the synchronous hot path', () => {
     } finally {
       await driver.close().catch(() => {})
     }
+  })
+
+  it('a table source reads no old value unless it forwards one now (uncached with old values needed)', async () => {
+    let reads = 0
+    const countingSupplier = (name: string) => {
+      const inner = Stores.inMemoryKeyValueStore(name)
+      return {
+        name,
+        get() {
+          const store = inner.get()
+          const get = store.get.bind(store)
+          store.get = (key: Buffer) => {
+            reads++
+            return get(key)
+          }
+          return store
+        },
+      }
+    }
+    const run = async (materialized: Materialized<string, string>, withGroupBy: boolean) => {
+      reads = 0
+      const b = new StreamsBuilder()
+      const table = b.table('t', Consumed.with(Serdes.String(), Serdes.String()), materialized)
+      if (withGroupBy) table.groupBy((k, v) => KeyValue.pair(v, k), Grouped.with(Serdes.String(), Serdes.String())).count().toStream().to('out', Produced.with(Serdes.String(), Serdes.Long()))
+      else table.toStream().to('out', Produced.with(Serdes.String(), Serdes.String()))
+      const driver = new TopologyTestDriver(b.build())
+      try {
+        const input = driver.createInputTopic('t', Serdes.String(), Serdes.String())
+        for (const [k, v] of [['a', 'x'], ['b', 'x'], ['a', 'y']]) await input.pipeInput(k, v)
+        return withGroupBy ? driver.createOutputTopic('out', Serdes.String(), Serdes.Long()).readKeyValuesToList() : null
+      } finally {
+        await driver.close()
+      }
+    }
+    await run(Materialized.as<string, string>(countingSupplier('plain')).withCachingDisabled(), false)
+    expect(reads).toBe(0)
+    await run(Materialized.as<string, string>(countingSupplier('cached')), false)
+    expect(reads).toBe(0)
+    // Old values are needed downstream and nothing caches them: the source reads them.
+    const counts = await run(Materialized.as<string, string>(countingSupplier('grouped')).withCachingDisabled(), true)
+    expect(reads).toBe(3)
+    expect(counts).toEqual([KeyValue.pair('x', 1), KeyValue.pair('x', 2), KeyValue.pair('x', 1), KeyValue.pair('y', 1)])
   })
 })

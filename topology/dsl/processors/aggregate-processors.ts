@@ -30,6 +30,8 @@ abstract class StoreBackedProcessor<KIn, VIn, K, VAgg> implements Processor<KIn,
 
   protected write(key: K, newAgg: VAgg | null, oldAgg: VAgg | null, timestamp: number, record: Record<unknown, unknown>): void | Promise<void> {
     const put = this.store.put(key, newAgg === null ? null : { value: newAgg, timestamp })
+    // A caching store forwards on flush; no change record is needed per write.
+    if (this.forwarder.cached) return put
     const change: Record<K, Change<VAgg>> = {
       key,
       value: { newValue: newAgg, oldValue: this.sendOldValues ? oldAgg : null },

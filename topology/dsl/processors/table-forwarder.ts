@@ -11,7 +11,8 @@ import type { Change } from '../change.js'
  * Kafka Streams' TimestampedTupleForwarder.
  */
 export class TableForwarder<K, V> {
-  private readonly cached: boolean
+  /** With a cache, writes forward nothing (the flush does): callers skip building the change. */
+  readonly cached: boolean
 
   constructor(
     store: StateStore,

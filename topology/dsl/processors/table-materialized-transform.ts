@@ -43,6 +43,7 @@ export class TableMaterializedTransformProcessor<K, V, VR> implements Processor<
     const oldValue = old ? old.value : null
     if (this.sendOldValues && newValue === null && oldValue === null) return
     const put = this.store.put(record.key, newValue === null ? null : { value: newValue, timestamp: record.timestamp })
+    if (this.forwarder.cached) return put
     const change: Record<K, Change<VR>> = { key: record.key, value: { newValue, oldValue }, timestamp: record.timestamp, headers: record.headers }
     if (put instanceof Promise) return put.then(() => this.forwarder.maybeForward(change))
     return this.forwarder.maybeForward(change)

@@ -44,6 +44,8 @@ export class TableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>>
     if (store === null) {
       return this.ctx.forward({ key: record.key, value: { newValue: record.value ?? null, oldValue: null }, timestamp: record.timestamp, headers: record.headers })
     }
+    // The old value is only needed for a change forwarded now: a cache computes its own on flush.
+    if (this.forwarder!.cached || !this.sendOldValues) return this.update(record, null)
     const old = store.get(record.key)
     if (old instanceof Promise) return old.then((o) => this.update(record, o))
     return this.update(record, old)
@@ -52,6 +54,7 @@ export class TableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>>
   private update(record: Record<K, V>, old: ValueAndTimestamp<V> | null): void | Promise<void> {
     const value = record.value ?? null
     const put = this.store!.put(record.key, value === null ? null : { value, timestamp: record.timestamp })
+    if (this.forwarder!.cached) return put
     const change: Record<K, Change<V>> = {
       key: record.key,
       value: { newValue: value, oldValue: this.sendOldValues && old ? old.value : null },
