@@ -5,7 +5,7 @@
  *
  * Plain data costs no per-record work: append checks the batch header and CRC, rewrites baseOffset in
  * place and keeps a slice of the request (a copy for batches below COPY_BATCHES_BELOW_BYTES); read
- * hands back stored batches.
+ * hands back the stored batches themselves (Fetch writes them to the socket as separate chunks).
  */
 import { ErrorCode } from './error-codes.js'
 import {
@@ -36,7 +36,12 @@ export interface LogContext {
 export interface AppendResult { errorCode: number; errorMessage?: string; baseOffset: number; logAppendTime: number; logStartOffset: number }
 export interface ReadResult {
   errorCode: number
-  records: Buffer | null
+  /** The stored batches read, by reference, in offset order (what Fetch writes to the socket). */
+  chunks: readonly Buffer[]
+  /** Total bytes of `chunks`. */
+  size: number
+  /** The same bytes as one buffer (a copy when there are several batches; computed on access). */
+  readonly records: Buffer | null
   highWatermark: number
   lastStableOffset: number
   logStartOffset: number
@@ -44,6 +49,7 @@ export interface ReadResult {
 }
 
 const EMPTY = Buffer.alloc(0)
+const NO_CHUNKS: readonly Buffer[] = Object.freeze([])
 /**
  * Batches arrive as slices of the request (often of a 64 KiB socket read shared with other
  * requests). A stored slice keeps that whole buffer alive, so small batches get their own copy; large
@@ -159,7 +165,7 @@ export class PartitionLog {
     const lso = this.lastStableOffset
     const base = { highWatermark: this.endOffset, lastStableOffset: lso, logStartOffset: this.startOffset }
     if (!Number.isFinite(fetchOffset) || fetchOffset < this.startOffset || fetchOffset > this.endOffset) {
-      return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: EMPTY, abortedTransactions: null, ...base }
+      return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, chunks: NO_CHUNKS, size: 0, records: EMPTY, abortedTransactions: null, ...base }
     }
     const upper = isolation === 1 ? lso : this.endOffset
     let i = this.indexOf(fetchOffset)
@@ -173,18 +179,15 @@ export class PartitionLog {
       bytes += size
       i++
     }
-    let records: Buffer
-    if (i === first) records = EMPTY
-    else if (i === first + 1) records = this.batches[first].buf
-    else {
-      const parts: Buffer[] = new Array(i - first)
-      for (let k = first; k < i; k++) parts[k - first] = this.batches[k].buf
-      records = Buffer.concat(parts, bytes)
-    }
+    const chunks: Buffer[] = new Array(i - first)
+    for (let k = first; k < i; k++) chunks[k - first] = this.batches[k].buf
     const abortedTransactions = isolation === 1
       ? this.abortedIn(fetchOffset, i > first ? this.batches[i - 1].lastOffset + 1 : fetchOffset)
       : null
-    return { errorCode: 0, records, abortedTransactions, ...base }
+    return {
+      errorCode: 0, chunks, size: bytes, abortedTransactions, ...base,
+      get records() { return chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes) },
+    }
   }
 
   offsetForTime(timestamp: number): { offset: number; timestamp: number } {

@@ -29,16 +29,18 @@ function readAll(body: Message, broker: BrokerContext): FetchResult {
       const limit = Math.min(p.partitionMaxBytes, remaining)
       let r
       if (limit <= 0 && bytes > 0) {
-        r = { errorCode: 0, records: EMPTY, highWatermark: log.logEndOffset, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: isolation ? [] : null }
+        r = { errorCode: 0, chunks: [], size: 0, highWatermark: log.logEndOffset, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: isolation ? [] : null }
       } else {
         r = log.read(p.fetchOffset, Math.max(limit, 1), isolation)
       }
-      let records = r.records ?? EMPTY
+      // Stored batches go to the socket by reference (the writer keeps them as separate chunks).
+      let records: Buffer | readonly Buffer[] = r.chunks.length === 1 ? r.chunks[0]! : r.chunks
+      let size = r.size
       // Only the first partition with data may exceed the size limit (Kafka's minOneMessage).
-      if (bytes > 0 && records.length > limit) records = EMPTY
+      if (bytes > 0 && size > limit) { records = EMPTY; size = 0 }
       if (r.errorCode) error = true
-      bytes += records.length
-      remaining -= records.length
+      bytes += size
+      remaining -= size
       partitions.push({
         partitionIndex: p.partition,
         errorCode: r.errorCode,

@@ -48,4 +48,20 @@ describe('PartitionLog batch storage', () => {
     expect(l.read(2, 1 << 20, 0).records!.buffer.byteLength).toBe(b.length)
     expect(await readable(l.read(0, 1 << 20, 0).records)).toEqual([[0, 'a', '1'], [1, 'b', '2'], [2, 'c', '3']])
   })
+
+  it('reads hand back the stored batches by reference; `records` joins them only when asked', async () => {
+    const l = new PartitionLog('t', 0, topicSettings({}))
+    const a = await batch({ records: [{ key: 'a', value: '1' }] })
+    const b = await batch({ records: [{ key: 'b', value: '2' }] })
+    l.append(a, 1)
+    l.append(b, 1)
+    const first = l.read(0, 1 << 20, 0)
+    const second = l.read(0, 1 << 20, 0)
+    expect(first.chunks).toHaveLength(2)
+    expect(first.chunks[0]).toBe(second.chunks[0]) // the same stored buffer, not a copy
+    expect(first.chunks[1]).toBe(second.chunks[1])
+    expect(first.size).toBe(a.length + b.length)
+    expect(first.records!.length).toBe(first.size)
+    expect(await readable(first.records)).toEqual([[0, 'a', '1'], [1, 'b', '2']])
+  })
 })
