@@ -41,7 +41,8 @@ export class EventTimers<K> {
   private firing = false
 
   constructor(
-    private readonly ctx: ProcessorContext<any, any>,
+    /** A processor's context, or a fixed-key processor's (`processValues`): only stores and schedules are used. */
+    ctx: Pick<ProcessorContext<any, any>, 'getStateStore' | 'schedule'>,
     storeName: string,
     private readonly keySerde: Serde<K>,
     private readonly callback: TimerCallback<K>,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   Consumed,
+  EventTimers,
   FixedKeyRecord,
   Named,
   Printed,
@@ -12,6 +13,7 @@ import {
   StreamsBuilder,
   TimeWindows,
   TopologyTestDriver,
+  timerStoreBuilder,
   type FixedKeyProcessorContext,
   type ProcessorContext,
 } from '../../../topology/index.js'
@@ -114,6 +116,27 @@ describe('KStream.processValues', () => {
     await input.pipeInput('k', 'hi', 5)
     expect(driver.createOutputTopic('out', S, S).readRecord()).toEqual({ key: 'k', value: 'HI', timestamp: 6, headers: { seen: 'yes' } })
     await expect(input.pipeInput('k', 'forge', 6)).rejects.toThrow('upper: a FixedKeyProcessor forwards records made from its input')
+  })
+
+  it('a FixedKeyProcessor can keep per-key event-time timers', async () => {
+    const fired: string[] = []
+    const b = new StreamsBuilder()
+    b.addStateStore(timerStoreBuilder('timeouts'))
+    b.stream('in', Consumed.with(S, S)).processValues(() => {
+      let timers!: EventTimers<string>
+      return {
+        init(c: FixedKeyProcessorContext<string, string>) {
+          timers = new EventTimers(c, 'timeouts', S, (key, time) => void fired.push(`${key}@${time}`))
+        },
+        process: (r: FixedKeyRecord<string, string>) => timers.scheduleAt(r.key, r.timestamp + 10),
+      }
+    }, 'timeouts')
+    driver = new TopologyTestDriver(b.build())
+    const input = driver.createInputTopic('in', S, S)
+    await input.pipeInput('a', 'x', 0)
+    await input.pipeInput('b', 'x', 5)
+    await input.pipeInput('c', 'x', 12)
+    expect(fired).toEqual(['a@10'])
   })
 
   it('rejects a supplier that is not a function', () => {
