@@ -50,6 +50,8 @@ export class TopologyTestDriver {
   private wallClock: number
   private readonly tasks: StreamTask[] = []
   private readonly globalTasks: StreamTask[] = []
+  /** Global tasks first (they feed the stores others read), then the others; built once. */
+  private readonly allTasks: StreamTask[] = []
   private readonly globalStores = new Map<string, StateStore>()
   private readonly captured = new Map<string, CapturedRecord[]>()
   private readonly offsets = new Map<string, number>()
@@ -98,6 +100,7 @@ export class TopologyTestDriver {
       if (group.global) this.globalTasks.push(task)
       else this.tasks.push(task)
     }
+    this.allTasks.push(...this.globalTasks, ...this.tasks)
   }
 
   private async initialize(): Promise<void> {
@@ -106,7 +109,7 @@ export class TopologyTestDriver {
       for (const name of task.storeNames()) this.globalStores.set(name, task.getStore(name)!)
     }
     for (const task of this.tasks) await task.initialize()
-    for (const task of [...this.globalTasks, ...this.tasks]) await task.start()
+    for (const task of this.allTasks) await task.start()
   }
 
   private async started(): Promise<void> {
@@ -138,7 +141,7 @@ export class TopologyTestDriver {
   /** Hands a record to every task reading `topic`; returns whether any does. */
   private route(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): boolean {
     let offset = -1
-    for (const task of [...this.globalTasks, ...this.tasks]) {
+    for (const task of this.allTasks) {
       if (!task.readsTopic(topic)) continue
       if (offset < 0) offset = this.nextOffset(topic)
       task.addRecords(topic, 0, [{ key, value, timestamp, offset, headers }])
@@ -159,14 +162,14 @@ export class TopologyTestDriver {
 
   private sourceTopicList(): string[] {
     const topics = new Set<string>()
-    for (const t of [...this.globalTasks, ...this.tasks]) for (const s of t.sourceTopics()) topics.add(s)
+    for (const t of this.allTasks) for (const s of t.sourceTopics()) topics.add(s)
     return [...topics]
   }
 
   private async runToCompletion(): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       let worked = false
-      for (const task of [...this.globalTasks, ...this.tasks]) {
+      for (const task of this.allTasks) {
         // One record, then a commit, as Kafka Streams' driver: caches flush after every record,
         // including records re-read from repartition topics.
         while (task.buffered() > 0) {
@@ -175,8 +178,8 @@ export class TopologyTestDriver {
           worked = true
         }
       }
-      for (const task of [...this.globalTasks, ...this.tasks]) await task.commit()
-      if (!worked && [...this.globalTasks, ...this.tasks].every((t) => t.buffered() === 0)) return
+      for (const task of this.allTasks) await task.commit()
+      if (!worked && this.allTasks.every((t) => t.buffered() === 0)) return
     }
     throw new Error(`the topology did not settle after ${MAX_ROUNDS} rounds; does it read its own output in a loop?`)
   }
