@@ -7,7 +7,7 @@
 //   - kafka-streams (nodefluent): cannot run here, see NOT_RUNNABLE.
 // kstreams records/s ÷ theirs, goal ≥ 1.2. Records/s count input lines.
 //
-//   npx tsx bench/compare.ts [--records 3000] [--reps 3]
+//   npx tsx bench/compare.ts [--records 5000] [--reps 3]
 import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
 import { countWords, LINE_BYTES, makeLines } from './fixtures/lines.js'
 import { runFlowWordCount } from './fixtures/run-flow.js'
@@ -18,7 +18,7 @@ import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess
 const PARTITIONS = 4
 const INPUT = 'b6-input'
 const COMMIT_INTERVAL_MS = 100
-const args = parseArgs({ records: 3_000, reps: 3 })
+const args = parseArgs({ records: 5_000, reps: 3 })
 const N = args.records
 
 export const NOT_RUNNABLE = {

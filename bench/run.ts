@@ -32,11 +32,11 @@ interface Benchmark {
 
 /** Every benchmark, in the order `npm run bench` runs them. */
 const BENCHMARKS: Benchmark[] = [
-  { name: 'stateless', id: 'B1', what: 'filter + mapValues: kstreams records/s ÷ a hand-written kafkajs loop (suite: 100k records)', suiteArgs: ['--records', '100000'], timeoutMinutes: 10 },
-  { name: 'word-count', id: 'B2/B3', what: 'word count at_least_once ÷ stateless, exactly_once_v2 ÷ at_least_once (suite: 20k lines)', suiteArgs: ['--records', '20000'], timeoutMinutes: 15 },
+  { name: 'stateless', id: 'B1', what: 'filter + mapValues: kstreams records/s ÷ a hand-written kafkajs loop (suite: 300k records)', suiteArgs: ['--records', '300000'], timeoutMinutes: 10 },
+  { name: 'word-count', id: 'B2/B3', what: 'word count at_least_once ÷ stateless, exactly_once_v2 ÷ at_least_once (suite: 30k lines)', suiteArgs: ['--records', '30000'], timeoutMinutes: 15 },
   { name: 'restore', id: 'B4', what: 'restore 1M keys from a changelog into a fresh RocksDB store', suiteArgs: [], timeoutMinutes: 10 },
   { name: 'latency', id: 'B5', what: 'end-to-end latency at a steady 5k records/s (p50 / p99 / max)', recordsOption: null, suiteArgs: [], timeoutMinutes: 10 },
-  { name: 'compare', id: 'B6', what: 'word count: kstreams records/s ÷ @kafkats/flow (suite: 3k lines)', suiteArgs: ['--records', '3000'], timeoutMinutes: 10 },
+  { name: 'compare', id: 'B6', what: 'word count: kstreams records/s ÷ @kafkats/flow (suite: 5k lines)', suiteArgs: ['--records', '5000'], timeoutMinutes: 10 },
   { name: 'rss', id: 'B7', what: 'peak RSS counting distinct keys into RocksDB (suite: 1M keys; full size 10M)', recordsOption: '--keys', suiteArgs: ['--keys', '1000000'], timeoutMinutes: 20 },
   { name: 'broker', id: 'B8', what: 'broker CPU ÷ kafkajs client CPU producing and consuming 1M records', suiteArgs: [], timeoutMinutes: 10 },
 ]

@@ -4,7 +4,7 @@
 // after the other in alternating order, against one broker process and one pre-loaded topic;
 // every run has its own group and output topic. Goal ≥ 0.9.
 //
-//   npx tsx bench/stateless.ts [--records 100000] [--reps 3] [--commit-interval-ms 100]
+//   npx tsx bench/stateless.ts [--records 300000] [--reps 3] [--commit-interval-ms 100]
 import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
 import { LINE_BYTES, makeLines } from './fixtures/lines.js'
 import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
@@ -13,7 +13,7 @@ import { runKStreams } from './fixtures/run-kstreams.js'
 import { keepLine, statelessTopology, transformLine } from './fixtures/topologies.js'
 
 const PARTITIONS = 4
-const args = parseArgs({ records: 100_000, reps: 3, 'commit-interval-ms': 100 })
+const args = parseArgs({ records: 300_000, reps: 3, 'commit-interval-ms': 100 })
 const N = args.records
 
 async function main(): Promise<void> {

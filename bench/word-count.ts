@@ -7,7 +7,7 @@
 // transactions. A run ends once the group has committed the input and the repartition topic to
 // their ends. Records/s count input lines.
 //
-//   npx tsx bench/word-count.ts [--records 20000] [--reps 3] [--commit-interval-ms 100]
+//   npx tsx bench/word-count.ts [--records 30000] [--reps 3] [--commit-interval-ms 100]
 import type { Admin } from 'kafkajs'
 import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
 import { countWords, LINE_BYTES, makeLines } from './fixtures/lines.js'
@@ -17,7 +17,7 @@ import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess
 
 const PARTITIONS = 4
 const INPUT = 'b2-input'
-const args = parseArgs({ records: 20_000, reps: 3, 'commit-interval-ms': 100 })
+const args = parseArgs({ records: 30_000, reps: 3, 'commit-interval-ms': 100 })
 const N = args.records
 
 type Kind = 'stateless' | 'wc-alos' | 'wc-eos'
