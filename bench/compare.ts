@@ -13,6 +13,7 @@ import { countWords, LINE_BYTES, makeLines } from './fixtures/lines.js'
 import { runFlowWordCount } from './fixtures/run-flow.js'
 import { runKStreams } from './fixtures/run-kstreams.js'
 import { wordCountTopology } from './fixtures/topologies.js'
+import { loadAverage, loadLine } from './fixtures/load.js'
 import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
 
 const PARTITIONS = 4
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const lines = makeLines(N)
   console.log(`B6 word count, kstreams vs @kafkats/flow: ${fmt(N)} lines of ~${LINE_BYTES} B (${fmt(countWords(lines))} words), ${PARTITIONS} partitions, at_least_once, commit interval ${COMMIT_INTERVAL_MS} ms, ${args.reps} repetitions`)
   console.log(machineLine())
+  console.log(loadLine())
+  const loadAtStart = loadAverage()
   const broker = await startBrokerProcess({ partitions: PARTITIONS })
   const kafka = kafkaClient(broker.brokers, 'bench-b6')
   const admin = kafka.admin()
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     console.log(`B6 kstreams ÷ @kafkats/flow (medians): ${ratio.toFixed(1)} (goal ≥ 1.2: ${ratio >= 1.2 ? 'met' : 'NOT met'})`)
     for (const [lib, why] of Object.entries(NOT_RUNNABLE)) console.log(`not measured: ${lib}: ${why}`)
     await writeResult('compare', {
+      loadAverage: { start: loadAtStart, end: loadAverage() },
       benchmark: 'B6',
       description: 'word count at_least_once in kstreams (RocksDB store, repartition topic) and in @kafkats/flow (in-memory store, no repartition topic), same broker and data',
       records: N, recordBytes: LINE_BYTES, partitions: PARTITIONS, repetitions: args.reps, commitIntervalMs: COMMIT_INTERVAL_MS,

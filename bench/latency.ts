@@ -14,6 +14,7 @@ import { createTopic, kafkaClient } from './fixtures/kafka-io.js'
 import { makeLines } from './fixtures/lines.js'
 import { startAppProcess } from './fixtures/app-process.js'
 import { keepLine } from './fixtures/topologies.js'
+import { loadAverage, loadLine } from './fixtures/load.js'
 import { fmt, machineLine, ownCpuSeconds, parseArgs, processCpuSeconds, progress, progressDone, startBrokerProcess, stats, table, writeResult, type BrokerProcess, type Stats } from './lib/index.js'
 
 const PARTITIONS = 4
@@ -153,6 +154,8 @@ async function runOnce(guarantee: Guarantee, rep: number, kafka: Kafka, admin: A
 async function main(): Promise<void> {
   console.log(`B5 end-to-end latency: ${fmt(args.rate)} records/s for ${args.seconds} s (first ${WARMUP_MS / 1000} s warm-up), ${PARTITIONS} partitions, stateless topology, commit interval ${args['commit-interval-ms']} ms, ${args.reps} repetitions`)
   console.log(machineLine())
+  console.log(loadLine())
+  const loadAtStart = loadAverage()
   const broker = await startBrokerProcess({ partitions: PARTITIONS })
   const kafka = kafkaClient(broker.brokers, 'bench-b5')
   const admin = kafka.admin()
@@ -188,6 +191,7 @@ async function main(): Promise<void> {
       console.log(`B5 ${g}: median p99 ${fmt(summary[g].p99.median)} ms (goal ≤ ${summary[g].goalP99Ms} ms: ${summary[g].met ? 'met' : 'NOT met'})`)
     }
     await writeResult('latency', {
+      loadAverage: { start: loadAtStart, end: loadAverage() },
       benchmark: 'B5',
       description: 'end-to-end latency, produce timestamp to output visible to a read_committed consumer, stateless topology at a steady rate',
       ratePerSecond: args.rate, seconds: args.seconds, warmupMs: WARMUP_MS, partitions: PARTITIONS, repetitions: args.reps, commitIntervalMs: args['commit-interval-ms'],

@@ -7,6 +7,7 @@
 //   npx tsx bench/stateless.ts [--records 300000] [--reps 3] [--commit-interval-ms 100]
 import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
 import { LINE_BYTES, makeLines } from './fixtures/lines.js'
+import { loadAverage, loadLine } from './fixtures/load.js'
 import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
 import { runKafkajsLoop } from './fixtures/run-kafkajs-loop.js'
 import { runKStreams } from './fixtures/run-kstreams.js'
@@ -19,6 +20,8 @@ const N = args.records
 async function main(): Promise<void> {
   console.log(`B1 stateless filter + mapValues: ${fmt(N)} records of ~${LINE_BYTES} B, ${PARTITIONS} partitions, at_least_once, commit interval ${args['commit-interval-ms']} ms, ${args.reps} repetitions`)
   console.log(machineLine())
+  console.log(loadLine())
+  const loadAtStart = loadAverage()
   const broker = await startBrokerProcess({ partitions: PARTITIONS })
   const kafka = kafkaClient(broker.brokers, 'bench-b1')
   const admin = kafka.admin()
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     console.log(table(STATS_HEADER, [statsRow('kstreams records/s', ksStats), statsRow('kafkajs eachBatch loop records/s', loopStats)]))
     console.log(`B1 ratio kstreams ÷ kafkajs loop (medians): ${ratio.toFixed(2)} (goal ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'NOT met'})`)
     await writeResult('stateless', {
+      loadAverage: { start: loadAtStart, end: loadAverage() },
       benchmark: 'B1',
       description: 'stateless filter + mapValues, 4-partition topic to another, at_least_once; kstreams vs a hand-written kafkajs eachBatch loop',
       records: N, recordBytes: LINE_BYTES, partitions: PARTITIONS, keptRecords: kept, repetitions: args.reps, commitIntervalMs: args['commit-interval-ms'],

@@ -13,6 +13,7 @@ import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
 import { countWords, LINE_BYTES, makeLines } from './fixtures/lines.js'
 import { runKStreams } from './fixtures/run-kstreams.js'
 import { statelessTopology, wordCountTopology } from './fixtures/topologies.js'
+import { loadAverage, loadLine } from './fixtures/load.js'
 import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
 
 const PARTITIONS = 4
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   const words = countWords(lines)
   console.log(`B2/B3 word count: ${fmt(N)} lines of ~${LINE_BYTES} B (${fmt(words)} words), ${PARTITIONS} partitions, RocksDB store with changelog, commit interval ${args['commit-interval-ms']} ms, ${args.reps} repetitions`)
   console.log(machineLine())
+  console.log(loadLine())
+  const loadAtStart = loadAverage()
   const broker = await startBrokerProcess({ partitions: PARTITIONS })
   const kafka = kafkaClient(broker.brokers, 'bench-b2')
   const admin = kafka.admin()
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     console.log(`B2 word count at_least_once ÷ stateless (medians): ${b2.toFixed(2)} (goal ≥ 0.5: ${b2 >= 0.5 ? 'met' : 'NOT met'})`)
     console.log(`B3 exactly_once_v2 ÷ at_least_once word count (medians): ${b3.toFixed(2)} (goal ≥ 0.9: ${b3 >= 0.9 ? 'met' : 'NOT met'})`)
     await writeResult('word-count', {
+      loadAverage: { start: loadAtStart, end: loadAverage() },
       benchmark: 'B2+B3',
       description: 'word count (flatMapValues → groupBy → count, RocksDB + changelog) at_least_once and exactly_once_v2, against the B1 stateless topology, same broker and data',
       records: N, words, recordBytes: LINE_BYTES, partitions: PARTITIONS, repetitions: args.reps, commitIntervalMs: args['commit-interval-ms'],
