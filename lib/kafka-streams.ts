@@ -20,6 +20,7 @@ import { StateMachine, type StreamsState } from './lifecycle/streams-state.js'
 import type { MetricValue } from './metrics/registry.js'
 import { toPrometheusText } from './metrics/registry.js'
 import { StreamsMetrics } from './metrics/streams-metrics.js'
+import { isRetriableClientError } from './clients/retriable.js'
 import { StreamThread, type StreamThreadDeps } from './processing/stream-thread.js'
 import { CompositeReadOnlyKeyValueStore } from './query/composite-key-value-store.js'
 import { defaultPartition, lookupHosts, type KeyQueryMetadata } from './query/key-query-metadata.js'
@@ -192,28 +193,47 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     await thread.start()
   }
 
-  /** The uncaught exception policy: replace the failed thread's tasks, or stop with ERROR. */
+  /**
+   * The uncaught exception policy: replace the failed thread's tasks, or stop with ERROR. A client
+   * error a broker outage causes (the consumer gave up finding its coordinator...) is not the
+   * application's fault: the thread is always replaced, retrying while the cluster is away.
+   */
   private async onThreadError(err: Error): Promise<void> {
     if (this.closing || this.state === 'PENDING_ERROR' || this.state === 'ERROR') return
-    const policy = this.config.uncaughtExceptionHandler
+    const transient = isRetriableClientError(err)
     let response: UncaughtExceptionResponse = 'SHUTDOWN_CLIENT'
-    try {
-      response = typeof policy === 'function' ? policy(err) : policy
-    } catch (handlerError) {
-      this.config.logger.error('The uncaught exception handler threw', { error: (handlerError as Error).message })
+    if (transient) {
+      response = 'REPLACE_THREAD'
+      this.config.logger.warn(`Lost the cluster (${err.message}); restarting the stream thread`)
+    } else {
+      const policy = this.config.uncaughtExceptionHandler
+      try {
+        response = typeof policy === 'function' ? policy(err) : policy
+      } catch (handlerError) {
+        this.config.logger.error('The uncaught exception handler threw', { error: (handlerError as Error).message })
+      }
+      this.config.logger.error(`Stream processing failed: ${err.message}`, { response, error: err.name, stack: err.stack })
     }
-    this.config.logger.error(`Stream processing failed: ${err.message}`, { response, error: err.name, stack: err.stack })
     if (response === 'REPLACE_THREAD' && this.thread) {
       const old = this.thread
       this.thread = null
       // Dirty close: uncommitted work is redone by the replacement (under EOS, aborted first).
       await old.shutdown(false).catch(() => {})
-      if (this.closing) return
-      this.machine.trySet('REBALANCING')
-      try {
-        await this.startNewThread()
-      } catch (startErr) {
-        await this.failWith(startErr as Error)
+      for (let attempt = 1; !this.closing; attempt++) {
+        this.machine.trySet('REBALANCING')
+        try {
+          await this.startNewThread()
+          return
+        } catch (startErr) {
+          if (!isRetriableClientError(startErr) || attempt >= 30) {
+            await this.failWith(startErr as Error)
+            return
+          }
+          const failed = this.thread as StreamThread | null
+          this.thread = null
+          await failed?.shutdown(false).catch(() => {})
+          await new Promise(r => setTimeout(r, Math.min(5000, 250 * attempt)))
+        }
       }
       return
     }
