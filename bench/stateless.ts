@@ -8,7 +8,7 @@
 import { createTopic, kafkaClient, preload } from './fixtures/kafka-io.js'
 import { LINE_BYTES, makeLines } from './fixtures/lines.js'
 import { loadAverage, loadLine } from './fixtures/load.js'
-import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
+import { fmt, machineLine, ownCpuSeconds, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
 import { runKafkajsLoop } from './fixtures/run-kafkajs-loop.js'
 import { runKStreams } from './fixtures/run-kstreams.js'
 import { keepLine, statelessTopology, transformLine } from './fixtures/topologies.js'
@@ -34,11 +34,15 @@ async function main(): Promise<void> {
     const kept = lines.filter(keepLine).length
     const ks: number[] = []
     const loop: number[] = []
+    // CPU µs per record of this process (application or loop, plus the small cost of polling offsets)
+    const ksCpu: number[] = []
+    const loopCpu: number[] = []
     const timeoutMs = Math.max(120_000, N / 2)
     for (let r = 0; r < args.reps; r++) {
       const runKs = async () => {
         const output = `b1-out-ks-${r}`
         await createTopic(admin, output, PARTITIONS)
+        const c0 = ownCpuSeconds()
         const s = await runKStreams({
           topology: statelessTopology('b1-input', output), applicationId: `b1-ks-${r}`, brokers: broker.brokers,
           guarantee: 'at_least_once', commitIntervalMs: args['commit-interval-ms'], admin, timeoutMs,
@@ -46,15 +50,18 @@ async function main(): Promise<void> {
           onProgress: (c) => progress(`rep ${r + 1}/${args.reps} kstreams: ${fmt(c)}/${fmt(N)} committed`),
         })
         ks.push(N / s)
+        ksCpu.push(((ownCpuSeconds() - c0) * 1e6) / N)
       }
       const runLoop = async () => {
         const output = `b1-out-loop-${r}`
         await createTopic(admin, output, PARTITIONS)
+        const c0 = ownCpuSeconds()
         const s = await runKafkajsLoop({
           kafka, admin, groupId: `b1-loop-${r}`, input: 'b1-input', output, timeoutMs, keep: keepLine, transform: transformLine,
           onProgress: (c) => progress(`rep ${r + 1}/${args.reps} kafkajs loop: ${fmt(c)}/${fmt(N)} committed`),
         })
         loop.push(N / s)
+        loopCpu.push(((ownCpuSeconds() - c0) * 1e6) / N)
       }
       // alternate the order so neither always runs on a warmer JIT or a busier broker
       if (r % 2 === 0) { await runKs(); await runLoop() } else { await runLoop(); await runKs() }
@@ -63,7 +70,12 @@ async function main(): Promise<void> {
     const ksStats = stats(ks)
     const loopStats = stats(loop)
     const ratio = ksStats.median / loopStats.median
-    console.log(table(STATS_HEADER, [statsRow('kstreams records/s', ksStats), statsRow('kafkajs eachBatch loop records/s', loopStats)]))
+    const ksCpuStats = stats(ksCpu)
+    const loopCpuStats = stats(loopCpu)
+    console.log(table(STATS_HEADER, [
+      statsRow('kstreams records/s', ksStats), statsRow('kafkajs eachBatch loop records/s', loopStats),
+      statsRow('kstreams CPU µs/record (start to stop)', ksCpuStats, 1), statsRow('kafkajs loop CPU µs/record (join to stop)', loopCpuStats, 1),
+    ]))
     console.log(`B1 ratio kstreams ÷ kafkajs loop (medians): ${ratio.toFixed(2)} (goal ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'NOT met'})`)
     await writeResult('stateless', {
       loadAverage: { start: loadAtStart, end: loadAverage() },
@@ -71,6 +83,7 @@ async function main(): Promise<void> {
       description: 'stateless filter + mapValues, 4-partition topic to another, at_least_once; kstreams vs a hand-written kafkajs eachBatch loop',
       records: N, recordBytes: LINE_BYTES, partitions: PARTITIONS, keptRecords: kept, repetitions: args.reps, commitIntervalMs: args['commit-interval-ms'],
       kstreamsRecordsPerSecond: ksStats, kafkajsLoopRecordsPerSecond: loopStats,
+      kstreamsCpuMicrosPerRecord: ksCpuStats, kafkajsLoopCpuMicrosPerRecord: loopCpuStats,
       ratio, goal: 'kstreams ÷ kafkajs loop ≥ 0.9', met: ratio >= 0.9,
     })
   } finally {
