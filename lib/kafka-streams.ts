@@ -163,6 +163,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       partitionCount: t => this.partitionCounts.get(t),
       restoreListener: this.restoreListener,
       subtopologies,
+      repartitionTopics: new Set(this.meta.repartitionTopics.map(r => r.name)),
       admin: this.admin!,
       processId: this.processId,
       onRebalancing: () => this.machine.trySet('REBALANCING'),

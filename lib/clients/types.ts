@@ -42,6 +42,8 @@ export interface AdminClient {
   deleteTopics(topics: readonly string[]): Promise<void>
   /** Committed offsets of a group; partitions without a commit are absent. */
   committedOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>
+  /** Deletes records below the given offsets (repartition topics, once consumed and committed). */
+  deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void>
   /** Moves a group's committed offsets to the start of the topic. The group must be empty. */
   resetOffsetsToEarliest(groupId: string, topic: string): Promise<void>
 }

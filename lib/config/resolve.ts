@@ -20,13 +20,14 @@ export const DEFAULTS = {
   heartbeatIntervalMs: 3_000,
   rebalanceTimeoutMs: 300_000,
   transactionTimeoutMs: 10_000,
+  repartitionPurgeIntervalMs: 30_000,
 } as const
 
 const KNOWN_KEYS = [
   'applicationId', 'brokers', 'processingGuarantee', 'stateDir', 'commitIntervalMs', 'cacheMaxBytes',
   'bufferedRecordsPerPartition', 'maxTaskBatchRecords', 'numStandbyReplicas', 'applicationServer',
   'replicationFactor', 'autoOffsetReset', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs',
-  'transactionTimeoutMs', 'deserializationExceptionHandler',
+  'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'deserializationExceptionHandler',
   'productionExceptionHandler', 'uncaughtExceptionHandler', 'logger', 'kafka',
 ] as const satisfies readonly (keyof StreamsConfig)[]
 
@@ -193,6 +194,7 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     heartbeatIntervalMs,
     rebalanceTimeoutMs: positiveInt(cfg, 'rebalanceTimeoutMs', DEFAULTS.rebalanceTimeoutMs),
     transactionTimeoutMs: positiveInt(cfg, 'transactionTimeoutMs', DEFAULTS.transactionTimeoutMs),
+    repartitionPurgeIntervalMs: positiveInt(cfg, 'repartitionPurgeIntervalMs', DEFAULTS.repartitionPurgeIntervalMs),
     deserializationExceptionHandler: handler(cfg, 'deserializationExceptionHandler', ['logAndContinue', 'logAndFail'], 'logAndFail'),
     productionExceptionHandler: handler(cfg, 'productionExceptionHandler', ['fail', 'continue'], 'fail'),
     uncaughtExceptionHandler: (uncaught as ResolvedStreamsConfig['uncaughtExceptionHandler'] | undefined) ?? 'SHUTDOWN_CLIENT',

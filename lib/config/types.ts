@@ -74,6 +74,8 @@ export interface StreamsConfig {
   heartbeatIntervalMs?: number
   rebalanceTimeoutMs?: number
   transactionTimeoutMs?: number
+  /** How often consumed repartition records are deleted (Kafka Streams' repartition.purge.interval.ms). */
+  repartitionPurgeIntervalMs?: number
   deserializationExceptionHandler?: DeserializationExceptionHandler
   productionExceptionHandler?: ProductionExceptionHandler
   uncaughtExceptionHandler?: UncaughtExceptionHandler
@@ -99,6 +101,7 @@ export interface ResolvedStreamsConfig {
   heartbeatIntervalMs: number
   rebalanceTimeoutMs: number
   transactionTimeoutMs: number
+  repartitionPurgeIntervalMs: number
   deserializationExceptionHandler: DeserializationExceptionHandler
   productionExceptionHandler: ProductionExceptionHandler
   uncaughtExceptionHandler: UncaughtExceptionHandler

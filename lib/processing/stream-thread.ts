@@ -13,6 +13,8 @@ import { localTaskOffsets } from './local-task-offsets.js'
 import { WakeSignal } from './wake-signal.js'
 
 export interface StreamThreadDeps extends TaskFactoryDeps {
+  /** Repartition topics: their records are deleted once consumed and committed. */
+  repartitionTopics: ReadonlySet<string>
   subtopologies: readonly SubtopologySources[]
   consumer: KafkajsGroupConsumer
   admin: AdminClient
@@ -51,6 +53,7 @@ export class StreamThread {
   private readonly wake = new WakeSignal()
   private lastCommit = Date.now()
   private commitRequested = false
+  private lastPurge = Date.now()
   private localOffsets: Record<string, number> = {}
   private info: AssignmentInfo | null = null
   private readonly eos: boolean
@@ -279,6 +282,26 @@ export class StreamThread {
     }
     this.deps.metrics.commits.inc()
     this.deps.metrics.commitLatency.observe(performance.now() - started)
+    if (Date.now() - this.lastPurge >= this.deps.config.repartitionPurgeIntervalMs) await this.purgeRepartitionTopics()
+  }
+
+  /** Repartition records below the committed offsets are never read again: delete them. */
+  private async purgeRepartitionTopics(): Promise<void> {
+    this.lastPurge = Date.now()
+    const offsets: { topic: string; partition: number; offset: number }[] = []
+    for (const t of this.active.values()) {
+      for (const tp of t.inputs) {
+        if (!this.deps.repartitionTopics.has(tp.topic)) continue
+        const off = t.committed.get(tpKey(tp.topic, tp.partition))
+        if (off !== undefined && off > 0) offsets.push({ ...tp, offset: off })
+      }
+    }
+    if (offsets.length === 0) return
+    try {
+      await this.deps.admin.deleteRecordsBefore(offsets)
+    } catch (err) {
+      this.deps.config.logger.debug('Purging repartition topics failed; retrying later', { error: (err as Error).message })
+    }
   }
 
   private async applyAssignment(parts: TopicPartition[]): Promise<void> {

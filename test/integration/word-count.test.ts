@@ -53,6 +53,7 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('word count end to 
       processingGuarantee: guarantee,
       stateDir: state.dir,
       commitIntervalMs: 100,
+      repartitionPurgeIntervalMs: 100,
     })
     const states: StreamsState[] = []
     app.on('stateChange', next => states.push(next))
@@ -72,6 +73,15 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('word count end to 
       const all = new Map<string, number>()
       for await (const kv of store.all()) all.set(kv.key, kv.value)
       expect(all).toEqual(expected)
+      // Consumed repartition records are purged once committed.
+      const admin = cluster.kafka.admin()
+      await admin.connect()
+      try {
+        const repartition = (await admin.listTopics()).find(t => t.endsWith('-repartition') && t.startsWith(app.config.applicationId))!
+        await waitFor(async () => (await admin.fetchTopicOffsets(repartition)).some(p => Number(p.low) > 0), 10_000, 'repartition purge')
+      } finally {
+        await admin.disconnect()
+      }
       const processed = app.metrics().filter(m => m.name === 'records_processed_total').reduce((s, m) => s + m.value, 0)
       expect(processed).toBeGreaterThanOrEqual(lines.length)
     } finally {

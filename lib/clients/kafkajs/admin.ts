@@ -79,6 +79,15 @@ export class KafkajsAdminClient implements AdminClient {
     return out
   }
 
+  async deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>()
+    for (const o of offsets) {
+      if (!byTopic.has(o.topic)) byTopic.set(o.topic, [])
+      byTopic.get(o.topic)!.push({ partition: o.partition, offset: String(o.offset) })
+    }
+    for (const [topic, partitions] of byTopic) await this.admin.deleteTopicRecords({ topic, partitions })
+  }
+
   resetOffsetsToEarliest(groupId: string, topic: string): Promise<void> {
     return this.admin.resetOffsets({ groupId, topic, earliest: true })
   }

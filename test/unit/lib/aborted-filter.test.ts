@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { filterAbortedInPlace } from '../../../lib/clients/kafkajs/aborted-filter.js'
 
-const data = (offset: number, pid: string) => ({ offset: String(offset), key: Buffer.from('k'), batchContext: { producerId: pid, inTransaction: true } })
-const marker = (offset: number, pid: string, abort: boolean) => ({
+interface Msg { offset: string; key: Buffer; isControlRecord?: boolean; batchContext: { producerId: string; inTransaction: boolean } }
+const data = (offset: number, pid: string): Msg => ({ offset: String(offset), key: Buffer.from('k'), batchContext: { producerId: pid, inTransaction: true } })
+const marker = (offset: number, pid: string, abort: boolean): Msg => ({
   offset: String(offset), key: Buffer.from([0, 0, 0, abort ? 0 : 1]), isControlRecord: true, batchContext: { producerId: pid, inTransaction: true },
 })
 
