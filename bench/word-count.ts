@@ -14,7 +14,7 @@ import { countWords, LINE_BYTES, makeLines } from './fixtures/lines.js'
 import { runKStreams } from './fixtures/run-kstreams.js'
 import { statelessTopology, wordCountTopology } from './fixtures/topologies.js'
 import { loadAverage, loadLine } from './fixtures/load.js'
-import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
+import { fmt, machineLine, ownCpuSeconds, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
 
 const PARTITIONS = 4
 const INPUT = 'b2-input'
@@ -58,16 +58,27 @@ async function main(): Promise<void> {
     await preload(kafka, INPUT, PARTITIONS, lines, (done) => progress(`pre-loading ${INPUT}: ${fmt(done)}/${fmt(N)}`))
     progressDone()
     const rates: Record<Kind, number[]> = { stateless: [], 'wc-alos': [], 'wc-eos': [] }
+    // CPU µs per input line of this process (the application, plus the small cost of polling offsets)
+    const cpu: Record<Kind, number[]> = { stateless: [], 'wc-alos': [], 'wc-eos': [] }
     const orders: Kind[][] = [['stateless', 'wc-alos', 'wc-eos'], ['wc-eos', 'wc-alos', 'stateless'], ['wc-alos', 'stateless', 'wc-eos']]
     for (let r = 0; r < args.reps; r++) {
       // rotate the order so no kind always runs first (coldest JIT) or last
-      for (const kind of orders[r % orders.length]) rates[kind].push(await runOnce(kind, r, broker.brokers, admin))
+      for (const kind of orders[r % orders.length]) {
+        const c0 = ownCpuSeconds()
+        rates[kind].push(await runOnce(kind, r, broker.brokers, admin))
+        cpu[kind].push(((ownCpuSeconds() - c0) * 1e6) / N)
+      }
       progressDone(`rep ${r + 1}/${args.reps}: ${(Object.keys(rates) as Kind[]).map((k) => `${LABEL[k]} ${fmt(rates[k][r])}`).join(', ')} records/s`)
     }
     const s = { stateless: stats(rates.stateless), 'wc-alos': stats(rates['wc-alos']), 'wc-eos': stats(rates['wc-eos']) }
     const b2 = s['wc-alos'].median / s.stateless.median
     const b3 = s['wc-eos'].median / s['wc-alos'].median
-    console.log(table(STATS_HEADER, (Object.keys(s) as Kind[]).map((k) => statsRow(`${LABEL[k]} records/s`, s[k]))))
+    const kinds = Object.keys(s) as Kind[]
+    const cpuStats = { stateless: stats(cpu.stateless), 'wc-alos': stats(cpu['wc-alos']), 'wc-eos': stats(cpu['wc-eos']) }
+    console.log(table(STATS_HEADER, [
+      ...kinds.map((k) => statsRow(`${LABEL[k]} records/s`, s[k])),
+      ...kinds.map((k) => statsRow(`${LABEL[k]} CPU µs/line (start to close)`, cpuStats[k], 1)),
+    ]))
     console.log(`B2 word count at_least_once ÷ stateless (medians): ${b2.toFixed(2)} (goal ≥ 0.5: ${b2 >= 0.5 ? 'met' : 'NOT met'})`)
     console.log(`B3 exactly_once_v2 ÷ at_least_once word count (medians): ${b3.toFixed(2)} (goal ≥ 0.9: ${b3 >= 0.9 ? 'met' : 'NOT met'})`)
     await writeResult('word-count', {
@@ -76,6 +87,7 @@ async function main(): Promise<void> {
       description: 'word count (flatMapValues → groupBy → count, RocksDB + changelog) at_least_once and exactly_once_v2, against the B1 stateless topology, same broker and data',
       records: N, words, recordBytes: LINE_BYTES, partitions: PARTITIONS, repetitions: args.reps, commitIntervalMs: args['commit-interval-ms'],
       statelessRecordsPerSecond: s.stateless, wordCountAtLeastOnceRecordsPerSecond: s['wc-alos'], wordCountExactlyOnceRecordsPerSecond: s['wc-eos'],
+      cpuMicrosPerLine: cpuStats,
       b2: { ratio: b2, goal: 'word count at_least_once ÷ stateless ≥ 0.5', met: b2 >= 0.5 },
       b3: { ratio: b3, goal: 'exactly_once_v2 ÷ at_least_once ≥ 0.9', met: b3 >= 0.9 },
     })
