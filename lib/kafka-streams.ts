@@ -164,6 +164,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       restoreListener: this.restoreListener,
       subtopologies,
       repartitionTopics: new Set(this.meta.repartitionTopics.map(r => r.name)),
+      offsetResetFor: topic => this.offsetResetFor(topic),
       admin: this.admin!,
       processId: this.processId,
       onRebalancing: () => this.machine.trySet('REBALANCING'),
@@ -192,6 +193,16 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     thread = new StreamThread({ ...base, consumer })
     this.thread = thread
     await thread.start()
+  }
+
+  /** The reset policy a source of the topology set for `topic` (Consumed.withOffsetResetPolicy). */
+  private offsetResetFor(topic: string): 'earliest' | 'latest' | null {
+    for (const def of this.topology.builder.nodes.values()) {
+      if (def.kind !== 'source' || !def.offsetReset) continue
+      if (def.topics?.some(t => t === topic || `${this.config.applicationId}-${t}` === topic)) return def.offsetReset
+      if (def.pattern && new RegExp(`^(?:${def.pattern.source})$`, def.pattern.flags.replace(/[gy]/g, '')).test(topic)) return def.offsetReset
+    }
+    return null
   }
 
   /**

@@ -13,6 +13,8 @@ import { localTaskOffsets } from './local-task-offsets.js'
 import { WakeSignal } from './wake-signal.js'
 
 export interface StreamThreadDeps extends TaskFactoryDeps {
+  /** The reset policy a source set for its topic, if any. */
+  offsetResetFor(topic: string): 'earliest' | 'latest' | null
   /** Repartition topics: their records are deleted once consumed and committed. */
   repartitionTopics: ReadonlySet<string>
   subtopologies: readonly SubtopologySources[]
@@ -358,17 +360,22 @@ export class StreamThread {
     const topics = [...new Set(t.inputs.map(i => i.topic))]
     const committed = await admin.committedOffsets(config.applicationId, topics)
     const byKey = new Map(committed.map(c => [tpKey(c.topic, c.partition), c.offset]))
+    // No committed offset: the source's own reset policy (Consumed.withOffsetResetPolicy), else the
+    // config's, resolved to a real offset here (kafkajs mishandles seeks to its special offsets).
+    const uncommitted = t.inputs.filter(tp => !byKey.has(tpKey(tp.topic, tp.partition)))
+    const latest = uncommitted.filter(tp => (this.deps.offsetResetFor(tp.topic) ?? config.autoOffsetReset) === 'latest')
+    const earliest = uncommitted.filter(tp => !latest.includes(tp))
+    const [ends, starts] = await Promise.all([
+      latest.length > 0 ? this.deps.reader.endOffsets(latest) : new Map<string, number>(),
+      earliest.length > 0 ? this.deps.reader.beginningOffsets(earliest) : new Map<string, number>(),
+    ])
     for (const tp of t.inputs) {
       const key = tpKey(tp.topic, tp.partition)
-      const off = byKey.get(key)
-      if (off !== undefined) {
-        consumer.seek(tp.topic, tp.partition, off)
-        this.positions.set(key, off)
-        t.committed.set(key, off)
-      } else {
-        consumer.seek(tp.topic, tp.partition, config.autoOffsetReset === 'earliest' ? -2 : -1)
-        this.positions.set(key, -1)
-      }
+      const committedOffset = byKey.get(key)
+      if (committedOffset !== undefined) t.committed.set(key, committedOffset)
+      const off = committedOffset ?? ends.get(key) ?? starts.get(key) ?? 0
+      consumer.seek(tp.topic, tp.partition, off)
+      this.positions.set(key, off)
       this.inputs.set(key, t)
     }
     consumer.resume(t.inputs)
