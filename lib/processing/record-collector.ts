@@ -15,7 +15,6 @@ const SEND_BATCH_RECORDS = 500
 export class RuntimeRecordCollector implements RecordCollector {
   private buffer = new Map<string, OutgoingRecord[]>()
   private buffered = 0
-  private inFlight: Promise<void>[] = []
   /** Sends go out one batch at a time: an idempotent producer's sequences stay in order per partition. */
   private chain: Promise<void> = Promise.resolve()
   private error: Error | null = null
@@ -39,14 +38,21 @@ export class RuntimeRecordCollector implements RecordCollector {
     if (++this.buffered >= SEND_BATCH_RECORDS) this.kick()
   }
 
-  /** Starts sending what is buffered, without waiting. */
+  /**
+   * Starts sending what is buffered, without waiting. The thread calls this when a task's input
+   * runs dry, so output never waits for the commit interval at moderate rates.
+   */
+  sendBuffered(): void {
+    this.kick()
+  }
+
   private kick(): void {
     if (this.buffered === 0) return
     const batch = this.buffer
     this.buffer = new Map()
     this.buffered = 0
+    // sendBatch never rejects, so the chain's tail settles after every earlier send.
     this.chain = this.chain.then(() => this.sendBatch(batch))
-    this.inFlight.push(this.chain)
   }
 
   private async sendBatch(batch: Map<string, OutgoingRecord[]>): Promise<void> {
@@ -89,11 +95,11 @@ export class RuntimeRecordCollector implements RecordCollector {
   /** Sends everything buffered and waits for every ack; throws the first unhandled send error. */
   async flush(): Promise<void> {
     this.kick()
-    while (this.inFlight.length > 0) {
-      const pending = this.inFlight
-      this.inFlight = []
-      await Promise.all(pending)
-    }
+    let tail: Promise<void>
+    do {
+      tail = this.chain
+      await tail
+    } while (tail !== this.chain)
     if (this.error) {
       const e = this.error
       this.error = null

@@ -195,6 +195,9 @@ export class StreamThread {
             t.metrics.processed.inc(n)
             t.metrics.processLatency.observe((performance.now() - started) / n)
           }
+          // Input ran dry: ship the output now rather than at 500 records or the next commit
+          // (plentiful input keeps batching; under exactly-once this sends into the open transaction).
+          if (t.task.buffered() === 0) t.collector.sendBuffered()
         }
         this.resumeDrained()
         const now = Date.now()
