@@ -38,8 +38,8 @@ const KAFKA_KEYS = [
 
 function unknownKeyError(key: string, known: readonly string[], where: string): StreamsConfigError {
   const suggestion = closestMatch(key, known)
-  const hint = suggestion ? ` Did you mean "${suggestion}"?` : ` Known keys: ${known.join(', ')}.`
-  return new StreamsConfigError(key, `unknown ${where}key.${hint}`)
+  const hint = suggestion ? ` Did you mean "${where}${suggestion}"?` : ` Known keys: ${known.map(k => where + k).join(', ')}.`
+  return new StreamsConfigError(where + key, `unknown key.${hint}`)
 }
 
 function positiveInt(cfg: Record<string, unknown>, key: string, fallback: number, min = 1): number {

@@ -9,13 +9,13 @@ export class StreamsMetrics {
     return {
       processed: this.registry.counter('records_processed_total', 'Records processed by a task', t),
       processLatency: this.registry.summary('process_latency_ms', 'Time to process one batch of records, per record (ms)', t),
-      dropped: this.registry.counter('dropped_records_total', 'Records dropped (deserialization errors handled by continue, late records)', t),
+      dropped: this.registry.counter('dropped_records_total', 'Records dropped (deserialization errors handled by continue)', t),
       punctuations: this.registry.counter('punctuate_total', 'Punctuations run', t),
     }
   }
 
   removeTask(taskId: string): void {
-    for (const name of ['records_processed_total', 'process_latency_ms', 'dropped_records_total', 'punctuate_total']) {
+    for (const name of ['records_processed_total', 'process_latency_ms', 'dropped_records_total', 'punctuate_total', 'late_records_total']) {
       this.registry.remove(name, { task_id: taskId })
     }
   }

@@ -31,7 +31,10 @@ describe('metrics', () => {
   it('forgets the series of a closed task', () => {
     const m = new StreamsMetrics()
     m.taskMetrics('0_0').processed.inc()
+    m.lateRecords('0_0').inc()
+    m.lateRecords('0_1').inc()
     m.removeTask('0_0')
+    expect(m.registry.snapshot().filter(s => s.tags.task_id === '0_1').map(s => s.name)).toEqual(['late_records_total'])
     expect(m.registry.snapshot().filter(s => s.tags.task_id === '0_0')).toEqual([])
   })
 })
