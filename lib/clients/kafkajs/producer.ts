@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs'
+import { type Kafka, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs'
+import { streamsPartitioner } from './partitioner.js'
 import type { OutgoingRecord, RecordProducer, SendResult, TopicPartitionOffset } from '../types.js'
 
 function toMessages(records: readonly OutgoingRecord[]): Message[] {
@@ -37,8 +38,7 @@ export class KafkajsRecordProducer implements RecordProducer {
     this.transactional = transactional
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
-      // Every record carries its partition; the partitioner is only named to keep kafkajs quiet.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: streamsPartitioner,
       idempotent: transactional,
       ...(transactional
         ? { transactionalId: opts.transactionalId, maxInFlightRequests: 1, transactionTimeout: opts.transactionTimeoutMs }
