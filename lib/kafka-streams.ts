@@ -22,6 +22,8 @@ import { toPrometheusText } from './metrics/registry.js'
 import { StreamsMetrics } from './metrics/streams-metrics.js'
 import { isRetriableClientError } from './clients/retriable.js'
 import { StreamThread, type StreamThreadDeps } from './processing/stream-thread.js'
+import type { PartitionReader } from './clients/types.js'
+import { GlobalStores } from './tasks/global-stores.js'
 import { CompositeReadOnlyKeyValueStore } from './query/composite-key-value-store.js'
 import { defaultPartition, lookupHosts, type KeyQueryMetadata } from './query/key-query-metadata.js'
 import { ensureInternalTopics } from './topics/ensure.js'
@@ -59,6 +61,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   private closing: Promise<void> | null = null
   private restoreListener: StateRestoreListener | undefined
   private startError: Error | null = null
+  private globals: GlobalStores | null = null
 
   constructor(topology: Topology, config: StreamsConfig) {
     super()
@@ -152,6 +155,8 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     }
     const reader = clients.partitionReader()
     await reader.connect()
+    const globals = await this.bootstrapGlobalStores(clients, reader, errors)
+    if (this.closing) return
     this.threadBase = {
       topology: this.topology,
       config,
@@ -162,6 +167,8 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       errors,
       partitionCount: t => this.partitionCounts.get(t),
       restoreListener: this.restoreListener,
+      globalStores: globals?.stores,
+      globals,
       subtopologies,
       repartitionTopics: new Set(this.meta.repartitionTopics.map(r => r.name)),
       offsetResetFor: topic => this.offsetResetFor(topic),
@@ -172,6 +179,37 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       onFatal: err => void this.onThreadError(err),
     }
     await this.startNewThread()
+  }
+
+  /**
+   * Global tables: read every partition of their topics to the end before any task starts, so
+   * the first stream records already join against the table (Kafka Streams' global bootstrap).
+   */
+  private async bootstrapGlobalStores(clients: KafkajsClients, reader: PartitionReader, errors: ProductionErrorRouter): Promise<GlobalStores | null> {
+    const ids = [...new Set(this.meta.globalStores.map(g => g.subtopologyId))]
+    if (ids.length === 0) return null
+    const topics = [...new Set(this.meta.globalStores.map(g => g.sourceTopic))]
+    const counts = await this.admin!.partitionCounts(topics)
+    const missing = topics.filter(t => !counts.has(t))
+    if (missing.length > 0) throw new Error(`Source topics of global tables do not exist: ${missing.join(', ')}`)
+    for (const [t, n] of counts) this.partitionCounts.set(t, n)
+    const globals = new GlobalStores(
+      {
+        topology: this.topology,
+        config: this.config,
+        clients,
+        sharedProducer: this.getSharedProducer,
+        reader,
+        metrics: this.metricsImpl,
+        errors,
+        partitionCount: t => this.partitionCounts.get(t),
+        restoreListener: this.restoreListener,
+      },
+      ids,
+    )
+    this.globals = globals
+    await globals.bootstrap(t => counts.get(t), () => this.closing !== null)
+    return globals
   }
 
   /** A thread with a fresh group consumer (also how REPLACE_THREAD recovers). */
@@ -264,6 +302,9 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     const thread = this.thread
     this.thread = null
     if (thread) await thread.shutdown(clean).catch(e => this.config.logger.warn('Thread shutdown failed', { error: (e as Error).message }))
+    const globals = this.globals
+    this.globals = null
+    if (globals) await globals.close()
     await this.threadBase?.reader.disconnect().catch(() => {})
     if (this.sharedProducer) await this.sharedProducer.disconnect().catch(() => {})
     this.sharedProducer = null

@@ -7,6 +7,7 @@ import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/type
 import { tpKey } from '../clients/types.js'
 import { commitAtLeastOnce, commitExactlyOnce, isFencingError, isRetriableClientError } from '../commit/commit-tasks.js'
 import type { ActiveTask } from '../tasks/active-task.js'
+import type { GlobalStores } from '../tasks/global-stores.js'
 import { StandbyTask } from '../tasks/standby-task.js'
 import { createActiveTask, type TaskFactoryDeps } from '../tasks/task-factory.js'
 import { localTaskOffsets } from './local-task-offsets.js'
@@ -18,6 +19,8 @@ export interface StreamThreadDeps extends TaskFactoryDeps {
   /** Repartition topics: their records are deleted once consumed and committed. */
   repartitionTopics: ReadonlySet<string>
   subtopologies: readonly SubtopologySources[]
+  /** Global stores, already bootstrapped; the loop keeps them up to date. */
+  globals: GlobalStores | null
   consumer: KafkajsGroupConsumer
   admin: AdminClient
   processId: string
@@ -26,6 +29,9 @@ export interface StreamThreadDeps extends TaskFactoryDeps {
   /** An error the thread cannot handle (user code, serdes, the broker refusing for good). */
   onFatal(error: Error): void
 }
+
+/** How often the loop fetches new records of global tables (Kafka Streams' global thread polls on its own). */
+const GLOBAL_UPDATE_INTERVAL_MS = 50
 
 /** Kafka's rebalance-related errors on an offset commit: the group moved on, records will be redone. */
 function isRebalanceError(err: unknown): boolean {
@@ -44,6 +50,7 @@ export class StreamThread {
   readonly active = new Map<string, ActiveTask>()
   readonly standby = new Map<string, StandbyTask>()
   private lastStandbyUpdate = 0
+  private lastGlobalUpdate = 0
   private readonly inputs = new Map<string, ActiveTask>()
   private readonly positions = new Map<string, number>()
   private readonly backpressured = new Map<string, TopicPartition>()
@@ -185,6 +192,11 @@ export class StreamThread {
           if (!this.pendingAssignment && this.running) this.deps.onRunning()
         }
         if (!this.running) break
+        const globals = this.deps.globals
+        if (globals && globals.size > 0 && Date.now() - this.lastGlobalUpdate >= GLOBAL_UPDATE_INTERVAL_MS) {
+          this.lastGlobalUpdate = Date.now()
+          await globals.update(this.deps.reader, 0)
+        }
         let processed = 0
         for (const t of this.active.values()) {
           if (t.task.buffered() === 0) continue

@@ -1,3 +1,4 @@
+import type { StateStore } from '../../stores/state-store.js'
 import type { StateRestoreListener } from '../../stores/restore/state-restore-listener.js'
 import { StreamTask } from '../../topology/internals/stream-task.js'
 import type { Topology } from '../../topology/topology.js'
@@ -23,6 +24,8 @@ export interface TaskFactoryDeps {
   errors: ProductionErrorRouter
   partitionCount: (topic: string) => number | undefined
   restoreListener?: StateRestoreListener
+  /** Stores of global tables, by name: every active task reads them. */
+  globalStores?: ReadonlyMap<string, StateStore>
 }
 
 /** The transactional id of a task's producer under exactly_once_v2. */
@@ -69,6 +72,7 @@ export async function createActiveTask(
       cacheMaxBytes,
       exactlyOnce: eos,
       partitionCount: deps.partitionCount,
+      globalStores: deps.globalStores,
       deserializationHandler: deserializationHandlerFor(config.deserializationExceptionHandler, config.logger, collector, () =>
         taskMetrics.dropped.inc(),
       ),

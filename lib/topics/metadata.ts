@@ -15,5 +15,5 @@ export interface RuntimeTopologyMetadata {
   repartitionTopics: { name: string; partitions: number | null; config: Record<string, string> }[]
   changelogTopics: { name: string; config: Record<string, string> }[]
   copartitionGroups: string[][]
-  globalStores: { name: string; sourceTopic: string }[]
+  globalStores: { name: string; sourceTopic: string; subtopologyId: number }[]
 }
