@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { TimestampedKeyValueStoreBuilder } from '../stores/builders/key-value-store-builder.js'
 import type { ReadOnlyKeyValueStore } from '../stores/key-value-store.js'
+import type { ReadOnlySessionStore } from '../stores/session-store.js'
+import type { StateStore } from '../stores/state-store.js'
+import type { ReadOnlyWindowStore } from '../stores/window-store.js'
 import type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
 import type { Serde } from '../stores/serde.js'
 import { InvalidStateStoreError } from '../stores/internals/store-errors.js'
@@ -26,6 +28,7 @@ import type { PartitionReader } from './clients/types.js'
 import { GlobalStores } from './tasks/global-stores.js'
 import { CompositeReadOnlyKeyValueStore } from './query/composite-key-value-store.js'
 import { defaultPartition, lookupHosts, type KeyQueryMetadata } from './query/key-query-metadata.js'
+import { sessionStoreView, storeTypeOf, windowStoreView, type QueryableStoreType } from './query/store-views.js'
 import { ensureInternalTopics } from './topics/ensure.js'
 import type { RuntimeTopologyMetadata } from './topics/metadata.js'
 
@@ -339,33 +342,52 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   }
 
   /**
-   * Interactive queries: a read-only view of a key-value store over this instance's active tasks
-   * (and standbys with includeStandby). Values of timestamped stores come back without their timestamp.
+   * Interactive queries: a read-only view of a store over this instance's active tasks (and
+   * standbys with includeStandby; global stores are local in full). Key-value stores by default;
+   * window and session stores with `{ type: 'window' }` or `{ type: 'session' }`, as Kafka Streams'
+   * QueryableStoreTypes. Values of timestamped stores come back without their timestamp.
    */
-  async store<K = unknown, V = unknown>(name: string, opts: StoreQueryOptions = {}): Promise<ReadOnlyKeyValueStore<K, V>> {
+  store<K = unknown, V = unknown>(name: string, opts?: StoreQueryOptions & { type?: 'keyValue' }): Promise<ReadOnlyKeyValueStore<K, V>>
+  store<K = unknown, V = unknown>(name: string, opts: StoreQueryOptions & { type: 'window' }): Promise<ReadOnlyWindowStore<K, V>>
+  store<K = unknown, V = unknown>(name: string, opts: StoreQueryOptions & { type: 'session' }): Promise<ReadOnlySessionStore<K, V>>
+  async store<K, V>(
+    name: string,
+    opts: StoreQueryOptions & { type?: QueryableStoreType } = {},
+  ): Promise<ReadOnlyKeyValueStore<K, V> | ReadOnlyWindowStore<K, V> | ReadOnlySessionStore<K, V>> {
     const def = this.topology.builder.stores.get(name)
     if (!def) {
       const known = [...this.topology.builder.stores.keys()]
       throw new InvalidStateStoreError(name, `does not exist in this topology${known.length ? ` (stores: ${known.join(', ')})` : ''}`)
     }
+    const wanted = opts.type ?? 'keyValue'
+    if (wanted !== 'keyValue' && wanted !== 'window' && wanted !== 'session') {
+      throw new InvalidStateStoreError(name, `cannot be queried as type ${JSON.stringify(wanted)}: expected 'keyValue', 'window' or 'session'`)
+    }
+    const { type, timestamped } = storeTypeOf(def.builder)
+    if (type !== wanted) {
+      throw new InvalidStateStoreError(name, `is a ${type} store, not a ${wanted} store; query it with store('${name}', { type: '${type}' })`)
+    }
     if (this.state !== 'RUNNING' && this.state !== 'REBALANCING') {
       throw new InvalidStateStoreError(name, `cannot be queried while KafkaStreams is ${this.state}; wait for RUNNING`)
     }
-    const timestamped = def.builder instanceof TimestampedKeyValueStoreBuilder
-    return new CompositeReadOnlyKeyValueStore<K, V>(
-      name,
-      () => {
-        const out: ReadOnlyKeyValueStore<K, unknown>[] = []
-        const tasks = [...(this.thread?.active.values() ?? [])].map(t => t.task)
-        if (opts.includeStandby) for (const s of this.thread?.standby.values() ?? []) tasks.push(s.task)
-        for (const task of tasks) {
-          const s = task.getStore(name)
-          if (s && s.isOpen()) out.push(s as unknown as ReadOnlyKeyValueStore<K, unknown>)
-        }
-        return out
-      },
-      timestamped,
-    )
+    const local = (): unknown[] => this.localStores(name, opts.includeStandby === true)
+    if (type === 'window') return windowStoreView<K, V>(name, local, timestamped)
+    if (type === 'session') return sessionStoreView<K, V>(local)
+    return new CompositeReadOnlyKeyValueStore<K, V>(name, local as () => ReadOnlyKeyValueStore<K, unknown>[], timestamped)
+  }
+
+  /** The open instances of store `name` here: the global store, or one per local task. */
+  private localStores(name: string, includeStandby: boolean): StateStore[] {
+    const global = this.globals?.stores.get(name)
+    if (global) return global.isOpen() ? [global] : []
+    const out: StateStore[] = []
+    const tasks = [...(this.thread?.active.values() ?? [])].map(t => t.task)
+    if (includeStandby) for (const s of this.thread?.standby.values() ?? []) tasks.push(s.task)
+    for (const task of tasks) {
+      const s = task.getStore(name)
+      if (s && s.isOpen()) out.push(s)
+    }
+    return out
   }
 
   /**

@@ -1,2 +1,3 @@
 export * from './composite-key-value-store.js'
 export * from './key-query-metadata.js'
+export * from './store-views.js'
