@@ -1,10 +1,15 @@
 // kstreams command-line tools (run through bin/kstreams.mjs). `kstreams reset`: Kafka Streams' application reset tool.
 import { parseArgs } from 'node:util'
-import { Kafka, logLevel } from 'kafkajs'
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs'
 import { resetApplication } from '../lib/tools/reset-application.js'
+import { resetKafkaConfig } from '../lib/tools/reset-cli-options.js'
 
 const USAGE = `Usage:
   kstreams reset --application-id <id> --brokers <host:port[,host:port]> [--input-topics a,b] [--dry-run]
+                 [--ssl] [--sasl-mechanism plain|scram-sha-256|scram-sha-512 --sasl-username <user>
+                  --sasl-password <password>]
+
+  The SASL password can also come from the environment variable KSTREAMS_SASL_PASSWORD.
 
   Deletes the application's internal topics (<id>-*-changelog, <id>-*-repartition) and moves its
   committed offsets on the input topics back to the earliest offset. Stop every instance first;
@@ -27,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
       brokers: { type: 'string' },
       'input-topics': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      ssl: { type: 'boolean', default: false },
+      'sasl-mechanism': { type: 'string' },
+      'sasl-username': { type: 'string' },
+      'sasl-password': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -36,16 +45,18 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   const applicationId = values['application-id']
-  const brokers = values.brokers?.split(',').map(b => b.trim()).filter(Boolean)
   if (!applicationId) {
     console.error(`Missing --application-id.\n\n${USAGE}`)
     return 1
   }
-  if (!brokers || brokers.length === 0) {
-    console.error(`Missing --brokers.\n\n${USAGE}`)
+  let config: KafkaConfig
+  try {
+    config = resetKafkaConfig(values)
+  } catch (err) {
+    console.error(`${(err as Error).message}.\n\n${USAGE}`)
     return 1
   }
-  const kafka = new Kafka({ clientId: 'kstreams-reset', brokers, logLevel: logLevel.NOTHING })
+  const kafka = new Kafka({ ...config, logLevel: logLevel.NOTHING })
   const report = await resetApplication(kafka, {
     applicationId,
     inputTopics: values['input-topics']?.split(',').map(t => t.trim()).filter(Boolean),
