@@ -3,38 +3,16 @@ import type { KeyValueBytesStore } from '../key-value-store.js'
 import { mapMaybe, type MaybePromise } from '../maybe-promise.js'
 import type { Serde } from '../serde.js'
 import type { StateStore, StateStoreContext } from '../state-store.js'
-import { InvalidStateStoreError } from '../internals/store-errors.js'
-import { rawValueOf, timestampOf } from '../internals/value-and-timestamp-serde.js'
-import { ChangelogWriter, timestampedRestoreContext } from './changelog-writer.js'
+import { timestampedRestoreContext } from './changelog-writer.js'
+import { ChangeLoggingStore } from './change-logging-store.js'
 import { isEvictingStore } from '../memory/lru-memory-store.js'
 
 /** Writes through to the inner store and sends every write (deletes as tombstones) to the changelog. */
-export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
-  protected writer: ChangelogWriter | null = null
-
-  constructor(protected readonly inner: KeyValueBytesStore) {}
-
-  get name(): string {
-    return this.inner.name
-  }
-  get persistent(): boolean {
-    return this.inner.persistent
-  }
-
-  init(context: StateStoreContext, root: StateStore): Promise<void> {
-    this.writer = new ChangelogWriter(context, context.changelogTopic(this.name))
+export class ChangeLoggingKeyValueStore extends ChangeLoggingStore<KeyValueBytesStore> implements KeyValueBytesStore {
+  override init(context: StateStoreContext, root: StateStore): Promise<void> {
     // Keys an LRU store drops must not come back on restore.
     if (isEvictingStore(this.inner)) this.inner.setEvictionListener((key) => this.log(key, null))
-    return this.inner.init(context, root)
-  }
-  flush(): Promise<void> {
-    return this.inner.flush()
-  }
-  close(): Promise<void> {
-    return this.inner.close()
-  }
-  isOpen(): boolean {
-    return this.inner.isOpen()
+    return super.init(context, root)
   }
 
   put(key: Buffer, value: Buffer | null): MaybePromise<void> {
@@ -86,8 +64,7 @@ export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
   }
 
   protected log(key: Buffer, value: Buffer | null): void {
-    if (this.writer === null) throw new InvalidStateStoreError(this.name, 'is not initialized')
-    this.writer.log(key, value)
+    this.openWriter().log(key, value)
   }
 }
 
@@ -101,8 +78,6 @@ export class ChangeLoggingTimestampedKeyValueStore extends ChangeLoggingKeyValue
   }
 
   protected override log(key: Buffer, value: Buffer | null): void {
-    if (this.writer === null) throw new InvalidStateStoreError(this.name, 'is not initialized')
-    if (value === null) this.writer.log(key, null)
-    else this.writer.log(key, rawValueOf(value), timestampOf(value))
+    this.openWriter().logTimestamped(key, value)
   }
 }

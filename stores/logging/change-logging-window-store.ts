@@ -3,45 +3,25 @@ import type { MaybePromise } from '../maybe-promise.js'
 import type { StateStore, StateStoreContext } from '../state-store.js'
 import type { WindowBytesStore } from '../window-store.js'
 import { toWindowKey } from '../internals/key-schema.js'
-import { InvalidStateStoreError } from '../internals/store-errors.js'
-import { rawValueOf, timestampOf } from '../internals/value-and-timestamp-serde.js'
-import { ChangelogWriter, timestampedRestoreContext } from './changelog-writer.js'
+import { timestampedRestoreContext } from './changelog-writer.js'
+import { ChangeLoggingStore } from './change-logging-store.js'
 
 /**
  * Writes through and logs each put under its window-store key (key | start [| seqnum]). With
  * retainDuplicates the seqnum counts puts exactly as the inner store does, as Kafka Streams.
  */
-export class ChangeLoggingWindowStore implements WindowBytesStore {
-  protected writer: ChangelogWriter | null = null
+export class ChangeLoggingWindowStore extends ChangeLoggingStore<WindowBytesStore> implements WindowBytesStore {
   private seqnum = 0
 
   constructor(
-    protected readonly inner: WindowBytesStore,
+    inner: WindowBytesStore,
     private readonly retainDuplicates: boolean,
-  ) {}
+  ) {
+    super(inner)
+  }
 
-  get name(): string {
-    return this.inner.name
-  }
-  get persistent(): boolean {
-    return this.inner.persistent
-  }
   get windowSize(): number {
     return this.inner.windowSize
-  }
-
-  init(context: StateStoreContext, root: StateStore): Promise<void> {
-    this.writer = new ChangelogWriter(context, context.changelogTopic(this.name))
-    return this.inner.init(context, root)
-  }
-  flush(): Promise<void> {
-    return this.inner.flush()
-  }
-  close(): Promise<void> {
-    return this.inner.close()
-  }
-  isOpen(): boolean {
-    return this.inner.isOpen()
   }
 
   put(key: Buffer, value: Buffer | null, windowStart: number): MaybePromise<void> {
@@ -76,8 +56,7 @@ export class ChangeLoggingWindowStore implements WindowBytesStore {
   }
 
   protected log(storedKey: Buffer, value: Buffer | null): void {
-    if (this.writer === null) throw new InvalidStateStoreError(this.name, 'is not initialized')
-    this.writer.log(storedKey, value)
+    this.openWriter().log(storedKey, value)
   }
 }
 
@@ -88,8 +67,6 @@ export class ChangeLoggingTimestampedWindowStore extends ChangeLoggingWindowStor
   }
 
   protected override log(storedKey: Buffer, value: Buffer | null): void {
-    if (this.writer === null) throw new InvalidStateStoreError(this.name, 'is not initialized')
-    if (value === null) this.writer.log(storedKey, null)
-    else this.writer.log(storedKey, rawValueOf(value), timestampOf(value))
+    this.openWriter().logTimestamped(storedKey, value)
   }
 }

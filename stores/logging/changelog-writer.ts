@@ -1,5 +1,5 @@
 import type { RestoreCallback, StateStoreContext } from '../state-store.js'
-import { withTimestamp } from '../internals/value-and-timestamp-serde.js'
+import { rawValueOf, timestampOf, withTimestamp } from '../internals/value-and-timestamp-serde.js'
 import { delegatingContext } from '../internals/delegating-context.js'
 
 /** Sends a store's writes to its changelog partition with the current record's timestamp. */
@@ -11,6 +11,12 @@ export class ChangelogWriter {
 
   log(key: Buffer, value: Buffer | null, timestamp = this.context.recordContext().timestamp): void {
     this.context.collector.send(this.topic, { key, value, timestamp }, this.context.partition)
+  }
+
+  /** Logs ValueAndTimestamp bytes as Kafka Streams does: the plain value, the stored timestamp as record timestamp. */
+  logTimestamped(key: Buffer, valueAndTimestamp: Buffer | null): void {
+    if (valueAndTimestamp === null) this.log(key, null)
+    else this.log(key, rawValueOf(valueAndTimestamp), timestampOf(valueAndTimestamp))
   }
 }
 
