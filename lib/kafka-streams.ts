@@ -65,6 +65,8 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   private restoreListener: StateRestoreListener | undefined
   private startError: Error | null = null
   private globals: GlobalStores | null = null
+  private starting: Promise<void> | null = null
+  private reader: PartitionReader | null = null
 
   constructor(topology: Topology, config: StreamsConfig) {
     super()
@@ -96,15 +98,22 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
    * group. Resolves once the instance is a group member; the state turns RUNNING once its tasks
    * have restored. Rejects (state ERROR) when the topology cannot run on this cluster.
    */
-  async start(): Promise<void> {
-    if (this.state !== 'CREATED') throw new Error(`KafkaStreams.start: already started (state ${this.state})`)
+  start(): Promise<void> {
+    if (this.state !== 'CREATED') return Promise.reject(new Error(`KafkaStreams.start: already started (state ${this.state})`))
     this.machine.set('REBALANCING')
+    this.starting = this.startClients()
+    return this.starting
+  }
+
+  /** Each step checks `closing`: close() waits for this, then releases whatever it created. */
+  private async startClients(): Promise<void> {
     const { config } = this
     config.logger.debug('Starting with config', redactConfig(config))
     try {
       this.clients = new KafkajsClients(config)
       this.admin = this.clients.admin()
       await this.admin.connect()
+      if (this.closing) return
       const subtopologies = await this.resolveSources()
       const plan = await ensureInternalTopics(this.admin, { ...this.meta, subtopologies: this.meta.subtopologies.map((s, i) => ({ ...s, sourceTopics: subtopologies[i]!.sourceTopics })) }, {
         replicationFactor: config.replicationFactor,
@@ -157,7 +166,9 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       await this.sharedProducerConnected
     }
     const reader = clients.partitionReader()
+    this.reader = reader
     await reader.connect()
+    if (this.closing) return
     const globals = await this.bootstrapGlobalStores(clients, reader, errors)
     if (this.closing) return
     this.threadBase = {
@@ -181,6 +192,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       onRunning: () => this.machine.trySet('RUNNING'),
       onFatal: err => void this.onThreadError(err),
     }
+    if (this.closing) return
     await this.startNewThread()
   }
 
@@ -308,7 +320,9 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     const globals = this.globals
     this.globals = null
     if (globals) await globals.close()
-    await this.threadBase?.reader.disconnect().catch(() => {})
+    const reader = this.reader
+    this.reader = null
+    await reader?.disconnect().catch(() => {})
     if (this.sharedProducer) await this.sharedProducer.disconnect().catch(() => {})
     this.sharedProducer = null
     if (this.admin) await this.admin.disconnect().catch(() => {})
@@ -322,6 +336,9 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   close(): Promise<void> {
     if (this.closing) return this.closing
     this.closing = (async () => {
+      // A start still under way (joining the group...) finishes or stops at its next step first,
+      // so nothing it creates is left open.
+      await this.starting?.catch(() => {})
       if (this.state === 'ERROR' || this.state === 'PENDING_ERROR' || this.state === 'NOT_RUNNING') {
         await this.release(false)
         return
