@@ -1,55 +1,32 @@
 import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
-import { isCachedStateStore } from '../cached-state-store.js'
 import type { KeyValue } from '../key-value.js'
 import type { KeyValueBytesStore, KeyValueStore } from '../key-value-store.js'
 import { mapMaybe, type MaybePromise } from '../maybe-promise.js'
 import type { Serde } from '../serde.js'
-import type { StateStore, StateStoreContext } from '../state-store.js'
 import { mapIterable } from '../internals/async-iterable.js'
 import { BYTES_SERDE } from '../internals/bytes-serde.js'
-import { StateSerdes } from './state-serdes.js'
+import { MeteredStore } from './metered-store.js'
 
 /**
  * The outermost layer: applies serdes (serde topic = the changelog topic name, as Kafka Streams)
  * around a bytes store. Synchronous answers from below stay synchronous.
  */
-export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
-  protected readonly serdes: StateSerdes<K, V>
-
+export class MeteredKeyValueStore<K, V>
+  extends MeteredStore<KeyValueBytesStore, K, V>
+  implements KeyValueStore<K, V>, CachedStateStore<K, V>
+{
   constructor(
-    readonly inner: KeyValueBytesStore,
+    override readonly inner: KeyValueBytesStore,
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ) {
-    this.serdes = new StateSerdes(inner.name, keySerde, valueSerde)
-  }
-
-  get name(): string {
-    return this.inner.name
-  }
-  get persistent(): boolean {
-    return this.inner.persistent
-  }
-
-  init(context: StateStoreContext, root: StateStore = this): Promise<void> {
-    this.serdes.topic = context.changelogTopic(this.name)
-    return this.inner.init(context, root)
-  }
-  flush(): Promise<void> {
-    return this.inner.flush()
-  }
-  close(): Promise<void> {
-    return this.inner.close()
-  }
-  isOpen(): boolean {
-    return this.inner.isOpen()
+    super(inner, keySerde, valueSerde)
   }
 
   setFlushListener(listener: CacheFlushListener<K, V>, sendOldValues: boolean): boolean {
-    if (!isCachedStateStore(this.inner)) return false
     const s = this.serdes
-    return (this.inner as unknown as CachedStateStore<Buffer, Buffer>).setFlushListener(
-      (key, newValue, oldValue, context) => listener(s.key(key), s.value(newValue), s.value(oldValue), context),
+    return this.setFlushListenerBelow<Buffer>(
+      () => (key, newValue, oldValue, context) => listener(s.key(key), s.value(newValue), s.value(oldValue), context),
       sendOldValues,
     )
   }
@@ -78,10 +55,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedSt
   }
 
   range(from: K | null, to: K | null): AsyncIterable<KeyValue<K, V>> {
-    return this.typed(this.inner.range(this.boundKey(from), this.boundKey(to)))
+    return this.typed(this.inner.range(this.serdes.rawBound(from), this.serdes.rawBound(to)))
   }
   reverseRange(from: K | null, to: K | null): AsyncIterable<KeyValue<K, V>> {
-    return this.typed(this.inner.reverseRange(this.boundKey(from), this.boundKey(to)))
+    return this.typed(this.inner.reverseRange(this.serdes.rawBound(from), this.serdes.rawBound(to)))
   }
   all(): AsyncIterable<KeyValue<K, V>> {
     return this.typed(this.inner.all())
@@ -96,10 +73,6 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedSt
   }
   approximateNumEntries(): MaybePromise<number> {
     return this.inner.approximateNumEntries()
-  }
-
-  private boundKey(key: K | null): Buffer | null {
-    return key === null || key === undefined ? null : this.serdes.rawKey(key)
   }
 
   private typed(raw: AsyncIterable<KeyValue<Buffer, Buffer>>): AsyncIterable<KeyValue<K, V>> {

@@ -20,6 +20,11 @@ export class StateSerdes<K, V> {
     return raw
   }
 
+  /** A scan bound: null (or undefined) is an open end. */
+  rawBound(key: K | null): Buffer | null {
+    return key === null || key === undefined ? null : this.rawKey(key)
+  }
+
   rawValue(value: V | null): Buffer | null {
     return value === null || value === undefined ? null : this.valueSerde.serialize(this.topic, value)
   }
