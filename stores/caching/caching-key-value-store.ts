@@ -1,67 +1,23 @@
-import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
 import type { KeyValue } from '../key-value.js'
 import type { KeyValueBytesStore } from '../key-value-store.js'
 import type { MaybePromise } from '../maybe-promise.js'
 import type { Serde } from '../serde.js'
-import type { StateStore, StateStoreContext } from '../state-store.js'
-import { CachingLayer, type BelowStore } from './caching-layer.js'
+import { CachingStore, slotEntry, type CacheSlot } from './caching-store.js'
 import { mergeSorted } from './merge-sorted.js'
 import { BYTES_SERDE } from '../internals/bytes-serde.js'
-
-type CacheSlot = { value: { key: Buffer; value: Buffer | null } }
 
 /**
  * Write-back cache in front of a bytes key-value store. Hits answer synchronously without
  * touching the store below; consecutive writes of a key reach the store, the changelog and the
  * flush listener once per flush, with the value below as the old value.
  */
-export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStore<Buffer, Buffer> {
-  private readonly layer: CachingLayer<Buffer>
-  private readonly below: BelowStore<Buffer>
-
-  constructor(private readonly inner: KeyValueBytesStore) {
-    this.layer = new CachingLayer(inner.name)
-    this.below = {
+export class CachingKeyValueStore extends CachingStore<KeyValueBytesStore, Buffer> implements KeyValueBytesStore {
+  constructor(inner: KeyValueBytesStore) {
+    super(inner, {
       get: (key) => inner.get(key),
       put: (key, value) => inner.put(key, value),
       listenerKey: (key) => key,
-    }
-  }
-
-  get name(): string {
-    return this.inner.name
-  }
-  get persistent(): boolean {
-    return this.inner.persistent
-  }
-
-  init(context: StateStoreContext, root: StateStore): Promise<void> {
-    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, this.below))
-    return this.inner.init(below, root)
-  }
-
-  async flush(): Promise<void> {
-    await this.layer.cache.flush()
-    await this.inner.flush()
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.layer.cache.flush()
-    } finally {
-      this.layer.release()
-      await this.inner.close()
-    }
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen()
-  }
-
-  setFlushListener(listener: CacheFlushListener<Buffer, Buffer>, sendOldValues: boolean): boolean {
-    this.layer.listener = listener
-    this.layer.sendOldValues = sendOldValues
-    return true
+    })
   }
 
   get(key: Buffer): MaybePromise<Buffer | null> {
@@ -131,7 +87,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
       () => cache.prefix(raw),
       this.inner.prefixScan(raw, BYTES_SERDE),
       (c, s) => Buffer.compare(c.value.key, s.key),
-      (c) => (c.value.value === null ? null : { key: c.value.key, value: c.value.value }),
+      slotEntry,
       (s) => s,
     )
   }
@@ -152,7 +108,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CachedStateStor
       () => cache.range(from, to, reverse),
       below,
       (c, s) => sign * Buffer.compare(c.value.key, s.key),
-      (c) => (c.value.value === null ? null : { key: c.value.key, value: c.value.value }),
+      slotEntry,
       (s) => s,
     )
   }

@@ -1,8 +1,6 @@
-import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
 import type { KeyValue, Windowed } from '../key-value.js'
 import type { MaybePromise } from '../maybe-promise.js'
 import type { SessionBytesStore } from '../session-store.js'
-import type { StateStore, StateStoreContext } from '../state-store.js'
 import {
   sessionKeyEnd,
   sessionKeyKey,
@@ -12,68 +10,29 @@ import {
 } from '../internals/key-schema.js'
 import { requireKey } from '../internals/store-errors.js'
 import { checkSession } from '../memory/in-memory-session-store.js'
-import { CachingLayer, type BelowStore } from './caching-layer.js'
+import { CachingStore, type CacheSlot } from './caching-store.js'
 import { mergeSorted } from './merge-sorted.js'
 
-type CacheSlot = { value: { key: Buffer; value: Buffer | null } }
 const MAX_TIME = Number.MAX_SAFE_INTEGER
 
 /**
  * Write-back cache in front of a bytes session store. Cache keys are session keys
  * (key | end | start), so one key's cached sessions order by end, then start, as below.
  */
-export class CachingSessionStore implements SessionBytesStore, CachedStateStore<Windowed<Buffer>, Buffer> {
-  private readonly layer: CachingLayer<Windowed<Buffer>>
-  private readonly below: BelowStore<Windowed<Buffer>>
+export class CachingSessionStore extends CachingStore<SessionBytesStore, Windowed<Buffer>> implements SessionBytesStore {
   private observedStreamTime = -1
 
   constructor(
-    private readonly inner: SessionBytesStore,
+    inner: SessionBytesStore,
     private readonly retentionPeriod: number,
   ) {
-    this.layer = new CachingLayer(inner.name)
-    this.below = {
+    super(inner, {
       get: (ck) => inner.fetchSession(sessionKeyKey(ck), sessionKeyStart(ck), sessionKeyEnd(ck)),
       put: (ck, value) => inner.put(toWindowed(ck), value),
       listenerKey: toWindowed,
-    }
+    })
   }
 
-  get name(): string {
-    return this.inner.name
-  }
-  get persistent(): boolean {
-    return this.inner.persistent
-  }
-
-  init(context: StateStoreContext, root: StateStore): Promise<void> {
-    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, this.below))
-    return this.inner.init(below, root)
-  }
-
-  async flush(): Promise<void> {
-    await this.layer.cache.flush()
-    await this.inner.flush()
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.layer.cache.flush()
-    } finally {
-      this.layer.release()
-      await this.inner.close()
-    }
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen()
-  }
-
-  setFlushListener(listener: CacheFlushListener<Windowed<Buffer>, Buffer>, sendOldValues: boolean): boolean {
-    this.layer.listener = listener
-    this.layer.sendOldValues = sendOldValues
-    return true
-  }
 
   put(session: Windowed<Buffer>, aggregate: Buffer | null): MaybePromise<void> {
     const { start, end } = checkSession(this.name, session)

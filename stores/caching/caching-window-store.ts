@@ -1,7 +1,5 @@
-import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
 import type { KeyValue, Windowed } from '../key-value.js'
 import type { MaybePromise } from '../maybe-promise.js'
-import type { StateStore, StateStoreContext } from '../state-store.js'
 import type { WindowBytesStore } from '../window-store.js'
 import {
   checkTimestamp,
@@ -16,10 +14,9 @@ import {
   writeTimestamp,
 } from '../internals/key-schema.js'
 import { requireKey } from '../internals/store-errors.js'
-import { CachingLayer, type BelowStore } from './caching-layer.js'
+import { CachingStore, type CacheSlot } from './caching-store.js'
 import { mergeSorted } from './merge-sorted.js'
 
-type CacheSlot = { value: { key: Buffer; value: Buffer | null } }
 const SEGMENT_PREFIX = 8
 
 /**
@@ -28,64 +25,26 @@ const SEGMENT_PREFIX = 8
  * scans merge the two. Stream time and retention are tracked as below, so expired windows are
  * neither cached nor returned. Never used with retainDuplicates (builders disable caching).
  */
-export class CachingWindowStore implements WindowBytesStore, CachedStateStore<Windowed<Buffer>, Buffer> {
-  private readonly layer: CachingLayer<Windowed<Buffer>>
-  private readonly below: BelowStore<Windowed<Buffer>>
+export class CachingWindowStore extends CachingStore<WindowBytesStore, Windowed<Buffer>> implements WindowBytesStore {
   private observedStreamTime = -1
 
   constructor(
-    private readonly inner: WindowBytesStore,
+    inner: WindowBytesStore,
     private readonly retentionPeriod: number,
     private readonly segmentInterval: number,
   ) {
-    this.layer = new CachingLayer(inner.name)
-    this.below = {
+    super(inner, {
       get: (ck) => inner.fetch(cacheKeyKey(ck), cacheKeyStart(ck)),
       put: (ck, value) => inner.put(cacheKeyKey(ck), value, cacheKeyStart(ck)),
       listenerKey: (ck) => {
         const start = cacheKeyStart(ck)
         return { key: cacheKeyKey(ck), window: { start, end: start + inner.windowSize } }
       },
-    }
+    })
   }
 
-  get name(): string {
-    return this.inner.name
-  }
-  get persistent(): boolean {
-    return this.inner.persistent
-  }
   get windowSize(): number {
     return this.inner.windowSize
-  }
-
-  init(context: StateStoreContext, root: StateStore): Promise<void> {
-    const below = this.layer.init(context, (batch) => this.layer.flushEntries(batch, this.below))
-    return this.inner.init(below, root)
-  }
-
-  async flush(): Promise<void> {
-    await this.layer.cache.flush()
-    await this.inner.flush()
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.layer.cache.flush()
-    } finally {
-      this.layer.release()
-      await this.inner.close()
-    }
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen()
-  }
-
-  setFlushListener(listener: CacheFlushListener<Windowed<Buffer>, Buffer>, sendOldValues: boolean): boolean {
-    this.layer.listener = listener
-    this.layer.sendOldValues = sendOldValues
-    return true
   }
 
   put(key: Buffer, value: Buffer | null, windowStart: number): MaybePromise<void> {
