@@ -4,17 +4,12 @@ import type { SessionBytesStoreSupplier } from '../store-supplier.js'
 import { CachingSessionStore } from '../caching/caching-session-store.js'
 import { ChangeLoggingSessionStore } from '../logging/change-logging-session-store.js'
 import { MeteredSessionStore } from '../metered/metered-session-store.js'
-import { AbstractStoreBuilder } from './abstract-store-builder.js'
+import { SerdeStoreBuilder } from './serde-store-builder.js'
 
 /** metered(serdes) → caching? → change-logging? → the supplier's bytes session store. */
-export class SessionStoreBuilder<K, V> extends AbstractStoreBuilder<SessionStore<K, V>> {
-  constructor(
-    readonly supplier: SessionBytesStoreSupplier,
-    readonly keySerde: Serde<K>,
-    readonly valueSerde: Serde<V>,
-  ) {
-    if (!supplier || typeof supplier.get !== 'function') throw new TypeError('sessionStoreBuilder: a session store supplier is required')
-    super(supplier.name)
+export class SessionStoreBuilder<K, V> extends SerdeStoreBuilder<SessionStore<K, V>, SessionBytesStoreSupplier, K, V> {
+  constructor(supplier: SessionBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    super(supplier, keySerde, valueSerde, 'sessionStoreBuilder: a session store supplier is required')
   }
 
   build(): SessionStore<K, V> {

@@ -5,11 +5,7 @@ import { CachingWindowStore } from '../caching/caching-window-store.js'
 import { ChangeLoggingTimestampedWindowStore, ChangeLoggingWindowStore } from '../logging/change-logging-window-store.js'
 import { MeteredWindowStore } from '../metered/metered-window-store.js'
 import { valueAndTimestampSerde } from '../internals/value-and-timestamp-serde.js'
-import { AbstractStoreBuilder } from './abstract-store-builder.js'
-
-function requireSupplier(supplier: WindowBytesStoreSupplier, what: string): void {
-  if (!supplier || typeof supplier.get !== 'function') throw new TypeError(`${what}: a window store supplier is required`)
-}
+import { SerdeStoreBuilder } from './serde-store-builder.js'
 
 function layers(supplier: WindowBytesStoreSupplier, logging: boolean, caching: boolean, timestamped: boolean): WindowBytesStore {
   let store = supplier.get()
@@ -26,14 +22,9 @@ function layers(supplier: WindowBytesStoreSupplier, logging: boolean, caching: b
 }
 
 /** metered(serdes) → caching? → change-logging? → the supplier's bytes window store. */
-export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<WindowStore<K, V>> {
-  constructor(
-    readonly supplier: WindowBytesStoreSupplier,
-    readonly keySerde: Serde<K>,
-    readonly valueSerde: Serde<V>,
-  ) {
-    requireSupplier(supplier, 'windowStoreBuilder')
-    super(supplier.name)
+export class WindowStoreBuilder<K, V> extends SerdeStoreBuilder<WindowStore<K, V>, WindowBytesStoreSupplier, K, V> {
+  constructor(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    super(supplier, keySerde, valueSerde, 'windowStoreBuilder: a window store supplier is required')
   }
 
   build(): WindowStore<K, V> {
@@ -42,14 +33,14 @@ export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<WindowStore<K
 }
 
 /** As WindowStoreBuilder, storing ValueAndTimestamp<V> in Kafka Streams' timestamped format. */
-export class TimestampedWindowStoreBuilder<K, V> extends AbstractStoreBuilder<TimestampedWindowStore<K, V>> {
-  constructor(
-    readonly supplier: WindowBytesStoreSupplier,
-    readonly keySerde: Serde<K>,
-    readonly valueSerde: Serde<V>,
-  ) {
-    requireSupplier(supplier, 'timestampedWindowStoreBuilder')
-    super(supplier.name)
+export class TimestampedWindowStoreBuilder<K, V> extends SerdeStoreBuilder<
+  TimestampedWindowStore<K, V>,
+  WindowBytesStoreSupplier,
+  K,
+  V
+> {
+  constructor(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    super(supplier, keySerde, valueSerde, 'timestampedWindowStoreBuilder: a window store supplier is required')
   }
 
   build(): TimestampedWindowStore<K, V> {
