@@ -15,14 +15,6 @@ export class MeteredKeyValueStore<K, V>
   extends MeteredStore<KeyValueBytesStore, K, V>
   implements KeyValueStore<K, V>, CachedStateStore<K, V>
 {
-  constructor(
-    override readonly inner: KeyValueBytesStore,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-  ) {
-    super(inner, keySerde, valueSerde)
-  }
-
   setFlushListener(listener: CacheFlushListener<K, V>, sendOldValues: boolean): boolean {
     const s = this.serdes
     return this.setFlushListenerBelow<Buffer>(

@@ -1,7 +1,6 @@
 import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
 import type { KeyValue, Windowed } from '../key-value.js'
 import { mapMaybe, type MaybePromise } from '../maybe-promise.js'
-import type { Serde } from '../serde.js'
 import type { SessionBytesStore, SessionStore } from '../session-store.js'
 import { MeteredStore, typedWindowed, windowedFlushListener } from './metered-store.js'
 
@@ -10,14 +9,6 @@ export class MeteredSessionStore<K, V>
   extends MeteredStore<SessionBytesStore, K, V>
   implements SessionStore<K, V>, CachedStateStore<Windowed<K>, V>
 {
-  constructor(
-    override readonly inner: SessionBytesStore,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-  ) {
-    super(inner, keySerde, valueSerde)
-  }
-
   setFlushListener(listener: CacheFlushListener<Windowed<K>, V>, sendOldValues: boolean): boolean {
     return this.setFlushListenerBelow(() => windowedFlushListener(this.serdes, listener), sendOldValues)
   }

@@ -12,6 +12,8 @@ import { StateSerdes } from './state-serdes.js'
  * on init (as Kafka Streams), and handing a typed flush listener to a caching layer below.
  */
 export abstract class MeteredStore<S extends StateStore, K, V> extends WrappedStateStore<S> {
+  /** Public on the outermost layer: callers may reach the bytes store below. */
+  declare readonly inner: S
   protected readonly serdes: StateSerdes<K, V>
 
   constructor(inner: S, keySerde: Serde<K>, valueSerde: Serde<V>) {

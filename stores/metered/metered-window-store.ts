@@ -1,7 +1,6 @@
 import type { CacheFlushListener, CachedStateStore } from '../cached-state-store.js'
 import type { KeyValue, Windowed } from '../key-value.js'
 import { mapMaybe, type MaybePromise } from '../maybe-promise.js'
-import type { Serde } from '../serde.js'
 import type { WindowBytesStore, WindowStore } from '../window-store.js'
 import { mapIterable } from '../internals/async-iterable.js'
 import { MeteredStore, typedWindowed, windowedFlushListener } from './metered-store.js'
@@ -11,14 +10,6 @@ export class MeteredWindowStore<K, V>
   extends MeteredStore<WindowBytesStore, K, V>
   implements WindowStore<K, V>, CachedStateStore<Windowed<K>, V>
 {
-  constructor(
-    override readonly inner: WindowBytesStore,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-  ) {
-    super(inner, keySerde, valueSerde)
-  }
-
   get windowSize(): number {
     return this.inner.windowSize
   }
