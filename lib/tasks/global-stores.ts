@@ -4,6 +4,7 @@ import { GLOBAL_ALL_PARTITIONS, StreamTask } from '../../topology/internals/stre
 import type { ChangelogToRestore } from '../../topology/internals/task-types.js'
 import type { PartitionReader } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
+import { deserializationHandlerFor } from '../errors/deserialization-errors.js'
 import { restoreChangelogs } from './changelog-restorer.js'
 import type { TaskFactoryDeps } from './task-factory.js'
 
@@ -37,6 +38,15 @@ export class GlobalStores {
   /** Opens the stores and reads every partition of their topics to the end (read_committed). */
   async bootstrap(partitionCounts: (topic: string) => number | undefined, aborted: () => boolean): Promise<void> {
     const { config } = this.deps
+    // Bad records of a global topic follow the configured handler; a global task writes no
+    // dead letters (it has no producer), so a dead-letter handler skips them with a warning.
+    const policy = config.deserializationExceptionHandler
+    const deserializationHandler = deserializationHandlerFor(
+      typeof policy === 'object' ? 'logAndContinue' : policy,
+      config.logger,
+      { send: () => {} },
+      () => {},
+    )
     for (const subtopologyId of this.subtopologyIds) {
       const task = new StreamTask({
         topology: this.deps.topology,
@@ -50,6 +60,7 @@ export class GlobalStores {
           },
         },
         cacheMaxBytes: 0,
+        deserializationHandler,
         warn: m => config.logger.warn(m),
       })
       await rm(task.taskDir, { recursive: true, force: true })

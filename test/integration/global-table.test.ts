@@ -17,7 +17,7 @@ function enrichOrders(orders: string, customers: string, output: string) {
 
 const valuesOf = (rs: { key: Buffer | null; value: Buffer | null }[]) => new Map(rs.map(r => [r.key!.toString(), r.value!.toString()]))
 
-describe('stream-globalTable join end to end', () => {
+describe.each(['at_least_once', 'exactly_once_v2'] as const)('stream-globalTable join end to end (%s)', guarantee => {
   let cluster: TestCluster
   beforeAll(async () => {
     cluster = await startCluster()
@@ -42,7 +42,7 @@ describe('stream-globalTable join end to end', () => {
 
     const applicationId = uniqueName('gt-app')
     const state = await tempDir('kstreams-global-table')
-    const config = { applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 }
+    const config = { applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100, processingGuarantee: guarantee }
     let app = new KafkaStreams(enrichOrders(orders, customers, output), config)
     try {
       await app.start()
@@ -71,6 +71,55 @@ describe('stream-globalTable join end to end', () => {
       expect(out.get('o21')).toBe('c2:unknown')
       expect(out.get('o22')).toBe('c1:renamed')
       expect(out.size).toBe(12)
+    } finally {
+      await app.close()
+      await state.remove()
+    }
+  })
+})
+
+describe('global table records that do not deserialize', () => {
+  let cluster: TestCluster
+  beforeAll(async () => {
+    cluster = await startCluster()
+  })
+  afterAll(async () => {
+    await cluster.stop()
+  })
+
+  it('follow the deserialization handler: logAndContinue skips them and keeps running', async () => {
+    const orders = uniqueName('gtd-orders')
+    const limits = uniqueName('gtd-limits')
+    const output = uniqueName('gtd-out')
+    await createTopics(cluster.kafka, [orders, limits, output].map(topic => ({ topic, numPartitions: 1 })))
+    const b = new StreamsBuilder()
+    const table = b.globalTable(limits, Consumed.with(Serdes.String(), Serdes.Long()))
+    b.stream(orders, Consumed.with(Serdes.String(), Serdes.String()))
+      .leftJoin(table, (_k, customer) => customer, (customer, limit) => `${customer}:${limit ?? 'none'}`)
+      .to(output, Produced.with(Serdes.String(), Serdes.String()))
+    const state = await tempDir('kstreams-global-bad')
+    const app = new KafkaStreams(b.build(), {
+      applicationId: uniqueName('gtd-app'),
+      brokers: cluster.brokers,
+      stateDir: state.dir,
+      commitIntervalMs: 100,
+      deserializationExceptionHandler: 'logAndContinue',
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    })
+    try {
+      await app.start()
+      await waitFor(() => app.state === 'RUNNING', 20_000, 'RUNNING')
+      const eight = Buffer.alloc(8)
+      eight.writeBigInt64BE(500n)
+      const producer = cluster.kafka.producer()
+      await producer.connect()
+      await producer.send({ topic: limits, messages: [{ key: 'c1', value: Buffer.from('bad') }, { key: 'c1', value: eight }] })
+      await producer.disconnect()
+      await new Promise(r => setTimeout(r, 1000))
+      await produce(cluster.kafka, orders, [{ key: 'o1', value: 'c1' }])
+      const out = await consumeUntil(cluster.kafka, output, rs => rs.length >= 1)
+      expect(out.map(r => r.value!.toString())).toEqual(['c1:500'])
+      expect(app.state).toBe('RUNNING')
     } finally {
       await app.close()
       await state.remove()
