@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises'
+import { topicPartitionKey, type ChangelogOffset } from '../../stores/checkpoint/offset-checkpoint.js'
+import { taskCheckpoint, wipeTaskState, writeTaskCheckpoint } from '../../stores/checkpoint/task-state.js'
 import type { StateStore } from '../../stores/state-store.js'
 import { GLOBAL_ALL_PARTITIONS, StreamTask } from '../../topology/internals/stream-task.js'
 import type { ChangelogToRestore } from '../../topology/internals/task-types.js'
@@ -16,15 +17,15 @@ const GLOBAL_PROCESS_BATCH = 10_000
  * stream thread: one task per global sub-topology reads every partition of its source topic
  * with manual assignment, no group. The source topic is the store's changelog: `bootstrap()`
  * replays it to its end before any stream task starts, `update()` then feeds new records
- * through the global processors. No checkpoint is kept yet, so every start replays the topic
- * in full into a wiped store (a persistent store could otherwise keep keys compaction removed).
+ * through the global processors. Persistent stores checkpoint their positions on close and
+ * resume there; without a checkpoint the store is wiped and the topic replayed in full.
  */
 export class GlobalStores {
   /** name → store, shared with every stream task (filled by bootstrap). */
   readonly stores = new Map<string, StateStore>()
   private readonly tasks: StreamTask[] = []
   /** tpKey → where the next fetch starts, per partition of every global topic. */
-  private readonly positions = new Map<string, { task: StreamTask; topic: string; partition: number; offset: number }>()
+  private readonly positions = new Map<string, { task: StreamTask; topic: string; partition: number; offset: number; persistent: boolean }>()
 
   constructor(
     private readonly deps: TaskFactoryDeps,
@@ -63,7 +64,10 @@ export class GlobalStores {
         deserializationHandler,
         warn: m => config.logger.warn(m),
       })
-      await rm(task.taskDir, { recursive: true, force: true })
+      // Persistent stores resume from their checkpoint; without one, local data may hold keys the
+      // topic's compaction has since removed, so it is wiped and the topic replayed in full.
+      const checkpoint = await taskCheckpoint(task.taskDir, m => config.logger.warn(m)).read()
+      if (checkpoint.status !== 'ok') await wipeTaskState(task.taskDir)
       this.tasks.push(task)
       const entries = await task.initialize()
       const changelogs: ChangelogToRestore[] = []
@@ -74,7 +78,10 @@ export class GlobalStores {
         }
         const n = partitionCounts(e.topic)
         if (n === undefined || n === 0) throw new Error(`Global store ${e.storeName}: its source topic ${e.topic} does not exist`)
-        for (let p = 0; p < n; p++) changelogs.push({ ...e, partition: p })
+        for (let p = 0; p < n; p++) {
+          const offset = e.persistent ? (checkpoint.offsets.get(topicPartitionKey(e.topic, p))?.offset ?? null) : null
+          changelogs.push({ ...e, partition: p, offset })
+        }
       }
       const restored = await restoreChangelogs({
         reader: this.deps.reader,
@@ -86,7 +93,7 @@ export class GlobalStores {
       })
       for (const c of changelogs) {
         const key = tpKey(c.topic, c.partition)
-        this.positions.set(key, { task, topic: c.topic, partition: c.partition, offset: restored.get(key)?.offset ?? 0 })
+        this.positions.set(key, { task, topic: c.topic, partition: c.partition, offset: restored.get(key)?.offset ?? 0, persistent: c.persistent })
       }
       for (const name of task.storeNames()) this.stores.set(name, task.getStore(name)!)
       await task.start()
@@ -116,7 +123,25 @@ export class GlobalStores {
     return added
   }
 
+  /**
+   * Flushes the stores, then records how far they have read (persistent stores only), as Kafka
+   * Streams' global checkpoint: the next start resumes there instead of replaying the topic.
+   */
+  async checkpoint(): Promise<void> {
+    for (const t of this.tasks) {
+      for (const name of t.storeNames()) await t.getStore(name)?.flush()
+      const entries: ChangelogOffset[] = []
+      for (const p of this.positions.values()) if (p.task === t && p.persistent) entries.push({ topic: p.topic, partition: p.partition, offset: p.offset })
+      if (entries.length > 0) await writeTaskCheckpoint(t.taskDir, entries)
+    }
+  }
+
   async close(): Promise<void> {
+    try {
+      await this.checkpoint()
+    } catch (err) {
+      this.deps.config.logger.warn('Could not checkpoint global stores; the next start replays their topics', { error: (err as Error).message })
+    }
     for (const t of this.tasks) {
       await t.close({ clean: true }).catch(e => this.deps.config.logger.warn(`Closing global task ${t.id}`, { error: (e as Error).message }))
     }

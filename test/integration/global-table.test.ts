@@ -63,8 +63,16 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('stream-globalTable
       // Changed while the application was down: the restart reads the topic again.
       await produce(cluster.kafka, customers, [{ key: 'c9', value: 'name-c9' }, { key: 'c2', value: null }])
       app = new KafkaStreams(enrichOrders(orders, customers, output), config)
+      let toRestore = 0
+      app.setGlobalStateRestoreListener({
+        onRestoreStart: (_store, _topic, _partition, start, end) => void (toRestore += end - start),
+        onBatchRestored: () => {},
+        onRestoreEnd: () => {},
+      })
       await app.start()
       await waitFor(() => app.state === 'RUNNING', 20_000, 'RUNNING after restart')
+      // The persistent global store resumed from its checkpoint: only the two records written while down.
+      expect(toRestore).toBe(2)
       await produce(cluster.kafka, orders, [{ key: 'o20', value: 'c9' }, { key: 'o21', value: 'c2' }, { key: 'o22', value: 'c1' }])
       out = valuesOf(await consumeUntil(cluster.kafka, output, rs => rs.length >= 12))
       expect(out.get('o20')).toBe('c9:name-c9')
