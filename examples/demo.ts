@@ -6,7 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
 import { EmbeddedKafka } from '../broker/index.js'
-import { KafkaStreams, type StateRestoreListener } from '../lib/index.js'
+import { MultiBar, Presets, type SingleBar } from 'cli-progress'
+import { KafkaStreams, renderAscii, type StateRestoreListener } from '../lib/index.js'
 import { buildWordCountTopology } from './word-count.js'
 
 const INPUT = 'text-input'
@@ -35,38 +36,41 @@ async function waitForState(app: KafkaStreams, state: string, timeoutMs = 30_000
   }
 }
 
-/** Draws restore progress by changelog offset (commit markers take offsets too, so records would undercount). */
-function progressListener(): StateRestoreListener {
-  const parts = new Map<string, { start: number; end: number; at: number; records: number }>()
-  const draw = () => {
-    let total = 0
-    let done = 0
-    let records = 0
-    for (const p of parts.values()) {
-      total += p.end - p.start
-      done += p.at - p.start
-      records += p.records
-    }
-    const width = 40
-    const filled = total === 0 ? width : Math.round((done / total) * width)
-    process.stdout.write(`\r  restoring "${STORE}" from its changelog [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${records} records `)
-  }
+/**
+ * One progress bar per changelog partition, by offset (commit markers take offsets too, so
+ * counting records would undercount). On a terminal the bars redraw in place; elsewhere
+ * cli-progress prints them at intervals.
+ */
+function progressListener(): StateRestoreListener & { stop(): void } {
+  const bars = new MultiBar(
+    {
+      format: '  restoring {changelog} [{bar}] {percentage}% | {records} records',
+      barCompleteChar: '#',
+      barIncompleteChar: '.',
+      barsize: 30,
+      hideCursor: true,
+      noTTYOutput: !process.stdout.isTTY,
+      notTTYSchedule: 500,
+      clearOnComplete: false,
+    },
+    Presets.legacy,
+  )
+  const parts = new Map<string, { bar: SingleBar; start: number; records: number }>()
   return {
     onRestoreStart(_store, topic, partition, start, end) {
-      parts.set(`${topic}-${partition}`, { start, end, at: start, records: 0 })
-      draw()
+      const bar = bars.create(Math.max(1, end - start), 0, { changelog: `${topic}-${partition}`, records: 0 })
+      parts.set(`${topic}-${partition}`, { bar, start, records: 0 })
     },
     onBatchRestored(_store, topic, partition, batchEnd, n) {
       const p = parts.get(`${topic}-${partition}`)!
-      p.at = batchEnd + 1
       p.records += n
-      draw()
+      p.bar.update(batchEnd + 1 - p.start, { records: p.records })
     },
     onRestoreEnd(_store, topic, partition) {
       const p = parts.get(`${topic}-${partition}`)!
-      p.at = p.end
-      draw()
+      p.bar.update(p.bar.getTotal(), { records: p.records })
     },
+    stop: () => bars.stop(),
   }
 }
 
@@ -74,6 +78,8 @@ async function main(): Promise<void> {
   const broker = await EmbeddedKafka.start({ port: 0 })
   const brokers = broker.brokers
   console.log(`\n▶ embedded Kafka broker on ${brokers.join(', ')}`)
+  console.log('\n▶ the word-count topology: two sub-topologies joined by a repartition topic\n')
+  console.log(renderAscii(wordCount().describe()))
   const kafka = new Kafka({ clientId: 'demo', brokers, logLevel: logLevel.NOTHING })
   const admin = kafka.admin()
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
@@ -149,9 +155,10 @@ async function main(): Promise<void> {
     dirs.push(stateDir2)
     const app2 = new KafkaStreams(wordCount(), { ...config, stateDir: stateDir2 })
     apps.push(app2)
-    app2.setGlobalStateRestoreListener(progressListener())
+    const progress = progressListener()
+    app2.setGlobalStateRestoreListener(progress)
     app2.on('stateChange', (next, prev) => {
-      if (next === 'RUNNING') process.stdout.write('\n')
+      if (next === 'RUNNING') progress.stop()
       console.log(`  [word-count, fresh state] ${prev} → ${next}`)
     })
     await app2.start()
