@@ -44,10 +44,10 @@ async function waitForState(app: KafkaStreams, state: string, timeoutMs = 30_000
 function progressListener(): StateRestoreListener & { stop(): void } {
   const bars = new MultiBar(
     {
-      format: '  restoring {changelog} [{bar}] {percentage}% | {records} records',
+      format: '  restoring {store} from changelog partition {partition} [{bar}] {percentage}% {records} records',
       barCompleteChar: '#',
       barIncompleteChar: '.',
-      barsize: 30,
+      barsize: 12,
       hideCursor: true,
       noTTYOutput: !process.stdout.isTTY,
       notTTYSchedule: 500,
@@ -57,8 +57,8 @@ function progressListener(): StateRestoreListener & { stop(): void } {
   )
   const parts = new Map<string, { bar: SingleBar; start: number; records: number }>()
   return {
-    onRestoreStart(_store, topic, partition, start, end) {
-      const bar = bars.create(Math.max(1, end - start), 0, { changelog: `${topic}-${partition}`, records: 0 })
+    onRestoreStart(store, topic, partition, start, end) {
+      const bar = bars.create(Math.max(1, end - start), 0, { store, partition, records: 0 })
       parts.set(`${topic}-${partition}`, { bar, start, records: 0 })
     },
     onBatchRestored(_store, topic, partition, batchEnd, n) {
