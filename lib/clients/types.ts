@@ -12,6 +12,8 @@ export interface TopicPartition {
 
 export interface TopicPartitionOffset extends TopicPartition {
   offset: number
+  /** Committed offset metadata (Kafka Streams: the encoded partition time); null or absent for none. */
+  metadata?: string | null
 }
 
 export interface FetchedRecord {

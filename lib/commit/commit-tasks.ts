@@ -1,5 +1,7 @@
 import type { TopicPartitionOffset } from '../clients/types.js'
+import type { CommittableOffset } from '../../topology/internals/task-types.js'
 import type { ActiveTask } from '../tasks/active-task.js'
+import { encodePartitionTime } from './partition-time-metadata.js'
 
 export { isRetriableClientError } from '../clients/retriable.js'
 
@@ -26,7 +28,7 @@ export async function commitAtLeastOnce(
   commitOffsets: (offsets: TopicPartitionOffset[]) => Promise<void>,
 ): Promise<number> {
   const perTask: [ActiveTask, TopicPartitionOffset[]][] = []
-  for (const t of tasks) perTask.push([t, await t.task.commit()])
+  for (const t of tasks) perTask.push([t, withPartitionTimes(await t.task.commit())])
   await Promise.all(tasks.map(t => t.collector.flush()))
   const changed: TopicPartitionOffset[] = []
   for (const [t, offsets] of perTask) changed.push(...t.changedOffsets(offsets))
@@ -43,7 +45,7 @@ export async function commitAtLeastOnce(
  * transactional id `<applicationId>-<taskId>`: a new owner's InitProducerId bumps its epoch.
  */
 export async function commitExactlyOnce(task: ActiveTask, groupId: string): Promise<boolean> {
-  const offsets = await task.task.commit()
+  const offsets = withPartitionTimes(await task.task.commit())
   await task.collector.flush()
   const changed = task.changedOffsets(offsets)
   if (changed.length === 0 && !task.producer.inTransaction()) return false
@@ -53,4 +55,9 @@ export async function commitExactlyOnce(task: ActiveTask, groupId: string): Prom
   task.markCommitted(offsets)
   task.updateChangelogPositions()
   return true
+}
+
+/** Offsets to commit, each carrying its partition's time as metadata (Kafka Streams' format). */
+export function withPartitionTimes(offsets: readonly CommittableOffset[]): TopicPartitionOffset[] {
+  return offsets.map(o => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: encodePartitionTime(o.partitionTime) }))
 }

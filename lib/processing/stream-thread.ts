@@ -6,6 +6,7 @@ import type { KafkajsGroupConsumer } from '../clients/kafkajs/index.js'
 import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
 import { commitAtLeastOnce, commitExactlyOnce, isFencingError, isRetriableClientError } from '../commit/commit-tasks.js'
+import { decodePartitionTime, UNKNOWN_PARTITION_TIME } from '../commit/partition-time-metadata.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 import type { GlobalStores } from '../tasks/global-stores.js'
 import { StandbyTask } from '../tasks/standby-task.js'
@@ -375,6 +376,13 @@ export class StreamThread {
     const topics = [...new Set(t.inputs.map(i => i.topic))]
     const committed = await admin.committedOffsets(config.applicationId, topics)
     const byKey = new Map(committed.map(c => [tpKey(c.topic, c.partition), c.offset]))
+    // Partition times committed with the offsets: stream time resumes where the last owner stopped.
+    for (const c of committed) {
+      const time = decodePartitionTime(c.metadata, m => config.logger.warn(`task ${t.id}, ${c.topic}-${c.partition}: ${m}`))
+      if (time !== UNKNOWN_PARTITION_TIME && t.inputs.some(tp => tp.topic === c.topic && tp.partition === c.partition)) {
+        t.task.initializePartitionTime(c.topic, c.partition, time)
+      }
+    }
     // No committed offset: the source's own reset policy (Consumed.withOffsetResetPolicy), else the
     // config's, resolved to a real offset here (kafkajs mishandles seeks to its special offsets).
     const uncommitted = t.inputs.filter(tp => !byKey.has(tpKey(tp.topic, tp.partition)))

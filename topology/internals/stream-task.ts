@@ -254,7 +254,24 @@ export class StreamTask implements TaskRuntime {
     this.state = 'running'
   }
 
+  /**
+   * Seeds an input partition's time from its committed offset metadata, before processing starts
+   * (Kafka Streams' initializeTaskTime), so stream time, late-record decisions and suppression
+   * resume where the previous owner stopped.
+   */
+  initializePartitionTime(topic: string, partition: number, partitionTime: number): void {
+    if (this.state === 'running') throw new Error(`task ${this.id}: partition time of ${topic}-${partition} must be set before processing starts`)
+    if (!Number.isSafeInteger(partitionTime)) throw new RangeError(`task ${this.id}: partition time of ${topic}-${partition} must be an integer, got ${partitionTime}`)
+    const queue = this.queueFor(topic, partition)
+    if (partitionTime > queue.partitionTime) queue.partitionTime = partitionTime
+    if (partitionTime > this.currentStreamTime) this.currentStreamTime = partitionTime
+  }
+
   addRecords(topic: string, partition: number, records: RawRecord[]): void {
+    this.queueFor(topic, partition).add(records)
+  }
+
+  private queueFor(topic: string, partition: number): PartitionQueue {
     const key = topicPartitionKey(topic, partition)
     let queue = this.queues.get(key)
     if (!queue) {
@@ -265,7 +282,7 @@ export class StreamTask implements TaskRuntime {
       this.queues.set(key, queue)
       this.queueList.push(queue)
     }
-    queue.add(records)
+    return queue
   }
 
   private sourceFor(topic: string): SourceNodeDef | undefined {
@@ -555,7 +572,7 @@ export class StreamTask implements TaskRuntime {
     }
     const offsets: CommittableOffset[] = []
     for (const q of this.queueList) {
-      if (q.committableOffset >= 0) offsets.push({ topic: q.topic, partition: q.partition, offset: q.committableOffset })
+      if (q.committableOffset >= 0) offsets.push({ topic: q.topic, partition: q.partition, offset: q.committableOffset, partitionTime: q.partitionTime })
     }
     return offsets
   }

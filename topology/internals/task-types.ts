@@ -39,4 +39,6 @@ export interface CommittableOffset {
   partition: number
   /** The next offset to consume (last processed + 1). */
   offset: number
+  /** Largest timestamp processed from the partition (-1 if none): committed as offset metadata. */
+  partitionTime: number
 }

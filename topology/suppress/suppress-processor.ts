@@ -45,6 +45,8 @@ export class SuppressProcessor<K, V> implements Processor<K, TableChange<V>, K, 
     const store = ctx.getStateStore<KeyValueStore<Buffer, Buffer>>(this.opts.storeName)
     this.buffer = new SuppressionBuffer(store)
     await this.buffer.load()
+    // the task's stream time, restored from committed offsets, so buffered windows close without waiting for new records
+    this.streamTime = Math.max(this.streamTime, ctx.currentStreamTimeMs())
   }
 
   async process(record: Record<K, TableChange<V>>): Promise<void> {

@@ -11,7 +11,8 @@ import type { Windowed } from './window.js'
 
 /** One of the aggregation cores (time, sliding, session) bound to its store and output. */
 export interface WindowAggregatorCore<K, V> {
-  readonly streamTime: number
+  /** The largest timestamp seen; seeded at init with the task's (restored) stream time. */
+  streamTime: number
   process(key: K, value: V, timestamp: number): void | Promise<void>
 }
 
@@ -71,6 +72,8 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
       late: (info) => this.late.handle(ctx, this.current!, info),
     }
     this.core = this.opts.makeCore(store, out)
+    // after a restart the task's stream time comes back from the committed offsets: windows it closed stay closed
+    this.core.streamTime = Math.max(this.core.streamTime, ctx.currentStreamTimeMs())
   }
 
   process(record: Record<K, V>): Promise<void> | void {

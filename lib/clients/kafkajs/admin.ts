@@ -73,7 +73,7 @@ export class KafkajsAdminClient implements AdminClient {
     for (const t of res) {
       for (const p of t.partitions) {
         const offset = Number(p.offset)
-        if (offset >= 0) out.push({ topic: t.topic, partition: p.partition, offset })
+        if (offset >= 0) out.push({ topic: t.topic, partition: p.partition, offset, metadata: p.metadata ?? null })
       }
     }
     return out

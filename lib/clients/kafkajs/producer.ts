@@ -109,10 +109,10 @@ export class KafkajsRecordProducer implements RecordProducer {
 
   async sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return
-    const byTopic = new Map<string, { partition: number; offset: string }[]>()
+    const byTopic = new Map<string, { partition: number; offset: string; metadata: string | null }[]>()
     for (const o of offsets) {
       if (!byTopic.has(o.topic)) byTopic.set(o.topic, [])
-      byTopic.get(o.topic)!.push({ partition: o.partition, offset: String(o.offset) })
+      byTopic.get(o.topic)!.push({ partition: o.partition, offset: String(o.offset), metadata: o.metadata ?? null })
     }
     await this.current().sendOffsets({
       consumerGroupId: groupId,

@@ -60,7 +60,7 @@ describe('mapValuesAsync', () => {
     task.addRecords('in', 0, [raw(0, 'a', 'v30'), raw(1, 'b', 'v1'), raw(2, 'a', 'v1'), raw(3, 'c', 'v5')])
     await task.process(10)
     const offsets = await task.commit()
-    expect(offsets).toEqual([{ topic: 'in', partition: 0, offset: 4 }])
+    expect(offsets).toEqual([{ topic: 'in', partition: 0, offset: 4, partitionTime: 3 }])
     expect(out.sent.map((r) => r.value!.toString())).toEqual(['a:v30', 'b:v1', 'a:v1', 'c:v5'])
     expect(maxRunning).toBeLessThanOrEqual(2)
     // the second call for key a starts only after the first one finished

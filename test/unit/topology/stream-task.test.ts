@@ -62,8 +62,8 @@ describe('StreamTask', () => {
     expect(out.sent.map((r) => r.partition)).toEqual([-1, -1, -1, -1])
     expect(task.streamTime()).toBe(30)
     expect(await task.commit()).toEqual([
-      { topic: 'a', partition: 2, offset: 2 },
-      { topic: 'b', partition: 2, offset: 7 },
+      { topic: 'a', partition: 2, offset: 2, partitionTime: 30 },
+      { topic: 'b', partition: 2, offset: 7, partitionTime: 20 },
     ])
     await task.close()
   })
@@ -107,7 +107,7 @@ describe('StreamTask', () => {
     expect(await skipping.process(10)).toBe(1)
     expect(seen.map((e) => [e.topic, e.partition, e.offset, e.part])).toEqual([['nums', 2, 41, 'value']])
     expect(out.sent).toHaveLength(1)
-    expect(await skipping.commit()).toEqual([{ topic: 'nums', partition: 2, offset: 43 }])
+    expect(await skipping.commit()).toEqual([{ topic: 'nums', partition: 2, offset: 43, partitionTime: 2 }])
     await skipping.close()
   })
 
