@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodePartitionTime, encodePartitionTime, UNKNOWN_PARTITION_TIME } from '../../../lib/commit/partition-time-metadata.js'
 import { withPartitionTimes } from '../../../lib/commit/commit-tasks.js'
-import { Consumed, Serdes, StreamsBuilder, StreamTask } from '../../../topology/index.js'
+import type { ChangelogRecord } from '../../../stores/state-store.js'
+import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, StreamTask, Suppressed, TimeWindowedSerde } from '../../../topology/index.js'
 import type { Topology } from '../../../topology/topology.js'
 import { TimeWindows } from '../../../topology/windows/time-windows.js'
 
@@ -130,5 +131,68 @@ describe('StreamTask partition time', () => {
     await task.start()
     expect(() => task.initializePartitionTime('in', 0, 5)).toThrow(/must be set before processing starts/)
     await task.close()
+  })
+})
+
+describe('suppress resumes from the seeded stream time', () => {
+  // 'skip' records advance stream time without reaching the aggregation (as any filtered record does)
+  function suppressed(): Topology {
+    const b = new StreamsBuilder()
+    b.stream('in', Consumed.with(S, S))
+      .filter((_k, v) => v !== 'skip')
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(10, 20))
+      .count(Materialized.as<string, number>('counts').withCachingDisabled())
+      .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+      .toStream()
+      .to('out', Produced.with(new TimeWindowedSerde(S, 10), Serdes.Long()))
+    return b.build()
+  }
+  function capturingTask(sent: { topic: string; record: ChangelogRecord }[]) {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kstreams-task-time-'))
+    dirs.push(stateDir)
+    return new StreamTask({
+      topology: suppressed(),
+      subtopologyId: 0,
+      partition: 0,
+      applicationId: 'tasktime',
+      stateDir,
+      collector: { send: (topic, record) => sent.push({ topic, record }) },
+      cacheMaxBytes: 0,
+    })
+  }
+  const rec = (k: string, v: string, t: number, offset: number) => ({ key: Buffer.from(k), value: Buffer.from(v), timestamp: t, offset })
+
+  async function restartAndProcess(seed: number | null): Promise<string[]> {
+    const first: { topic: string; record: ChangelogRecord }[] = []
+    const task1 = capturingTask(first)
+    await task1.initialize()
+    task1.addRecords('in', 0, [rec('a', 'v', 3, 0), rec('z', 'skip', 35, 1)])
+    await task1.process(10)
+    const [committed] = await task1.commit()
+    expect(committed.partitionTime).toBe(35)
+    await task1.close()
+    expect(first.filter((s) => s.topic === 'out')).toEqual([])
+
+    const second: { topic: string; record: ChangelogRecord }[] = []
+    const task2 = capturingTask(second)
+    for (const r of await task2.initialize()) {
+      const batch = first.filter((s) => s.topic === r.topic).map((s, offset) => ({ key: s.record.key!, value: s.record.value, timestamp: s.record.timestamp, offset }))
+      await r.restore(batch)
+    }
+    if (seed !== null) task2.initializePartitionTime('in', 0, seed)
+    task2.addRecords('in', 0, [rec('c', 'v', 25, 2)])
+    await task2.process(10)
+    await task2.close()
+    return second.filter((s) => s.topic === 'out').map((s) => new TimeWindowedSerde(S, 10).deserialize('out', s.record.key)!.key)
+  }
+
+  it('a window that the restored stream time closed is emitted at the first record after the restart', async () => {
+    // stream time 35 - grace 20 = 15 >= end 10 of window [0, 10)
+    expect(await restartAndProcess(35)).toEqual(['a'])
+  })
+
+  it('without the seed the same window keeps waiting (suppress would only see time 25)', async () => {
+    expect(await restartAndProcess(null)).toEqual([])
   })
 })
