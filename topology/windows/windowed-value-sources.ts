@@ -4,10 +4,10 @@ import { mapMaybe } from '../../stores/maybe-promise.js'
 import type { SendOldValuesFlag } from '../dsl/processors/table-processors.js'
 import type { TableValueSource, ValueGetterSupplier } from '../dsl/table-value-sources.js'
 
-/** Lookups of a time/sliding windowed aggregation: the window store by key and window start. */
-export class WindowStoreValueSource<K, V> implements TableValueSource<Windowed<K>, V> {
+/** What both windowed sources share: the store they read and the aggregation's old-values flag. */
+abstract class WindowedValueSource<K, V> implements TableValueSource<Windowed<K>, V> {
   constructor(
-    private readonly storeName: string,
+    protected readonly storeName: string,
     private readonly flag: SendOldValuesFlag,
   ) {}
 
@@ -16,6 +16,11 @@ export class WindowStoreValueSource<K, V> implements TableValueSource<Windowed<K
     return true
   }
 
+  abstract valueGetterSupplier(): ValueGetterSupplier<Windowed<K>, V>
+}
+
+/** Lookups of a time/sliding windowed aggregation: the window store by key and window start. */
+export class WindowStoreValueSource<K, V> extends WindowedValueSource<K, V> {
   valueGetterSupplier(): ValueGetterSupplier<Windowed<K>, V> {
     const storeName = this.storeName
     return {
@@ -29,17 +34,7 @@ export class WindowStoreValueSource<K, V> implements TableValueSource<Windowed<K
 }
 
 /** Lookups of a session aggregation: the exact session; its timestamp is the session end. */
-export class SessionStoreValueSource<K, V> implements TableValueSource<Windowed<K>, V> {
-  constructor(
-    private readonly storeName: string,
-    private readonly flag: SendOldValuesFlag,
-  ) {}
-
-  enableSendingOldValues(): boolean {
-    this.flag.sendOldValues = true
-    return true
-  }
-
+export class SessionStoreValueSource<K, V> extends WindowedValueSource<K, V> {
   valueGetterSupplier(): ValueGetterSupplier<Windowed<K>, V> {
     const storeName = this.storeName
     return {
