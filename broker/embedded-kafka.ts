@@ -188,6 +188,10 @@ export class EmbeddedKafka {
     this.context.fetchWaiters.wakeAll()
     this.groups.stop()
     await server.close()
+    // Let clients in this process see their connections close (the end of each socket is read in
+    // the next poll phases) before a restart reopens: otherwise they send their next request on the
+    // dead socket. Loading state is synchronous, so nothing else yields here.
+    for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve))
     this.logs.off('append', this.onAppend)
     if (this.opts.dataDir) {
       this.txn.close()
