@@ -56,7 +56,7 @@ export class Journal<R> {
       this.fd = openSync(this.path, 'a')
     }
     const line = Buffer.from(JSON.stringify(record) + '\n')
-    writeSync(this.fd, line)
+    writeFully(this.fd, line)
     this.appendedBytes += line.length
   }
 
@@ -74,7 +74,7 @@ export class Journal<R> {
     try {
       for (const r of records) {
         const line = Buffer.from(JSON.stringify(r) + '\n')
-        writeSync(fd, line)
+        writeFully(fd, line)
         bytes += line.length
       }
     } finally {
@@ -90,4 +90,9 @@ export class Journal<R> {
     if (this.fd !== null) closeSync(this.fd)
     this.fd = null
   }
+}
+
+/** write(2) may write less than asked (a signal, a full disk): go on until all of it is written or it throws. */
+export function writeFully(fd: number, buf: Buffer): void {
+  for (let done = 0; done < buf.length;) done += writeSync(fd, buf, done, buf.length - done)
 }
