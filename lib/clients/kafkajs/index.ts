@@ -5,8 +5,10 @@ import { KafkajsGroupConsumer, type GroupConsumerOptions } from './group-consume
 import { KafkajsPartitionReader } from './partition-reader.js'
 import { KafkajsRecordProducer, type ProducerOptions } from './producer.js'
 import { installAbortedFilterFix } from './aborted-filter.js'
+import { extendKafkajsErrorCodes } from './errors.js'
 
 installAbortedFilterFix()
+extendKafkajsErrorCodes()
 
 export { KafkajsAdminClient, KafkajsGroupConsumer, KafkajsPartitionReader, KafkajsRecordProducer }
 export type { GroupConsumerHandlers, GroupConsumerOptions } from './group-consumer.js'
