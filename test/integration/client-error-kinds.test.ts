@@ -344,7 +344,7 @@ describe.runIf(!process.env.KAFKA_BROKERS)('broker restart with a data dir', () 
         const c = lines(round * 400, 400)
         produced.push(...c)
         await produce(kafka, input, c.slice(0, 200))
-        await sleep(150)
+        await sleep(60) // mid-processing: transactions are open when the broker goes away
         await broker.restart()
         await produce(kafka, input, c.slice(200))
         await sleep(300)
