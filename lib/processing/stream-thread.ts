@@ -225,8 +225,9 @@ export class StreamThread {
           } catch (err) {
             if (!isRecoverableClientError(err)) throw err
             const waitMs = this.startBackoff.next()
-            config.logger.warn(`Could not start assigned tasks ${this.notStarted().join(', ')} yet; retrying in ${waitMs} ms`, {
-              partitions: this.notStartedPartitions().map(tp => `${tp.topic}-${tp.partition}`),
+            const partitions = this.notStartedPartitions().map(tp => `${tp.topic}-${tp.partition}`)
+            config.logger.warn(`Could not start assigned tasks ${this.notStarted().join(', ')} (partitions ${partitions.join(', ')}) yet; retrying in ${waitMs} ms`, {
+              partitions,
               kind: classifyClientError(err),
               ...describe(err),
             })
