@@ -1,6 +1,10 @@
 // Avro schema parsing, canonical text and compatibility, on top of avsc's schema resolution.
-import avro from 'avsc'
+import type avro from 'avsc'
+import { requireOptional } from '../../topology/serdes/optional-peer.js'
 import { invalidSchema } from './errors.js'
+
+// avsc is an optional peer dependency of kstreams: loaded when the first schema is parsed.
+const avsc = (): typeof avro => requireOptional<typeof avro>('avsc', 'EmbeddedSchemaRegistry (Avro schemas)')
 
 export interface ParsedAvro {
   /** Whitespace-free JSON of the schema as given: the text the registry stores, serves and compares. */
@@ -20,15 +24,16 @@ export function parseAvro(text: string, referenced: readonly string[] = []): Par
   } catch (err) {
     throw invalidSchema(`not valid JSON (${(err as Error).message})`)
   }
+  const { Type } = avsc()
   const registry: Record<string, avro.Type> = {}
   try {
-    for (const dep of referenced) avro.Type.forSchema(JSON.parse(dep) as avro.Schema, { registry })
+    for (const dep of referenced) Type.forSchema(JSON.parse(dep) as avro.Schema, { registry })
   } catch (err) {
     throw invalidSchema(`a referenced schema does not parse: ${(err as Error).message}`)
   }
   let type: avro.Type
   try {
-    type = avro.Type.forSchema(json as avro.Schema, { registry })
+    type = Type.forSchema(json as avro.Schema, { registry })
   } catch (err) {
     throw invalidSchema((err as Error).message)
   }

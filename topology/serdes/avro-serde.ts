@@ -1,7 +1,16 @@
-import avro from 'avsc'
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
+import type avro from 'avsc'
+import type { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
+import { requireOptional } from './optional-peer.js'
 import type { AsyncSerde, Serde } from './serde.js'
 import { SerializationError } from './serde-errors.js'
+
+type Avsc = typeof avro
+type RegistryClient = typeof import('@kafkajs/confluent-schema-registry')
+
+// Optional peer dependencies: loaded when the first Avro serde is made.
+const loadAvsc = (): Avsc => requireOptional<Avsc>('avsc', 'Serdes.Avro()')
+const loadRegistryClient = (): RegistryClient =>
+  requireOptional<RegistryClient>('@kafkajs/confluent-schema-registry', 'Serdes.Avro()')
 
 export interface AvroSerdeOptions {
   /** The reader/writer schema: an Avro schema object or its JSON text. */
@@ -22,6 +31,8 @@ const HEADER_BYTES = 5
  * synchronous, so the executor pays no promise hop in steady state.
  */
 export class AvroSerde<T> implements AsyncSerde<T> {
+  private readonly avsc: Avsc
+  private readonly avroSchemaType: SchemaType.AVRO
   private readonly type: avro.Type
   private readonly schemaText: string
   private readonly registry: SchemaRegistry
@@ -37,10 +48,13 @@ export class AvroSerde<T> implements AsyncSerde<T> {
     if (typeof options.registryUrl !== 'string' || options.registryUrl.length === 0) {
       throw new TypeError('Serdes.Avro() needs a registryUrl')
     }
+    this.avsc = loadAvsc()
+    const client = loadRegistryClient()
     const schema = typeof options.schema === 'string' ? JSON.parse(options.schema) : options.schema
-    this.type = avro.Type.forSchema(schema)
+    this.type = this.avsc.Type.forSchema(schema)
     this.schemaText = JSON.stringify(schema)
-    this.registry = new SchemaRegistry({ host: options.registryUrl })
+    this.avroSchemaType = client.SchemaType.AVRO
+    this.registry = new client.SchemaRegistry({ host: options.registryUrl })
   }
 
   /**
@@ -71,7 +85,7 @@ export class AvroSerde<T> implements AsyncSerde<T> {
     let pending = this.pendingIdBySubject.get(subject)
     if (!pending) {
       pending = this.registry
-        .register({ type: SchemaType.AVRO, schema: this.schemaText }, { subject })
+        .register({ type: this.avroSchemaType, schema: this.schemaText }, { subject })
         .then(({ id }) => {
           this.idBySubject.set(subject, id)
           return id
@@ -121,7 +135,8 @@ export class AvroSerde<T> implements AsyncSerde<T> {
       pending = this.registry
         .getSchema(id)
         .then((writer) => {
-          const writerType = avro.Type.isType(writer) ? (writer as unknown as avro.Type) : avro.Type.forSchema(writer as avro.Schema)
+          const avsc = this.avsc
+          const writerType = avsc.Type.isType(writer) ? (writer as unknown as avro.Type) : avsc.Type.forSchema(writer as avro.Schema)
           const same = writerType.equals(this.type)
           this.resolvers.set(id, same ? null : this.type.createResolver(writerType))
         })
