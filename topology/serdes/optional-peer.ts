@@ -2,8 +2,6 @@
 // that never use them neither install them nor pay for loading them.
 import { createRequire } from 'node:module'
 
-const require = createRequire(import.meta.url)
-
 /** Raised when a feature needs an optional package that is not installed; names the package. */
 export class MissingDependencyError extends Error {
   override readonly name = 'MissingDependencyError'
@@ -17,16 +15,14 @@ export class MissingDependencyError extends Error {
   }
 }
 
-const loaded = new Map<string, unknown>()
-
 /**
- * Loads `packageName` (a CommonJS package) synchronously for `feature`. Only the package itself
- * being absent becomes a MissingDependencyError; a package that is present but fails to load
- * (a missing dependency of its own, a syntax error) throws its own error.
+ * Loads `packageName` (a CommonJS package) synchronously for `feature`, resolved from `from` (this
+ * module: where kstreams is installed). Only the package itself being absent becomes a
+ * MissingDependencyError; a package that is present but fails to load (a missing dependency of its
+ * own, a syntax error) throws its own error. Node's module cache makes later calls cheap.
  */
-export function requireOptional<T>(packageName: string, feature: string): T {
-  const cached = loaded.get(packageName)
-  if (cached !== undefined) return cached as T
+export function requireOptional<T>(packageName: string, feature: string, from: string | URL = import.meta.url): T {
+  const require = createRequire(from)
   try {
     require.resolve(packageName)
   } catch (err) {
@@ -35,7 +31,5 @@ export function requireOptional<T>(packageName: string, feature: string): T {
     }
     throw err
   }
-  const mod = require(packageName) as T
-  loaded.set(packageName, mod)
-  return mod
+  return require(packageName) as T
 }
