@@ -1,9 +1,12 @@
-// npm run broker -- --port 9092 [--data-dir dir] [--partitions n] [--no-auto-create-topics]
+// npm run broker -- --port 9092 [--data-dir dir] [--partitions n] [--no-auto-create-topics] [--control]
+// --control: fault-injection commands as JSON lines on stdin, one JSON answer line each on stdout
+// (see control.ts); the broker stops when stdin closes.
 
 import { parseArgs } from 'node:util'
+import { attachControl } from './control.js'
 import { EmbeddedKafka } from './embedded-kafka.js'
 
-const USAGE = 'usage: npm run broker -- [--port 9092] [--data-dir DIR] [--partitions N] [--no-auto-create-topics]'
+const USAGE = 'usage: npm run broker -- [--port 9092] [--data-dir DIR] [--partitions N] [--no-auto-create-topics] [--control]'
 
 function parse(argv: string[]) {
   try {
@@ -16,6 +19,7 @@ function parse(argv: string[]) {
         'data-dir': { type: 'string' },
         partitions: { type: 'string', default: '1' },
         'no-auto-create-topics': { type: 'boolean', default: false },
+        control: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values
@@ -67,3 +71,4 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'))
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
+if (args.control) attachControl(kafka, process.stdin, process.stdout, () => void shutdown('end of control input'))
