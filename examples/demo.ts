@@ -8,6 +8,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs'
 import { EmbeddedKafka } from '../broker/index.js'
 import { MultiBar, Presets, type SingleBar } from 'cli-progress'
 import { KafkaStreams, renderAscii, type StateRestoreListener } from '../lib/index.js'
+import { fixKafkajsReadCommitted } from '../lib/kafkajs.js'
 import { buildWordCountTopology } from './word-count.js'
 
 const INPUT = 'text-input'
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
   console.log(`\n▶ embedded Kafka broker on ${brokers.join(', ')}`)
   console.log('\n▶ the word-count topology: two sub-topologies joined by a repartition topic\n')
   console.log(renderAscii(wordCount().describe()))
-  const kafka = new Kafka({ clientId: 'demo', brokers, logLevel: logLevel.NOTHING })
+  // The demo reads exactly-once output with kafkajs, which needs kstreams' read_committed fix.
+  const kafka = fixKafkajsReadCommitted(new Kafka({ clientId: 'demo', brokers, logLevel: logLevel.NOTHING }))
   const admin = kafka.admin()
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
   const watcher = kafka.consumer({ groupId: 'demo-watcher', maxWaitTimeInMs: 50 })

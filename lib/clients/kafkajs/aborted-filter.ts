@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import type { Kafka } from 'kafkajs'
 
 /*
  * kafkajs (2.2.x) filters aborted transactional records with a list it assumes sorted by first
@@ -9,6 +10,9 @@ import { createRequire } from 'node:module'
  * changelogs after crashes). We filter correctly ourselves, right after each Fetch: aborted data
  * records are flagged as control records (kafkajs drops those, yet they still advance the
  * consumer's position) and the list handed to kafkajs is emptied.
+ *
+ * The fix is applied to one `Kafka` instance (the runtime applies it to its own), or, only when an
+ * application asks for it, to every kafkajs reader of the process.
  */
 
 interface FetchedMessage {
@@ -22,6 +26,10 @@ interface FetchedPartition {
   abortedTransactions?: { producerId: string | number | bigint; firstOffset: string | number }[] | null
   messages?: FetchedMessage[]
 }
+
+type FetchResponse = { responses?: { partitions?: FetchedPartition[] }[] }
+type Fetch = (...args: unknown[]) => Promise<unknown>
+interface BrokerLike { fetch: Fetch }
 
 const ABORT_MARKER_KEY = Buffer.from([0, 0, 0, 0])
 
@@ -46,18 +54,54 @@ export function filterAbortedInPlace(partition: FetchedPartition): void {
   partition.abortedTransactions = []
 }
 
-let installed = false
-
-/** Wraps kafkajs's Broker#fetch once per process so every kafkajs reader filters correctly. */
-export function installAbortedFilterFix(): void {
-  if (installed) return
-  installed = true
-  const require = createRequire(import.meta.url)
-  const Broker = require('kafkajs/src/broker/index.js') as { prototype: { fetch: (...args: unknown[]) => Promise<unknown> } }
-  const original = Broker.prototype.fetch
-  Broker.prototype.fetch = async function patchedFetch(this: unknown, ...args: unknown[]) {
-    const res = (await original.apply(this, args)) as { responses?: { partitions?: FetchedPartition[] }[] }
+function filteringFetch(original: Fetch): Fetch {
+  return async function fetchFilteringAborted(this: unknown, ...args: unknown[]) {
+    const res = (await original.apply(this, args)) as FetchResponse
     for (const topic of res.responses ?? []) for (const p of topic.partitions ?? []) filterAbortedInPlace(p)
     return res
   }
+}
+
+const fixedInstances = new WeakSet<Kafka>()
+
+/**
+ * Makes every reader created from this `Kafka` instance (consumers, and clusters made for manual
+ * reads) filter aborted transactions correctly; other kafkajs instances of the process are left
+ * as they are. Returns the same instance.
+ */
+export function fixKafkajsReadCommitted(kafka: Kafka): Kafka {
+  if (fixedInstances.has(kafka)) return kafka
+  const sym = Object.getOwnPropertySymbols(kafka).find(s => s.description === 'private:Kafka:createCluster')
+  const holder = kafka as unknown as Record<symbol, (o: object) => { brokerPool: { createBroker: (o: object) => BrokerLike } }>
+  const createCluster = sym ? holder[sym] : undefined
+  if (!sym || typeof createCluster !== 'function') {
+    throw new Error('fixKafkajsReadCommitted: unsupported kafkajs version (expected 2.2.x): cannot reach its cluster factory')
+  }
+  holder[sym] = (opts: object) => {
+    const cluster = createCluster(opts)
+    const pool = cluster.brokerPool
+    const createBroker = pool.createBroker
+    pool.createBroker = (o: object) => {
+      const broker = createBroker(o)
+      broker.fetch = filteringFetch(broker.fetch)
+      return broker
+    }
+    return cluster
+  }
+  fixedInstances.add(kafka)
+  return kafka
+}
+
+let installed = false
+
+/**
+ * Process-wide: wraps kafkajs's Broker#fetch once so every kafkajs reader of the process filters
+ * aborted transactions correctly. Only for applications that choose it (`kstreams/kafkajs`).
+ */
+export function installKafkajsReadCommittedFix(): void {
+  if (installed) return
+  installed = true
+  const require = createRequire(import.meta.url)
+  const Broker = require('kafkajs/src/broker/index.js') as { prototype: BrokerLike }
+  Broker.prototype.fetch = filteringFetch(Broker.prototype.fetch)
 }

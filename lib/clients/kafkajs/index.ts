@@ -4,9 +4,7 @@ import { KafkajsAdminClient } from './admin.js'
 import { KafkajsGroupConsumer, type GroupConsumerOptions } from './group-consumer.js'
 import { KafkajsPartitionReader } from './partition-reader.js'
 import { KafkajsRecordProducer, type ProducerOptions } from './producer.js'
-import { installAbortedFilterFix } from './aborted-filter.js'
-
-installAbortedFilterFix()
+import { fixKafkajsReadCommitted } from './aborted-filter.js'
 
 export { KafkajsAdminClient, KafkajsGroupConsumer, KafkajsPartitionReader, KafkajsRecordProducer }
 export type { GroupConsumerHandlers, GroupConsumerOptions } from './group-consumer.js'
@@ -35,7 +33,8 @@ export class KafkajsClients {
       ...config.kafka,
       brokers: config.brokers,
     }
-    this.kafka = new Kafka(options)
+    // Only the runtime's own instance is fixed: other kafkajs users in the process are left alone.
+    this.kafka = fixKafkajsReadCommitted(new Kafka(options))
   }
 
   admin(): KafkajsAdminClient {
