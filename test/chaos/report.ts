@@ -14,7 +14,8 @@ export interface ChaosResult {
   pillHandler: 'logAndContinue' | 'deadLetter'
   records: number
   cycles: number
-  faults: { at: string; fault: Fault; description: string; error?: string }[]
+  /** Each fault, and the input partitions' committed/end offsets once instances were RUNNING again. */
+  faults: { at: string; fault: Fault; description: string; error?: string; committedAfter?: string }[]
   selfDeaths: SelfDeath[]
   /** Faults after which the instances were not all RUNNING again within the recovery timeout. */
   slowRecoveries: number
@@ -81,7 +82,11 @@ export function formatDetails(r: ChaosResult): string {
   const f = failures(r)
   lines.push(f.length === 0 ? '  PASS' : `  FAIL: ${f.join('; ')}`)
   for (const d of r.selfDeaths) lines.push(`  death: instance ${d.instance} ${d.how} at ${d.at}`)
-  for (const e of r.verification.examples.slice(0, 20)) lines.push(`  ${e}`)
+  const v = r.verification
+  if (v.lostRanges.length) lines.push(`  lost at input positions: ${v.lostRanges.join(', ')}`)
+  if (v.duplicatedRanges.length) lines.push(`  duplicated at input positions: ${v.duplicatedRanges.join(', ')}`)
+  for (const f of r.faults) lines.push(`  ${f.at} ${f.description}${f.error ? ` (not injected: ${f.error})` : ''}; then ${f.committedAfter ?? '?'}`)
+  for (const e of v.examples.slice(0, 12)) lines.push(`  ${e}`)
   return lines.join('\n')
 }
 

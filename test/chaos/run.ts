@@ -96,7 +96,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
         slowRecoveries++
         say(`cycle ${i + 1}: instances not all RUNNING after ${recoveryTimeoutMs} ms: ${instances.map(x => `${x.index}=${x.state}`).join(' ')}`)
       }
-      say(`cycle ${i + 1} done: produced ${producer.next}, lag ${describeLag(await lag.read())}`)
+      entry.committedAfter = describeLag(await lag.read())
+      say(`cycle ${i + 1} done: produced ${producer.next}, committed/end ${entry.committedAfter}`)
     }
     await producer.produce(opts.records - producer.next)
     await broker.command({ op: 'clear' }).catch(err => say(`clearing broker faults failed: ${(err as Error).message}`))

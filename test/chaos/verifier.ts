@@ -1,6 +1,7 @@
 // Compares what the outputs hold (read_committed) with what the input holds: lost and duplicated
 // records in the copy, final aggregates per key against count and sum recomputed from the input,
 // poison pills in the dead-letter topic, and problems of the input itself.
+import { offsetRanges } from './ranges.js'
 import { readTopic } from './read-topic.js'
 import { parseInput, parsePill, TOPICS, type Aggregate } from './topology.js'
 
@@ -20,6 +21,9 @@ export interface Verification {
   pillsInDlq: number
   pillsMissingFromDlq: number
   pillsDuplicatedInDlq: number
+  /** Where in the input the lost and the duplicated records are: partition@offset ranges. */
+  lostRanges: string[]
+  duplicatedRanges: string[]
   /** Up to a few examples of each problem, with partitions and offsets. */
   examples: string[]
   complete: boolean
@@ -90,13 +94,17 @@ export async function verify(brokers: string[], opts: { produced: number; deadLe
   })
   let lost = 0
   let duplicated = 0
+  const lostAt: InputSeq[] = []
+  const duplicatedAt: InputSeq[] = []
   for (const [seq, e] of input) {
     const n = copies.get(seq) ?? 0
     if (n < e.count) {
       lost += e.count - n
+      lostAt.push(e)
       example(`lost: seq ${seq} (key ${e.key}, input p${e.partition}@${e.offset}) is not in ${TOPICS.copy}`)
     } else if (n > e.count) {
       duplicated += n - e.count
+      duplicatedAt.push(e)
       if (opts.exactlyOnce) example(`duplicated: seq ${seq} (key ${e.key}, input p${e.partition}@${e.offset}) is ${n} times in ${TOPICS.copy}`)
     }
   }
@@ -168,6 +176,8 @@ export async function verify(brokers: string[], opts: { produced: number; deadLe
     pillsInDlq,
     pillsMissingFromDlq,
     pillsDuplicatedInDlq,
+    lostRanges: offsetRanges(lostAt),
+    duplicatedRanges: offsetRanges(duplicatedAt),
     examples,
     complete,
   }
