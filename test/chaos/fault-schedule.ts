@@ -37,12 +37,26 @@ export type Fault =
   | { kind: 'drop-connections' }
   | { kind: 'fail-api'; api: string; errorCode: number; count: number }
   | { kind: 'delay-api'; api: string; ms: number; forMs: number }
+  | { kind: 'fail-during-rebalance'; api: string; errorCode: number; count: number; instance: number }
   | { kind: 'broker-restart' }
   | { kind: 'broker-kill9' }
   | { kind: 'malformed-frames' }
 
 export type FaultKind = Fault['kind']
-export const FAULT_KINDS: FaultKind[] = ['kill-instance', 'pause-instance', 'drop-connections', 'fail-api', 'delay-api', 'broker-restart', 'broker-kill9', 'malformed-frames']
+export const FAULT_KINDS: FaultKind[] = [
+  'kill-instance',
+  'pause-instance',
+  'drop-connections',
+  'fail-api',
+  'fail-during-rebalance',
+  'delay-api',
+  'broker-restart',
+  'broker-kill9',
+  'malformed-frames',
+]
+
+// The APIs an instance uses while it takes over tasks: a failure there hits task assignment.
+const TAKEOVER_APIS = ['OffsetFetch', 'JoinGroup', 'SyncGroup', 'FindCoordinator', 'ListOffsets', 'InitProducerId']
 
 // Relative weights: API errors come in many shapes, so they get drawn more often.
 const WEIGHTS: Record<FaultKind, number> = {
@@ -50,6 +64,7 @@ const WEIGHTS: Record<FaultKind, number> = {
   'pause-instance': 2,
   'drop-connections': 1,
   'fail-api': 4,
+  'fail-during-rebalance': 2,
   'delay-api': 1,
   'broker-restart': 1,
   'broker-kill9': 1,
@@ -66,6 +81,8 @@ export function describeFault(f: Fault): string {
       return 'broker drops every connection'
     case 'fail-api':
       return `broker fails the next ${f.count} ${f.api} requests with error ${f.errorCode}`
+    case 'fail-during-rebalance':
+      return `broker fails the next ${f.count} ${f.api} requests with error ${f.errorCode} while instance ${f.instance} is killed -9 and restarted (a takeover)`
     case 'delay-api':
       return `broker delays ${f.api} by ${f.ms} ms for ${f.forMs} ms`
     case 'broker-restart':
@@ -109,6 +126,13 @@ export function faultSchedule(seed: number, cycles: number, kinds: FaultKind[], 
       case 'fail-api': {
         const api = pick(apis)
         out.push({ kind, api, errorCode: pick(RETRIABLE_ERRORS[api]!), count: 1 + Math.floor(r() * 3) })
+        break
+      }
+      case 'fail-during-rebalance': {
+        const api = pick(TAKEOVER_APIS.filter(a => apis.includes(a)))
+        // A third of them outlast the client library's own retries (6 attempts): kstreams must retry.
+        const count = r() < 1 / 3 ? 8 : 1 + Math.floor(r() * 3)
+        out.push({ kind, api, errorCode: pick(RETRIABLE_ERRORS[api]!), count, instance: Math.floor(r() * 3) })
         break
       }
       case 'delay-api':

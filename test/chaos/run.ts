@@ -212,6 +212,11 @@ async function inject(fault: Fault, broker: BrokerProcess, instances: InstancePr
       await broker.command({ op: 'failNext', api: fault.api, count: fault.count, errorCode: fault.errorCode })
       await sleep(2000)
       return
+    case 'fail-during-rebalance':
+      await instances[fault.instance]!.kill9()
+      await broker.command({ op: 'failNext', api: fault.api, count: fault.count, errorCode: fault.errorCode })
+      await instances[fault.instance]!.restart(false)
+      return
     case 'delay-api':
       await broker.command({ op: 'delay', api: fault.api, ms: fault.ms })
       await sleep(fault.forMs)
