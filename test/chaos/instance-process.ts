@@ -86,11 +86,15 @@ export class InstanceProcess {
     this.start()
   }
 
+  /** True while SIGSTOPped: its last reported state is stale. */
+  paused = false
   pause(): void {
+    this.paused = true
     this.proc?.kill('SIGSTOP')
   }
   resume(): void {
     this.proc?.kill('SIGCONT')
+    this.paused = false
   }
 
   /** Waits until RUNNING; false if it is not within the timeout. */

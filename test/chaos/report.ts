@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import type { Fault } from './fault-schedule.js'
 import type { SelfDeath } from './instance-process.js'
 import type { MalformedOutcome } from './malformed-frames.js'
+import type { Stall } from './stall-watch.js'
 import type { Verification } from './verifier.js'
 
 export type Guarantee = 'at_least_once' | 'exactly_once_v2'
@@ -19,6 +20,8 @@ export interface ChaosResult {
   selfDeaths: SelfDeath[]
   /** Faults after which the instances were not all RUNNING again within the recovery timeout. */
   slowRecoveries: number
+  /** Partitions that had lag and did not advance while every instance was RUNNING. */
+  stalls: Stall[]
   malformed: MalformedOutcome[]
   inputResends: number
   drained: boolean
@@ -38,6 +41,7 @@ export function failures(r: ChaosResult): string[] {
   if (v.pillsInOutputs > 0) out.push(`${v.pillsInOutputs} poison pills in the outputs`)
   if (v.pillsMissingFromDlq > 0) out.push(`${v.pillsMissingFromDlq} poison pills missing from the dead-letter topic`)
   if (r.selfDeaths.length > 0) out.push(`${r.selfDeaths.length} instances died by themselves`)
+  if (r.stalls.length > 0) out.push(`${r.stalls.length} partition stalls (${r.stalls.map(s => `p${s.partition} at ${s.committed}/${s.end}`).join(', ')})`)
   if (!r.drained) out.push(`outputs not complete within the drain timeout (lag: ${r.lagAtEnd})`)
   if (r.malformed.some(m => !m.closedByBroker)) out.push(`broker kept connections open after malformed frames: ${r.malformed.filter(m => !m.closedByBroker).map(m => m.frame).join(', ')}`)
   if (r.guarantee === 'exactly_once_v2') {
@@ -48,7 +52,7 @@ export function failures(r: ChaosResult): string[] {
   return out
 }
 
-const COLUMNS = ['guarantee', 'records', 'cycles', 'lost', 'duplicated', 'wrong aggregates', 'self deaths', 'drain', 'input problems', 'pills'] as const
+const COLUMNS = ['guarantee', 'records', 'cycles', 'lost', 'duplicated', 'wrong aggregates', 'self deaths', 'stalls', 'drain', 'input problems', 'pills'] as const
 
 export function tableRow(r: ChaosResult): string[] {
   const v = r.verification
@@ -61,6 +65,7 @@ export function tableRow(r: ChaosResult): string[] {
     String(v.duplicated),
     wrong === 0 ? '0' : `${wrong} (${v.aggregatesLow + v.aggregatesMissing} low, ${v.aggregatesHigh} high)`,
     String(r.selfDeaths.length),
+    String(r.stalls.length),
     r.drainMs === null ? 'timeout' : `${(r.drainMs / 1000).toFixed(1)} s`,
     v.inputMissing + v.inputDuplicated === 0 ? '0' : `${v.inputMissing} missing, ${v.inputDuplicated} duplicated`,
     r.pillHandler === 'deadLetter'
@@ -82,6 +87,7 @@ export function formatDetails(r: ChaosResult): string {
   const f = failures(r)
   lines.push(f.length === 0 ? '  PASS' : `  FAIL: ${f.join('; ')}`)
   for (const d of r.selfDeaths) lines.push(`  death: instance ${d.instance} ${d.how} at ${d.at}`)
+  for (const s of r.stalls) lines.push(`  stall: ${'chaos-in'}-${s.partition} stood at ${s.committed} (end ${s.end}) from ${s.since} for ${s.forMs} ms with every instance RUNNING`)
   const v = r.verification
   if (v.lostRanges.length) lines.push(`  lost at input positions: ${v.lostRanges.join(', ')}`)
   if (v.duplicatedRanges.length) lines.push(`  duplicated at input positions: ${v.duplicatedRanges.join(', ')}`)

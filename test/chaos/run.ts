@@ -11,6 +11,7 @@ import { describeLag, GroupLag, type PartitionLag } from './group-lag.js'
 import { InputProducer } from './input-producer.js'
 import { InstanceProcess, type SelfDeath } from './instance-process.js'
 import { sleep } from './lines.js'
+import { StallWatch } from './stall-watch.js'
 import { sendMalformedFrames, type MalformedOutcome } from './malformed-frames.js'
 import { failures, type ChaosResult, type Guarantee } from './report.js'
 import { INPUT_PARTITIONS, TOPICS } from './topology.js'
@@ -28,6 +29,8 @@ export interface ChaosOptions {
   drainTimeoutMs?: number
   recoveryTimeoutMs?: number
   log?: (line: string) => void
+  /** A partition with lag whose committed offset stands still this long while all is well is a stall. */
+  stallMs?: number
   /** Keep logs and data even when the run passes. */
   keepWorkDir?: boolean
 }
@@ -53,11 +56,19 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const faults: ChaosResult['faults'] = []
   const malformed: MalformedOutcome[] = []
   const lag = new GroupLag(broker.brokers, applicationId)
+  let brokerUp = false
+  const stallWatch = new StallWatch(
+    new GroupLag(broker.brokers, applicationId),
+    () => brokerUp && instances.every(i => i.state === 'RUNNING' && !i.paused),
+    opts.stallMs ?? 20_000,
+    s => say(`PARTITION STALLED: ${TOPICS.input}-${s.partition} has lag (committed ${s.committed}, end ${s.end}) and has not advanced for ${s.forMs} ms while every instance is RUNNING`),
+  )
   let producer: InputProducer | null = null
   let slowRecoveries = 0
   let stopping: Promise<void> | null = null
   try {
     await broker.start()
+    brokerUp = true
     await createTopics(broker.brokers)
     for (let i = 0; i < INSTANCES; i++) {
       const stateDir = join(workDir, `state-${i}`)
@@ -72,6 +83,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       inst.start()
     }
     await allRunning(instances, recoveryTimeoutMs)
+    stallWatch.start()
 
     producer = new InputProducer(broker.brokers, opts.pillEvery ?? 5000, say)
     const schedule = faultSchedule(opts.seed, opts.cycles, opts.kinds ?? FAULT_KINDS, SESSION_TIMEOUT_MS, apisFor(opts.guarantee))
@@ -86,8 +98,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       const entry: ChaosResult['faults'][number] = { at: new Date().toISOString(), fault, description }
       faults.push(entry)
       try {
+        // The broker's own faults (restart, kill -9) stop progress on purpose; so does a pause.
+        brokerUp = !['broker-restart', 'broker-kill9'].includes(fault.kind)
         await inject(fault, broker, instances, malformed)
+        brokerUp = true
       } catch (err) {
+        brokerUp = true
         entry.error = (err as Error).message
         say(`cycle ${i + 1}: the fault could not be injected: ${entry.error}`)
       }
@@ -131,6 +147,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       say(`outputs not complete yet (${verification.lost} records missing, ${verification.aggregatesLow + verification.aggregatesMissing} aggregates behind); reading again`)
       await sleep(3000)
     }
+    stallWatch.stop()
     const lagAtEnd = describeLag(await lag.read())
     if (drainMs === null) say(`DRAIN TIMEOUT after ${drainTimeoutMs} ms: lag ${lagAtEnd}; instances ${instances.map(x => `${x.index}=${x.state}`).join(' ')}`)
     const result: ChaosResult = {
@@ -142,6 +159,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       faults,
       selfDeaths,
       slowRecoveries,
+      stalls: stallWatch.stalls,
       malformed,
       inputResends: producer.resends,
       drained: drainMs !== null,
@@ -165,6 +183,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   /** Every child process ends here, once, whether the run passed, failed or threw. */
   function stopAll(): Promise<void> {
     stopping ??= (async () => {
+      stallWatch.stop()
       await producer?.close()
       await lag.close()
       await Promise.all(instances.map(i => i.stop()))
