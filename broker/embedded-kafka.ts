@@ -118,7 +118,9 @@ export class EmbeddedKafka {
     if (fresh || dataDir) {
       this.logs = new LogManager({ dataDir, defaultPartitions: this.opts.defaultPartitions ?? 1 })
       await this.logs.open()
-      this.offsets = new OffsetStore(dataDir ? join(dataDir, 'consumer-offsets.json') : null)
+      this.offsets = dataDir
+        ? new OffsetStore(join(dataDir, 'consumer-offsets.log'), join(dataDir, 'consumer-offsets.json'))
+        : new OffsetStore()
       await this.offsets.load()
       this.txn = new TransactionCoordinator({
         logs: this.logs,
@@ -129,6 +131,8 @@ export class EmbeddedKafka {
         validateGroupMember: (groupId, memberId, generationId, groupInstanceId) =>
           this.groups.commitCheck(groupId, generationId, memberId, { groupInstanceId, transactional: true }),
       })
+      // Finish what the previous run left prepared before any client is answered.
+      this.txn.recover()
     }
     this.groups = new GroupCoordinator({
       offsets: this.offsets,
@@ -184,8 +188,13 @@ export class EmbeddedKafka {
     this.context.fetchWaiters.wakeAll()
     this.groups.stop()
     await server.close()
+    // Let clients in this process see their connections close (the end of each socket is read in
+    // the next poll phases) before a restart reopens: otherwise they send their next request on the
+    // dead socket. Loading state is synchronous, so nothing else yields here.
+    for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve))
     this.logs.off('append', this.onAppend)
     if (this.opts.dataDir) {
+      this.txn.close()
       await this.offsets.close()
       await this.logs.close()
     }

@@ -1,10 +1,10 @@
-// Committed offsets per consumer group (the broker's __consumer_offsets), optionally persisted
-// as one JSON file in the data dir. Implements GroupOffsets so that transactional offset commits
-// land here when their transaction commits.
+// Committed offsets per consumer group (the broker's __consumer_offsets). With a file, every change
+// is appended to it before the commit is acknowledged (see Journal), so committed offsets survive a
+// restart and a kill -9 of the broker process. Implements GroupOffsets so that transactional offset
+// commits land here when their transaction commits.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync, rmSync } from 'node:fs'
+import { Journal } from '../log/journal.js'
 
 export interface GroupOffsets {
   commit(groupId: string, offsets: { topic: string; partition: number; offset: number; metadata: string | null }[]): void
@@ -17,26 +17,32 @@ export interface CommittedOffset {
   commitTimestamp: number
 }
 
-type Persisted = Record<string, Record<string, Record<string, CommittedOffset>>>
+/** [topic, partition, offset, metadata, leaderEpoch, commitTimestamp] */
+type OffsetTuple = [string, number, number, string | null, number, number]
+/** One change: offsets committed for a group, a group deleted, or a topic's offsets dropped. */
+type OffsetRecord = { g: string; o: OffsetTuple[] } | { deleteGroup: string } | { deleteTopic: string }
+
+/** The whole-file JSON form earlier versions wrote (`consumer-offsets.json`), read once if present. */
+type LegacySnapshot = Record<string, Record<string, Record<string, CommittedOffset>>>
 
 export class OffsetStore implements GroupOffsets {
   private readonly groups = new Map<string, Map<string, Map<number, CommittedOffset>>>()
-  private saveTimer: NodeJS.Timeout | null = null
-  private saving: Promise<void> = Promise.resolve()
+  private readonly journal: Journal<OffsetRecord> | null
 
-  /** `file`: where offsets persist; none keeps them in memory only. */
-  constructor(private readonly file: string | null = null) {}
+  /**
+   * `file`: the log where offsets persist (none keeps them in memory only). `legacyFile`: a
+   * snapshot of an earlier version, loaded before the log and removed once the log holds its content.
+   */
+  constructor(file: string | null = null, private readonly legacyFile: string | null = null) {
+    this.journal = file ? new Journal<OffsetRecord>(file) : null
+  }
 
   commit(groupId: string, offsets: { topic: string; partition: number; offset: number; metadata: string | null; leaderEpoch?: number }[]): void {
-    let topics = this.groups.get(groupId)
-    if (!topics) this.groups.set(groupId, (topics = new Map()))
     const now = Date.now()
-    for (const o of offsets) {
-      let parts = topics.get(o.topic)
-      if (!parts) topics.set(o.topic, (parts = new Map()))
-      parts.set(o.partition, { offset: o.offset, metadata: o.metadata, leaderEpoch: o.leaderEpoch ?? -1, commitTimestamp: now })
-    }
-    this.scheduleSave()
+    const tuples = offsets.map((o): OffsetTuple => [o.topic, o.partition, o.offset, o.metadata, o.leaderEpoch ?? -1, now])
+    this.journal?.append({ g: groupId, o: tuples })
+    this.apply(groupId, tuples)
+    this.compactIfDue()
   }
 
   get(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
@@ -57,39 +63,85 @@ export class OffsetStore implements GroupOffsets {
   }
 
   deleteGroup(groupId: string): void {
-    if (this.groups.delete(groupId)) this.scheduleSave()
+    if (!this.groups.has(groupId)) return
+    this.journal?.append({ deleteGroup: groupId })
+    this.groups.delete(groupId)
+    this.compactIfDue()
   }
 
   /** Drops offsets of a deleted topic, as Kafka does. */
   deleteTopic(topic: string): void {
-    let changed = false
-    for (const topics of this.groups.values()) changed = topics.delete(topic) || changed
-    if (changed) this.scheduleSave()
+    let found = false
+    for (const topics of this.groups.values()) found = topics.has(topic) || found
+    if (!found) return
+    this.journal?.append({ deleteTopic: topic })
+    for (const topics of this.groups.values()) topics.delete(topic)
+    this.compactIfDue()
   }
 
   async load(): Promise<void> {
-    if (!this.file) return
-    let text: string
-    try {
-      text = await readFile(this.file, 'utf8')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw err
-    }
-    this.fromJson(JSON.parse(text) as Persisted)
+    this.loadSync()
   }
 
+  /** Replays the log (after the legacy snapshot, if any), then rewrites it compactly. */
   loadSync(): void {
-    if (!this.file) return
-    try {
-      this.fromJson(JSON.parse(readFileSync(this.file, 'utf8')) as Persisted)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    if (!this.journal) return
+    this.groups.clear()
+    const legacy = this.readLegacy()
+    if (legacy) this.fromLegacy(legacy)
+    for (const r of this.journal.load()) {
+      if ('g' in r) this.apply(r.g, r.o)
+      else if ('deleteGroup' in r) this.groups.delete(r.deleteGroup)
+      else for (const topics of this.groups.values()) topics.delete(r.deleteTopic)
+    }
+    this.journal.rewrite(this.snapshot())
+    if (legacy) rmSync(this.legacyFile!, { force: true })
+  }
+
+  /** Rewrites the log compactly and closes it (everything was already written at each change). */
+  async close(): Promise<void> {
+    if (!this.journal) return
+    this.journal.rewrite(this.snapshot())
+    this.journal.close()
+  }
+
+  private apply(groupId: string, tuples: OffsetTuple[]): void {
+    let topics = this.groups.get(groupId)
+    if (!topics) this.groups.set(groupId, (topics = new Map()))
+    for (const [topic, partition, offset, metadata, leaderEpoch, commitTimestamp] of tuples) {
+      let parts = topics.get(topic)
+      if (!parts) topics.set(topic, (parts = new Map()))
+      parts.set(partition, { offset, metadata, leaderEpoch, commitTimestamp })
     }
   }
 
-  private fromJson(data: Persisted): void {
-    this.groups.clear()
+  private snapshot(): OffsetRecord[] {
+    const out: OffsetRecord[] = []
+    for (const [g, topics] of this.groups) {
+      const o: OffsetTuple[] = []
+      for (const [topic, parts] of topics) {
+        for (const [p, c] of parts) o.push([topic, p, c.offset, c.metadata, c.leaderEpoch, c.commitTimestamp])
+      }
+      out.push({ g, o })
+    }
+    return out
+  }
+
+  private compactIfDue(): void {
+    if (this.journal?.wantsRewrite) this.journal.rewrite(this.snapshot())
+  }
+
+  private readLegacy(): LegacySnapshot | null {
+    if (!this.legacyFile) return null
+    try {
+      return JSON.parse(readFileSync(this.legacyFile, 'utf8')) as LegacySnapshot
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw new Error(`cannot read committed offsets from ${this.legacyFile}: ${(err as Error).message}`)
+    }
+  }
+
+  private fromLegacy(data: LegacySnapshot): void {
     for (const [groupId, topics] of Object.entries(data)) {
       const t = new Map<string, Map<number, CommittedOffset>>()
       for (const [topic, parts] of Object.entries(topics)) {
@@ -97,41 +149,5 @@ export class OffsetStore implements GroupOffsets {
       }
       this.groups.set(groupId, t)
     }
-  }
-
-  private toJson(): string {
-    const out: Persisted = {}
-    for (const [groupId, topics] of this.groups) {
-      const t: Persisted[string] = (out[groupId] = {})
-      for (const [topic, parts] of topics) t[topic] = Object.fromEntries(parts)
-    }
-    return JSON.stringify(out)
-  }
-
-  // Offsets are written shortly after a commit (batched) and always on close, via a temp file
-  // and rename so a crash never leaves half a file.
-  private scheduleSave(): void {
-    if (!this.file || this.saveTimer) return
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null
-      this.saving = this.saving.then(() => this.saveAsync()).catch(() => {})
-    }, 50)
-    this.saveTimer.unref()
-  }
-
-  private async saveAsync(): Promise<void> {
-    const file = this.file!
-    await mkdir(dirname(file), { recursive: true })
-    await writeFile(file + '.tmp', this.toJson())
-    await rename(file + '.tmp', file)
-  }
-
-  async close(): Promise<void> {
-    if (this.saveTimer) { clearTimeout(this.saveTimer); this.saveTimer = null }
-    await this.saving
-    if (!this.file) return
-    mkdirSync(dirname(this.file), { recursive: true })
-    writeFileSync(this.file + '.tmp', this.toJson())
-    renameSync(this.file + '.tmp', this.file)
   }
 }

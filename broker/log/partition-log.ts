@@ -96,6 +96,10 @@ export class PartitionLog {
   openTransactions(): { producerId: bigint; epoch: number }[] {
     return [...this.producers.ongoing.keys()].map((producerId) => ({ producerId, epoch: this.producers.entries.get(producerId)!.epoch }))
   }
+  /** Whether the producer has a transaction open in this partition (data without its marker). */
+  hasOpenTransaction(producerId: bigint): boolean {
+    return this.producers.hasOngoingTxn(producerId)
+  }
   /** Highest producer id seen in this partition, or -1n. */
   maxProducerId(): bigint {
     let max = -1n

@@ -2,11 +2,13 @@
  * On-disk form of one partition: `<dataDir>/<topic>-<partition>/` holding `log` (the partition's
  * batches appended back to back, exactly as served) and `meta.json` (logStartOffset and
  * logEndOffset, which batches alone cannot tell after retention or compaction removed some).
- * Appends are plain writes with no fsync, like Kafka's default flush policy: a clean stop loses nothing.
+ * Appends are plain writes, done before Produce answers, with no fsync, like Kafka's default flush
+ * policy: a clean stop and a kill -9 of the process lose nothing (the page cache keeps the writes).
  */
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LOG_OVERHEAD, BATCH_HEADER_SIZE, batchLengthOf, magicOf } from './record-batch.js'
+import { writeFully } from './journal.js'
 
 export interface PartitionMeta { logStartOffset: number; logEndOffset: number }
 
@@ -41,7 +43,7 @@ export class SegmentFile {
 
   append(batch: Buffer): void {
     if (this.fd === null) throw new Error(`partition log file in ${this.dir} is not open`)
-    writeSync(this.fd, batch)
+    writeFully(this.fd, batch)
   }
 
   /** Replaces the whole file (after compaction or when retention freed enough of its head). */
@@ -49,7 +51,7 @@ export class SegmentFile {
     const tmp = `${this.logPath}.cleaned`
     const fd = openSync(tmp, 'w')
     try {
-      for (const b of batches) writeSync(fd, b)
+      for (const b of batches) writeFully(fd, b)
     } finally {
       closeSync(fd)
     }

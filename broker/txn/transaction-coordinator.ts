@@ -13,7 +13,7 @@ import { ErrorCode } from '../log/error-codes.js'
 import type { LogManager } from '../log/log-manager.js'
 import type { GroupOffsets } from '../group/offsets.js'
 import { MAX_PRODUCER_EPOCH, partitionKey, type TxnMetadata } from './transaction-metadata.js'
-import { TxnStateFile } from './txn-state-file.js'
+import { TxnStateFile, type PersistedTxn, type PersistedTxnState } from './txn-state-file.js'
 
 export type { GroupOffsets }
 
@@ -94,7 +94,7 @@ export class TransactionCoordinator {
     if (id === null || id === undefined) {
       // Idempotent producer: a fresh id at epoch 0.
       const producerId = this.allocateProducerId()
-      this.persist()
+      this.save()
       return { throttleTimeMs: 0, errorCode: 0, producerId: Number(producerId), producerEpoch: 0 }
     }
     if (id === '') return fail(ErrorCode.INVALID_REQUEST)
@@ -104,7 +104,7 @@ export class TransactionCoordinator {
     let meta = this.txns.get(id)
     if (!meta) {
       meta = this.newMetadata(id, this.allocateProducerId(), timeout, now)
-      this.persist()
+      this.save(meta)
       return { throttleTimeMs: 0, errorCode: 0, producerId: Number(meta.producerId), producerEpoch: meta.producerEpoch }
     }
     // v3+ may name the producer id and epoch the caller had (KIP-360): both or neither.
@@ -122,7 +122,6 @@ export class TransactionCoordinator {
         // let the caller retry (it then gets yet another epoch), exactly as Kafka does.
         this.bumpEpoch(meta, -1)
         this.complete(meta, false, now)
-        this.persist()
         return fail(ErrorCode.CONCURRENT_TRANSACTIONS)
       default: {
         const ok = () => ({ throttleTimeMs: 0, errorCode: 0, producerId: Number(meta!.producerId), producerEpoch: meta!.producerEpoch })
@@ -137,7 +136,7 @@ export class TransactionCoordinator {
         meta.timeoutMs = timeout
         meta.state = 'Empty'
         meta.lastUpdateTimestamp = now
-        this.persist()
+        this.save(meta)
         return ok()
       }
     }
@@ -167,8 +166,11 @@ export class TransactionCoordinator {
     if (typeof checked === 'number') return { throttleTimeMs: 0, errorCode: checked }
     if (typeof req.groupId !== 'string' || req.groupId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST }
     if (checked.state === 'PrepareCommit' || checked.state === 'PrepareAbort') return { throttleTimeMs: 0, errorCode: ErrorCode.CONCURRENT_TRANSACTIONS }
-    this.beginIfNeeded(checked)
-    checked.groups.add(req.groupId)
+    if (checked.state !== 'Ongoing' || !checked.groups.has(req.groupId)) {
+      this.beginIfNeeded(checked)
+      checked.groups.add(req.groupId)
+      this.save(checked)
+    }
     return { throttleTimeMs: 0, errorCode: 0 }
   }
 
@@ -205,6 +207,7 @@ export class TransactionCoordinator {
         return { partitionIndex: p.partitionIndex, errorCode }
       }),
     }))
+    this.save(checked)
     return { throttleTimeMs: 0, topics }
   }
 
@@ -236,6 +239,7 @@ export class TransactionCoordinator {
 
   /** Whether an open transaction holds a TxnOffsetCommit for this group and partition (OffsetFetch requireStable). */
   hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    this.recover()
     const key = partitionKey(topic, partition)
     for (const meta of this.txns.values()) {
       if (meta.pendingOffsets.get(groupId)?.has(key)) return true
@@ -246,19 +250,24 @@ export class TransactionCoordinator {
   /** Aborts, with an epoch bump that fences the producer, every transaction open longer than its timeout. */
   tick(now: number): void {
     this.recover()
-    let changed = false
     for (const meta of this.txns.values()) {
       if (meta.state === 'Ongoing' && meta.txnStartTimestamp + meta.timeoutMs < now) {
         this.bumpEpoch(meta, -1)
         this.complete(meta, false, now)
-        changed = true
       }
     }
-    if (changed) this.persist()
+  }
+
+  /** Rewrites the state file compactly and closes it (every change was written when it happened). */
+  close(): void {
+    if (!this.stateFile || !this.recovered) return
+    this.stateFile.rewrite(this.state())
+    this.stateFile.close()
   }
 
   /** The coordinator's view of one transactional id (for DescribeTransactions-style tooling and tests). */
   describe(transactionalId: string): { producerId: number; producerEpoch: number; state: string; partitions: { topic: string; partition: number }[]; groups: string[]; timeoutMs: number } | null {
+    this.recover()
     const m = this.txns.get(transactionalId)
     if (!m) return null
     return {
@@ -294,8 +303,13 @@ export class TransactionCoordinator {
     const checked = this.checkProducer(transactionalId, producerId, epoch, this.fenced(apiVersion, 2))
     if (typeof checked === 'number') return resultFor(() => checked)
     if (checked.state === 'PrepareCommit' || checked.state === 'PrepareAbort') return resultFor(() => ErrorCode.CONCURRENT_TRANSACTIONS)
-    this.beginIfNeeded(checked)
-    for (const t of topics) for (const p of t.partitions ?? []) checked.partitions.set(partitionKey(t.name, p), { topic: t.name, partition: p })
+    // Already part of the ongoing transaction: nothing to write (Kafka's shortcut).
+    const added = topics.some((t) => (t.partitions ?? []).some((p) => !checked.partitions.has(partitionKey(t.name, p))))
+    if (checked.state !== 'Ongoing' || added) {
+      this.beginIfNeeded(checked)
+      for (const t of topics) for (const p of t.partitions ?? []) checked.partitions.set(partitionKey(t.name, p), { topic: t.name, partition: p })
+      this.save(checked)
+    }
     return resultFor(() => ErrorCode.NONE)
   }
 
@@ -332,11 +346,27 @@ export class TransactionCoordinator {
     meta.lastUpdateTimestamp = now
   }
 
-  /** Writes the markers, publishes or drops the pending offsets, and closes the transaction. */
+  /**
+   * Kafka's two steps: PrepareCommit/PrepareAbort is written first (with the partitions and pending
+   * offsets), then the markers and offsets, then CompleteCommit/CompleteAbort. A crash in between
+   * leaves the Prepare state on disk, and recovery finishes the job.
+   */
   private complete(meta: TxnMetadata, commit: boolean, now: number): void {
     meta.state = commit ? 'PrepareCommit' : 'PrepareAbort'
+    meta.lastUpdateTimestamp = now
+    this.save(meta)
+    this.finish(meta, now)
+  }
+
+  /** Writes the markers, publishes or drops the pending offsets, and closes a prepared transaction. */
+  private finish(meta: TxnMetadata, now: number, onlyWhereOpen = false): void {
+    const commit = meta.state === 'PrepareCommit'
     for (const { topic, partition } of meta.partitions.values()) {
-      this.logs.partition(topic, partition)?.writeMarker(meta.producerId, meta.producerEpoch, commit, COORDINATOR_EPOCH, now)
+      const log = this.logs.partition(topic, partition)
+      // On recovery, partitions that already have this transaction's marker are skipped.
+      if (log && (!onlyWhereOpen || log.hasOpenTransaction(meta.producerId))) {
+        log.writeMarker(meta.producerId, meta.producerEpoch, commit, COORDINATOR_EPOCH, now)
+      }
     }
     if (commit) {
       for (const [groupId, pending] of meta.pendingOffsets) this.offsets.commit(groupId, [...pending.values()])
@@ -346,6 +376,7 @@ export class TransactionCoordinator {
     meta.pendingOffsets.clear()
     meta.state = commit ? 'CompleteCommit' : 'CompleteAbort'
     meta.lastUpdateTimestamp = now
+    this.save(meta)
   }
 
   /** Next epoch (a fresh producer id once epochs run out); `lastEpoch` is the epoch a retry may still name. */
@@ -376,41 +407,100 @@ export class TransactionCoordinator {
     return this.nextProducerId++
   }
 
-  private persist(): void {
-    this.stateFile?.save({
-      nextProducerId: this.nextProducerId.toString(),
-      transactions: [...this.txns.values()].map((m) => ({
-        transactionalId: m.transactionalId, producerId: m.producerId.toString(), producerEpoch: m.producerEpoch,
-        lastProducerEpoch: m.lastProducerEpoch, timeoutMs: m.timeoutMs,
-      })),
-    })
+  /** Appends the new state of `meta` (or only the next producer id) before the caller answers. */
+  private save(meta?: TxnMetadata): void {
+    if (!this.stateFile) return
+    this.stateFile.append(this.nextProducerId, meta ? toPersisted(meta) : undefined)
+    if (this.stateFile.wantsRewrite) this.stateFile.rewrite(this.state())
+  }
+
+  private state(): PersistedTxnState {
+    return { nextProducerId: this.nextProducerId.toString(), transactions: [...this.txns.values()].map(toPersisted) }
   }
 
   /**
-   * Runs once, on first use (when the logs are open): reloads producer ids and epochs, never reuses a
-   * producer id seen in any log, and aborts transactions left open in the logs by a previous run. The
-   * coordinator does not persist which partitions an ongoing transaction had, so such a transaction
-   * cannot be committed after a restart; its producer gets INVALID_TXN_STATE and aborts, and
-   * read_committed consumers never see its records.
+   * Runs once, before the first request is answered (and when the logs are open), as Kafka loads
+   * __transaction_state: reloads every transactional id's metadata; an Ongoing transaction stays
+   * Ongoing with its partitions, groups, pending offsets and start time, so its producer may go on
+   * and commit it (or `tick` aborts it at its timeout, fencing the producer); a transaction in
+   * PrepareCommit/PrepareAbort is completed (markers where missing, offsets published or dropped).
+   * A transaction the logs show open that no Ongoing transaction accounts for (state saved by an
+   * earlier version, which did not keep partitions) is aborted with an epoch bump, so its producer
+   * is fenced rather than beginning a new transaction. No producer id seen in a log is reused.
    */
-  private recover(): void {
+  recover(): void {
     if (this.recovered) return
     this.recovered = true
     const now = this.clock()
     const saved = this.stateFile?.load()
     if (saved) {
       this.nextProducerId = BigInt(saved.nextProducerId)
-      for (const t of saved.transactions) {
-        this.newMetadata(t.transactionalId, BigInt(t.producerId), t.timeoutMs, now, t.producerEpoch, t.lastProducerEpoch)
-      }
+      for (const t of saved.transactions) this.restore(t, now)
     }
     for (const log of this.logs.allPartitions()) {
       const max = log.maxProducerId()
       if (max >= this.nextProducerId) this.nextProducerId = max + 1n
+    }
+    for (const meta of this.txns.values()) {
+      if (meta.state === 'PrepareCommit' || meta.state === 'PrepareAbort') this.finish(meta, now, true)
+    }
+    this.abortUnaccountedTransactions(now)
+    this.stateFile?.rewrite(this.state())
+  }
+
+  private restore(t: PersistedTxn, now: number): void {
+    const meta = this.newMetadata(t.transactionalId, BigInt(t.producerId), t.timeoutMs, now, t.producerEpoch, t.lastProducerEpoch)
+    meta.state = t.state ?? 'Empty'
+    for (const [topic, partition] of t.partitions ?? []) meta.partitions.set(partitionKey(topic, partition), { topic, partition })
+    for (const g of t.groups ?? []) meta.groups.add(g)
+    for (const [groupId, topic, partition, offset, metadata] of t.pendingOffsets ?? []) {
+      let pending = meta.pendingOffsets.get(groupId)
+      if (!pending) meta.pendingOffsets.set(groupId, (pending = new Map()))
+      pending.set(partitionKey(topic, partition), { topic, partition, offset, metadata })
+    }
+    meta.txnStartTimestamp = t.txnStartTimestamp ?? -1
+    meta.lastUpdateTimestamp = t.lastUpdateTimestamp ?? now
+  }
+
+  private abortUnaccountedTransactions(now: number): void {
+    const fenced = new Set<TxnMetadata>()
+    for (const log of this.logs.allPartitions()) {
       for (const open of log.openTransactions()) {
-        const epoch = Math.max(open.epoch, this.byProducerId.get(open.producerId)?.producerEpoch ?? -1)
-        log.writeMarker(open.producerId, epoch, false, COORDINATOR_EPOCH, now)
+        const meta = this.byProducerId.get(open.producerId)
+        if (meta?.state === 'Ongoing' && meta.partitions.has(partitionKey(log.topic, log.partition))) continue
+        if (!meta) {
+          log.writeMarker(open.producerId, open.epoch, false, COORDINATOR_EPOCH, now)
+          continue
+        }
+        if (meta.state === 'Ongoing') {
+          // Data in a partition the transaction never added: abort the whole transaction, fencing.
+          meta.partitions.set(partitionKey(log.topic, log.partition), { topic: log.topic, partition: log.partition })
+          this.bumpEpoch(meta, -1)
+          this.complete(meta, false, now)
+          fenced.add(meta)
+          continue
+        }
+        if (!fenced.has(meta)) {
+          fenced.add(meta)
+          this.bumpEpoch(meta, -1)
+          meta.lastUpdateTimestamp = now
+          this.save(meta)
+        }
+        log.writeMarker(open.producerId, Math.max(open.epoch, meta.producerEpoch), false, COORDINATOR_EPOCH, now)
       }
     }
+  }
+}
+
+function toPersisted(m: TxnMetadata): PersistedTxn {
+  const pendingOffsets: [string, string, number, number, string | null][] = []
+  for (const [groupId, pending] of m.pendingOffsets) {
+    for (const o of pending.values()) pendingOffsets.push([groupId, o.topic, o.partition, o.offset, o.metadata])
+  }
+  return {
+    transactionalId: m.transactionalId, producerId: m.producerId.toString(), producerEpoch: m.producerEpoch,
+    lastProducerEpoch: m.lastProducerEpoch, timeoutMs: m.timeoutMs, state: m.state,
+    partitions: [...m.partitions.values()].map((p) => [p.topic, p.partition]), groups: [...m.groups], pendingOffsets,
+    txnStartTimestamp: m.txnStartTimestamp, lastUpdateTimestamp: m.lastUpdateTimestamp,
   }
 }

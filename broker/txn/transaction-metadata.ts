@@ -2,8 +2,8 @@
 
 /**
  * Kafka's states. With a single broker, markers are written synchronously inside the request that
- * ends a transaction, so the Prepare* states never outlive a request; they are kept for fidelity of
- * the checks (CONCURRENT_TRANSACTIONS while a transaction is completing).
+ * ends a transaction, so in memory the Prepare* states never outlive a request; on disk they are the
+ * first of the two steps, and a crash between them leaves a Prepare* state that recovery completes.
  */
 export type TxnState = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort'
 

@@ -94,6 +94,36 @@ describe('LogManager persistence', () => {
     await b.close()
   })
 
+  it('after a crash (no close) with a torn last batch: the tail is cut, open transactions stay unstable, aborted ones stay indexed', async () => {
+    const dataDir = tempDir()
+    const a = new LogManager({ dataDir })
+    await a.open()
+    a.createTopic('t', 1, {})
+    const p = a.partition('t', 0)!
+    p.append(await batch({ records: kv([['a', '1']]), producerId: 8, transactional: true }), 1) // 0
+    p.writeMarker(8n, 0, false, 0, 2) // 1
+    p.append(await batch({ records: kv([['b', '1'], ['c', '2']]), producerId: 9, transactional: true }), 1) // 2-3
+    p.append(await batch({ records: kv([['d', '1']]), producerId: 10, firstSequence: 0 }), 1) // 4
+    const file = join(dataDir, 't-0', 'log')
+    const intact = statSync(file).size
+    // The process dies in the middle of writing the next batch: only a prefix reached the file.
+    appendFileSync(file, (await batch({ records: kv([['e', '1']]), producerId: 9, transactional: true, firstSequence: 2 })).subarray(0, 40))
+
+    const b = new LogManager({ dataDir }) // a was never closed: meta.json was not rewritten
+    await b.open()
+    const q = b.partition('t', 0)!
+    expect(statSync(file).size).toBe(intact)
+    expect([q.logEndOffset, q.lastStableOffset]).toEqual([5, 2])
+    expect(q.read(0, 1 << 20, 1).abortedTransactions).toEqual([{ producerId: 8n, firstOffset: 0n }])
+    expect(await readable(q.read(0, 1 << 20, 1).records)).toEqual([[0, 'a', '1']]) // stops at the LSO
+    expect(q.hasOpenTransaction(9n)).toBe(true)
+    // The idempotent producer's retry of its acknowledged batch is a duplicate, not a second copy.
+    expect(q.append(await batch({ records: kv([['d', '1']]), producerId: 10, firstSequence: 0 }), 1)).toMatchObject({ errorCode: 0, baseOffset: 4 })
+    q.writeMarker(9n, 0, true, 0, 3)
+    expect([q.logEndOffset, q.lastStableOffset]).toEqual([6, 6])
+    await b.close()
+  })
+
   it('persists compaction results and retention, keeping offsets', async () => {
     const dataDir = tempDir()
     const a = new LogManager({ dataDir })

@@ -191,7 +191,7 @@ describe('timeouts and restarts', () => {
     expect(c.endTxn({ transactionalId: 'slow', producerId: pid, producerEpoch: 0, committed: true }, 3).errorCode).toBe(ErrorCode.PRODUCER_FENCED)
   })
 
-  it('keeps producer ids and epochs across a restart and aborts transactions left open', async () => {
+  it('keeps producer ids and epochs across a restart; a new instance fences a transaction left open', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kstreams-txn-'))
     dirs.push(dataDir)
     const first = await setup(dataDir)
@@ -202,8 +202,11 @@ describe('timeouts and restarts', () => {
     await first.logs.close()
 
     const second = await setup(dataDir)
+    expect(second.coordinator.describe('keep')).toMatchObject({ state: 'Ongoing', producerEpoch: 0 })
+    // As in Kafka: the open transaction is aborted with a bumped epoch, and the retry gets the next one.
+    expect(init(second.coordinator, 'keep').errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
     const again = init(second.coordinator, 'keep')
-    expect(again).toMatchObject({ errorCode: 0, producerId: t.producerId, producerEpoch: 1 })
+    expect(again).toMatchObject({ errorCode: 0, producerId: t.producerId, producerEpoch: 2 })
     const other = init(second.coordinator, null)
     expect(other.producerId).toBeGreaterThan(Math.max(t.producerId, idem.producerId))
     const p1 = second.logs.partition('out', 1)!
