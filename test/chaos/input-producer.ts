@@ -6,7 +6,9 @@ import { sleep } from './lines.js'
 
 export const KEYS = 1000
 export const keyOf = (seq: number) => `k${seq % KEYS}`
-export const amountOf = (seq: number) => ((seq * 7919) % 100) + 1
+/** The n-th record of a key carries n: when one update is missing from an aggregate, the sum names it. */
+export const amountOf = (seq: number) => Math.floor(seq / KEYS) + 1
+export const seqOf = (key: string, amount: number) => Number(key.slice(1)) + KEYS * (amount - 1)
 
 export class InputProducer {
   private producer: Producer

@@ -1,6 +1,7 @@
 // Compares what the outputs hold (read_committed) with what the input holds: lost and duplicated
 // records in the copy, final aggregates per key against count and sum recomputed from the input,
 // poison pills in the dead-letter topic, and problems of the input itself.
+import { seqOf } from './input-producer.js'
 import { offsetRanges } from './ranges.js'
 import { readTopic } from './read-topic.js'
 import { parseInput, parsePill, TOPICS, type Aggregate } from './topology.js'
@@ -128,7 +129,10 @@ export async function verify(brokers: string[], opts: { produced: number; deadLe
       example(`aggregate: key ${key} has no aggregate in ${TOPICS.agg} (expected count ${want.count})`)
     } else if (got.agg.count < want.count || got.agg.sum < want.sum) {
       aggregatesLow++
-      example(`aggregate low: key ${key} count ${got.agg.count}/${want.count} sum ${got.agg.sum}/${want.sum} (last at p${got.partition}@${got.offset})`)
+      // One update short: the missing amount names the record (see amountOf).
+      const one = want.count - got.agg.count === 1 ? input.get(seqOf(key, want.sum - got.agg.sum)) : undefined
+      const which = one ? `; missing: seq ${seqOf(key, want.sum - got.agg.sum)} at input p${one.partition}@${one.offset}` : ''
+      example(`aggregate low: key ${key} count ${got.agg.count}/${want.count} sum ${got.agg.sum}/${want.sum} (last at p${got.partition}@${got.offset})${which}`)
     } else if (got.agg.count !== want.count || got.agg.sum !== want.sum) {
       aggregatesHigh++
       if (opts.exactlyOnce) example(`aggregate high: key ${key} count ${got.agg.count}/${want.count} sum ${got.agg.sum}/${want.sum} (last at p${got.partition}@${got.offset})`)
