@@ -92,7 +92,7 @@ export function formatDetails(r: ChaosResult): string {
   if (v.lostRanges.length) lines.push(`  lost at input positions: ${v.lostRanges.join(', ')}`)
   if (v.duplicatedRanges.length) lines.push(`  duplicated at input positions: ${v.duplicatedRanges.join(', ')}`)
   for (const f of r.faults) lines.push(`  ${f.at} ${f.description}${f.error ? ` (not injected: ${f.error})` : ''}; then ${f.committedAfter ?? '?'}`)
-  for (const e of v.examples.slice(0, 12)) lines.push(`  ${e}`)
+  for (const e of v.examples.slice(0, 30)) lines.push(`  ${e}`)
   return lines.join('\n')
 }
 

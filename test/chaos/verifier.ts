@@ -39,8 +39,13 @@ interface InputSeq {
 
 export async function verify(brokers: string[], opts: { produced: number; deadLetter: boolean; exactlyOnce: boolean }): Promise<Verification> {
   const examples: string[] = []
+  // A few of each kind of problem (the kind is the text before the colon).
+  const perKind = new Map<string, number>()
   const example = (what: string) => {
-    if (examples.length < 40) examples.push(what)
+    const kind = what.slice(0, what.indexOf(':'))
+    const n = perKind.get(kind) ?? 0
+    perKind.set(kind, n + 1)
+    if (n < 8) examples.push(what)
   }
   const input = new Map<number, InputSeq>()
   const pills = new Map<number, InputSeq>()
