@@ -25,6 +25,9 @@ const app = new KafkaStreams(chaosTopology(), {
   kafka: { logLevel: 0 },
 })
 app.on('stateChange', next => console.log(`STATE ${next}`))
+// The harness holds our stdin open: when it goes away, even killed -9, so do we.
+process.stdin.on('end', () => process.exit(1))
+process.stdin.resume()
 process.on('SIGTERM', () => {
   void app.close().then(() => process.exit(0))
 })

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { track } from './children.js'
 import { onLines, sleep } from './lines.js'
 
 const CLI = fileURLToPath(new URL('../../broker/cli.ts', import.meta.url))
@@ -47,9 +48,9 @@ export class BrokerProcess {
   /** Starts the process and resolves once it listens (retrying while the port is still held). */
   async start(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const proc = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', String(this.port), '--data-dir', this.dataDir, '--partitions', '6', '--control'], {
+      const proc = track(spawn(process.execPath, ['--import', 'tsx', CLI, '--port', String(this.port), '--data-dir', this.dataDir, '--partitions', '6', '--control'], {
         stdio: ['pipe', 'pipe', 'pipe'],
-      })
+      }))
       this.proc = proc
       this.answers = []
       const ready = new Promise<boolean>(resolve => {

@@ -58,6 +58,10 @@ const guarantees: Guarantee[] = which === 'both' ? ['exactly_once_v2', 'at_least
 const kinds = values.faults ? (values.faults.split(',') as FaultKind[]) : FAULT_KINDS
 for (const k of kinds) if (!FAULT_KINDS.includes(k)) fail(`unknown fault kind "${k}" (known: ${FAULT_KINDS.join(', ')})`)
 
+// Ctrl-C or a kill: exit, and the exit hook of children.ts takes every child process down too.
+process.on('SIGINT', () => process.exit(130))
+process.on('SIGTERM', () => process.exit(143))
+
 console.log(`chaos: seed ${seed} (replay with --seed ${seed}), ${records} records, ${cycles} cycles, ${guarantees.join(' and ')}`)
 const results: ChaosResult[] = []
 for (const guarantee of guarantees) {

@@ -5,6 +5,7 @@ import { createWriteStream, type WriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { InstanceConfig } from './app.js'
+import { track } from './children.js'
 import { onLines, sleep } from './lines.js'
 
 const APP = fileURLToPath(new URL('./app.ts', import.meta.url))
@@ -46,7 +47,7 @@ export class InstanceProcess {
     this.expectingExit = false
     this.state = 'STARTING'
     this.log.write(`--- start ${new Date().toISOString()}\n`)
-    const proc = spawn(process.execPath, ['--import', 'tsx', APP, JSON.stringify(this.config)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const proc = track(spawn(process.execPath, ['--import', 'tsx', APP, JSON.stringify(this.config)], { stdio: ['pipe', 'pipe', 'pipe'] }))
     this.proc = proc
     onLines(proc.stdout!, this.log, line => {
       const m = /^STATE (\w+)/.exec(line)

@@ -1,6 +1,7 @@
 // Reads a whole topic read_committed with kcat (librdkafka: filters aborted records as Java's
 // consumer does, and is independent of the clients kstreams uses).
 import { spawn } from 'node:child_process'
+import { track } from './children.js'
 import { onLines } from './lines.js'
 
 export interface TopicRecord {
@@ -12,7 +13,7 @@ export interface TopicRecord {
 
 export async function readTopic(brokers: string[], topic: string, each: (r: TopicRecord) => void, timeoutMs = 300_000): Promise<void> {
   const args = ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '%p\t%o\t%k\t%s\n']
-  const proc = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = track(spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] }))
   let stderr = ''
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   onLines(proc.stdout, null, line => {
