@@ -80,11 +80,30 @@ export class InstanceProcess {
     await exited
   }
 
+  // Restarts run one at a time: a fault's restart and the restart after a self-inflicted death
+  // must never overlap, or two processes would share (and one wipe) the same state dir.
+  private ops: Promise<void> = Promise.resolve()
+
   /** Restarts after a kill -9, keeping or wiping the state dir. */
-  async restart(freshStateDir: boolean): Promise<void> {
-    await this.kill9()
-    if (freshStateDir) await rm(this.config.stateDir, { recursive: true, force: true })
-    this.start()
+  restart(freshStateDir: boolean): Promise<void> {
+    const op = this.ops.then(async () => {
+      await this.kill9()
+      if (freshStateDir) await rm(this.config.stateDir, { recursive: true, force: true })
+      this.start()
+    })
+    this.ops = op.catch(() => {})
+    return op
+  }
+
+  /** Restarts the process that died by itself, unless it was restarted (or stopped) since. */
+  restartAfterDeath(pid: number | undefined): Promise<void> {
+    const op = this.ops.then(async () => {
+      if (this.proc?.pid !== pid || this.stopped) return
+      await this.kill9()
+      this.start()
+    })
+    this.ops = op.catch(() => {})
+    return op
   }
 
   /** True while SIGSTOPped: its last reported state is stale. */

@@ -77,7 +77,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       const inst = new InstanceProcess(i, config, join(workDir, `instance-${i}.log`), d => {
         selfDeaths.push(d)
         say(`INSTANCE ${d.instance} DIED BY ITSELF: ${d.how} (see instance-${d.instance}.log); restarting it with the same state dir`)
-        setTimeout(() => void inst.restart(false), 1000)
+        setTimeout(() => void inst.restartAfterDeath(d.pid), 1000)
       })
       instances.push(inst)
       inst.start()
