@@ -22,7 +22,7 @@ import { StateMachine, type StreamsState } from './lifecycle/streams-state.js'
 import type { MetricValue } from './metrics/registry.js'
 import { toPrometheusText } from './metrics/registry.js'
 import { StreamsMetrics } from './metrics/streams-metrics.js'
-import { isRetriableClientError } from './clients/retriable.js'
+import { classifyClientError, isRecoverableClientError } from './clients/errors.js'
 import { StreamThread, type StreamThreadDeps } from './processing/stream-thread.js'
 import type { PartitionReader } from './clients/types.js'
 import { GlobalStores } from './tasks/global-stores.js'
@@ -265,11 +265,12 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
    */
   private async onThreadError(err: Error): Promise<void> {
     if (this.closing || this.state === 'PENDING_ERROR' || this.state === 'ERROR') return
-    const transient = isRetriableClientError(err)
+    // Retriable, rebalance, fencing and lost-transaction errors are the runtime's to recover from.
+    const transient = isRecoverableClientError(err)
     let response: UncaughtExceptionResponse = 'SHUTDOWN_CLIENT'
     if (transient) {
       response = 'REPLACE_THREAD'
-      this.config.logger.warn(`Lost the cluster (${err.message}); restarting the stream thread`)
+      this.config.logger.warn(`The stream thread failed with a recoverable client error (${classifyClientError(err)}: ${err.message}); restarting it`)
     } else {
       const policy = this.config.uncaughtExceptionHandler
       try {
@@ -290,7 +291,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
           await this.startNewThread()
           return
         } catch (startErr) {
-          if (!isRetriableClientError(startErr) || attempt >= 30) {
+          if (!isRecoverableClientError(startErr) || attempt >= 30) {
             await this.failWith(startErr as Error)
             return
           }

@@ -1,2 +1,3 @@
 export * from './types.js'
 export * from './kafkajs/index.js'
+export * from './errors.js'

@@ -3,21 +3,6 @@ import type { CommittableOffset } from '../../topology/internals/task-types.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 import { encodePartitionTime } from './partition-time-metadata.js'
 
-export { isRetriableClientError } from '../clients/retriable.js'
-
-/** Errors meaning another instance now owns the task: close it dirty and move on, never retry. */
-export function isFencingError(err: unknown): boolean {
-  const e = err as { type?: string; message?: string; name?: string } | null
-  if (!e) return false
-  const type = e.type ?? ''
-  return (
-    type === 'INVALID_PRODUCER_EPOCH' ||
-    type === 'PRODUCER_FENCED' ||
-    type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED' ||
-    /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(e.message ?? '')
-  )
-}
-
 /**
  * at_least_once: flush every task (stores forward and log their dirty entries), wait for every
  * produced record to be acknowledged, then commit the input offsets in one request. A crash

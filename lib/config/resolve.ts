@@ -21,13 +21,14 @@ export const DEFAULTS = {
   rebalanceTimeoutMs: 300_000,
   transactionTimeoutMs: 10_000,
   repartitionPurgeIntervalMs: 30_000,
+  stalledPartitionWarningMs: 60_000,
 } as const
 
 const KNOWN_KEYS = [
   'applicationId', 'brokers', 'processingGuarantee', 'stateDir', 'commitIntervalMs', 'cacheMaxBytes',
   'bufferedRecordsPerPartition', 'maxTaskBatchRecords', 'numStandbyReplicas', 'applicationServer',
   'replicationFactor', 'autoOffsetReset', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs',
-  'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'deserializationExceptionHandler',
+  'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'stalledPartitionWarningMs', 'deserializationExceptionHandler',
   'productionExceptionHandler', 'uncaughtExceptionHandler', 'logger', 'kafka',
 ] as const satisfies readonly (keyof StreamsConfig)[]
 
@@ -195,6 +196,7 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     rebalanceTimeoutMs: positiveInt(cfg, 'rebalanceTimeoutMs', DEFAULTS.rebalanceTimeoutMs),
     transactionTimeoutMs: positiveInt(cfg, 'transactionTimeoutMs', DEFAULTS.transactionTimeoutMs),
     repartitionPurgeIntervalMs: positiveInt(cfg, 'repartitionPurgeIntervalMs', DEFAULTS.repartitionPurgeIntervalMs),
+    stalledPartitionWarningMs: positiveInt(cfg, 'stalledPartitionWarningMs', DEFAULTS.stalledPartitionWarningMs, 0),
     deserializationExceptionHandler: handler(cfg, 'deserializationExceptionHandler', ['logAndContinue', 'logAndFail'], 'logAndFail'),
     productionExceptionHandler: handler(cfg, 'productionExceptionHandler', ['fail', 'continue'], 'fail'),
     uncaughtExceptionHandler: (uncaught as ResolvedStreamsConfig['uncaughtExceptionHandler'] | undefined) ?? 'SHUTDOWN_CLIENT',

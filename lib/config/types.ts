@@ -76,6 +76,11 @@ export interface StreamsConfig {
   transactionTimeoutMs?: number
   /** How often consumed repartition records are deleted (Kafka Streams' repartition.purge.interval.ms). */
   repartitionPurgeIntervalMs?: number
+  /**
+   * An assigned input partition with records to read whose position has not advanced for this
+   * long is reported (WARN log and the `stalled_partitions` metric). 0 disables the check.
+   */
+  stalledPartitionWarningMs?: number
   deserializationExceptionHandler?: DeserializationExceptionHandler
   productionExceptionHandler?: ProductionExceptionHandler
   uncaughtExceptionHandler?: UncaughtExceptionHandler
@@ -102,6 +107,7 @@ export interface ResolvedStreamsConfig {
   rebalanceTimeoutMs: number
   transactionTimeoutMs: number
   repartitionPurgeIntervalMs: number
+  stalledPartitionWarningMs: number
   deserializationExceptionHandler: DeserializationExceptionHandler
   productionExceptionHandler: ProductionExceptionHandler
   uncaughtExceptionHandler: UncaughtExceptionHandler

@@ -23,6 +23,11 @@ export class StreamsMetrics {
   readonly commitLatency: Summary = this.registry.summary('commit_latency_ms', 'Time of one commit of all tasks (ms)')
   readonly commits: Counter = this.registry.counter('commit_total', 'Commits completed')
   readonly rebalances: Counter = this.registry.counter('rebalances_total', 'Rebalances this instance took part in')
+  readonly stalledPartitions: Gauge = this.registry.gauge(
+    'stalled_partitions', 'Assigned input partitions with records to process whose position has not advanced for stalledPartitionWarningMs',
+  )
+  readonly stalledPartitionsDetected: Counter = this.registry.counter('stalled_partitions_total', 'Times an assigned input partition was found stalled')
+  readonly taskRestarts: Counter = this.registry.counter('task_restarts_total', 'Tasks closed dirty and restarted from their last commit (fenced, transaction lost, commit outcome unknown)')
 
   restoreProgress(store: string, topic: string, partition: number): { restored: Gauge; total: Gauge } {
     const tags = { store, changelog: topic, partition: String(partition) }

@@ -5,13 +5,16 @@ import { decodeAssignmentInfo, type AssignmentInfo, type SubscriptionInfo } from
 import type { KafkajsGroupConsumer } from '../clients/kafkajs/index.js'
 import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
-import { commitAtLeastOnce, commitExactlyOnce, isFencingError, isRetriableClientError } from '../commit/commit-tasks.js'
+import { classifyClientError, isRecoverableClientError, isRetriableClientError, kafkaCodeOf, type ClientErrorKind } from '../clients/errors.js'
+import { commitAtLeastOnce, commitExactlyOnce } from '../commit/commit-tasks.js'
 import { decodePartitionTime, UNKNOWN_PARTITION_TIME } from '../commit/partition-time-metadata.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 import type { GlobalStores } from '../tasks/global-stores.js'
 import { StandbyTask } from '../tasks/standby-task.js'
 import { createActiveTask, type TaskFactoryDeps } from '../tasks/task-factory.js'
 import { localTaskOffsets } from './local-task-offsets.js'
+import { Backoff } from './backoff.js'
+import { StallWatchdog, type WatchedPartition } from './stall-watchdog.js'
 import { WakeSignal } from './wake-signal.js'
 
 export interface StreamThreadDeps extends TaskFactoryDeps {
@@ -34,10 +37,18 @@ export interface StreamThreadDeps extends TaskFactoryDeps {
 /** How often the loop fetches new records of global tables (Kafka Streams' global thread polls on its own). */
 const GLOBAL_UPDATE_INTERVAL_MS = 50
 
-/** Kafka's rebalance-related errors on an offset commit: the group moved on, records will be redone. */
-function isRebalanceError(err: unknown): boolean {
-  const type = (err as { type?: string } | null)?.type ?? ''
-  return type === 'REBALANCE_IN_PROGRESS' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID' || type === 'NOT_COORDINATOR'
+/** Why a task is closed dirty and started again from its last commit, per kind of commit error. */
+const RESTART_REASON: Partial<Record<ClientErrorKind, string>> = {
+  fenced: 'was fenced by a newer producer with its transactional id',
+  transaction_state: 'lost its transaction on the broker (the coordinator or a partition no longer knows it)',
+  rebalance: 'could not commit: the group has moved on',
+  retriable: 'could not commit (outcome unknown after retries)',
+  unknown_topic: 'could not commit: a topic it writes to is not available',
+}
+
+function describe(err: unknown): Record<string, unknown> {
+  const code = kafkaCodeOf(err)
+  return { error: (err as Error)?.message ?? String(err), ...(code !== null ? { kafkaErrorCode: code } : {}) }
 }
 
 /**
@@ -50,6 +61,16 @@ function isRebalanceError(err: unknown): boolean {
 export class StreamThread {
   readonly active = new Map<string, ActiveTask>()
   readonly standby = new Map<string, StandbyTask>()
+  /** Tasks created for the assignment whose start from the committed offsets has not completed yet. */
+  private readonly unstarted = new Map<string, ActiveTask>()
+  /** tpKey → next offset the consumer has read to, control records included (for the watchdog). */
+  private readonly fetchedTo = new Map<string, number>()
+  private readonly startBackoff = new Backoff(100, 5000)
+  private readonly commitBackoff = new Backoff(100, 5000)
+  private commitRetryAt = 0
+  private startRetryAt = 0
+  private readonly watchdog: StallWatchdog | null
+  private lastStallCheck = Date.now()
   private lastStandbyUpdate = 0
   private lastGlobalUpdate = 0
   private readonly inputs = new Map<string, ActiveTask>()
@@ -71,6 +92,17 @@ export class StreamThread {
   constructor(private readonly deps: StreamThreadDeps) {
     for (const s of deps.subtopologies) for (const t of s.sourceTopics) this.topicToSubtopology.set(t, s.id)
     this.eos = deps.config.processingGuarantee === 'exactly_once_v2'
+    const thresholdMs = deps.config.stalledPartitionWarningMs
+    this.watchdog = thresholdMs > 0
+      ? new StallWatchdog({
+          thresholdMs,
+          logger: deps.config.logger,
+          stalled: deps.metrics.stalledPartitions,
+          detected: deps.metrics.stalledPartitionsDetected,
+          endOffsets: tps => deps.reader.endOffsets(tps),
+          beginningOffsets: tps => deps.reader.beginningOffsets(tps),
+        })
+      : null
   }
 
   get assignmentInfo(): AssignmentInfo | null {
@@ -107,6 +139,10 @@ export class StreamThread {
     await consumer.run({
       onAssigned: parts => this.onAssigned(parts),
       onRecords: (topic, partition, records, hw) => this.onRecords(topic, partition, records, hw),
+      onFetched: (topic, partition, next) => {
+        const key = tpKey(topic, partition)
+        if (this.inputs.has(key) && next > (this.fetchedTo.get(key) ?? -1)) this.fetchedTo.set(key, next)
+      },
       onRebalanceStarted: () => {
         // Without onPartitionsRevoked this is the earliest hint tasks may move: commit before the
         // new owners fence our producers, so their work is not redone and state stays clean.
@@ -145,6 +181,7 @@ export class StreamThread {
     this.deps.consumer.pause(toPause)
     this.pendingAssignment = parts
     this.currentAssignment = parts
+    this.startRetryAt = 0
     this.wake.wake()
   }
 
@@ -179,16 +216,25 @@ export class StreamThread {
     const { config, metrics } = this.deps
     try {
       while (this.running) {
-        while (this.pendingAssignment && this.running) {
+        while (this.pendingAssignment && this.running && Date.now() >= this.startRetryAt) {
           const parts = this.pendingAssignment
           this.pendingAssignment = null
           try {
             await this.applyAssignment(parts)
+            this.startBackoff.reset()
           } catch (err) {
-            if (!isRetriableClientError(err)) throw err
-            config.logger.warn('Could not take over assigned tasks yet; retrying', { error: (err as Error).message })
-            await new Promise(r => setTimeout(r, 500))
+            if (!isRecoverableClientError(err)) throw err
+            const waitMs = this.startBackoff.next()
+            const partitions = this.notStartedPartitions().map(tp => `${tp.topic}-${tp.partition}`)
+            config.logger.warn(`Could not start assigned tasks ${this.notStarted().join(', ')} (partitions ${partitions.join(', ')}) yet; retrying in ${waitMs} ms`, {
+              partitions,
+              kind: classifyClientError(err),
+              ...describe(err),
+            })
+            // Started tasks keep processing meanwhile; the rest is retried after the backoff.
             this.pendingAssignment ??= this.currentAssignment
+            this.startRetryAt = Date.now() + waitMs
+            break
           }
           if (!this.pendingAssignment && this.running) this.deps.onRunning()
         }
@@ -219,9 +265,12 @@ export class StreamThread {
           if (fired > 0) t.metrics.punctuations.inc(fired)
         }
         if (this.standby.size > 0 && now - this.lastStandbyUpdate >= 100) await this.updateStandbys(now)
-        if (this.commitRequested || now - this.lastCommit >= config.commitIntervalMs) await this.commitAll()
-        if (processed === 0 && !this.pendingAssignment) {
-          await this.wake.wait(Math.min(100, config.commitIntervalMs - (Date.now() - this.lastCommit)))
+        if ((this.commitRequested || now - this.lastCommit >= config.commitIntervalMs) && now >= this.commitRetryAt) await this.commitAll()
+        await this.checkStalls(now)
+        if (processed === 0 && (!this.pendingAssignment || Date.now() < this.startRetryAt)) {
+          let waitMs = Math.min(100, config.commitIntervalMs - (Date.now() - this.lastCommit))
+          if (this.pendingAssignment) waitMs = Math.min(waitMs, this.startRetryAt - Date.now())
+          await this.wake.wait(waitMs)
         }
       }
     } catch (err) {
@@ -268,31 +317,29 @@ export class StreamThread {
         try {
           await commitExactlyOnce(t, this.deps.config.applicationId)
         } catch (err) {
-          const fenced = isFencingError(err)
-          if (!fenced && !isRetriableClientError(err)) throw err
-          // Fenced, or the transaction's outcome is unknown after a network failure: either way the
-          // task restarts from what is committed (a new producer init resolves the old transaction).
-          this.deps.config.logger.warn(fenced ? `Task ${t.id} was fenced by another owner; closing it` : `Commit of task ${t.id} failed; restarting it from its last commit`, {
-            error: (err as Error).message,
-          })
-          await this.closeTask(t, false)
-          // A frozen instance can learn of its new assignment before it learns of the fencing:
-          // if the group still gives it this task, start it afresh from the committed state.
-          const stillOurs = t.inputs.some(i => this.currentAssignment.some(a => a.topic === i.topic && a.partition === i.partition))
-          if (stillOurs) this.pendingAssignment ??= this.currentAssignment
+          const kind = classifyClientError(err)
+          if (kind === 'fatal' || kind === 'authorization') throw err
+          await this.restartTask(t, kind, err)
         }
       }
     } else {
       try {
         await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets))
+        this.commitBackoff.reset()
       } catch (err) {
-        if (isRebalanceError(err)) {
-          this.deps.config.logger.info('Offset commit refused during a rebalance; records since the last commit will be reprocessed', {
-            error: (err as Error).message,
-          })
-        } else if (isRetriableClientError(err)) {
-          this.deps.config.logger.warn('Commit failed; retrying at the next commit', { error: (err as Error).message })
+        const kind = classifyClientError(err)
+        if (kind === 'rebalance') {
+          // The group moved on (or is moving): kafkajs rejoins at its next heartbeat, tasks that stay
+          // here commit at the next interval, tasks that move are redone by their new owner from
+          // the last commit. Records may be processed twice, never lost.
+          this.deps.config.logger.info('Offset commit refused by the group coordinator (rebalance); records since the last commit are committed later or reprocessed', describe(err))
           this.commitRequested = true
+          this.commitRetryAt = Date.now() + this.commitBackoff.next()
+        } else if (kind === 'retriable' || kind === 'unknown_topic') {
+          const waitMs = this.commitBackoff.next()
+          this.deps.config.logger.warn(`Commit failed; retrying in ${waitMs} ms`, describe(err))
+          this.commitRequested = true
+          this.commitRetryAt = Date.now() + waitMs
         } else {
           throw err
         }
@@ -301,6 +348,28 @@ export class StreamThread {
     this.deps.metrics.commits.inc()
     this.deps.metrics.commitLatency.observe(performance.now() - started)
     if (Date.now() - this.lastPurge >= this.deps.config.repartitionPurgeIntervalMs) await this.purgeRepartitionTopics()
+  }
+
+  /**
+   * exactly_once_v2, after a commit failed with a recoverable kind: the transaction is lost (fenced,
+   * unknown to the broker) or its outcome is unknown. Close the task dirty (abort, drop its state
+   * so the state-wipe rule rebuilds it from the committed changelog) and, when the group still
+   * assigns it here, create it again: a new producer's InitProducerId resolves the old transaction,
+   * and processing resumes from the committed offsets.
+   */
+  private async restartTask(t: ActiveTask, kind: ClientErrorKind, err: unknown): Promise<void> {
+    const stillOurs = t.inputs.some(i => this.currentAssignment.some(a => a.topic === i.topic && a.partition === i.partition))
+    const reason = RESTART_REASON[kind] ?? 'failed to commit'
+    this.deps.config.logger.warn(`Task ${t.id} ${reason}; closing it dirty${stillOurs ? ' and restarting it from its last commit' : ''}`, {
+      taskId: t.id,
+      kind,
+      ...describe(err),
+    })
+    await this.closeTask(t, false)
+    this.deps.metrics.taskRestarts.inc()
+    // A frozen instance can learn of its new assignment before it learns of the fencing:
+    // if the group still gives it this task, start it afresh from the committed state.
+    if (stillOurs) this.pendingAssignment ??= this.currentAssignment
   }
 
   /** Repartition records below the committed offsets are never read again: delete them. */
@@ -342,7 +411,7 @@ export class StreamThread {
     }
     if (this.info?.error) throw new Error(this.info.error)
 
-    for (const t of [...this.active.values()]) {
+    for (const t of [...this.active.values(), ...this.unstarted.values()]) {
       if (!wanted.has(t.id)) await this.closeTask(t, true)
     }
     // Standbys: drop those no longer assigned and those becoming active here (the active task
@@ -356,18 +425,69 @@ export class StreamThread {
     }
 
     const budget = Math.floor(config.cacheMaxBytes / Math.max(1, wanted.size))
+    // A task counts as active only once it has started from the committed offsets: if a start
+    // fails, the retry finds the task still unstarted and starts it (created tasks are kept).
+    let failure: unknown = null
     for (const [id, tps] of wanted) {
       if (this.active.has(id)) continue
       if (this.pendingAssignment || !this.running) return // a newer rebalance supersedes this one
-      const t = await createActiveTask(this.deps, id, tps, budget, () => !this.running)
-      this.active.set(id, t)
-      await this.startFromCommitted(t)
+      try {
+        let t = this.unstarted.get(id)
+        if (!t) {
+          t = await createActiveTask(this.deps, id, tps, budget, () => !this.running)
+          this.unstarted.set(id, t)
+        }
+        await this.startFromCommitted(t)
+        this.unstarted.delete(id)
+        this.active.set(id, t)
+      } catch (err) {
+        // Try the other tasks first: one unavailable coordinator or partition leader must not
+        // hold back partitions that can start.
+        if (!isRecoverableClientError(err)) throw err
+        failure ??= err
+      }
     }
+    if (failure !== null) throw failure
     for (const id of wantedStandby) {
       if (this.standby.has(id)) continue
       if (this.pendingAssignment || !this.running) return
       this.standby.set(id, await StandbyTask.create(this.deps, id, 0))
     }
+  }
+
+  /** Ids of assigned tasks that have not started yet. */
+  private notStarted(): string[] {
+    const ids = new Set<string>()
+    for (const tp of this.notStartedPartitions()) ids.add(this.taskOf(tp)!)
+    return [...ids]
+  }
+
+  /** Assigned input partitions whose task has not started (they stay paused until it does). */
+  private notStartedPartitions(): TopicPartition[] {
+    return this.currentAssignment.filter(tp => {
+      const id = this.taskOf(tp)
+      return id !== null && !this.active.has(id)
+    })
+  }
+
+  /** The stall watchdog, on the commit schedule (never per record). */
+  private async checkStalls(now: number): Promise<void> {
+    const watchdog = this.watchdog
+    if (!watchdog) return
+    const interval = Math.max(this.deps.config.commitIntervalMs, Math.floor(this.deps.config.stalledPartitionWarningMs / 4))
+    if (now - this.lastStallCheck < interval) return
+    this.lastStallCheck = now
+    const watched: WatchedPartition[] = []
+    for (const tp of this.currentAssignment) {
+      const taskId = this.taskOf(tp)
+      if (taskId === null) continue
+      const key = tpKey(tp.topic, tp.partition)
+      const started = this.inputs.get(key)?.id === taskId
+      const pos = this.positions.get(key)
+      const position = started && pos !== undefined && pos >= 0 ? Math.max(pos, this.fetchedTo.get(key) ?? -1) : null
+      watched.push({ topic: tp.topic, partition: tp.partition, taskId, position })
+    }
+    await watchdog.check(now, watched)
   }
 
   /** Seeks a new task's inputs to the group's committed offsets and lets records in. */
@@ -408,12 +528,17 @@ export class StreamThread {
   private async closeTask(t: ActiveTask, clean: boolean): Promise<void> {
     const { config, consumer } = this.deps
     this.active.delete(t.id)
+    if (this.unstarted.get(t.id) === t) this.unstarted.delete(t.id)
     for (const tp of t.inputs) {
       const key = tpKey(tp.topic, tp.partition)
       if (this.inputs.get(key) === t) this.inputs.delete(key)
       this.positions.delete(key)
+      this.fetchedTo.delete(key)
       this.backpressured.delete(key)
     }
+    // Dirty: stop fetching until a restart seeks back to the committed offsets, so no batch read
+    // from the old position arrives after that seek.
+    if (!clean) consumer.pause(t.inputs.filter(tp => this.currentAssignment.some(a => a.topic === tp.topic && a.partition === tp.partition)))
     let closedClean = false
     if (clean) {
       try {
@@ -448,6 +573,7 @@ export class StreamThread {
       }
     }
     for (const t of [...this.active.values()]) await this.closeTask(t, clean)
+    for (const t of [...this.unstarted.values()]) await this.closeTask(t, clean)
     for (const s of [...this.standby.values()]) {
       this.standby.delete(s.id)
       await s.close()

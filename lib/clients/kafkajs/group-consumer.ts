@@ -1,7 +1,9 @@
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs'
 import type { FetchedRecord, TopicPartition, TopicPartitionOffset } from '../types.js'
-import { isRetriableClientError } from '../retriable.js'
+import { classifyClientError } from '../errors.js'
 import { fromKafkajsHeaders } from './headers.js'
+
+const RESTARTABLE = new Set(['retriable', 'rebalance', 'unknown_topic'])
 
 export interface GroupConsumerOptions {
   groupId: string
@@ -18,6 +20,11 @@ export interface GroupConsumerHandlers {
   onAssigned(partitions: TopicPartition[]): void
   /** Records fetched for one partition, in offset order. Must not block on processing. */
   onRecords(topic: string, partition: number, records: FetchedRecord[], highWatermark: number): void
+  /**
+   * The consumer has read a partition up to `nextOffset`, control records and aborted records
+   * included (so also after batches that hand over no records): how far the partition is read.
+   */
+  onFetched?(topic: string, partition: number, nextOffset: number): void
   /** A rebalance began (kafkajs is about to rejoin): commit now, before tasks may move. */
   onRebalanceStarted(): void
   /** The consumer failed for good (kafkajs gave up restarting it). */
@@ -44,9 +51,9 @@ export class KafkajsGroupConsumer {
       maxWaitTimeInMs: opts.maxWaitTimeMs ?? 100,
       allowAutoTopicCreation: false,
       readUncommitted: false,
-      // kafkajs gives up on some errors a broker outage causes (coordinator lookups); restart the
-      // consumer on those rather than failing the application.
-      retry: { retries: 10, restartOnFailure: async (e: Error) => isRetriableClientError(e) },
+      // kafkajs gives up on some errors a broker outage or a rebalance causes (coordinator lookups,
+      // a membership lost while rejoining); restart the consumer on those rather than failing.
+      retry: { retries: 10, restartOnFailure: async (e: Error) => RESTARTABLE.has(classifyClientError(e)) },
     })
   }
 
@@ -59,7 +66,14 @@ export class KafkajsGroupConsumer {
   }
 
   async run(handlers: GroupConsumerHandlers): Promise<void> {
-    const { GROUP_JOIN, CRASH, REBALANCING } = this.consumer.events
+    const { GROUP_JOIN, CRASH, REBALANCING, START_BATCH_PROCESS } = this.consumer.events
+    const onFetched = handlers.onFetched
+    if (onFetched) {
+      this.consumer.on(START_BATCH_PROCESS, e => {
+        const last = Number(e.payload.lastOffset)
+        if (Number.isFinite(last)) onFetched(e.payload.topic, e.payload.partition, last + 1)
+      })
+    }
     this.consumer.on(REBALANCING, () => handlers.onRebalanceStarted())
     this.consumer.on(GROUP_JOIN, e => {
       const parts: TopicPartition[] = []

@@ -5,6 +5,7 @@ import { KafkajsGroupConsumer, type GroupConsumerOptions } from './group-consume
 import { KafkajsPartitionReader } from './partition-reader.js'
 import { KafkajsRecordProducer, type ProducerOptions } from './producer.js'
 import { fixKafkajsReadCommitted } from './aborted-filter.js'
+import './errors.js'
 
 export { KafkajsAdminClient, KafkajsGroupConsumer, KafkajsPartitionReader, KafkajsRecordProducer }
 export type { GroupConsumerHandlers, GroupConsumerOptions } from './group-consumer.js'

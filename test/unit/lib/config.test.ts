@@ -29,6 +29,13 @@ describe('resolveConfig', () => {
     expect(c.uncaughtExceptionHandler).toBe('SHUTDOWN_CLIENT')
   })
 
+  it('checks stalled partitions after 60 s by default; 0 disables the check; negative values are refused', () => {
+    expect(resolveConfig(base).stalledPartitionWarningMs).toBe(60_000)
+    expect(resolveConfig({ ...base, stalledPartitionWarningMs: 0 }).stalledPartitionWarningMs).toBe(0)
+    expect(errorOf(() => resolveConfig({ ...base, stalledPartitionWarningMs: -1 })).key).toBe('stalledPartitionWarningMs')
+    expect(errorOf(() => resolveConfig({ ...base, stalledPartitionWarningMS: 1000 } as StreamsConfig)).message).toContain('Did you mean "stalledPartitionWarningMs"?')
+  })
+
   it('defaults the commit interval to 100 ms under exactly_once_v2', () => {
     expect(resolveConfig({ ...base, processingGuarantee: 'exactly_once_v2' }).commitIntervalMs).toBe(100)
     expect(resolveConfig({ ...base, processingGuarantee: 'exactly_once_v2', commitIntervalMs: 50 }).commitIntervalMs).toBe(50)
