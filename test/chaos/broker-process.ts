@@ -67,6 +67,10 @@ export class BrokerProcess {
     }
   }
 
+  get running(): boolean {
+    return !!this.proc && this.proc.exitCode === null && this.proc.signalCode === null
+  }
+
   /** Sends one control command and waits for its answer; throws with the broker's message if refused. */
   async command(cmd: BrokerCommand, timeoutMs = 60_000): Promise<void> {
     const proc = this.proc

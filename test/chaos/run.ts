@@ -105,6 +105,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       } catch (err) {
         brokerUp = true
         entry.error = (err as Error).message
+        // Without a broker nothing can recover: end the run here rather than wait on it.
+        if (!broker.running) throw new Error(`the broker is not running after "${description}": ${entry.error} (see ${join(workDir, 'broker.log')})`)
         say(`cycle ${i + 1}: the fault could not be injected: ${entry.error}`)
       }
       await producing
