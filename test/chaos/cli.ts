@@ -1,5 +1,5 @@
 // npm run chaos -- [--records N] [--cycles N] [--guarantee exactly_once_v2|at_least_once|both]
-//                  [--seed N] [--pill-every N] [--faults kind,kind] [--drain-timeout-ms N]
+//                  [--seed N] [--pill-every N] [--faults kind,kind] [--drain-timeout-ms N] [--keep-work-dir]
 // Environment: CHAOS_RECORDS, CHAOS_CYCLES, CHAOS_GUARANTEE, CHAOS_SEED (flags win).
 // Prints progress, then the table; writes test/chaos/results/<guarantee>.json. Exit code 1 when
 // a guarantee misses its figures.
@@ -10,7 +10,7 @@ import { failures, formatDetails, formatTable, writeResult, type ChaosResult, ty
 import { runChaos } from './run.js'
 
 const USAGE =
-  'usage: npm run chaos -- [--records N] [--cycles N] [--guarantee exactly_once_v2|at_least_once|both] [--seed N] [--pill-every N] [--faults kind,...] [--drain-timeout-ms N]'
+  'usage: npm run chaos -- [--records N] [--cycles N] [--guarantee exactly_once_v2|at_least_once|both] [--seed N] [--pill-every N] [--faults kind,...] [--drain-timeout-ms N] [--keep-work-dir]'
 
 function fail(message: string): never {
   console.error(`chaos: ${message}\n${USAGE}`)
@@ -29,6 +29,7 @@ const { values } = (() => {
         'pill-every': { type: 'string' },
         faults: { type: 'string' },
         'drain-timeout-ms': { type: 'string' },
+        'keep-work-dir': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -65,7 +66,7 @@ process.on('SIGTERM', () => process.exit(143))
 console.log(`chaos: seed ${seed} (replay with --seed ${seed}), ${records} records, ${cycles} cycles, ${guarantees.join(' and ')}`)
 const results: ChaosResult[] = []
 for (const guarantee of guarantees) {
-  const r = await runChaos({ guarantee, records, cycles, seed, pillEvery, kinds, drainTimeoutMs })
+  const r = await runChaos({ guarantee, records, cycles, seed, pillEvery, kinds, drainTimeoutMs, keepWorkDir: values['keep-work-dir'] })
   results.push(r)
   await writeResult(fileURLToPath(new URL(`./results/${guarantee}.json`, import.meta.url)), r)
 }
