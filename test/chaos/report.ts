@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import type { Fault } from './fault-schedule.js'
 import type { SelfDeath } from './instance-process.js'
 import type { MalformedOutcome } from './malformed-frames.js'
-import type { Stall } from './stall-watch.js'
+import type { Regression, Stall } from './stall-watch.js'
 import type { Verification } from './verifier.js'
 
 export type Guarantee = 'at_least_once' | 'exactly_once_v2'
@@ -22,6 +22,8 @@ export interface ChaosResult {
   slowRecoveries: number
   /** Partitions that had lag and did not advance while every instance was RUNNING. */
   stalls: Stall[]
+  /** Committed input offsets that went back (a range processed again); reported, not asserted. */
+  offsetRegressions: Regression[]
   malformed: MalformedOutcome[]
   inputResends: number
   drained: boolean
@@ -52,7 +54,7 @@ export function failures(r: ChaosResult): string[] {
   return out
 }
 
-const COLUMNS = ['guarantee', 'records', 'cycles', 'lost', 'duplicated', 'wrong aggregates', 'self deaths', 'stalls', 'drain', 'input problems', 'pills'] as const
+const COLUMNS = ['guarantee', 'records', 'cycles', 'lost', 'duplicated', 'wrong aggregates', 'self deaths', 'stalls', 'offsets back', 'drain', 'input problems', 'pills'] as const
 
 export function tableRow(r: ChaosResult): string[] {
   const v = r.verification
@@ -66,6 +68,7 @@ export function tableRow(r: ChaosResult): string[] {
     wrong === 0 ? '0' : `${wrong} (${v.aggregatesLow + v.aggregatesMissing} low, ${v.aggregatesHigh} high)`,
     String(r.selfDeaths.length),
     String(r.stalls.length),
+    String(r.offsetRegressions.length),
     r.drainMs === null ? 'timeout' : `${(r.drainMs / 1000).toFixed(1)} s`,
     v.inputMissing + v.inputDuplicated === 0 ? '0' : `${v.inputMissing} missing, ${v.inputDuplicated} duplicated`,
     r.pillHandler === 'deadLetter'
@@ -87,6 +90,7 @@ export function formatDetails(r: ChaosResult): string {
   const f = failures(r)
   lines.push(f.length === 0 ? '  PASS' : `  FAIL: ${f.join('; ')}`)
   for (const d of r.selfDeaths) lines.push(`  death: instance ${d.instance} ${d.how} at ${d.at}`)
+  for (const g of r.offsetRegressions) lines.push(`  committed offset of chaos-in-${g.partition} went back from ${g.from} to ${g.to} at ${g.at}`)
   for (const s of r.stalls) lines.push(`  stall: ${'chaos-in'}-${s.partition} stood at ${s.committed} (end ${s.end}) from ${s.since} for ${s.forMs} ms with every instance RUNNING`)
   const v = r.verification
   if (v.lostRanges.length) lines.push(`  lost at input positions: ${v.lostRanges.join(', ')}`)

@@ -62,6 +62,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     () => brokerUp && instances.every(i => i.state === 'RUNNING' && !i.paused),
     opts.stallMs ?? 20_000,
     s => say(`PARTITION STALLED: ${TOPICS.input}-${s.partition} has lag (committed ${s.committed}, end ${s.end}) and has not advanced for ${s.forMs} ms while every instance is RUNNING`),
+    r => say(`COMMITTED OFFSET WENT BACK: ${TOPICS.input}-${r.partition} from ${r.from} to ${r.to}`),
   )
   let producer: InputProducer | null = null
   let slowRecoveries = 0
@@ -162,6 +163,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       selfDeaths,
       slowRecoveries,
       stalls: stallWatch.stalls,
+      offsetRegressions: stallWatch.regressions,
       malformed,
       inputResends: producer.resends,
       drained: drainMs !== null,

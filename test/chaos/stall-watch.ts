@@ -11,8 +11,19 @@ export interface Stall {
   forMs: number
 }
 
+/** A committed offset that went back: the group will process that range again. */
+export interface Regression {
+  partition: number
+  from: number
+  to: number
+  at: string
+}
+
 export class StallWatch {
   private readonly last = new Map<number, { committed: number; since: number }>()
+  // The highest committed offset seen per partition, kept across unhealthy periods.
+  private readonly highest = new Map<number, number>()
+  readonly regressions: Regression[] = []
   private readonly open = new Set<number>()
   readonly stalls: Stall[] = []
   private timer: NodeJS.Timeout | null = null
@@ -23,6 +34,7 @@ export class StallWatch {
     private readonly healthy: () => boolean,
     private readonly stallMs: number,
     private readonly onStall: (s: Stall) => void,
+    private readonly onRegression: (r: Regression) => void = () => {},
   ) {}
 
   start(intervalMs = 1000): void {
@@ -40,6 +52,16 @@ export class StallWatch {
     try {
       const lags = await this.lag.read()
       const now = Date.now()
+      for (const l of lags ?? []) {
+        const high = this.highest.get(l.partition) ?? -1
+        if (l.committed >= 0 && l.committed < high) {
+          const r = { partition: l.partition, from: high, to: l.committed, at: new Date(now).toISOString() }
+          this.regressions.push(r)
+          this.onRegression(r)
+        }
+        // Once reported, the lower offset is the new baseline (one report per step back).
+        if (l.committed >= 0) this.highest.set(l.partition, l.committed)
+      }
       if (!lags || !this.healthy()) {
         // Nobody is expected to make progress now; the clock starts again once all is well.
         this.last.clear()
