@@ -24,4 +24,4 @@ export { MissingSourceTopicsError, CopartitioningError, InternalTopicMismatchErr
 export { toPrometheusText, type MetricValue } from './metrics/registry.js'
 export type { KeyQueryMetadata, HostInfo } from './query/key-query-metadata.js'
 export type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
-export { resetApplication, type ResetOptions, type ResetReport } from './tools/reset-application.js'
+export { resetApplication, UnknownApplicationError, type ResetOptions, type ResetReport } from './tools/reset-application.js'
