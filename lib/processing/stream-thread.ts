@@ -16,6 +16,7 @@ import { localTaskOffsets } from './local-task-offsets.js'
 import { Backoff } from './backoff.js'
 import { StallWatchdog, type WatchedPartition } from './stall-watchdog.js'
 import { WakeSignal } from './wake-signal.js'
+import { rebalanceChannel, traced } from '../tracing/channels.js'
 
 export interface StreamThreadDeps extends TaskFactoryDeps {
   /** The reset policy a source set for its topic, if any. */
@@ -220,7 +221,7 @@ export class StreamThread {
           const parts = this.pendingAssignment
           this.pendingAssignment = null
           try {
-            await this.applyAssignment(parts)
+            await traced(rebalanceChannel, () => ({ applicationId: config.applicationId, memberId: this.deps.consumer.memberId(), partitions: parts }), () => this.applyAssignment(parts))
             this.startBackoff.reset()
           } catch (err) {
             if (!isRecoverableClientError(err)) throw err
@@ -324,7 +325,7 @@ export class StreamThread {
       }
     } else {
       try {
-        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets))
+        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets), this.deps.config.applicationId)
         this.commitBackoff.reset()
       } catch (err) {
         const kind = classifyClientError(err)
@@ -346,7 +347,9 @@ export class StreamThread {
       }
     }
     this.deps.metrics.commits.inc()
-    this.deps.metrics.commitLatency.observe(performance.now() - started)
+    const tookMs = performance.now() - started
+    this.deps.metrics.commitLatency.observe(tookMs)
+    this.deps.metrics.commitLatencySeconds.observe(tookMs / 1000)
     if (Date.now() - this.lastPurge >= this.deps.config.repartitionPurgeIntervalMs) await this.purgeRepartitionTopics()
   }
 
@@ -439,6 +442,7 @@ export class StreamThread {
         }
         await this.startFromCommitted(t)
         this.unstarted.delete(id)
+        t.task.recordLatency = t.metrics.recordLatency
         this.active.set(id, t)
       } catch (err) {
         // Try the other tasks first: one unavailable coordinator or partition leader must not
@@ -543,7 +547,7 @@ export class StreamThread {
     if (clean) {
       try {
         if (this.eos) await commitExactlyOnce(t, config.applicationId)
-        else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets))
+        else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets), config.applicationId)
         await t.task.close({ clean: true })
         await t.writeCheckpoint()
         closedClean = true
