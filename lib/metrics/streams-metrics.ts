@@ -6,7 +6,9 @@ import { MetricsRegistry, type Counter, type Gauge, type MetricValue, type Summa
 export const STREAMS_METRIC_FAMILIES = {
   records_processed_total: { type: 'counter', help: 'Records processed by a task' },
   process_latency_ms: { type: 'summary', help: 'Time to process one batch of records, per record (ms)' },
-  process_latency_seconds: { type: 'histogram', help: 'Time to process one record, observed per record (seconds)' },
+  process_latency_seconds: {
+    type: 'histogram', help: 'Time to process one record (seconds): each record counts once, at its batch\'s mean time per record',
+  },
   dropped_records_total: { type: 'counter', help: 'Records dropped (deserialization errors handled by continue)' },
   punctuate_total: { type: 'counter', help: 'Punctuations run' },
   late_records_total: { type: 'counter', help: 'Records that arrived after their window closed' },
@@ -107,7 +109,7 @@ export interface TaskMetrics {
   processed: Counter
   /** Per batch, in ms (the text export's `process_latency_ms` summary). */
   processLatency: Summary
-  /** Per record, in seconds: the stream task observes it after each record. */
+  /** In seconds, one observation per record at its batch's mean (a clock read per record would cost more than it tells). */
   recordLatency: Histogram
   dropped: Counter
   punctuations: Counter

@@ -253,7 +253,9 @@ export class StreamThread {
           if (n > 0) {
             processed += n
             t.metrics.processed.inc(n)
-            t.metrics.processLatency.observe((performance.now() - started) / n)
+            const perRecordMs = (performance.now() - started) / n
+            t.metrics.processLatency.observe(perRecordMs)
+            t.metrics.recordLatency.observeMany(perRecordMs / 1000, n)
           }
           // Input ran dry: ship the output now rather than at 500 records or the next commit
           // (plentiful input keeps batching; under exactly-once this sends into the open transaction).
@@ -442,7 +444,6 @@ export class StreamThread {
         }
         await this.startFromCommitted(t)
         this.unstarted.delete(id)
-        t.task.recordLatency = t.metrics.recordLatency
         this.active.set(id, t)
       } catch (err) {
         // Try the other tasks first: one unavailable coordinator or partition leader must not

@@ -99,8 +99,6 @@ export class StreamTask implements TaskRuntime {
   private state: 'created' | 'initialized' | 'running' | 'closed' = 'created'
   private processorsInitialized: Promise<void> | null = null
   private readonly now: () => number
-  /** Set by the runtime: observes each record's processing time in seconds (null: no timing). */
-  recordLatency: { observe(seconds: number): void } | null = null
 
   constructor(opts: StreamTaskOptions) {
     const group = opts.topology.builder.nodeGroups().find((g) => g.id === opts.subtopologyId)
@@ -341,8 +339,6 @@ export class StreamTask implements TaskRuntime {
     const init = this.ensureProcessorsInitialized()
     if (init) await init
     let count = 0
-    const latency = this.recordLatency
-    let t0 = latency === null ? 0 : performance.now()
     while (count < maxRecords) {
       if (this.deferred.length > 0) await this.runDeferred()
       let queue = this.pickQueue()
@@ -355,17 +351,8 @@ export class StreamTask implements TaskRuntime {
       if (r instanceof Promise) await r
       count++
       if (this.pending.length > 0) await this.settlePending()
-      if (latency !== null) {
-        // One clock read per record: each record's time runs from the end of the previous one.
-        const t1 = performance.now()
-        latency.observe((t1 - t0) / 1000)
-        t0 = t1
-      }
       // Checked synchronously: a schedule that is not due costs no promise hop.
-      if (this.streamPunctuations.size > 0 && this.streamPunctuations.hasDue(this.currentStreamTime)) {
-        await this.punctuateStreamTime()
-        if (latency !== null) t0 = performance.now()
-      }
+      if (this.streamPunctuations.size > 0 && this.streamPunctuations.hasDue(this.currentStreamTime)) await this.punctuateStreamTime()
     }
     if (this.deferred.length > 0) await this.runDeferred()
     return count

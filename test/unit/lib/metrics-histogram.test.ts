@@ -16,6 +16,18 @@ describe('latency histograms', () => {
     ])
   })
 
+  it('counts a batch of records at its mean in one step, each record once, sink included', () => {
+    const h = new Histogram([0.001, 0.01])
+    const sunk: number[] = []
+    h.sink = v => sunk.push(v)
+    h.observeMany(0.002, 3)
+    h.observe(0.0001)
+    expect(h.cumulative()).toEqual([{ le: 0.001, count: 1 }, { le: 0.01, count: 4 }, { le: Infinity, count: 4 }])
+    expect(h.count).toBe(4)
+    expect(h.sum).toBeCloseTo(0.0061)
+    expect(sunk).toEqual([0.002, 0.002, 0.002, 0.0001])
+  })
+
   it('exports histograms as Prometheus buckets with le labels, sum and count', () => {
     const r = new MetricsRegistry()
     const h = r.histogram('process_latency_seconds', 'per record', { task_id: '0_1' })
