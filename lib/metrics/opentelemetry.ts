@@ -31,8 +31,13 @@ export interface OpenTelemetryMetricsSource {
   metrics(): MetricValue[]
 }
 
+/** Where dropping `_total` would collide with a gauge of the same name. */
+const RENAMED: Partial<Record<StreamsMetricName, string>> = { stalled_partitions_total: 'kstreams.stalled_partitions.detected' }
+
 /** The snake-case family name as an OpenTelemetry instrument name: `kstreams.` prefix, no `_total`/`_seconds` suffix. */
 export function openTelemetryName(family: StreamsMetricName): string {
+  const renamed = RENAMED[family]
+  if (renamed) return renamed
   const { type } = STREAMS_METRIC_FAMILIES[family]
   let n = family as string
   if (type === 'counter') n = n.replace(/_total$/, '')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { metrics } from '@opentelemetry/api'
 import { KafkaStreams } from '../../../lib/kafka-streams.js'
-import { LATENCY_BUCKETS_SECONDS, metricsRegistryOf, registerOpenTelemetryMetrics } from '../../../lib/metrics/index.js'
+import { LATENCY_BUCKETS_SECONDS, metricsRegistryOf, registerOpenTelemetryMetrics, STREAMS_METRIC_FAMILIES } from '../../../lib/metrics/index.js'
 import { StreamsBuilder } from '../../../topology/dsl/streams-builder.js'
 import { RecordingMeter } from './recording-meter.js'
 
@@ -24,6 +24,10 @@ describe('OpenTelemetry meter adapter', () => {
     })
     expect(meter.instruments.has('kstreams.commit_latency')).toBe(true)
     expect([...meter.instruments.keys()].some(n => n.endsWith('_ms'))).toBe(false)
+    // one instrument per family: the stalled-partition counter does not collide with the gauge
+    expect(meter.instruments.size).toBe(Object.values(STREAMS_METRIC_FAMILIES).filter(f => f.type !== 'summary').length)
+    expect(meter.instruments.get('kstreams.stalled_partitions')!.kind).toBe('gauge')
+    expect(meter.instruments.get('kstreams.stalled_partitions.detected')!.kind).toBe('counter')
 
     const reg = metricsRegistryOf(a)!
     reg.counter('records_processed_total', 'x', { task_id: '0_2' }).inc(4)
