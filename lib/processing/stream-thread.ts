@@ -16,7 +16,7 @@ import { localTaskOffsets } from './local-task-offsets.js'
 import { Backoff } from './backoff.js'
 import { StallWatchdog, type WatchedPartition } from './stall-watchdog.js'
 import { WakeSignal } from './wake-signal.js'
-import { rebalanceChannel, traced } from '../tracing/channels.js'
+import { rebalanceChannel, traced, type RebalanceTraceContext } from '../tracing/channels.js'
 
 export interface StreamThreadDeps extends TaskFactoryDeps {
   /** The reset policy a source set for its topic, if any. */
@@ -221,7 +221,7 @@ export class StreamThread {
           const parts = this.pendingAssignment
           this.pendingAssignment = null
           try {
-            await traced(rebalanceChannel, () => ({ applicationId: config.applicationId, memberId: this.deps.consumer.memberId(), partitions: parts }), () => this.applyAssignment(parts))
+            await traced(rebalanceChannel, () => this.rebalanceTrace(parts), () => this.applyAssignment(parts))
             this.startBackoff.reset()
           } catch (err) {
             if (!isRecoverableClientError(err)) throw err
@@ -279,6 +279,10 @@ export class StreamThread {
     } catch (err) {
       this.fail(err)
     }
+  }
+
+  private rebalanceTrace(partitions: TopicPartition[]): RebalanceTraceContext {
+    return { applicationId: this.deps.config.applicationId, memberId: this.deps.consumer.memberId(), partitions }
   }
 
   /** Standbys tail their changelogs between batches; checkpoints follow the commit interval. */
