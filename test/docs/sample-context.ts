@@ -8,6 +8,7 @@ export interface User { name: string; region: string }
 
 export declare const builder: StreamsBuilder
 export declare const topology: Topology
+export declare function wordCount(): Topology
 export declare const orders: KStream<string, Order>
 export declare const stream: KStream<string, number>
 export declare const counts: KTable<Windowed<string>, number>
