@@ -53,7 +53,9 @@ export function writeSamples(root: string, outDir: string, samples: Sample[]): S
     const dir = path.join(outDir, sample.page.replace(/\.md$/, '').replace(/[^\w]+/g, '-'))
     mkdirSync(dir, { recursive: true })
     const named = /^\/\/\s*([\w.-]+\.ts)\b/.exec(sample.code)?.[1]
-    const file = path.join(dir, named ?? `line-${sample.line}.ts`)
+    // A test file of the docs must not look like one of the project's own (test/**/*.test.ts):
+    // the suite would pick it up. Runnable ones run with vitest.samples.config.ts.
+    const file = path.join(dir, (named ?? `line-${sample.line}.ts`).replace(/\.test\.ts$/, '.test-sample.ts'))
     const rel = (p: string) => {
       const r = path.relative(dir, path.join(root, p)).split(path.sep).join('/')
       return r.startsWith('.') ? r : `./${r}`

@@ -59,8 +59,13 @@ describe('docs samples', () => {
       const work = mkdtempSync(path.join(tmpdir(), 'kstreams-sample-'))
       try {
         // A private TMPDIR keeps the default stateDir (<tmpdir>/kstreams) away from other runs.
-        const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), [file!.file], {
-          cwd: work,
+        // A test file runs under vitest (its own config: the suite's would not collect it), a program under tsx.
+        const isTest = file!.file.endsWith('.test-sample.ts')
+        const [cmd, args] = isTest
+          ? [path.join(root, 'node_modules/.bin/vitest'), ['run', '--config', path.join(root, 'test/docs/vitest.samples.config.ts'), file!.file]]
+          : [path.join(root, 'node_modules/.bin/tsx'), [file!.file]]
+        const { stdout } = await run(cmd, args, {
+          cwd: isTest ? root : work,
           env: { ...process.env, TMPDIR: work },
           timeout: 60_000,
         })
