@@ -14,8 +14,8 @@ const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const FIXTURES = fileURLToPath(new URL('./app', import.meta.url))
 const MAX_TARBALL_BYTES = 2 * 1024 * 1024
-const rootModule = (name: string) => join(ROOT, 'node_modules', name)
-const installedVersion = (name: string) => (JSON.parse(readFileSync(join(rootModule(name), 'package.json'), 'utf8')) as { version: string }).version
+const installedVersion = (name: string, from = ROOT) =>
+  (JSON.parse(readFileSync(join(from, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
 
 interface PackResult {
   filename: string
@@ -108,8 +108,9 @@ describe('the packed tarball', () => {
   }, 120_000)
 
   it('runs the kstreams command with plain node', async () => {
-    const { stdout } = await node([join(app, 'node_modules/kstreams/bin/kstreams.mjs'), '--help'])
-    expect(stdout).toContain('reset')
+    const cli = join(app, 'node_modules/kstreams/bin/kstreams.mjs')
+    expect((await node([cli, '--help'])).stdout).toContain('reset')
+    expect((await node([cli, '--version'])).stdout.trim()).toBe(installedVersion('kstreams', app))
   })
 
   // Strict flags a user may have; skipLibCheck off, so the shipped .d.ts files are checked too.
@@ -124,7 +125,7 @@ describe('the packed tarball', () => {
   }
   const tsc = async (config: string, compilerOptions: object, files: string[]) => {
     writeFileSync(join(app, config), JSON.stringify({ compilerOptions: { ...strict, ...compilerOptions }, files }))
-    const result = await node([join(rootModule('typescript'), 'bin/tsc'), '-p', config]).catch((err: { stdout: string }) => err)
+    const result = await node([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config]).catch((err: { stdout: string }) => err)
     return result.stdout.trim()
   }
 
