@@ -296,7 +296,9 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     })
     // Each thread logs through a child logger naming it, as Kafka Streams' thread names do.
     const name = `${config.applicationId}-StreamThread-${++this.threadCount}`
-    thread = new StreamThread({ ...base, config: { ...base.config, logger: childLogger(config.logger, { thread: name }) }, consumer })
+    const logger = childLogger(config.logger, { thread: name })
+    logger.info(`Starting stream thread ${name}`)
+    thread = new StreamThread({ ...base, config: { ...base.config, logger }, consumer })
     this.thread = thread
     await thread.start()
   }
