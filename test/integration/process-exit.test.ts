@@ -127,4 +127,19 @@ describe('process exit codes and signals', () => {
       await state.remove()
     }
   })
+
+  it('after close() with the broker gone nothing keeps the process alive: it ends by itself with code 0', async () => {
+    const state = await tempDir('kstreams-broker-down')
+    const child = runApp({ mode: 'close-broker-down', brokers: [], applicationId: uniqueName('down-app'), input: uniqueName('down-in'), output: uniqueName('down-out'), stateDir: state.dir })
+    try {
+      await child.waitForLine('CLOSED NOT_RUNNING', 60_000)
+      // Before, kafkajs kept restarting the group consumer it was still connecting when closed,
+      // and the process never ended.
+      const ended = await Promise.race([child.exited, new Promise(r => setTimeout(() => r('still running'), 60_000))])
+      expect(ended).toEqual({ code: 0, signal: null })
+    } finally {
+      child.kill('SIGKILL')
+      await state.remove()
+    }
+  }, 120_000)
 })
