@@ -30,6 +30,17 @@ export {
 } from './config/index.js'
 export { MissingSourceTopicsError, CopartitioningError, InternalTopicMismatchError } from './topics/errors.js'
 export { toPrometheusText, type MetricValue } from './metrics/registry.js'
+export { registerPrometheusMetrics, type MetricsSource, type PrometheusRegistry, type PrometheusMetricsOptions } from './metrics/prometheus.js'
+export { registerOpenTelemetryMetrics, type OpenTelemetryMeter, type OpenTelemetryBatchResult, type OpenTelemetryMetricsSource } from './metrics/opentelemetry.js'
+export { LATENCY_BUCKETS_SECONDS } from './metrics/histogram.js'
+export { MissingOptionalDependencyError } from './metrics/optional-peer.js'
+export {
+  TRACE_CHANNELS,
+  type ProduceTraceContext,
+  type FetchTraceMessage,
+  type CommitTraceContext,
+  type RebalanceTraceContext,
+} from './tracing/index.js'
 export type { KeyQueryMetadata, HostInfo } from './query/key-query-metadata.js'
 export type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
-export { resetApplication, type ResetOptions, type ResetReport } from './tools/reset-application.js'
+export { resetApplication, UnknownApplicationError, type ResetOptions, type ResetReport } from './tools/reset-application.js'

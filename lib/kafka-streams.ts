@@ -74,7 +74,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   private readonly topology: Topology
   private readonly meta: RuntimeTopologyMetadata
   private readonly machine: StateMachine
-  private readonly metricsImpl = new StreamsMetrics()
+  private readonly metricsImpl = new StreamsMetrics(this)
   private readonly processId = randomUUID()
   private clients: KafkajsClients | null = null
   private admin: KafkajsAdminClient | null = null

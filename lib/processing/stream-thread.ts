@@ -16,6 +16,7 @@ import { localTaskOffsets } from './local-task-offsets.js'
 import { Backoff } from './backoff.js'
 import { StallWatchdog, type WatchedPartition } from './stall-watchdog.js'
 import { WakeSignal } from './wake-signal.js'
+import { rebalanceChannel, traced, type RebalanceTraceContext } from '../tracing/channels.js'
 
 export interface StreamThreadDeps extends TaskFactoryDeps {
   /** The reset policy a source set for its topic, if any. */
@@ -220,7 +221,7 @@ export class StreamThread {
           const parts = this.pendingAssignment
           this.pendingAssignment = null
           try {
-            await this.applyAssignment(parts)
+            await traced(rebalanceChannel, () => this.rebalanceTrace(parts), () => this.applyAssignment(parts))
             this.startBackoff.reset()
           } catch (err) {
             if (!isRecoverableClientError(err)) throw err
@@ -251,7 +252,9 @@ export class StreamThread {
           if (n > 0) {
             processed += n
             t.metrics.processed.inc(n)
-            t.metrics.processLatency.observe((performance.now() - started) / n)
+            const perRecordMs = (performance.now() - started) / n
+            t.metrics.processLatency.observe(perRecordMs)
+            t.metrics.recordLatency.observeMany(perRecordMs / 1000, n)
           }
           // Input ran dry: ship the output now rather than at 500 records or the next commit
           // (plentiful input keeps batching; under exactly-once this sends into the open transaction).
@@ -275,6 +278,10 @@ export class StreamThread {
     } catch (err) {
       this.fail(err)
     }
+  }
+
+  private rebalanceTrace(partitions: TopicPartition[]): RebalanceTraceContext {
+    return { applicationId: this.deps.config.applicationId, memberId: this.deps.consumer.memberId(), partitions }
   }
 
   /** Standbys tail their changelogs between batches; checkpoints follow the commit interval. */
@@ -323,7 +330,7 @@ export class StreamThread {
       }
     } else {
       try {
-        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets))
+        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets), this.deps.config.applicationId)
         this.commitBackoff.reset()
       } catch (err) {
         const kind = classifyClientError(err)
@@ -345,7 +352,9 @@ export class StreamThread {
       }
     }
     this.deps.metrics.commits.inc()
-    this.deps.metrics.commitLatency.observe(performance.now() - started)
+    const tookMs = performance.now() - started
+    this.deps.metrics.commitLatency.observe(tookMs)
+    this.deps.metrics.commitLatencySeconds.observe(tookMs / 1000)
     if (Date.now() - this.lastPurge >= this.deps.config.repartitionPurgeIntervalMs) await this.purgeRepartitionTopics()
   }
 
@@ -541,7 +550,7 @@ export class StreamThread {
     if (clean) {
       try {
         if (this.eos) await commitExactlyOnce(t, config.applicationId)
-        else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets))
+        else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets), config.applicationId)
         await t.task.close({ clean: true })
         await t.writeCheckpoint()
         closedClean = true

@@ -2,6 +2,7 @@ import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } f
 import type { FetchedRecord, TopicPartition, TopicPartitionOffset } from '../types.js'
 import { classifyClientError } from '../errors.js'
 import { fromKafkajsHeaders } from './headers.js'
+import { fetchChannel, type FetchTraceMessage } from '../../tracing/channels.js'
 
 const RESTARTABLE = new Set(['retriable', 'rebalance', 'unknown_topic'])
 
@@ -104,6 +105,7 @@ export class KafkajsGroupConsumer {
             headers: fromKafkajsHeaders(m.headers as Parameters<typeof fromKafkajsHeaders>[0]),
           }
         }
+        if (fetchChannel.hasSubscribers) fetchChannel.publish(fetchMessage(batch.topic, batch.partition, records, batch.highWatermark))
         handlers.onRecords(batch.topic, batch.partition, records, Number(batch.highWatermark))
       },
     })
@@ -160,4 +162,15 @@ function groupByTopic(partitions: readonly TopicPartition[]): { topic: string; p
     m.get(p.topic)!.push(p.partition)
   }
   return [...m].map(([topic, ps]) => ({ topic, partitions: ps }))
+}
+
+function fetchMessage(topic: string, partition: number, records: readonly FetchedRecord[], highWatermark: string): FetchTraceMessage {
+  return {
+    topic,
+    partition,
+    records: records.length,
+    firstOffset: records.length > 0 ? records[0]!.offset : -1,
+    lastOffset: records.length > 0 ? records[records.length - 1]!.offset : -1,
+    highWatermark: Number(highWatermark),
+  }
 }
