@@ -41,6 +41,7 @@ export {
   type CommitTraceContext,
   type RebalanceTraceContext,
 } from './tracing/index.js'
+export type { TopicPartition, TopicPartitionOffset } from './clients/types.js'
 export type { KeyQueryMetadata, HostInfo } from './query/key-query-metadata.js'
 export type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
 export { resetApplication, UnknownApplicationError, type ResetOptions, type ResetReport } from './tools/reset-application.js'
