@@ -3,12 +3,20 @@ export * from '../topology/index.js'
 export * from '../stores/index.js'
 // Both layers export a helper of this name; the store layer's is the public one.
 export { isPromise } from '../stores/index.js'
-export { KafkaStreams, type KafkaStreamsEvents, type StoreQueryOptions } from './kafka-streams.js'
+export { KafkaStreams, type KafkaStreamsEvents, type StoreQueryOptions, type CloseOptions } from './kafka-streams.js'
+export type { CloseOnSignalsOptions } from './lifecycle/signals.js'
+export { BrokersUnreachableError } from './lifecycle/broker-check.js'
+export { startProbeServer, type ProbeServer, type ProbeServerOptions, type ProbedApp } from './probes/index.js'
 export type { StreamsState } from './lifecycle/streams-state.js'
 export {
   StreamsConfigError,
   consoleLogger,
+  winstonLogger,
   redactConfig,
+  type WinstonLikeLogger,
+  type LogLevel,
+  type LogFn,
+  type LogFields,
   type StreamsConfig,
   type ProcessingGuarantee,
   type Logger,
@@ -33,6 +41,7 @@ export {
   type CommitTraceContext,
   type RebalanceTraceContext,
 } from './tracing/index.js'
+export type { TopicPartition, TopicPartitionOffset } from './clients/types.js'
 export type { KeyQueryMetadata, HostInfo } from './query/key-query-metadata.js'
 export type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
 export { resetApplication, UnknownApplicationError, type ResetOptions, type ResetReport } from './tools/reset-application.js'

@@ -49,7 +49,7 @@ const RESTART_REASON: Partial<Record<ClientErrorKind, string>> = {
 
 function describe(err: unknown): Record<string, unknown> {
   const code = kafkaCodeOf(err)
-  return { error: (err as Error)?.message ?? String(err), ...(code !== null ? { kafkaErrorCode: code } : {}) }
+  return { err, ...(code !== null ? { kafkaErrorCode: code } : {}) }
 }
 
 /**
@@ -227,11 +227,10 @@ export class StreamThread {
             if (!isRecoverableClientError(err)) throw err
             const waitMs = this.startBackoff.next()
             const partitions = this.notStartedPartitions().map(tp => `${tp.topic}-${tp.partition}`)
-            config.logger.warn(`Could not start assigned tasks ${this.notStarted().join(', ')} (partitions ${partitions.join(', ')}) yet; retrying in ${waitMs} ms`, {
-              partitions,
-              kind: classifyClientError(err),
-              ...describe(err),
-            })
+            config.logger.warn(
+              { partitions, kind: classifyClientError(err), ...describe(err) },
+              `Could not start assigned tasks ${this.notStarted().join(', ')} (partitions ${partitions.join(', ')}) yet; retrying in ${waitMs} ms`,
+            )
             // Started tasks keep processing meanwhile; the rest is retried after the backoff.
             this.pendingAssignment ??= this.currentAssignment
             this.startRetryAt = Date.now() + waitMs
@@ -339,12 +338,12 @@ export class StreamThread {
           // The group moved on (or is moving): kafkajs rejoins at its next heartbeat, tasks that stay
           // here commit at the next interval, tasks that move are redone by their new owner from
           // the last commit. Records may be processed twice, never lost.
-          this.deps.config.logger.info('Offset commit refused by the group coordinator (rebalance); records since the last commit are committed later or reprocessed', describe(err))
+          this.deps.config.logger.info(describe(err), 'Offset commit refused by the group coordinator (rebalance); records since the last commit are committed later or reprocessed')
           this.commitRequested = true
           this.commitRetryAt = Date.now() + this.commitBackoff.next()
         } else if (kind === 'retriable' || kind === 'unknown_topic') {
           const waitMs = this.commitBackoff.next()
-          this.deps.config.logger.warn(`Commit failed; retrying in ${waitMs} ms`, describe(err))
+          this.deps.config.logger.warn(describe(err), `Commit failed; retrying in ${waitMs} ms`)
           this.commitRequested = true
           this.commitRetryAt = Date.now() + waitMs
         } else {
@@ -369,11 +368,10 @@ export class StreamThread {
   private async restartTask(t: ActiveTask, kind: ClientErrorKind, err: unknown): Promise<void> {
     const stillOurs = t.inputs.some(i => this.currentAssignment.some(a => a.topic === i.topic && a.partition === i.partition))
     const reason = RESTART_REASON[kind] ?? 'failed to commit'
-    this.deps.config.logger.warn(`Task ${t.id} ${reason}; closing it dirty${stillOurs ? ' and restarting it from its last commit' : ''}`, {
-      taskId: t.id,
-      kind,
-      ...describe(err),
-    })
+    this.deps.config.logger.warn(
+      { task: t.id, kind, ...describe(err) },
+      `Task ${t.id} ${reason}; closing it dirty${stillOurs ? ' and restarting it from its last commit' : ''}`,
+    )
     await this.closeTask(t, false)
     this.deps.metrics.taskRestarts.inc()
     // A frozen instance can learn of its new assignment before it learns of the fencing:
@@ -396,7 +394,7 @@ export class StreamThread {
     try {
       await this.deps.admin.deleteRecordsBefore(offsets)
     } catch (err) {
-      this.deps.config.logger.debug('Purging repartition topics failed; retrying later', { error: (err as Error).message })
+      this.deps.config.logger.debug({ err }, 'Purging repartition topics failed; retrying later')
     }
   }
 
@@ -416,7 +414,7 @@ export class StreamThread {
       const info = decodeAssignmentInfo(data)
       if (info) this.info = info
     } catch (err) {
-      config.logger.debug('Could not read assignment user data', { error: (err as Error).message })
+      config.logger.debug({ err }, 'Could not read assignment user data')
     }
     if (this.info?.error) throw new Error(this.info.error)
 
@@ -507,7 +505,7 @@ export class StreamThread {
     const byKey = new Map(committed.map(c => [tpKey(c.topic, c.partition), c.offset]))
     // Partition times committed with the offsets: stream time resumes where the last owner stopped.
     for (const c of committed) {
-      const time = decodePartitionTime(c.metadata, m => config.logger.warn(`task ${t.id}, ${c.topic}-${c.partition}: ${m}`))
+      const time = decodePartitionTime(c.metadata, m => config.logger.warn({ task: t.id }, `task ${t.id}, ${c.topic}-${c.partition}: ${m}`))
       if (time !== UNKNOWN_PARTITION_TIME && t.inputs.some(tp => tp.topic === c.topic && tp.partition === c.partition)) {
         t.task.initializePartitionTime(c.topic, c.partition, time)
       }
@@ -557,13 +555,13 @@ export class StreamThread {
         await t.writeCheckpoint()
         closedClean = true
       } catch (err) {
-        config.logger.info(`Task ${t.id} could not commit on close; closing it dirty`, { error: (err as Error).message })
+        config.logger.info({ task: t.id, err }, `Task ${t.id} could not commit on close; closing it dirty`)
       }
     }
     if (!closedClean) {
       t.collector.discard()
       if (this.eos) await t.producer.abortTransaction().catch(() => {})
-      await t.task.close({ clean: false }).catch(e => config.logger.warn(`Closing task ${t.id}`, { error: (e as Error).message }))
+      await t.task.close({ clean: false }).catch(e => config.logger.warn({ task: t.id, err: e }, `Closing task ${t.id} failed`))
     }
     if (t.ownsProducer) await t.producer.disconnect().catch(() => {})
     this.deps.metrics.removeTask(t.id)
@@ -578,7 +576,7 @@ export class StreamThread {
       try {
         await this.commitAll()
       } catch (err) {
-        this.deps.config.logger.warn('Final commit failed', { error: (err as Error).message })
+        this.deps.config.logger.warn({ err }, 'Final commit failed')
       }
     }
     for (const t of [...this.active.values()]) await this.closeTask(t, clean)

@@ -41,6 +41,8 @@ export class KafkajsGroupConsumer {
   private readonly consumer: Consumer
   private lastAssigned: TopicPartition[] = []
   private currentMemberId: string | null = null
+  /** Set by disconnect: a start kafkajs had under way must not restart the consumer afterwards. */
+  private closed = false
 
   constructor(kafka: Kafka, private readonly opts: GroupConsumerOptions) {
     this.consumer = kafka.consumer({
@@ -54,7 +56,7 @@ export class KafkajsGroupConsumer {
       readUncommitted: false,
       // kafkajs gives up on some errors a broker outage or a rebalance causes (coordinator lookups,
       // a membership lost while rejoining); restart the consumer on those rather than failing.
-      retry: { retries: 10, restartOnFailure: async (e: Error) => RESTARTABLE.has(classifyClientError(e)) },
+      retry: { retries: 10, restartOnFailure: async (e: Error) => !this.closed && RESTARTABLE.has(classifyClientError(e)) },
     })
   }
 
@@ -148,6 +150,7 @@ export class KafkajsGroupConsumer {
   }
 
   async disconnect(): Promise<void> {
+    this.closed = true
     await this.consumer.disconnect()
   }
 }
