@@ -33,7 +33,6 @@ export { toPrometheusText, type MetricValue } from './metrics/registry.js'
 export { registerPrometheusMetrics, type MetricsSource, type PrometheusRegistry, type PrometheusMetricsOptions } from './metrics/prometheus.js'
 export { registerOpenTelemetryMetrics, type OpenTelemetryMeter, type OpenTelemetryBatchResult, type OpenTelemetryMetricsSource } from './metrics/opentelemetry.js'
 export { LATENCY_BUCKETS_SECONDS } from './metrics/histogram.js'
-export { MissingOptionalDependencyError } from './metrics/optional-peer.js'
 export {
   TRACE_CHANNELS,
   type ProduceTraceContext,

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import client, { Registry } from 'prom-client'
 import { KafkaStreams } from '../../../lib/kafka-streams.js'
-import { metricsRegistryOf, registerPrometheusMetrics, MissingOptionalDependencyError } from '../../../lib/metrics/index.js'
+import { metricsRegistryOf, registerPrometheusMetrics } from '../../../lib/metrics/index.js'
+import { MissingDependencyError } from '../../../lib/index.js'
 import { importOptional } from '../../../lib/metrics/optional-peer.js'
 import { StreamsBuilder } from '../../../topology/dsl/streams-builder.js'
 
@@ -74,8 +75,8 @@ describe('prom-client collector', () => {
   it('turns a missing optional peer into an error naming the package and how to install it', async () => {
     const err = await importOptional('kstreams-absent-peer', 'registerPrometheusMetrics', () => import('kstreams-absent-peer' as string))
       .catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(MissingOptionalDependencyError)
-    expect(err).toMatchObject({ dependency: 'kstreams-absent-peer', code: 'KSTREAMS_MISSING_OPTIONAL_DEPENDENCY' })
+    expect(err).toBeInstanceOf(MissingDependencyError)
+    expect(err).toMatchObject({ packageName: 'kstreams-absent-peer', code: 'ERR_KSTREAMS_MISSING_DEPENDENCY' })
     expect((err as Error).message).toContain('npm install kstreams-absent-peer')
     // other failures pass through unchanged
     const boom = new Error('boom')
