@@ -3,12 +3,19 @@
 
 export type OpenFailure = 'locked-by-this-process' | 'locked-by-other-process' | 'corrupt' | 'io'
 
-export function classifyOpenError(err: Error): OpenFailure {
-  const msg = err.message
+/**
+ * Classifies RocksDB's status text. The `rocksdb` binding prefixes it with the status kind
+ * ("Corruption: …", "IO error: …"); `rocksdb-native` gives the bare text of an EIO error.
+ */
+export function classifyOpenMessage(msg: string, opts: { statusPrefix?: boolean } = {}): OpenFailure {
   if (/lock hold by current process/i.test(msg)) return 'locked-by-this-process'
   // RocksDB's LOCK is an fcntl lock: the kernel drops it when its holder dies, so a refusal
   // always means a live process holds it.
   if (/\/LOCK\b/.test(msg) && /(Resource temporarily unavailable|lock|EAGAIN|EACCES)/i.test(msg)) return 'locked-by-other-process'
+  if (opts.statusPrefix === false) {
+    if (/corrupt|No such file|MANIFEST|CURRENT|\.sst\b|\.log\b/i.test(msg)) return 'corrupt'
+    return 'io'
+  }
   if (/^Corruption\b/i.test(msg)) return 'corrupt'
   if (/does not exist \(create_if_missing is false\)/i.test(msg)) return 'corrupt'
   if (/^Invalid argument\b/i.test(msg)) return 'corrupt'

@@ -5,7 +5,8 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { RocksDatabase, type NativeOpenOptions } from './rocks-database.js'
-import { classifyOpenError, StoreOpenError } from './open-errors.js'
+import { StoreOpenError, type OpenFailure } from './open-errors.js'
+import { rocksEngine } from './load-engine.js'
 
 export type Warn = (message: string) => void
 export const defaultWarn: Warn = (message) => console.warn(`[kstreams] ${message}`)
@@ -29,6 +30,11 @@ export interface OpenStoreOptions {
 }
 
 const CORRUPT_SUFFIX = '.corrupt-'
+
+/** Why RocksDB refused to open a directory, as the binding in use reports it. */
+export function classifyOpenError(err: Error): OpenFailure {
+  return rocksEngine().classifyOpenError(err)
+}
 
 export async function openStoreDatabase(opts: OpenStoreOptions): Promise<OpenedStore> {
   const { storeName, path } = opts

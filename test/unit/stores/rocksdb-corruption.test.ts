@@ -9,7 +9,20 @@ import { RocksDBKeyValueStore } from '../../../stores/rocksdb/rocksdb-key-value-
 import { RocksDBWindowStore } from '../../../stores/rocksdb/rocksdb-window-store.js'
 import { StoreOpenError } from '../../../stores/rocksdb/open-errors.js'
 import { takeTaskCheckpoint, writeTaskCheckpoint } from '../../../stores/checkpoint/task-state.js'
+import { rocksEngine, type RocksDBBindingName } from '../../../stores/rocksdb/load-engine.js'
 import { tempDir, testContext } from './rocksdb-test-context.js'
+
+/** A process that opens the database at argv[1], prints 'locked' and keeps the LOCK until killed. */
+const LOCK_HOLDER: Record<RocksDBBindingName, string> = {
+  rocksdb: `
+    const db = require('rocksdb')(process.argv[1])
+    db.open({ createIfMissing: false }, (err) => { if (err) { console.error(err.message); process.exit(2) } console.log('locked') })
+    setInterval(() => {}, 1000)`,
+  'rocksdb-native': `
+    const RocksDB = require('rocksdb-native')
+    new RocksDB(process.argv[1], { createIfMissing: false }).ready().then(() => console.log('locked'), (err) => { console.error(err.message); process.exit(2) })
+    setInterval(() => {}, 1000)`,
+}
 
 const b = (s: string) => Buffer.from(s)
 
@@ -140,11 +153,8 @@ describe('corrupt RocksDB store directories', () => {
 
     it('reports the lock with the store name and path, and leaves the data alone', async () => {
       await writeStore()
-      holder = spawn(process.execPath, ['-e', `
-        const db = require('rocksdb')(process.argv[1])
-        db.open({ createIfMissing: false }, (err) => { if (err) { console.error(err.message); process.exit(2) } console.log('locked') })
-        setInterval(() => {}, 1000)
-      `, storeDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+      // the holder opens the directory with the binding the stores use (their files must be readable to it)
+      holder = spawn(process.execPath, ['-e', LOCK_HOLDER[rocksEngine().packageName as RocksDBBindingName], storeDir], { stdio: ['ignore', 'pipe', 'inherit'] })
       await new Promise<void>((resolve, reject) => {
         holder!.stdout!.on('data', (d) => String(d).includes('locked') && resolve())
         holder!.on('exit', (code) => reject(new Error(`lock holder exited with ${code}`)))
