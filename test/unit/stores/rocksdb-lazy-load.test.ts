@@ -9,16 +9,21 @@ const hook = fileURLToPath(new URL('./support/no-rocksdb-hook.cjs', import.meta.
 const app = fileURLToPath(new URL('./support/no-rocksdb-app.ts', import.meta.url))
 
 describe('RocksDB binding loaded on first use', () => {
-  it('runs stateless and in-memory topologies without a loadable binding; a persistent store names the package and platform', () => {
-    const env = { ...process.env }
+  const run = (blocked: string) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_ROCKSDB: blocked }
     delete env.KSTREAMS_ROCKSDB_BINDING
     const child = spawnSync(process.execPath, ['--require', hook, '--import', 'tsx', app], { encoding: 'utf8', env, timeout: 120_000 })
     expect(child.stderr).not.toMatch(/Error/)
     expect(child.status).toBe(0)
-    const out = JSON.parse(child.stdout.trim().split('\n').pop()!)
+    return JSON.parse(child.stdout.trim().split('\n').pop()!)
+  }
+  const counts = [{ key: 'a', value: 1 }, { key: 'b', value: 1 }, { key: 'a', value: 2 }]
+
+  it('runs stateless and in-memory topologies without a loadable binding; a persistent store names the package and platform', () => {
+    const out = run('rocksdb,rocksdb-native')
     expect(out.inMemory).toEqual({
       upper: [{ key: 'a', value: 'X' }, { key: 'b', value: 'Y' }, { key: 'a', value: 'Z' }],
-      counts: [{ key: 'a', value: 1 }, { key: 'b', value: 1 }, { key: 'a', value: 2 }],
+      counts,
     })
     expect(out.persistent.opened).toBe(false)
     expect(out.persistent.name).toBe('RocksDBUnavailableError')
@@ -26,5 +31,11 @@ describe('RocksDB binding loaded on first use', () => {
     expect(out.persistent.message).toMatch(/native RocksDB binding 'rocksdb'/)
     expect(out.persistent.message).toContain(`${process.platform}-${process.arch}`)
     expect(out.persistent.message).toContain('No native build was found')
+    expect(out.persistent.message).toMatch(/'rocksdb-native' cannot be loaded either/)
+  })
+
+  it('falls back to rocksdb-native where rocksdb has no build (linux-arm64)', () => {
+    const out = run('rocksdb')
+    expect(out.persistent).toEqual({ opened: true, binding: 'rocksdb-native', counts })
   })
 })

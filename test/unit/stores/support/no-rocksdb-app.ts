@@ -1,7 +1,8 @@
 // Run by rocksdb-lazy-load.test.ts with no loadable RocksDB binding: imports the package root,
 // runs a stateless topology and an in-memory-store count through TopologyTestDriver, then tries
-// a persistent store. Prints one JSON line with what happened.
+// a persistent store (the RocksDB binding loads then, or fails). Prints one JSON line with what happened.
 import { Consumed, Materialized, Produced, Serdes, Stores, StreamsBuilder, TopologyTestDriver } from '../../../../lib/index.js'
+import { rocksEngine } from '../../../../stores/rocksdb/load-engine.js'
 
 const S = Serdes.String()
 const L = Serdes.Long()
@@ -29,7 +30,7 @@ async function run(materialized: Materialized<string, number>): Promise<{ upper:
 
 const inMemory = await run(Materialized.as<string, number>(Stores.inMemoryKeyValueStore('counts')).withCachingDisabled())
 const persistent = await run(Materialized.as<string, number>('counts').withCachingDisabled()).then(
-  () => ({ opened: true }),
+  (out) => ({ opened: true, binding: rocksEngine().packageName, counts: out.counts }),
   (e: Error & { code?: string }) => ({ opened: false, name: e.name, code: e.code, message: e.message }),
 )
 console.log(JSON.stringify({ inMemory, persistent }))
