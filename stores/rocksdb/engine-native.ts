@@ -61,7 +61,9 @@ export class NativeEngine implements RocksEngine {
   classifyOpenError(err: Error): OpenFailure {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EINVAL') return 'corrupt'
-    if (code === 'EIO') return classifyOpenMessage(err.message, { statusPrefix: false })
+    // a compression this build lacks: files of another RocksDB build
+    if (code === 'ENOSYS') return 'incompatible'
+    if (code === 'EIO') return classifyOpenMessage(err.message)
     return 'io'
   }
 }

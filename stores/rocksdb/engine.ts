@@ -1,20 +1,15 @@
-// The few RocksDB operations the stores use, behind one interface so the native binding can be
-// chosen (and loaded) when the first persistent store opens, not when the package is imported.
+// The few RocksDB operations the stores use, behind one interface: the binding loads when the
+// first persistent store opens (not on import), and replacing it touches one file.
 import type { MaybePromise } from '../maybe-promise.js'
 import type { OpenFailure } from './open-errors.js'
 
 export interface NativeOpenOptions {
   createIfMissing?: boolean
   readOnly?: boolean
-  /** block cache bytes (binding `rocksdb`; `rocksdb-native` uses its own default cache) */
-  cacheSize?: number
+  /** memtable bytes per store (default 8 MiB) */
   writeBufferSize?: number
   blockSize?: number
   maxOpenFiles?: number
-  /** target SST size (binding `rocksdb` only) */
-  maxFileSize?: number
-  /** binding `rocksdb` only: `rocksdb-native` builds without a choice */
-  compression?: boolean
 }
 
 /** A range as the stores ask for it: an empty bound is a real bound, not "unbounded". */

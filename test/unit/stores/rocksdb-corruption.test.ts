@@ -3,26 +3,23 @@
 // (moved aside, with a warning naming the store and path); a live lock is reported, never wiped.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { cp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { RocksDBKeyValueStore } from '../../../stores/rocksdb/rocksdb-key-value-store.js'
 import { RocksDBWindowStore } from '../../../stores/rocksdb/rocksdb-window-store.js'
 import { StoreOpenError } from '../../../stores/rocksdb/open-errors.js'
 import { takeTaskCheckpoint, writeTaskCheckpoint } from '../../../stores/checkpoint/task-state.js'
-import { rocksEngine, type RocksDBBindingName } from '../../../stores/rocksdb/load-engine.js'
 import { tempDir, testContext } from './rocksdb-test-context.js'
 
 /** A process that opens the database at argv[1], prints 'locked' and keeps the LOCK until killed. */
-const LOCK_HOLDER: Record<RocksDBBindingName, string> = {
-  rocksdb: `
-    const db = require('rocksdb')(process.argv[1])
-    db.open({ createIfMissing: false }, (err) => { if (err) { console.error(err.message); process.exit(2) } console.log('locked') })
-    setInterval(() => {}, 1000)`,
-  'rocksdb-native': `
-    const RocksDB = require('rocksdb-native')
-    new RocksDB(process.argv[1], { createIfMissing: false }).ready().then(() => console.log('locked'), (err) => { console.error(err.message); process.exit(2) })
-    setInterval(() => {}, 1000)`,
-}
+const LOCK_HOLDER = `
+  const RocksDB = require('rocksdb-native')
+  new RocksDB(process.argv[1], { createIfMissing: false }).ready().then(() => console.log('locked'), (err) => { console.error(err.message); process.exit(2) })
+  setInterval(() => {}, 1000)`
+
+/** A store written by the 'rocksdb' 5.2.1 binding of earlier versions: Snappy-compressed, keys k0..k99. */
+const OLD_BINDING_STORE = fileURLToPath(new URL('./fixtures/rocksdb-5.2.1-snappy', import.meta.url))
 
 const b = (s: string) => Buffer.from(s)
 
@@ -96,6 +93,14 @@ describe('corrupt RocksDB store directories', () => {
     await expectRebuilt()
   })
 
+  it('a store written by the rocksdb binding of earlier versions (Snappy files this build cannot read)', async () => {
+    await mkdir(join(taskDir, 'rocksdb'), { recursive: true })
+    await cp(OLD_BINDING_STORE, storeDir, { recursive: true })
+    await writeTaskCheckpoint(taskDir, [{ topic: 'app-counts-changelog', partition: 0, offset: 100 }, { topic: 'app-other-changelog', partition: 0, offset: 3 }])
+    await expectRebuilt()
+    expect(warnings[0]).toContain(`written by an earlier version with the 'rocksdb' binding`)
+  })
+
   it('keeps only the newest damaged copy', async () => {
     for (let i = 0; i < 2; i++) {
       await mkdir(storeDir, { recursive: true })
@@ -153,8 +158,7 @@ describe('corrupt RocksDB store directories', () => {
 
     it('reports the lock with the store name and path, and leaves the data alone', async () => {
       await writeStore()
-      // the holder opens the directory with the binding the stores use (their files must be readable to it)
-      holder = spawn(process.execPath, ['-e', LOCK_HOLDER[rocksEngine().packageName as RocksDBBindingName], storeDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+      holder = spawn(process.execPath, ['-e', LOCK_HOLDER, storeDir], { stdio: ['ignore', 'pipe', 'inherit'] })
       await new Promise<void>((resolve, reject) => {
         holder!.stdout!.on('data', (d) => String(d).includes('locked') && resolve())
         holder!.on('exit', (code) => reject(new Error(`lock holder exited with ${code}`)))
