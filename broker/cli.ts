@@ -1,69 +1,20 @@
-// npm run broker -- --port 9092 [--data-dir dir] [--partitions n] [--no-auto-create-topics]
+// npm run broker -- --port 9092 [--data-dir dir] [--partitions n] [--no-auto-create-topics] [--control]
+// (the same command as `kstreams broker`)
 
 import { parseArgs } from 'node:util'
-import { EmbeddedKafka } from './embedded-kafka.js'
+import { BROKER_OPTIONS, BROKER_OPTIONS_USAGE, brokerArgsFrom, runBroker, type BrokerArgs } from './command.js'
 
-const USAGE = 'usage: npm run broker -- [--port 9092] [--data-dir DIR] [--partitions N] [--no-auto-create-topics]'
+const USAGE = `usage: npm run broker -- ${BROKER_OPTIONS_USAGE}`
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string', default: '9092' },
-        'data-dir': { type: 'string' },
-        partitions: { type: 'string', default: '1' },
-        'no-auto-create-topics': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values
-  } catch (err) {
-    console.error(`kstreams broker: ${(err as Error).message}\n${USAGE}`)
-    process.exit(2)
-  }
+let args: BrokerArgs
+try {
+  args = brokerArgsFrom(parseArgs({ args: process.argv.slice(2), options: BROKER_OPTIONS, strict: true, allowPositionals: false }).values)
+} catch (err) {
+  console.error(`kstreams broker: ${(err as Error).message}\n${USAGE}`)
+  process.exit(2)
 }
-
-function integer(name: string, text: string, min: number, max: number): number {
-  const n = Number(text)
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    console.error(`kstreams broker: --${name} must be an integer from ${min} to ${max}, got "${text}"\n${USAGE}`)
-    process.exit(2)
-  }
-  return n
-}
-
-const args = parse(process.argv.slice(2))
 if (args.help) {
   console.log(USAGE)
   process.exit(0)
 }
-
-const kafka = await EmbeddedKafka.start({
-  port: integer('port', args.port!, 0, 65535),
-  dataDir: args['data-dir'],
-  defaultPartitions: integer('partitions', args.partitions!, 1, 100_000),
-  autoCreateTopics: !args['no-auto-create-topics'],
-}).catch((err: Error) => {
-  console.error(`kstreams broker: ${err.message}`)
-  process.exit(1)
-})
-
-console.log(`kstreams embedded Kafka broker listening on ${kafka.brokers[0]}${args['data-dir'] ? ` (data dir ${args['data-dir']})` : ' (in memory)'}`)
-
-let stopping = false
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return
-  stopping = true
-  try {
-    await kafka.stop()
-    console.log(`kstreams broker stopped (${signal})`)
-    process.exit(0)
-  } catch (err) {
-    console.error(`kstreams broker: error while stopping: ${(err as Error).message}`)
-    process.exit(1)
-  }
-}
-process.on('SIGINT', () => void shutdown('SIGINT'))
-process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.exit(await runBroker(args, { out: line => console.log(line), err: line => console.error(line) }, 'kstreams broker'))

@@ -3,12 +3,20 @@ export * from '../topology/index.js'
 export * from '../stores/index.js'
 // Both layers export a helper of this name; the store layer's is the public one.
 export { isPromise } from '../stores/index.js'
-export { KafkaStreams, type KafkaStreamsEvents, type StoreQueryOptions } from './kafka-streams.js'
+export { KafkaStreams, type KafkaStreamsEvents, type StoreQueryOptions, type CloseOptions } from './kafka-streams.js'
+export type { CloseOnSignalsOptions } from './lifecycle/signals.js'
+export { BrokersUnreachableError } from './lifecycle/broker-check.js'
+export { startProbeServer, type ProbeServer, type ProbeServerOptions, type ProbedApp } from './probes/index.js'
 export type { StreamsState } from './lifecycle/streams-state.js'
 export {
   StreamsConfigError,
   consoleLogger,
+  winstonLogger,
   redactConfig,
+  type WinstonLikeLogger,
+  type LogLevel,
+  type LogFn,
+  type LogFields,
   type StreamsConfig,
   type ProcessingGuarantee,
   type Logger,
@@ -22,6 +30,18 @@ export {
 } from './config/index.js'
 export { MissingSourceTopicsError, CopartitioningError, InternalTopicMismatchError } from './topics/errors.js'
 export { toPrometheusText, type MetricValue } from './metrics/registry.js'
+export { registerPrometheusMetrics, type MetricsSource, type PrometheusRegistry, type PrometheusMetricsOptions } from './metrics/prometheus.js'
+export { registerOpenTelemetryMetrics, type OpenTelemetryMeter, type OpenTelemetryBatchResult, type OpenTelemetryMetricsSource } from './metrics/opentelemetry.js'
+export { LATENCY_BUCKETS_SECONDS } from './metrics/histogram.js'
+export { MissingOptionalDependencyError } from './metrics/optional-peer.js'
+export {
+  TRACE_CHANNELS,
+  type ProduceTraceContext,
+  type FetchTraceMessage,
+  type CommitTraceContext,
+  type RebalanceTraceContext,
+} from './tracing/index.js'
+export type { TopicPartition, TopicPartitionOffset } from './clients/types.js'
 export type { KeyQueryMetadata, HostInfo } from './query/key-query-metadata.js'
 export type { StateRestoreListener } from '../stores/restore/state-restore-listener.js'
-export { resetApplication, type ResetOptions, type ResetReport } from './tools/reset-application.js'
+export { resetApplication, UnknownApplicationError, type ResetOptions, type ResetReport } from './tools/reset-application.js'

@@ -19,6 +19,11 @@ import { resolveConfig } from './config/resolve.js'
 import type { ResolvedStreamsConfig, StreamsConfig, UncaughtExceptionResponse } from './config/types.js'
 import { ProductionErrorRouter } from './errors/production-errors.js'
 import { StateMachine, type StreamsState } from './lifecycle/streams-state.js'
+import { isAliveState, isReadyState } from './lifecycle/health.js'
+import { CloseSteps, withinTimeout } from './lifecycle/close-steps.js'
+import { closeOnSignals, type CloseOnSignalsOptions } from './lifecycle/signals.js'
+import { checkBrokersAnswer, DEFAULT_BROKER_CHECK_TIMEOUT_MS } from './lifecycle/broker-check.js'
+import { childLogger } from './config/logger.js'
 import type { MetricValue } from './metrics/registry.js'
 import { toPrometheusText } from './metrics/registry.js'
 import { StreamsMetrics } from './metrics/streams-metrics.js'
@@ -32,9 +37,26 @@ import { sessionStoreView, storeTypeOf, windowStoreView, type QueryableStoreType
 import { ensureInternalTopics } from './topics/ensure.js'
 import type { RuntimeTopologyMetadata } from './topics/metadata.js'
 
+/** The clean-up steps of close(), as named in its timeout warning. */
+const STEP = {
+  thread: 'stream thread (final commit, closing tasks and stores, leaving the group)',
+  globals: 'global stores',
+  reader: 'changelog reader',
+  producer: 'shared producer',
+  admin: 'admin client',
+} as const
+
 export interface KafkaStreamsEvents {
   stateChange: [next: StreamsState, prev: StreamsState]
   error: [error: Error]
+}
+
+export interface CloseOptions {
+  /**
+   * Stop waiting after this long: close() then resolves false, the state is NOT_RUNNING, and a
+   * warning names the clean-up steps that had not finished (they go on in the background).
+   */
+  timeoutMs?: number
 }
 
 export interface StoreQueryOptions {
@@ -52,7 +74,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   private readonly topology: Topology
   private readonly meta: RuntimeTopologyMetadata
   private readonly machine: StateMachine
-  private readonly metricsImpl = new StreamsMetrics()
+  private readonly metricsImpl = new StreamsMetrics(this)
   private readonly processId = randomUUID()
   private clients: KafkajsClients | null = null
   private admin: KafkajsAdminClient | null = null
@@ -62,11 +84,17 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   private threadBase: Omit<StreamThreadDeps, 'consumer'> | null = null
   private partitionCounts = new Map<string, number>()
   private closing: Promise<void> | null = null
+  private closed: Promise<boolean> | null = null
   private restoreListener: StateRestoreListener | undefined
   private startError: Error | null = null
   private globals: GlobalStores | null = null
   private starting: Promise<void> | null = null
   private reader: PartitionReader | null = null
+  /** True from start() until it resolves or rejects: a fatal error then rejects start(). */
+  private startPending = false
+  private fatal: Error | null = null
+  private threadCount = 0
+  private closeSteps: CloseSteps | null = null
 
   constructor(topology: Topology, config: StreamsConfig) {
     super()
@@ -78,7 +106,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     this.meta = topology.metadata(this.config.applicationId)
     if (this.meta.subtopologies.length === 0) throw new TypeError('KafkaStreams: the topology has no sources; add a stream or table first')
     this.machine = new StateMachine((next, prev) => {
-      this.config.logger.info(`State transition from ${prev} to ${next}`)
+      this.config.logger.info({ state: next, previous: prev }, `State transition from ${prev} to ${next}`)
       this.emit('stateChange', next, prev)
     })
   }
@@ -96,20 +124,48 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   /**
    * Validates the cluster (source topics, co-partitioning), creates internal topics and joins the
    * group. Resolves once the instance is a group member; the state turns RUNNING once its tasks
-   * have restored. Rejects (state ERROR) when the topology cannot run on this cluster.
+   * have restored. Rejects (state ERROR) when no broker answers (BrokersUnreachableError), when the
+   * topology cannot run on this cluster, or on any fatal error before it resolves.
+   *
+   * A fatal error after start() resolved goes to the 'error' listeners; with none, it is thrown
+   * as an uncaught exception once the clean-up is done (state ERROR), so the process exits
+   * non-zero, as an EventEmitter's unhandled 'error' does.
    */
   start(): Promise<void> {
     if (this.state !== 'CREATED') return Promise.reject(new Error(`KafkaStreams.start: already started (state ${this.state})`))
     this.machine.set('REBALANCING')
+    this.startPending = true
     this.starting = this.startClients()
     return this.starting
   }
 
   /** Each step checks `closing`: close() waits for this, then releases whatever it created. */
   private async startClients(): Promise<void> {
-    const { config } = this
-    config.logger.debug('Starting with config', redactConfig(config))
     try {
+      await this.startSteps()
+      // A fatal error of the first thread while start() was under way is start()'s to report.
+      if (this.fatal) throw this.fatal
+      this.startPending = false
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err))
+      this.startError = e
+      await this.failWith(e)
+      this.startPending = false
+      throw e
+    }
+  }
+
+  private async startSteps(): Promise<void> {
+    const { config } = this
+    config.logger.info({ config: redactConfig(config) }, `Starting application ${config.applicationId}`)
+    await checkBrokersAnswer(config.brokers, {
+      timeoutMs: config.kafka.connectionTimeout ?? DEFAULT_BROKER_CHECK_TIMEOUT_MS,
+      clientId: config.kafka.clientId ?? config.applicationId,
+      ssl: config.kafka.ssl,
+      socketFactory: config.kafka.socketFactory,
+    })
+    if (this.closing) return
+    {
       this.clients = new KafkajsClients(config)
       this.admin = this.clients.admin()
       await this.admin.connect()
@@ -124,11 +180,6 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       for (const [t, n] of await this.admin.partitionCounts(sinks)) this.partitionCounts.set(t, n)
       if (this.closing) return
       await this.startThread(subtopologies)
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err))
-      this.startError = e
-      await this.failWith(e)
-      throw e
     }
   }
 
@@ -243,7 +294,11 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       rebalanceTimeoutMs: config.rebalanceTimeoutMs,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
     })
-    thread = new StreamThread({ ...base, consumer })
+    // Each thread logs through a child logger naming it, as Kafka Streams' thread names do.
+    const name = `${config.applicationId}-StreamThread-${++this.threadCount}`
+    const logger = childLogger(config.logger, { thread: name })
+    logger.info(`Starting stream thread ${name}`)
+    thread = new StreamThread({ ...base, config: { ...base.config, logger }, consumer })
     this.thread = thread
     await thread.start()
   }
@@ -270,15 +325,15 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     let response: UncaughtExceptionResponse = 'SHUTDOWN_CLIENT'
     if (transient) {
       response = 'REPLACE_THREAD'
-      this.config.logger.warn(`The stream thread failed with a recoverable client error (${classifyClientError(err)}: ${err.message}); restarting it`)
+      this.config.logger.warn({ err, kind: classifyClientError(err) }, `The stream thread failed with a recoverable client error (${classifyClientError(err)}: ${err.message}); restarting it`)
     } else {
       const policy = this.config.uncaughtExceptionHandler
       try {
         response = typeof policy === 'function' ? policy(err) : policy
       } catch (handlerError) {
-        this.config.logger.error('The uncaught exception handler threw', { error: (handlerError as Error).message })
+        this.config.logger.error({ err: handlerError }, 'The uncaught exception handler threw')
       }
-      this.config.logger.error(`Stream processing failed: ${err.message}`, { response, error: err.name, stack: err.stack })
+      this.config.logger.error({ err, response }, `Stream processing failed: ${err.message}`)
     }
     if (response === 'REPLACE_THREAD' && this.thread) {
       const old = this.thread
@@ -306,49 +361,107 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     await this.failWith(err)
   }
 
+  /**
+   * Stops on a fatal error: 'error' listeners hear it at once; with none, it is thrown as an
+   * uncaught exception after the clean-up, unless start() is still pending (start() rejects).
+   */
   private async failWith(err: Error): Promise<void> {
     if (!this.machine.trySet('PENDING_ERROR')) return
-    if (this.listenerCount('error') > 0) this.emit('error', err)
+    this.fatal = err
+    const listened = this.listenerCount('error') > 0
+    const duringStart = this.startPending
+    if (listened) this.emit('error', err)
     await this.release(false)
     this.machine.trySet('ERROR')
+    if (!listened && !duringStart) {
+      this.config.logger.error({ err }, `KafkaStreams ${this.config.applicationId} stopped on a fatal error and nothing listens for 'error'; rethrowing it`)
+      process.nextTick(() => this.emit('error', err))
+    }
   }
 
   /** Closes tasks, clients and stores. Clean: commit first. Never throws. */
-  private async release(clean: boolean): Promise<void> {
-    const thread = this.thread
-    this.thread = null
-    if (thread) await thread.shutdown(clean).catch(e => this.config.logger.warn('Thread shutdown failed', { error: (e as Error).message }))
-    const globals = this.globals
-    this.globals = null
-    if (globals) await globals.close()
-    const reader = this.reader
-    this.reader = null
-    await reader?.disconnect().catch(() => {})
-    if (this.sharedProducer) await this.sharedProducer.disconnect().catch(() => {})
-    this.sharedProducer = null
-    if (this.admin) await this.admin.disconnect().catch(() => {})
-    this.admin = null
+  private async release(clean: boolean, steps = this.newCloseSteps()): Promise<void> {
+    const { thread, globals, reader, sharedProducer: producer, admin } = this
+    this.thread = this.globals = this.reader = this.sharedProducer = this.admin = null
+    if (thread) steps.add(STEP.thread, () => thread.shutdown(clean))
+    if (globals) steps.add(STEP.globals, () => globals.close())
+    if (reader) steps.add(STEP.reader, () => reader.disconnect())
+    if (producer) steps.add(STEP.producer, () => producer.disconnect())
+    if (admin) steps.add(STEP.admin, () => admin.disconnect())
+    await steps.runInOrder()
+  }
+
+  private newCloseSteps(): CloseSteps {
+    const { logger } = this.config
+    return new CloseSteps(
+      (name, err) => logger.warn({ err, step: name }, `Closing: ${name} failed`),
+      (name, ms) => logger.debug({ step: name, ms }, `Closed: ${name} (${ms} ms)`),
+    )
   }
 
   /**
    * Stops processing: commits, closes tasks (writing checkpoints), leaves the group and releases
-   * every client and store handle. Idempotent; safe in any state.
+   * every client and store handle. Idempotent; safe in any state. Resolves true once everything
+   * is released; with `timeoutMs`, resolves false when that time ran out first (as Kafka Streams'
+   * close(Duration)): the state is then NOT_RUNNING and a warning names what had not finished.
    */
-  close(): Promise<void> {
-    if (this.closing) return this.closing
-    this.closing = (async () => {
-      // A start still under way (joining the group...) finishes or stops at its next step first,
-      // so nothing it creates is left open.
-      await this.starting?.catch(() => {})
-      if (this.state === 'ERROR' || this.state === 'PENDING_ERROR' || this.state === 'NOT_RUNNING') {
-        await this.release(false)
-        return
+  close(opts: CloseOptions = {}): Promise<boolean> {
+    const { timeoutMs } = opts
+    if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) {
+      return Promise.reject(new TypeError(`KafkaStreams.close: timeoutMs must be a number >= 0, got ${String(timeoutMs)}`))
+    }
+    if (!this.closing) {
+      const steps = this.newCloseSteps()
+      this.closeSteps = steps
+      this.closing = (async () => {
+        // A start still under way (joining the group...) finishes or stops at its next step first,
+        // so nothing it creates is left open.
+        await this.starting?.catch(() => {})
+        if (this.state === 'ERROR' || this.state === 'PENDING_ERROR' || this.state === 'NOT_RUNNING') {
+          await this.release(false, steps)
+          return
+        }
+        this.machine.trySet('PENDING_SHUTDOWN')
+        await this.release(true, steps)
+        this.machine.trySet('NOT_RUNNING')
+      })()
+    }
+    // Without a timeout every call shares one promise, as before.
+    if (timeoutMs === undefined) return (this.closed ??= this.closing.then(() => true))
+    return withinTimeout(this.closing, timeoutMs).then(done => {
+      if (done) return true
+      const unfinished = this.closeSteps?.unfinished() ?? []
+      this.config.logger.warn(
+        { timeoutMs, unfinished },
+        `close() gave up waiting after ${timeoutMs} ms; not finished: ${unfinished.join('; ') || 'start() still stopping'}. ` +
+          'Clients are released now; the rest goes on in the background',
+      )
+      void this.closeSteps?.hurry()
+      if (this.state !== 'ERROR' && this.state !== 'PENDING_ERROR') {
+        this.machine.trySet('PENDING_SHUTDOWN')
+        this.machine.trySet('NOT_RUNNING')
       }
-      this.machine.set('PENDING_SHUTDOWN')
-      await this.release(true)
-      this.machine.set('NOT_RUNNING')
-    })()
-    return this.closing
+      return false
+    })
+  }
+
+  /**
+   * Closes the application on SIGINT or SIGTERM (commits and checkpoints, so the next start does
+   * not restore from scratch), then ends the process: exit code 0, or 1 when close() timed out.
+   * A second signal exits at once. Returns a function that removes the handlers.
+   */
+  closeOnSignals(opts: CloseOnSignalsOptions = {}): () => void {
+    return closeOnSignals(o => this.close(o), this.config.logger, opts)
+  }
+
+  /** Readiness: RUNNING (every assigned task restored and processing). For a Kubernetes readinessProbe. */
+  isReady(): boolean {
+    return isReadyState(this.state)
+  }
+
+  /** Liveness: neither failed (PENDING_ERROR, ERROR) nor closed (NOT_RUNNING). For a livenessProbe. */
+  isAlive(): boolean {
+    return isAliveState(this.state)
   }
 
   /** Deletes this application's local state directory. Only when not running (Kafka Streams' cleanUp). */

@@ -2,21 +2,32 @@ import type { TopicPartitionOffset } from '../clients/types.js'
 import type { CommittableOffset } from '../../topology/internals/task-types.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 import { encodePartitionTime } from './partition-time-metadata.js'
+import { commitChannel, traced, type CommitTraceContext } from '../tracing/channels.js'
 
 /**
  * at_least_once: flush every task (stores forward and log their dirty entries), wait for every
  * produced record to be acknowledged, then commit the input offsets in one request. A crash
  * before the offset commit replays from the previous commit: duplicates, never loss.
  */
-export async function commitAtLeastOnce(
+export function commitAtLeastOnce(
   tasks: readonly ActiveTask[],
   commitOffsets: (offsets: TopicPartitionOffset[]) => Promise<void>,
+  applicationId: string,
+): Promise<number> {
+  return traced(commitChannel, commitContext(applicationId, 'at_least_once', tasks), ctx => atLeastOnce(tasks, commitOffsets, ctx))
+}
+
+async function atLeastOnce(
+  tasks: readonly ActiveTask[],
+  commitOffsets: (offsets: TopicPartitionOffset[]) => Promise<void>,
+  trace: CommitTraceContext | null,
 ): Promise<number> {
   const perTask: [ActiveTask, TopicPartitionOffset[]][] = []
   for (const t of tasks) perTask.push([t, withPartitionTimes(await t.task.commit())])
   await Promise.all(tasks.map(t => t.collector.flush()))
   const changed: TopicPartitionOffset[] = []
   for (const [t, offsets] of perTask) changed.push(...t.changedOffsets(offsets))
+  if (trace) trace.offsets = changed
   if (changed.length > 0) await commitOffsets(changed)
   for (const [t, offsets] of perTask) t.markCommitted(offsets)
   await Promise.all(tasks.map(t => t.writeCheckpoint()))
@@ -29,11 +40,16 @@ export async function commitAtLeastOnce(
  * TxnOffsetCommit without group metadata (no KIP-447), so zombie fencing rests on the
  * transactional id `<applicationId>-<taskId>`: a new owner's InitProducerId bumps its epoch.
  */
-export async function commitExactlyOnce(task: ActiveTask, groupId: string): Promise<boolean> {
+export function commitExactlyOnce(task: ActiveTask, groupId: string): Promise<boolean> {
+  return traced(commitChannel, commitContext(groupId, 'exactly_once_v2', [task]), ctx => exactlyOnce(task, groupId, ctx))
+}
+
+async function exactlyOnce(task: ActiveTask, groupId: string, trace: CommitTraceContext | null): Promise<boolean> {
   const offsets = withPartitionTimes(await task.task.commit())
   await task.collector.flush()
   const changed = task.changedOffsets(offsets)
   if (changed.length === 0 && !task.producer.inTransaction()) return false
+  if (trace) trace.offsets = offsets
   if (!task.producer.inTransaction()) await task.producer.beginTransaction()
   await task.producer.sendOffsetsInTransaction(groupId, offsets)
   await task.producer.commitTransaction()
@@ -45,4 +61,8 @@ export async function commitExactlyOnce(task: ActiveTask, groupId: string): Prom
 /** Offsets to commit, each carrying its partition's time as metadata (Kafka Streams' format). */
 export function withPartitionTimes(offsets: readonly CommittableOffset[]): TopicPartitionOffset[] {
   return offsets.map(o => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: encodePartitionTime(o.partitionTime) }))
+}
+
+function commitContext(applicationId: string, guarantee: CommitTraceContext['guarantee'], tasks: readonly ActiveTask[]) {
+  return (): CommitTraceContext => ({ applicationId, guarantee, taskIds: tasks.map(t => t.id), offsets: [] })
 }

@@ -2,8 +2,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { closestMatch } from './did-you-mean.js'
 import { StreamsConfigError } from './errors.js'
-import { consoleLogger } from './logger.js'
-import type { ResolvedStreamsConfig, StreamsConfig } from './types.js'
+import { consoleLogger, LOG_LEVELS, withLogLevel } from './logger.js'
+import type { Logger, ResolvedStreamsConfig, StreamsConfig } from './types.js'
 
 /** Kafka Streams' defaults (StreamsConfig.java), in milliseconds and bytes. */
 export const DEFAULTS = {
@@ -29,7 +29,7 @@ const KNOWN_KEYS = [
   'bufferedRecordsPerPartition', 'maxTaskBatchRecords', 'numStandbyReplicas', 'applicationServer',
   'replicationFactor', 'autoOffsetReset', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs',
   'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'stalledPartitionWarningMs', 'deserializationExceptionHandler',
-  'productionExceptionHandler', 'uncaughtExceptionHandler', 'logger', 'kafka',
+  'productionExceptionHandler', 'uncaughtExceptionHandler', 'logger', 'logLevel', 'kafka',
 ] as const satisfies readonly (keyof StreamsConfig)[]
 
 const KAFKA_KEYS = [
@@ -159,10 +159,14 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
   if (logger !== undefined) {
     for (const m of ['debug', 'info', 'warn', 'error']) {
       if (typeof (logger as Record<string, unknown>)[m] !== 'function') {
-        throw new StreamsConfigError('logger', `expected an object with debug, info, warn and error functions; "${m}" is missing`)
+        throw new StreamsConfigError('logger', `expected an object with debug, info, warn and error functions (a pino logger, or winstonLogger(w)); "${m}" is missing`)
       }
     }
   }
+  const logLevel = oneOf(cfg, 'logLevel', LOG_LEVELS, 'warn')
+  // A logger of the application's own keeps its level unless logLevel is set explicitly.
+  const resolvedLogger =
+    logger === undefined ? consoleLogger(logLevel) : cfg.logLevel === undefined ? (logger as Logger) : withLogLevel(logger as Logger, logLevel)
 
   const kafka = cfg.kafka ?? {}
   if (typeof kafka !== 'object' || Array.isArray(kafka)) {
@@ -200,7 +204,8 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     deserializationExceptionHandler: handler(cfg, 'deserializationExceptionHandler', ['logAndContinue', 'logAndFail'], 'logAndFail'),
     productionExceptionHandler: handler(cfg, 'productionExceptionHandler', ['fail', 'continue'], 'fail'),
     uncaughtExceptionHandler: (uncaught as ResolvedStreamsConfig['uncaughtExceptionHandler'] | undefined) ?? 'SHUTDOWN_CLIENT',
-    logger: (logger as ResolvedStreamsConfig['logger'] | undefined) ?? consoleLogger('warn'),
+    logger: resolvedLogger,
+    logLevel,
     kafka: { ...(kafka as Record<string, unknown>) },
   }
 }

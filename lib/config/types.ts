@@ -44,11 +44,28 @@ export type UncaughtExceptionHandler =
   | UncaughtExceptionResponse
   | ((error: Error) => UncaughtExceptionResponse)
 
+/** The levels kstreams logs at, and `'silent'` for nothing. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+/** Structured fields of one log line; an error travels as `err` (pino's convention). */
+export type LogFields = Record<string, unknown>
+
+/** pino's call shape: fields first, then the message; or the message alone. */
+export interface LogFn {
+  (fields: LogFields, message?: string): void
+  (message: string): void
+}
+
+/**
+ * What kstreams logs through. A pino logger fits as it is; wrap a winston logger with
+ * `winstonLogger(w)`. With `child`, kstreams binds `{ thread }` and `{ task }` to its lines.
+ */
 export interface Logger {
-  debug(message: string, extra?: Record<string, unknown>): void
-  info(message: string, extra?: Record<string, unknown>): void
-  warn(message: string, extra?: Record<string, unknown>): void
-  error(message: string, extra?: Record<string, unknown>): void
+  debug: LogFn
+  info: LogFn
+  warn: LogFn
+  error: LogFn
+  child?(bindings: LogFields): Logger
 }
 
 /** Options passed through to kafkajs (everything but brokers, which is top-level). */
@@ -84,7 +101,14 @@ export interface StreamsConfig {
   deserializationExceptionHandler?: DeserializationExceptionHandler
   productionExceptionHandler?: ProductionExceptionHandler
   uncaughtExceptionHandler?: UncaughtExceptionHandler
+  /** pino-shaped logger (default: the console at `logLevel`). */
   logger?: Logger
+  /**
+   * The lowest level kstreams logs at: 'debug' | 'info' | 'warn' | 'error' | 'silent'. Default
+   * 'warn' for the console logger; a logger of your own keeps its own level unless this is set.
+   * kafkajs's lines follow it too unless `kafka.logLevel` is set.
+   */
+  logLevel?: LogLevel
   kafka?: KafkaClientOptions
 }
 
@@ -112,5 +136,6 @@ export interface ResolvedStreamsConfig {
   productionExceptionHandler: ProductionExceptionHandler
   uncaughtExceptionHandler: UncaughtExceptionHandler
   logger: Logger
+  logLevel: LogLevel
   kafka: KafkaClientOptions
 }

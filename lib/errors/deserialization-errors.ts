@@ -16,13 +16,17 @@ export function deserializationHandlerFor(
 ): DeserializationHandler {
   return (error, record) => {
     if (handler === 'logAndFail') {
-      logger.error(`Deserialization failed at ${record.topic}-${record.partition} offset ${record.offset}; stopping`, { error: error.message })
+      logger.error(
+        { topic: record.topic, partition: record.partition, offset: record.offset, err: error },
+        `Deserialization failed at ${record.topic}-${record.partition} offset ${record.offset}; stopping`,
+      )
       return 'FAIL'
     }
     if (handler === 'logAndContinue') {
-      logger.warn(`Skipping record at ${record.topic}-${record.partition} offset ${record.offset}: deserialization failed`, {
-        error: error.message,
-      })
+      logger.warn(
+        { topic: record.topic, partition: record.partition, offset: record.offset, err: error },
+        `Skipping record at ${record.topic}-${record.partition} offset ${record.offset}: deserialization failed`,
+      )
       onDropped()
       return 'CONTINUE'
     }

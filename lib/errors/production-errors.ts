@@ -19,7 +19,7 @@ export class ProductionErrorRouter {
     const h = this.handler
     if (h === 'fail') return 'FAIL'
     if (h === 'continue') {
-      this.logger.warn(`Dropping ${records.length} record(s) that could not be sent to ${topic}`, { error: error.message })
+      this.logger.warn({ topic, err: error }, `Dropping ${records.length} record(s) that could not be sent to ${topic}`)
       this.onDropped(records.length)
       return 'CONTINUE'
     }
@@ -40,9 +40,10 @@ export class ProductionErrorRouter {
         headers: { ...(r.headers ?? {}), ...errorHeaders(error, topic, r.partition, -1) },
       })),
     )
-    this.logger.warn(`Sent ${records.length} record(s) that could not be sent to ${topic} to dead-letter topic ${h.deadLetterTopic}`, {
-      error: error.message,
-    })
+    this.logger.warn(
+      { topic, deadLetterTopic: h.deadLetterTopic, err: error },
+      `Sent ${records.length} record(s) that could not be sent to ${topic} to dead-letter topic ${h.deadLetterTopic}`,
+    )
     return 'CONTINUE'
   }
 }

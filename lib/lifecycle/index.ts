@@ -1,1 +1,3 @@
 export * from './streams-state.js'
+export { isAliveState, isReadyState } from './health.js'
+export { closeOnSignals, type CloseOnSignalsOptions } from './signals.js'

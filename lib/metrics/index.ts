@@ -1,2 +1,6 @@
 export * from './registry.js'
+export * from './histogram.js'
 export * from './streams-metrics.js'
+export * from './prometheus.js'
+export * from './opentelemetry.js'
+export * from './optional-peer.js'

@@ -1,21 +1,29 @@
+import { Histogram } from './histogram.js'
+
 /**
- * A small metrics registry: counters, gauges and latency summaries with tags, readable as a
- * snapshot (`KafkaStreams.metrics()`) or as Prometheus text, so users can export to prom-client
- * or anything else without kstreams depending on it.
+ * A small metrics registry: counters, gauges, latency summaries and histograms with tags, readable
+ * as a snapshot (`KafkaStreams.metrics()`), as Prometheus text, or through the prom-client and
+ * OpenTelemetry adapters, without kstreams depending on either.
  */
 export type Tags = Record<string, string>
 
 export interface MetricValue {
   name: string
   description: string
-  type: 'counter' | 'gauge' | 'summary'
+  type: 'counter' | 'gauge' | 'summary' | 'histogram'
   tags: Tags
+  /** Summaries and histograms: the mean. */
   value: number
-  /** summaries only */
+  /** summaries and histograms */
   count?: number
   sum?: number
+  /** summaries only */
   max?: number
+  /** histograms only: cumulative counts per upper bound (`le`), `Infinity` last */
+  buckets?: { le: number; count: number }[]
 }
+
+type AnyMetric = Counter | Gauge | Summary | Histogram
 
 function tagKey(tags: Tags): string {
   const keys = Object.keys(tags).sort()
@@ -56,10 +64,16 @@ interface Family<T> {
   series: Map<string, { tags: Tags; metric: T }>
 }
 
-export class MetricsRegistry {
-  private readonly families = new Map<string, Family<Counter | Gauge | Summary>>()
+/** Called for every histogram series, existing and new (the OpenTelemetry adapter records through it). */
+export type HistogramListener = (name: string, tags: Tags, histogram: Histogram) => void
 
-  private get<T extends Counter | Gauge | Summary>(
+export class MetricsRegistry {
+  private readonly families = new Map<string, Family<AnyMetric>>()
+  /** Run before each snapshot to refresh gauges computed from elsewhere (the client state). */
+  private readonly collectors: (() => void)[] = []
+  private readonly histogramListeners: HistogramListener[] = []
+
+  private get<T extends AnyMetric>(
     name: string, description: string, type: MetricValue['type'], tags: Tags, make: () => T,
   ): T {
     let fam = this.families.get(name)
@@ -74,6 +88,7 @@ export class MetricsRegistry {
     if (!s) {
       s = { tags: { ...tags }, metric: make() }
       fam.series.set(key, s)
+      if (s.metric instanceof Histogram) for (const l of this.histogramListeners) l(name, s.tags, s.metric)
     }
     return s.metric as T
   }
@@ -90,6 +105,28 @@ export class MetricsRegistry {
     return this.get(name, description, 'summary', tags, () => new Summary())
   }
 
+  /** Latencies in seconds, in fixed buckets (see histogram.ts). */
+  histogram(name: string, description: string, tags: Tags = {}): Histogram {
+    return this.get(name, description, 'histogram', tags, () => new Histogram())
+  }
+
+  addCollector(refresh: () => void): void {
+    this.collectors.push(refresh)
+  }
+
+  /** Calls `listener` for every histogram series now and for each one created later; returns its removal. */
+  onHistogram(listener: HistogramListener): () => void {
+    for (const [name, fam] of this.families) {
+      if (fam.type !== 'histogram') continue
+      for (const { tags, metric } of fam.series.values()) listener(name, tags, metric as Histogram)
+    }
+    this.histogramListeners.push(listener)
+    return () => {
+      const i = this.histogramListeners.indexOf(listener)
+      if (i >= 0) this.histogramListeners.splice(i, 1)
+    }
+  }
+
   /** Drops every series of `name` whose tags include `match` (a closed task's metrics). */
   remove(name: string, match: Tags): void {
     const fam = this.families.get(name)
@@ -100,10 +137,17 @@ export class MetricsRegistry {
   }
 
   snapshot(): MetricValue[] {
+    for (const refresh of this.collectors) refresh()
     const out: MetricValue[] = []
     for (const [name, fam] of this.families) {
       for (const { tags, metric } of fam.series.values()) {
-        if (metric instanceof Summary) {
+        if (metric instanceof Histogram) {
+          out.push({
+            name, description: fam.description, type: fam.type, tags: { ...tags },
+            value: metric.count === 0 ? 0 : metric.sum / metric.count,
+            count: metric.count, sum: metric.sum, buckets: metric.cumulative(),
+          })
+        } else if (metric instanceof Summary) {
           out.push({
             name, description: fam.description, type: fam.type, tags: { ...tags },
             value: metric.count === 0 ? 0 : metric.sum / metric.count,
@@ -140,9 +184,15 @@ export function toPrometheusText(metrics: readonly MetricValue[], prefix = 'kstr
     const full = prefix + name.replace(/[^a-zA-Z0-9_]/g, '_')
     const first = series[0]!
     lines.push(`# HELP ${full} ${first.description}`)
-    lines.push(`# TYPE ${full} ${first.type === 'summary' ? 'summary' : first.type}`)
+    lines.push(`# TYPE ${full} ${first.type}`)
     for (const s of series) {
-      if (s.type === 'summary') {
+      if (s.type === 'histogram') {
+        for (const b of s.buckets ?? []) {
+          lines.push(`${full}_bucket${labels({ ...s.tags, le: b.le === Infinity ? '+Inf' : String(b.le) })} ${b.count}`)
+        }
+        lines.push(`${full}_sum${labels(s.tags)} ${s.sum}`)
+        lines.push(`${full}_count${labels(s.tags)} ${s.count}`)
+      } else if (s.type === 'summary') {
         lines.push(`${full}_sum${labels(s.tags)} ${s.sum}`)
         lines.push(`${full}_count${labels(s.tags)} ${s.count}`)
       } else {

@@ -68,7 +68,7 @@ export class StallWatchdog {
       const unstarted = suspects.filter(p => p.position === null)
       if (unstarted.length > 0) starts = await this.deps.beginningOffsets(unstarted)
     } catch (err) {
-      this.deps.logger.debug('Stalled-partition check could not read end offsets; retrying at the next check', { error: (err as Error).message })
+      this.deps.logger.debug({ err }, 'Stalled-partition check could not read end offsets; retrying at the next check')
       return
     }
     for (const p of suspects) {
@@ -88,9 +88,9 @@ export class StallWatchdog {
       if (!t.stalled || now - t.warnedAt >= this.deps.thresholdMs) {
         t.warnedAt = now
         this.deps.logger.warn(
+          { topic: p.topic, partition: p.partition, task: p.taskId, position: p.position, lag, stalledMs: now - t.since },
           `Partition ${p.topic}-${p.partition} of task ${p.taskId} has not advanced for ${now - t.since} ms with ${lag} record(s) to process` +
             (p.position === null ? ' (its task has not started)' : ` (position ${p.position})`),
-          { topic: p.topic, partition: p.partition, taskId: p.taskId, position: p.position, lag, stalledMs: now - t.since },
         )
       }
       t.stalled = true

@@ -16,6 +16,7 @@ import { localTaskOffsets } from './local-task-offsets.js'
 import { Backoff } from './backoff.js'
 import { StallWatchdog, type WatchedPartition } from './stall-watchdog.js'
 import { WakeSignal } from './wake-signal.js'
+import { rebalanceChannel, traced, type RebalanceTraceContext } from '../tracing/channels.js'
 
 export interface StreamThreadDeps extends TaskFactoryDeps {
   /** The reset policy a source set for its topic, if any. */
@@ -48,7 +49,7 @@ const RESTART_REASON: Partial<Record<ClientErrorKind, string>> = {
 
 function describe(err: unknown): Record<string, unknown> {
   const code = kafkaCodeOf(err)
-  return { error: (err as Error)?.message ?? String(err), ...(code !== null ? { kafkaErrorCode: code } : {}) }
+  return { err, ...(code !== null ? { kafkaErrorCode: code } : {}) }
 }
 
 /**
@@ -220,17 +221,16 @@ export class StreamThread {
           const parts = this.pendingAssignment
           this.pendingAssignment = null
           try {
-            await this.applyAssignment(parts)
+            await traced(rebalanceChannel, () => this.rebalanceTrace(parts), () => this.applyAssignment(parts))
             this.startBackoff.reset()
           } catch (err) {
             if (!isRecoverableClientError(err)) throw err
             const waitMs = this.startBackoff.next()
             const partitions = this.notStartedPartitions().map(tp => `${tp.topic}-${tp.partition}`)
-            config.logger.warn(`Could not start assigned tasks ${this.notStarted().join(', ')} (partitions ${partitions.join(', ')}) yet; retrying in ${waitMs} ms`, {
-              partitions,
-              kind: classifyClientError(err),
-              ...describe(err),
-            })
+            config.logger.warn(
+              { partitions, kind: classifyClientError(err), ...describe(err) },
+              `Could not start assigned tasks ${this.notStarted().join(', ')} (partitions ${partitions.join(', ')}) yet; retrying in ${waitMs} ms`,
+            )
             // Started tasks keep processing meanwhile; the rest is retried after the backoff.
             this.pendingAssignment ??= this.currentAssignment
             this.startRetryAt = Date.now() + waitMs
@@ -252,7 +252,9 @@ export class StreamThread {
           if (n > 0) {
             processed += n
             t.metrics.processed.inc(n)
-            t.metrics.processLatency.observe((performance.now() - started) / n)
+            const perRecordMs = (performance.now() - started) / n
+            t.metrics.processLatency.observe(perRecordMs)
+            t.metrics.recordLatency.observeMany(perRecordMs / 1000, n)
           }
           // Input ran dry: ship the output now rather than at 500 records or the next commit
           // (plentiful input keeps batching; under exactly-once this sends into the open transaction).
@@ -276,6 +278,10 @@ export class StreamThread {
     } catch (err) {
       this.fail(err)
     }
+  }
+
+  private rebalanceTrace(partitions: TopicPartition[]): RebalanceTraceContext {
+    return { applicationId: this.deps.config.applicationId, memberId: this.deps.consumer.memberId(), partitions }
   }
 
   /** Standbys tail their changelogs between batches; checkpoints follow the commit interval. */
@@ -324,7 +330,7 @@ export class StreamThread {
       }
     } else {
       try {
-        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets))
+        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets), this.deps.config.applicationId)
         this.commitBackoff.reset()
       } catch (err) {
         const kind = classifyClientError(err)
@@ -332,12 +338,12 @@ export class StreamThread {
           // The group moved on (or is moving): kafkajs rejoins at its next heartbeat, tasks that stay
           // here commit at the next interval, tasks that move are redone by their new owner from
           // the last commit. Records may be processed twice, never lost.
-          this.deps.config.logger.info('Offset commit refused by the group coordinator (rebalance); records since the last commit are committed later or reprocessed', describe(err))
+          this.deps.config.logger.info(describe(err), 'Offset commit refused by the group coordinator (rebalance); records since the last commit are committed later or reprocessed')
           this.commitRequested = true
           this.commitRetryAt = Date.now() + this.commitBackoff.next()
         } else if (kind === 'retriable' || kind === 'unknown_topic') {
           const waitMs = this.commitBackoff.next()
-          this.deps.config.logger.warn(`Commit failed; retrying in ${waitMs} ms`, describe(err))
+          this.deps.config.logger.warn(describe(err), `Commit failed; retrying in ${waitMs} ms`)
           this.commitRequested = true
           this.commitRetryAt = Date.now() + waitMs
         } else {
@@ -346,7 +352,9 @@ export class StreamThread {
       }
     }
     this.deps.metrics.commits.inc()
-    this.deps.metrics.commitLatency.observe(performance.now() - started)
+    const tookMs = performance.now() - started
+    this.deps.metrics.commitLatency.observe(tookMs)
+    this.deps.metrics.commitLatencySeconds.observe(tookMs / 1000)
     if (Date.now() - this.lastPurge >= this.deps.config.repartitionPurgeIntervalMs) await this.purgeRepartitionTopics()
   }
 
@@ -360,11 +368,10 @@ export class StreamThread {
   private async restartTask(t: ActiveTask, kind: ClientErrorKind, err: unknown): Promise<void> {
     const stillOurs = t.inputs.some(i => this.currentAssignment.some(a => a.topic === i.topic && a.partition === i.partition))
     const reason = RESTART_REASON[kind] ?? 'failed to commit'
-    this.deps.config.logger.warn(`Task ${t.id} ${reason}; closing it dirty${stillOurs ? ' and restarting it from its last commit' : ''}`, {
-      taskId: t.id,
-      kind,
-      ...describe(err),
-    })
+    this.deps.config.logger.warn(
+      { task: t.id, kind, ...describe(err) },
+      `Task ${t.id} ${reason}; closing it dirty${stillOurs ? ' and restarting it from its last commit' : ''}`,
+    )
     await this.closeTask(t, false)
     this.deps.metrics.taskRestarts.inc()
     // A frozen instance can learn of its new assignment before it learns of the fencing:
@@ -387,7 +394,7 @@ export class StreamThread {
     try {
       await this.deps.admin.deleteRecordsBefore(offsets)
     } catch (err) {
-      this.deps.config.logger.debug('Purging repartition topics failed; retrying later', { error: (err as Error).message })
+      this.deps.config.logger.debug({ err }, 'Purging repartition topics failed; retrying later')
     }
   }
 
@@ -407,7 +414,7 @@ export class StreamThread {
       const info = decodeAssignmentInfo(data)
       if (info) this.info = info
     } catch (err) {
-      config.logger.debug('Could not read assignment user data', { error: (err as Error).message })
+      config.logger.debug({ err }, 'Could not read assignment user data')
     }
     if (this.info?.error) throw new Error(this.info.error)
 
@@ -498,7 +505,7 @@ export class StreamThread {
     const byKey = new Map(committed.map(c => [tpKey(c.topic, c.partition), c.offset]))
     // Partition times committed with the offsets: stream time resumes where the last owner stopped.
     for (const c of committed) {
-      const time = decodePartitionTime(c.metadata, m => config.logger.warn(`task ${t.id}, ${c.topic}-${c.partition}: ${m}`))
+      const time = decodePartitionTime(c.metadata, m => config.logger.warn({ task: t.id }, `task ${t.id}, ${c.topic}-${c.partition}: ${m}`))
       if (time !== UNKNOWN_PARTITION_TIME && t.inputs.some(tp => tp.topic === c.topic && tp.partition === c.partition)) {
         t.task.initializePartitionTime(c.topic, c.partition, time)
       }
@@ -543,18 +550,18 @@ export class StreamThread {
     if (clean) {
       try {
         if (this.eos) await commitExactlyOnce(t, config.applicationId)
-        else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets))
+        else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets), config.applicationId)
         await t.task.close({ clean: true })
         await t.writeCheckpoint()
         closedClean = true
       } catch (err) {
-        config.logger.info(`Task ${t.id} could not commit on close; closing it dirty`, { error: (err as Error).message })
+        config.logger.info({ task: t.id, err }, `Task ${t.id} could not commit on close; closing it dirty`)
       }
     }
     if (!closedClean) {
       t.collector.discard()
       if (this.eos) await t.producer.abortTransaction().catch(() => {})
-      await t.task.close({ clean: false }).catch(e => config.logger.warn(`Closing task ${t.id}`, { error: (e as Error).message }))
+      await t.task.close({ clean: false }).catch(e => config.logger.warn({ task: t.id, err: e }, `Closing task ${t.id} failed`))
     }
     if (t.ownsProducer) await t.producer.disconnect().catch(() => {})
     this.deps.metrics.removeTask(t.id)
@@ -569,7 +576,7 @@ export class StreamThread {
       try {
         await this.commitAll()
       } catch (err) {
-        this.deps.config.logger.warn('Final commit failed', { error: (err as Error).message })
+        this.deps.config.logger.warn({ err }, 'Final commit failed')
       }
     }
     for (const t of [...this.active.values()]) await this.closeTask(t, clean)

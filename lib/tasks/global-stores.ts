@@ -140,10 +140,10 @@ export class GlobalStores {
     try {
       await this.checkpoint()
     } catch (err) {
-      this.deps.config.logger.warn('Could not checkpoint global stores; the next start replays their topics', { error: (err as Error).message })
+      this.deps.config.logger.warn({ err }, 'Could not checkpoint global stores; the next start replays their topics')
     }
     for (const t of this.tasks) {
-      await t.close({ clean: true }).catch(e => this.deps.config.logger.warn(`Closing global task ${t.id}`, { error: (e as Error).message }))
+      await t.close({ clean: true }).catch(e => this.deps.config.logger.warn({ task: t.id, err: e }, `Closing global task ${t.id} failed`))
     }
     this.tasks.length = 0
     this.positions.clear()

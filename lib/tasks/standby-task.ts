@@ -7,6 +7,7 @@ import { parseTaskId } from '../assignment/task-id.js'
 import type { PartitionReader } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
 import type { TaskFactoryDeps } from './task-factory.js'
+import { childLogger } from '../config/logger.js'
 
 /**
  * A standby replica: the task's stores, kept warm by tailing their changelogs (read_committed),
@@ -37,7 +38,7 @@ export class StandbyTask {
       },
       cacheMaxBytes,
       exactlyOnce: deps.config.processingGuarantee === 'exactly_once_v2',
-      warn: m => deps.config.logger.warn(m),
+      warn: m => childLogger(deps.config.logger, { task: taskId, standby: true }).warn(m),
     })
     const standby = new StandbyTask(task)
     try {

@@ -7,6 +7,7 @@ import type { PartitionReader, RecordProducer, TopicPartition } from '../clients
 import { tpKey } from '../clients/types.js'
 import type { KafkajsClients } from '../clients/kafkajs/index.js'
 import type { ResolvedStreamsConfig } from '../config/types.js'
+import { childLogger } from '../config/logger.js'
 import { deserializationHandlerFor } from '../errors/deserialization-errors.js'
 import type { ProductionErrorRouter } from '../errors/production-errors.js'
 import type { StreamsMetrics } from '../metrics/streams-metrics.js'
@@ -59,6 +60,7 @@ export async function createActiveTask(
     producer = deps.sharedProducer()
   }
   const taskMetrics = metrics.taskMetrics(taskId)
+  const log = childLogger(config.logger, { task: taskId })
   const collector = new RuntimeRecordCollector(producer, eos, deps.errors)
   let task: StreamTask | null = null
   try {
@@ -73,11 +75,11 @@ export async function createActiveTask(
       exactlyOnce: eos,
       partitionCount: deps.partitionCount,
       globalStores: deps.globalStores,
-      deserializationHandler: deserializationHandlerFor(config.deserializationExceptionHandler, config.logger, collector, () =>
+      deserializationHandler: deserializationHandlerFor(config.deserializationExceptionHandler, log, collector, () =>
         taskMetrics.dropped.inc(),
       ),
       onLateRecord: () => metrics.lateRecords(taskId).inc(),
-      warn: m => config.logger.warn(m),
+      warn: m => log.warn(m),
     })
     const changelogs = await task.initialize()
     const restored = await restoreChangelogs({
@@ -85,7 +87,7 @@ export async function createActiveTask(
       changelogs,
       listener: deps.restoreListener,
       metrics,
-      logger: config.logger,
+      logger: log,
       aborted,
     })
     const persistent = new Set(changelogs.filter(c => c.persistent).map(c => tpKey(c.topic, c.partition)))

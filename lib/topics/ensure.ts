@@ -31,7 +31,7 @@ export async function ensureInternalTopics(
     }
   }
   if (toCreate.length > 0) {
-    opts.logger.info('Creating internal topics', { topics: toCreate.map(t => `${t.topic} (${t.numPartitions})`) })
+    opts.logger.info({ topics: toCreate.map(t => `${t.topic} (${t.numPartitions})`) }, 'Creating internal topics')
     await admin.createTopics(toCreate)
   }
 

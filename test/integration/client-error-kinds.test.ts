@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../broker/index.js'
 import { KafkaStreams } from '../../lib/kafka-streams.js'
-import type { Logger, ProcessingGuarantee } from '../../lib/config/types.js'
+import type { LogFn, Logger, ProcessingGuarantee } from '../../lib/config/types.js'
 import type { StreamsState } from '../../lib/lifecycle/streams-state.js'
 import { Stores } from '../../stores/index.js'
 import { StreamsBuilder } from '../../topology/dsl/streams-builder.js'
@@ -71,9 +71,9 @@ function recordingLogger(): Logger & { warnings: string[]; infos: string[] } {
     warnings,
     infos,
     debug() {},
-    info: m => void infos.push(m),
-    warn: m => void warnings.push(m),
-    error: m => void warnings.push(`ERROR ${m}`),
+    info: ((f: unknown, m?: string) => void infos.push(m ?? String(f))) as LogFn,
+    warn: ((f: unknown, m?: string) => void warnings.push(m ?? String(f))) as LogFn,
+    error: ((f: unknown, m?: string) => void warnings.push(`ERROR ${m ?? String(f)}`)) as LogFn,
   }
 }
 

@@ -81,7 +81,7 @@ describe('API.md: building a topology and testing it without a broker', () => {
     const builder = new StreamsBuilder()
     const lines: KStream<string, string> = builder.stream<string, string>('lines', Consumed.with(Serdes.String(), Serdes.String()))
     lines
-      .flatMapValues((line) => line.split(' '))
+      .flatMapValues((line) => line!.split(' '))
       .groupBy((_k, word) => word, Grouped.with(Serdes.String(), Serdes.String()))
       .count(Materialized.as('counts'))
       .toStream()
@@ -164,7 +164,7 @@ describe('API.md: building a topology and testing it without a broker', () => {
     const branches = builder
       .stream<string, number>('nums', Consumed.with(Serdes.String(), Serdes.Long()))
       .split()
-      .branch((_k, v) => v % 2 === 0, Branched.as('even'))
+      .branch((_k, v) => v! % 2 === 0, Branched.as('even'))
       .defaultBranch()
     expect(branches).toBeInstanceOf(Map)
     const evenName = [...branches.keys()].find((name) => name.endsWith('even'))
@@ -236,7 +236,7 @@ describe('API.md: running an application', () => {
     const builder = new StreamsBuilder()
     builder
       .stream<string, string>('api-lines', Consumed.with(Serdes.String(), Serdes.String()))
-      .flatMapValues((line) => line.split(' '))
+      .flatMapValues((line) => line!.split(' '))
       .groupBy((_k, w) => w, Grouped.with(Serdes.String(), Serdes.String()))
       .count(Materialized.as('api-counts'))
     const app = new KafkaStreams(builder.build(), {
@@ -288,7 +288,7 @@ describe('API.md: every documented overload and shape of the DSL', () => {
     const one: KStream<string, string> = builder.stream<string, string>('t1', Consumed.with(S, S))
     const list = builder.stream<string, string>(['t2', 't3'], Consumed.with(S, S))
     const pattern = builder.stream<string, string>(/^p-.*/, Consumed.with(S, S))
-    one.merge(list).to((k: string, _v: string) => `out-${k}`, Produced.with(S, S))
+    one.merge(list).to((k: string, _v: string | null) => `out-${k}`, Produced.with(S, S))
     pattern.to('out-pattern', Produced.with(S, S))
     const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
     try {
@@ -307,10 +307,10 @@ describe('API.md: every documented overload and shape of the DSL', () => {
     const builder = new StreamsBuilder()
     const s = builder.stream<string, number>('nums', Consumed.with(S, L))
     const peeked: string[] = []
-    s.filterNot((_k, v) => v < 0)
+    s.filterNot((_k, v) => v! < 0)
       .map((k, v) => KeyValue.pair(k.toUpperCase(), v))
       .selectKey((k, _v) => `${k}!`)
-      .flatMap((k, v) => [KeyValue.pair(k, v), KeyValue.pair(k, v + 1)])
+      .flatMap((k, v) => [KeyValue.pair(k, v), KeyValue.pair(k, v! + 1)])
       .peek((k, v) => peeked.push(`${k}=${v}`))
       .repartition(Repartitioned.with(S, L))
       .toTable(Materialized.as<string, number>('latest').withKeySerde(S).withValueSerde(L))

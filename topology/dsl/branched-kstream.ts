@@ -8,7 +8,7 @@ import { BranchProcessor, PassThroughProcessor } from './processors/stream-state
  * the keys of the returned map, as Kafka Streams (the default branch's index is 0).
  */
 export class BranchedKStream<K, V> {
-  private readonly predicates: ((key: K, value: V) => boolean)[] = []
+  private readonly predicates: ((key: K, value: V | null) => boolean)[] = []
   private readonly childNames: string[] = []
   private readonly branches = new Map<string, KStream<K, V>>()
   private finished = false
@@ -22,7 +22,7 @@ export class BranchedKStream<K, V> {
     source.builder.addProcessor(splitterName, () => new BranchProcessor<K, V>(predicates, childNames), source.name)
   }
 
-  branch(predicate: (key: K, value: V) => boolean, branched?: Branched<K, V>): this {
+  branch(predicate: (key: K, value: V | null) => boolean, branched?: Branched<K, V>): this {
     if (typeof predicate !== 'function') throw new TypeError('branch: the predicate must be a function')
     this.checkOpen()
     this.predicates.push(predicate)

@@ -15,7 +15,8 @@ import { windowedBy, type SessionWindowedKStream, type SessionWindows, type Slid
 /**
  * A stream grouped by key, ready to aggregate. If a key-changing operator ran upstream, the
  * first aggregation routes records through a repartition topic named after the Grouped name or
- * the store name (reused by later aggregations when the Grouped name is given).
+ * the store name (reused by later aggregations when the Grouped name is given). Records with a
+ * null key or value are skipped, as in Kafka Streams, so aggregators and reducers take `V`.
  */
 export class KGroupedStream<K = unknown, V = unknown> {
   private sharedRepartitionSource: string | null = null

@@ -41,7 +41,17 @@ export function nameOf(named: Named | undefined | null, builder: InternalTopolog
 }
 
 /**
- * A record stream. Operators add processors to the topology and return new streams; key-changing
+ * The type of a stream's keys or values without the null that Kafka allows in any record: a
+ * `KStream<K, V>` carries values of type V or null (a tombstone), so a mapper returning `V | null`
+ * gives a `KStream<K, V>` again.
+ */
+export type NonNull<T> = Exclude<T, null>
+
+/**
+ * A record stream. Its values are `V` or null: Kafka records may carry a null value (a tombstone,
+ * or a table's delete after `KTable.toStream()`), and every stateless operator passes it on, so
+ * their lambdas take `V | null`, as in Kafka Streams. Joins and aggregations skip null values, so
+ * their joiners and aggregators take `V`. Operators add processors to the topology and return new streams; key-changing
  * operators (map, flatMap, selectKey) mark the result for repartitioning before a grouping.
  */
 export class KStream<K = unknown, V = unknown> {
@@ -61,32 +71,32 @@ export class KStream<K = unknown, V = unknown> {
     return new KStream<KR, VR>(this.builder, name, keySerde, valueSerde, this.sourceNodes, repartitionRequired)
   }
 
-  filter(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
+  filter(predicate: (key: K, value: V | null) => boolean, named?: Named): KStream<K, V> {
     requireFunction(predicate, 'filter', 'predicate')
     const name = nameOf(named, this.builder, 'KSTREAM-FILTER-')
     this.builder.addProcessor(name, () => new FilterProcessor(predicate, false), this.name)
     return this.derive(name, this.keySerde, this.valueSerde, this.repartitionRequired)
   }
 
-  filterNot(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
+  filterNot(predicate: (key: K, value: V | null) => boolean, named?: Named): KStream<K, V> {
     requireFunction(predicate, 'filterNot', 'predicate')
     const name = nameOf(named, this.builder, 'KSTREAM-FILTER-')
     this.builder.addProcessor(name, () => new FilterProcessor(predicate, true), this.name)
     return this.derive(name, this.keySerde, this.valueSerde, this.repartitionRequired)
   }
 
-  map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, named?: Named): KStream<KR, VR> {
+  map<KR, VR>(mapper: (key: K, value: V | null) => KeyValue<KR, VR>, named?: Named): KStream<NonNull<KR>, NonNull<VR>> {
     requireFunction(mapper, 'map', 'mapper')
     const name = nameOf(named, this.builder, 'KSTREAM-MAP-')
     this.builder.addProcessor(name, () => new MapProcessor(mapper, name), this.name)
-    return this.derive<KR, VR>(name, null, null, true)
+    return this.derive<NonNull<KR>, NonNull<VR>>(name, null, null, true)
   }
 
-  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: Named): KStream<K, VR> {
+  mapValues<VR>(mapper: (value: V | null, key: K) => VR, named?: Named): KStream<K, NonNull<VR>> {
     requireFunction(mapper, 'mapValues', 'mapper')
     const name = nameOf(named, this.builder, 'KSTREAM-MAPVALUES-')
     this.builder.addProcessor(name, () => new MapValuesProcessor(mapper), this.name)
-    return this.derive<K, VR>(name, this.keySerde, null, this.repartitionRequired)
+    return this.derive<K, NonNull<VR>>(name, this.keySerde, null, this.repartitionRequired)
   }
 
   /**
@@ -94,43 +104,43 @@ export class KStream<K = unknown, V = unknown> {
    * `concurrency` calls in flight. Output keeps input order; calls for one key run in order; a
    * commit waits for every call in flight.
    */
-  mapValuesAsync<VR>(mapper: (value: V, key: K) => Promise<VR> | VR, options: AsyncMapValuesOptions = {}, named?: Named): KStream<K, VR> {
+  mapValuesAsync<VR>(mapper: (value: V | null, key: K) => Promise<VR> | VR, options: AsyncMapValuesOptions = {}, named?: Named): KStream<K, NonNull<VR>> {
     requireFunction(mapper, 'mapValuesAsync', 'mapper')
     new AsyncMapValuesProcessor(mapper, options, 'check') // validates the options now, not at run time
     const name = nameOf(named, this.builder, 'KSTREAM-MAPVALUES-ASYNC-')
     this.builder.addProcessor(name, () => new AsyncMapValuesProcessor(mapper, options, name), this.name)
-    return this.derive<K, VR>(name, this.keySerde, null, this.repartitionRequired)
+    return this.derive<K, NonNull<VR>>(name, this.keySerde, null, this.repartitionRequired)
   }
 
-  flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, named?: Named): KStream<KR, VR> {
+  flatMap<KR, VR>(mapper: (key: K, value: V | null) => Iterable<KeyValue<KR, VR>>, named?: Named): KStream<NonNull<KR>, NonNull<VR>> {
     requireFunction(mapper, 'flatMap', 'mapper')
     const name = nameOf(named, this.builder, 'KSTREAM-FLATMAP-')
     this.builder.addProcessor(name, () => new FlatMapProcessor(mapper, name), this.name)
-    return this.derive<KR, VR>(name, null, null, true)
+    return this.derive<NonNull<KR>, NonNull<VR>>(name, null, null, true)
   }
 
-  flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, named?: Named): KStream<K, VR> {
+  flatMapValues<VR>(mapper: (value: V | null, key: K) => Iterable<VR>, named?: Named): KStream<K, NonNull<VR>> {
     requireFunction(mapper, 'flatMapValues', 'mapper')
     const name = nameOf(named, this.builder, 'KSTREAM-FLATMAPVALUES-')
     this.builder.addProcessor(name, () => new FlatMapValuesProcessor(mapper, name), this.name)
-    return this.derive<K, VR>(name, this.keySerde, null, this.repartitionRequired)
+    return this.derive<K, NonNull<VR>>(name, this.keySerde, null, this.repartitionRequired)
   }
 
-  selectKey<KR>(selector: (key: K, value: V) => KR, named?: Named): KStream<KR, V> {
+  selectKey<KR>(selector: (key: K, value: V | null) => KR, named?: Named): KStream<NonNull<KR>, V> {
     requireFunction(selector, 'selectKey', 'selector')
     const name = nameOf(named, this.builder, 'KSTREAM-KEY-SELECT-')
     this.builder.addProcessor(name, () => new SelectKeyProcessor(selector), this.name)
-    return this.derive<KR, V>(name, null, this.valueSerde, true)
+    return this.derive<NonNull<KR>, V>(name, null, this.valueSerde, true)
   }
 
-  peek(action: (key: K, value: V) => void, named?: Named): KStream<K, V> {
+  peek(action: (key: K, value: V | null) => void, named?: Named): KStream<K, V> {
     requireFunction(action, 'peek', 'action')
     const name = nameOf(named, this.builder, 'KSTREAM-PEEK-')
     this.builder.addProcessor(name, () => new PeekProcessor(action, true), this.name)
     return this.derive(name, this.keySerde, this.valueSerde, this.repartitionRequired)
   }
 
-  foreach(action: (key: K, value: V) => void, named?: Named): void {
+  foreach(action: (key: K, value: V | null) => void, named?: Named): void {
     requireFunction(action, 'foreach', 'action')
     const name = nameOf(named, this.builder, 'KSTREAM-FOREACH-')
     this.builder.addProcessor(name, () => new PeekProcessor(action, false), this.name)
@@ -184,10 +194,10 @@ export class KStream<K = unknown, V = unknown> {
    * processor may change keys, so the result is marked for repartitioning, as in Kafka Streams;
    * use `processValues` when keys stay.
    */
-  process<KOut = K, VOut = V>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNamesOrNamed: (string | Named)[]): KStream<KOut, VOut> {
+  process<KOut = K, VOut = V>(supplier: ProcessorSupplier<K, V | null, KOut, VOut>, ...storeNamesOrNamed: (string | Named)[]): KStream<NonNull<KOut>, NonNull<VOut>> {
     requireFunction(supplier, 'process', 'processor supplier')
     const name = this.addProcessorNode('process', 'KSTREAM-PROCESSOR-', supplier, storeNamesOrNamed)
-    return this.derive<KOut, VOut>(name, null, null, true)
+    return this.derive<NonNull<KOut>, NonNull<VOut>>(name, null, null, true)
   }
 
   /**
@@ -195,11 +205,11 @@ export class KStream<K = unknown, V = unknown> {
    * node that may change values, timestamps and headers but not keys (it forwards
    * `record.withValue(...)`), so no repartitioning is marked and the key serde is kept.
    */
-  processValues<VOut = V>(supplier: FixedKeyProcessorSupplier<K, V, VOut>, ...storeNamesOrNamed: (string | Named)[]): KStream<K, VOut> {
+  processValues<VOut = V>(supplier: FixedKeyProcessorSupplier<K, V | null, VOut>, ...storeNamesOrNamed: (string | Named)[]): KStream<K, NonNull<VOut>> {
     requireFunction(supplier, 'processValues', 'processor supplier')
-    const adapted: ProcessorSupplier<K, V, K, VOut> = () => new FixedKeyProcessorAdapter(supplier())
+    const adapted: ProcessorSupplier<K, V | null, K, VOut> = () => new FixedKeyProcessorAdapter(supplier())
     const name = this.addProcessorNode('processValues', 'KSTREAM-PROCESSVALUES-', adapted, storeNamesOrNamed)
-    return this.derive<K, VOut>(name, this.keySerde, null, this.repartitionRequired)
+    return this.derive<K, NonNull<VOut>>(name, this.keySerde, null, this.repartitionRequired)
   }
 
   private addProcessorNode(operation: string, prefix: string, supplier: ProcessorSupplier<any, any, any, any>, storeNamesOrNamed: (string | Named)[]): string {
@@ -256,11 +266,11 @@ export class KStream<K = unknown, V = unknown> {
     )
   }
 
-  groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V> {
+  groupBy<KR>(selector: (key: K, value: V | null) => KR, grouped?: Grouped<NonNull<KR>, V>): KGroupedStream<NonNull<KR>, V> {
     requireFunction(selector, 'groupBy', 'key selector')
     const name = grouped?.name ?? this.builder.newProcessorName('KSTREAM-KEY-SELECT-')
     this.builder.addProcessor(name, () => new SelectKeyProcessor(selector), this.name)
-    return new KGroupedStream<KR, V>(
+    return new KGroupedStream<NonNull<KR>, V>(
       this.builder,
       name,
       grouped?.keySerde ?? null,

@@ -36,7 +36,8 @@ import { joinTable } from '../joins/join-dispatch.js'
 /**
  * A changelog stream: the latest value per key. Updates flow between table nodes as
  * `Change { newValue, oldValue }`; old values are computed only when a downstream operator
- * asks for them (KGroupedTable, joins).
+ * asks for them (KGroupedTable, joins). A delete is a null value; `filter`, `mapValues` and
+ * `groupBy` are never called with one (a delete stays a delete), so their lambdas take `V`.
  */
 export class KTable<K = unknown, V = unknown> {
   constructor(

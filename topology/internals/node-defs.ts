@@ -7,7 +7,7 @@ import type { AnySerde } from '../serdes/serde.js'
 import type { Record } from '../processor/record.js'
 
 /** Chooses the output topic of a record (dynamic routing in `to()`). */
-export type TopicNameExtractor<K = any, V = any> = (key: K, value: V, record: Record<K, V>) => string
+export type TopicNameExtractor<K = any, V = any> = (key: K, value: V | null, record: Record<K, V | null>) => string
 
 export interface SourceNodeDef {
   kind: 'source'

@@ -4,8 +4,8 @@ import { validateName } from './named.js'
 /** Where printed lines go: standard output, or a file created (truncated) when `print` is called. */
 export type PrintTarget = { kind: 'stdout' } | { kind: 'file'; path: string }
 
-/** Formats a record for `print`; the default is `key, value`. */
-export type KeyValueFormatter<K, V> = (key: K, value: V) => string
+/** Formats a record for `print`; the default is `key, value`. The value is null for a tombstone. */
+export type KeyValueFormatter<K, V> = (key: K, value: V | null) => string
 
 /**
  * How `KStream.print` writes records, as Kafka Streams' `Printed`: each record becomes one line

@@ -2,7 +2,7 @@ import type { AnySerde } from '../serdes/serde.js'
 import { validateName } from './named.js'
 
 /** Chooses the partition of an output record; return undefined for the default (murmur2 of the key bytes). */
-export type StreamPartitioner<K = any, V = any> = (topic: string, key: K, value: V, numPartitions: number) => number | undefined
+export type StreamPartitioner<K = any, V = any> = (topic: string, key: K, value: V | null, numPartitions: number) => number | undefined
 
 /** How records are written to a topic: serdes, partitioner, sink name. */
 export class Produced<K = any, V = any> {

@@ -14,12 +14,15 @@ export class StringSerde implements Serde<string> {
   }
 }
 
-/** Java's LongSerializer: 8 bytes, big-endian, two's complement. Values must be safe integers. */
+/**
+ * Java's LongSerializer: 8 bytes, big-endian, two's complement. Values must be safe integers: a
+ * long beyond ±(2^53 - 1) throws rather than silently losing precision (BigLongSerde reads it).
+ */
 export class LongSerde implements Serde<number> {
   serialize(topic: string, data: number | null): Buffer | null {
     if (data === null || data === undefined) return null
     if (!Number.isSafeInteger(data)) {
-      throw new SerializationError(`Serdes.Long() needs a safe integer, got ${String(data)} for topic "${topic}"`, topic)
+      throw new SerializationError(`Serdes.Long() needs a safe integer, got ${String(data)} for topic "${topic}" (use Serdes.BigLong() for the full 64-bit range)`, topic)
     }
     const buf = Buffer.allocUnsafe(8)
     const high = Math.floor(data / TWO_POW_32)
@@ -34,7 +37,7 @@ export class LongSerde implements Serde<number> {
     }
     const value = data.readInt32BE(0) * TWO_POW_32 + data.readUInt32BE(4)
     if (!Number.isSafeInteger(value)) {
-      throw new SerializationError(`Serdes.Long() read ${data.readBigInt64BE(0)} from topic "${topic}", beyond Number.MAX_SAFE_INTEGER`, topic)
+      throw new SerializationError(`Serdes.Long() read ${data.readBigInt64BE(0)} from topic "${topic}", beyond Number.MAX_SAFE_INTEGER; use Serdes.BigLong() to read it exactly`, topic)
     }
     return value
   }

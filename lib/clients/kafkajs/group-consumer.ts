@@ -2,6 +2,7 @@ import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } f
 import type { FetchedRecord, TopicPartition, TopicPartitionOffset } from '../types.js'
 import { classifyClientError } from '../errors.js'
 import { fromKafkajsHeaders } from './headers.js'
+import { fetchChannel, type FetchTraceMessage } from '../../tracing/channels.js'
 
 const RESTARTABLE = new Set(['retriable', 'rebalance', 'unknown_topic'])
 
@@ -40,6 +41,8 @@ export class KafkajsGroupConsumer {
   private readonly consumer: Consumer
   private lastAssigned: TopicPartition[] = []
   private currentMemberId: string | null = null
+  /** Set by disconnect: a start kafkajs had under way must not restart the consumer afterwards. */
+  private closed = false
 
   constructor(kafka: Kafka, private readonly opts: GroupConsumerOptions) {
     this.consumer = kafka.consumer({
@@ -53,7 +56,7 @@ export class KafkajsGroupConsumer {
       readUncommitted: false,
       // kafkajs gives up on some errors a broker outage or a rebalance causes (coordinator lookups,
       // a membership lost while rejoining); restart the consumer on those rather than failing.
-      retry: { retries: 10, restartOnFailure: async (e: Error) => RESTARTABLE.has(classifyClientError(e)) },
+      retry: { retries: 10, restartOnFailure: async (e: Error) => !this.closed && RESTARTABLE.has(classifyClientError(e)) },
     })
   }
 
@@ -102,6 +105,7 @@ export class KafkajsGroupConsumer {
             headers: fromKafkajsHeaders(m.headers as Parameters<typeof fromKafkajsHeaders>[0]),
           }
         }
+        if (fetchChannel.hasSubscribers) fetchChannel.publish(fetchMessage(batch.topic, batch.partition, records, batch.highWatermark))
         handlers.onRecords(batch.topic, batch.partition, records, Number(batch.highWatermark))
       },
     })
@@ -146,6 +150,7 @@ export class KafkajsGroupConsumer {
   }
 
   async disconnect(): Promise<void> {
+    this.closed = true
     await this.consumer.disconnect()
   }
 }
@@ -157,4 +162,15 @@ function groupByTopic(partitions: readonly TopicPartition[]): { topic: string; p
     m.get(p.topic)!.push(p.partition)
   }
   return [...m].map(([topic, ps]) => ({ topic, partitions: ps }))
+}
+
+function fetchMessage(topic: string, partition: number, records: readonly FetchedRecord[], highWatermark: string): FetchTraceMessage {
+  return {
+    topic,
+    partition,
+    records: records.length,
+    firstOffset: records.length > 0 ? records[0]!.offset : -1,
+    lastOffset: records.length > 0 ? records[records.length - 1]!.offset : -1,
+    highWatermark: Number(highWatermark),
+  }
 }

@@ -1,5 +1,5 @@
 import { Kafka, logLevel as KafkajsLogLevel, type KafkaConfig, type LogEntry } from 'kafkajs'
-import type { Logger, ResolvedStreamsConfig } from '../../config/types.js'
+import type { Logger, LogLevel, ResolvedStreamsConfig } from '../../config/types.js'
 import { KafkajsAdminClient } from './admin.js'
 import { KafkajsGroupConsumer, type GroupConsumerOptions } from './group-consumer.js'
 import { KafkajsPartitionReader } from './partition-reader.js'
@@ -10,26 +10,36 @@ import './errors.js'
 export { KafkajsAdminClient, KafkajsGroupConsumer, KafkajsPartitionReader, KafkajsRecordProducer }
 export type { GroupConsumerHandlers, GroupConsumerOptions } from './group-consumer.js'
 
-/** Routes kafkajs logs to the application's logger (kafkajs's own level filter still applies). */
+/** Routes kafkajs logs to the application's logger, fields first (kafkajs's own level filter still applies). */
 function logCreatorFor(logger: Logger) {
-  return () => ({ level, log }: LogEntry) => {
-    const { message, ...extra } = log
+  return () => ({ namespace, level, log }: LogEntry) => {
+    const { message, timestamp: _timestamp, logger: _source, ...extra } = log
+    const fields = namespace ? { namespace, ...extra } : extra
     const text = `kafkajs: ${message}`
-    if (level <= KafkajsLogLevel.ERROR) logger.error(text, extra)
-    else if (level === KafkajsLogLevel.WARN) logger.warn(text, extra)
-    else if (level === KafkajsLogLevel.INFO) logger.info(text, extra)
-    else logger.debug(text, extra)
+    if (level <= KafkajsLogLevel.ERROR) logger.error(fields, text)
+    else if (level === KafkajsLogLevel.WARN) logger.warn(fields, text)
+    else if (level === KafkajsLogLevel.INFO) logger.info(fields, text)
+    else logger.debug(fields, text)
   }
+}
+
+/** kafkajs's level for a kstreams logLevel; its DEBUG (every request) only when asked for by kafka.logLevel. */
+const KAFKAJS_LEVEL: Record<LogLevel, KafkajsLogLevel> = {
+  debug: KafkajsLogLevel.INFO,
+  info: KafkajsLogLevel.INFO,
+  warn: KafkajsLogLevel.WARN,
+  error: KafkajsLogLevel.ERROR,
+  silent: KafkajsLogLevel.NOTHING,
 }
 
 /** Creates every client the runtime needs from one kafkajs instance. */
 export class KafkajsClients {
   readonly kafka: Kafka
 
-  constructor(config: Pick<ResolvedStreamsConfig, 'brokers' | 'kafka' | 'logger' | 'applicationId'>) {
+  constructor(config: Pick<ResolvedStreamsConfig, 'brokers' | 'kafka' | 'logger' | 'applicationId'> & { logLevel?: LogLevel }) {
     const options: KafkaConfig = {
       clientId: config.applicationId,
-      logLevel: KafkajsLogLevel.WARN,
+      logLevel: KAFKAJS_LEVEL[config.logLevel ?? 'warn'],
       logCreator: logCreatorFor(config.logger),
       ...config.kafka,
       brokers: config.brokers,

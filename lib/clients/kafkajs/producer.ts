@@ -1,5 +1,6 @@
 import { type Kafka, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs'
 import { streamsPartitioner } from './partitioner.js'
+import { produceChannel, traced } from '../../tracing/channels.js'
 import type { OutgoingRecord, RecordProducer, SendResult, TopicPartitionOffset } from '../types.js'
 
 function toMessages(records: readonly OutgoingRecord[]): Message[] {
@@ -17,6 +18,11 @@ function toMessages(records: readonly OutgoingRecord[]): Message[] {
   return out
 }
 
+/** The produce trace's context: records per topic of one request. */
+function produceContext(transactionalId: string | null, batches: readonly { topic: string; messages: readonly unknown[] }[]) {
+  return () => ({ transactionalId, topics: batches.map(b => ({ topic: b.topic, records: b.messages.length })) })
+}
+
 function toResults(meta: RecordMetadata[]): SendResult[] {
   return meta.map(m => ({ partition: m.partition, baseOffset: Number(m.baseOffset) }))
 }
@@ -32,10 +38,12 @@ export class KafkajsRecordProducer implements RecordProducer {
   private txn: Transaction | null = null
   private beginning: Promise<void> | null = null
   private readonly transactional: boolean
+  private readonly transactionalId: string | null
 
   constructor(kafka: Kafka, opts: ProducerOptions = {}) {
     const transactional = opts.transactionalId !== undefined
     this.transactional = transactional
+    this.transactionalId = opts.transactionalId ?? null
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
       createPartitioner: streamsPartitioner,
@@ -65,7 +73,9 @@ export class KafkajsRecordProducer implements RecordProducer {
 
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]> {
     if (records.length === 0) return []
-    return toResults(await this.producer.send({ topic, acks: -1, messages: toMessages(records) }))
+    const messages = toMessages(records)
+    return traced(produceChannel, produceContext(this.transactionalId, [{ topic, messages }]), async () =>
+      toResults(await this.producer.send({ topic, acks: -1, messages })))
   }
 
   async sendBatch(
@@ -75,8 +85,10 @@ export class KafkajsRecordProducer implements RecordProducer {
     const topicMessages = batches.filter(b => b.records.length > 0).map(b => ({ topic: b.topic, messages: toMessages(b.records) }))
     if (topicMessages.length === 0) return []
     const sender = transactional ? this.current() : this.producer
-    const meta = await sender.sendBatch({ acks: -1, topicMessages })
-    return meta.map(m => ({ topic: m.topicName, partition: m.partition, baseOffset: Number(m.baseOffset) }))
+    return traced(produceChannel, produceContext(this.transactionalId, topicMessages), async () => {
+      const meta = await sender.sendBatch({ acks: -1, topicMessages })
+      return meta.map(m => ({ topic: m.topicName, partition: m.partition, baseOffset: Number(m.baseOffset) }))
+    })
   }
 
   /** Concurrent callers (parallel sends of one task) share the one transaction being begun. */
@@ -104,7 +116,10 @@ export class KafkajsRecordProducer implements RecordProducer {
 
   async sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]> {
     if (records.length === 0) return []
-    return toResults(await this.current().send({ topic, acks: -1, messages: toMessages(records) }))
+    const messages = toMessages(records)
+    const txn = this.current()
+    return traced(produceChannel, produceContext(this.transactionalId, [{ topic, messages }]), async () =>
+      toResults(await txn.send({ topic, acks: -1, messages })))
   }
 
   async sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import * as kstreams from '../../../lib/index.js'
+import { parseBrokerList } from '../../../lib/tools/broker-address.js'
+import { UsageError } from '../../../lib/tools/cli-errors.js'
+import { didYouMean } from '../../../lib/tools/did-you-mean.js'
 import { resetKafkaConfig } from '../../../lib/tools/reset-cli-options.js'
 
 describe('kstreams reset connection flags', () => {
@@ -27,5 +30,25 @@ describe('kstreams reset connection flags', () => {
 
   it('resetApplication is part of the public entry', () => {
     expect(kstreams.resetApplication).toBeTypeOf('function')
+  })
+
+  it('checks each broker is host:port with a port from 1 to 65535', () => {
+    expect(parseBrokerList('localhost:9092, [::1]:9093')).toEqual(['localhost:9092', '[::1]:9093'])
+    expect(() => parseBrokerList('localhost')).toThrow('--brokers: "localhost" is not host:port (for example localhost:9092)')
+    expect(() => parseBrokerList(':9092')).toThrow('":9092" is not host:port')
+    expect(() => parseBrokerList('a:9092,b:70000')).toThrow('"b:70000" has port "70000"; a port is a number from 1 to 65535')
+    expect(() => resetKafkaConfig({ brokers: 'localhost' }, {})).toThrow(UsageError)
+  })
+})
+
+describe('did you mean', () => {
+  it('suggests a close known word, or nothing when none is close', () => {
+    const flags = ['--application-id', '--brokers', '--input-topics', '--dry-run']
+    expect(didYouMean('--broker', flags)).toBe('--brokers')
+    expect(didYouMean('--dryrun', flags)).toBe('--dry-run')
+    expect(didYouMean('--aplication-id', flags)).toBe('--application-id')
+    expect(didYouMean('--verbose', flags)).toBeNull()
+    expect(didYouMean('rest', ['broker', 'describe', 'reset'])).toBe('reset')
+    expect(didYouMean('descirbe', ['broker', 'describe', 'reset'])).toBe('describe')
   })
 })

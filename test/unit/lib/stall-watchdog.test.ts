@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { tpKey, type TopicPartition } from '../../../lib/clients/types.js'
+import type { LogFn } from '../../../lib/config/types.js'
 import { StreamsMetrics } from '../../../lib/metrics/streams-metrics.js'
 import { StallWatchdog, type WatchedPartition } from '../../../lib/processing/stall-watchdog.js'
 
@@ -13,7 +14,7 @@ function setup(ends: Record<string, number>, starts: Record<string, number> = {}
   }
   const watchdog = new StallWatchdog({
     thresholdMs: 1000,
-    logger: { debug() {}, info() {}, error() {}, warn: (message, extra) => void warnings.push({ message, extra }) },
+    logger: { debug() {}, info() {}, error() {}, warn: ((extra: Record<string, unknown>, message: string) => void warnings.push({ message, extra })) as LogFn },
     stalled: metrics.stalledPartitions,
     detected: metrics.stalledPartitionsDetected,
     endOffsets: lookup(ends),
@@ -32,7 +33,7 @@ describe('stalled-partition watchdog', () => {
     expect(warnings).toEqual([])
     await watchdog.check(1000, [p(0, 10), p(1, 7)])
     expect(warnings.map(w => w.message)).toEqual(['Partition in-0 of task 0_0 has not advanced for 1000 ms with 40 record(s) to process (position 10)'])
-    expect(warnings[0]!.extra).toMatchObject({ topic: 'in', partition: 0, taskId: '0_0', position: 10, lag: 40 })
+    expect(warnings[0]!.extra).toMatchObject({ topic: 'in', partition: 0, task: '0_0', position: 10, lag: 40 })
     expect(metrics.stalledPartitions.value).toBe(1)
     expect(metrics.stalledPartitionsDetected.value).toBe(1)
     // Repeated once per threshold while it lasts, counted once.

@@ -46,7 +46,7 @@ describe('mapValuesAsync', () => {
           started.push(`${k}${v}`)
           running++
           maxRunning = Math.max(maxRunning, running)
-          await sleep(Number(v.slice(1)))
+          await sleep(Number(v!.slice(1)))
           running--
           return `${k}:${v}`
         },
@@ -86,7 +86,7 @@ describe('mapValuesAsync', () => {
 
   it('works under the driver (each piped record completes before the next)', async () => {
     const b = new StreamsBuilder()
-    b.stream('in', Consumed.with(S, S)).mapValuesAsync(async (v) => v.toUpperCase()).to('out', Produced.with(S, S))
+    b.stream('in', Consumed.with(S, S)).mapValuesAsync(async (v) => v!.toUpperCase()).to('out', Produced.with(S, S))
     const d = new TopologyTestDriver(b.build())
     const input = d.createInputTopic('in', S, S)
     await input.pipeInput('k', 'x', 1)

@@ -34,7 +34,7 @@ describe('describe() prints like Kafka Streams', () => {
   it('word count: a key-changing groupBy splits at a named repartition topic', () => {
     const b = new StreamsBuilder()
     b.stream('streams-plaintext-input', Consumed.with(Serdes.String(), Serdes.String()))
-      .flatMapValues((v) => v.split(' '))
+      .flatMapValues((v) => v!.split(' '))
       .groupBy((_k, v) => v)
       .count(Materialized.as('counts-store'))
       .toStream()
@@ -183,7 +183,7 @@ describe('describe() prints like Kafka Streams', () => {
     const branches = b
       .stream<string, number>('numbers')
       .split(Named.as('n-'))
-      .branch((_k, v) => v < 0, Branched.as('negative'))
+      .branch((_k, v) => v! < 0, Branched.as('negative'))
       .branch((_k, v) => v === 0)
       .defaultBranch()
     expect([...branches.keys()]).toEqual(['n-negative', 'n-2', 'n-0'])

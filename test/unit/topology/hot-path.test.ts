@@ -42,8 +42,8 @@ describe('the synchronous hot path', () => {
     try {
       const b = new StreamsBuilder()
       b.stream('in', Consumed.with(Serdes.String(), Serdes.String()))
-        .filter((_k, v) => v.length > 1)
-        .mapValues((v) => v.toUpperCase())
+        .filter((_k, v) => v!.length > 1)
+        .mapValues((v) => v!.toUpperCase())
         .to('out', Produced.with(Serdes.String(), Serdes.String()))
       let sent = 0
       const task = new StreamTask({ topology: b.build(), subtopologyId: 0, partition: 0, applicationId: 'a', stateDir, collector: { send: () => void sent++ }, cacheMaxBytes: 0 })
@@ -107,7 +107,7 @@ describe('the synchronous hot path', () => {
   it('flatMap and flatMapValues over arrays forward every element in order, waiting for async children', async () => {
     const b = new StreamsBuilder()
     const seen: string[] = []
-    const words = b.stream('in', Consumed.with(Serdes.String(), Serdes.String())).flatMapValues((line) => line.split(' '))
+    const words = b.stream('in', Consumed.with(Serdes.String(), Serdes.String())).flatMapValues((line) => line!.split(' '))
     words
       .flatMap((k, w) => [KeyValue.pair(`${k}1`, w), KeyValue.pair(`${k}2`, w)])
       .foreach((k, w) => void seen.push(`sync ${k}=${w}`))

@@ -34,7 +34,7 @@ afterEach(async () => {
 
 /** A running sum per key, kept in the store `sums`, forwarded as the new value. */
 function runningSum() {
-  let ctx!: FixedKeyProcessorContext<string, number>
+  let ctx!: FixedKeyProcessorContext<string, number | null>
   let sums!: KeyValueStore<string, number>
   return {
     init(c: FixedKeyProcessorContext<string, number>) {
@@ -79,12 +79,12 @@ describe('KStream.processValues', () => {
       const next =
         use === 'process'
           ? s.process(() => {
-              let ctx!: ProcessorContext<string, number>
-              return { init: (c: ProcessorContext<string, number>) => void (ctx = c), process: (r) => ctx.forward(r) }
+              let ctx!: ProcessorContext<string, number | null>
+              return { init: (c: ProcessorContext<string, number | null>) => void (ctx = c), process: (r) => ctx.forward(r) }
             })
           : s.processValues(() => {
-              let ctx!: FixedKeyProcessorContext<string, number>
-              return { init: (c: FixedKeyProcessorContext<string, number>) => void (ctx = c), process: (r) => ctx.forward(r) }
+              let ctx!: FixedKeyProcessorContext<string, number | null>
+              return { init: (c: FixedKeyProcessorContext<string, number | null>) => void (ctx = c), process: (r) => ctx.forward(r) }
             })
       next.groupByKey().count()
       return b.build().metadata('app')
@@ -104,7 +104,7 @@ describe('KStream.processValues', () => {
             init: (c) => void (ctx = c),
             process(r) {
               if (r.value === 'forge') ctx.forward({ key: 'other', value: 'x', timestamp: 0, headers: {} } as unknown as FixedKeyRecord<string, string>)
-              else ctx.forward(r.withValue(r.value.toUpperCase()).withTimestamp(r.timestamp + 1).withHeaders({ seen: 'yes' }))
+              else ctx.forward(r.withValue(r.value!.toUpperCase()).withTimestamp(r.timestamp + 1).withHeaders({ seen: 'yes' }))
             },
           }
         },
@@ -156,7 +156,7 @@ describe('KStream.print', () => {
     const s = b.stream('in', Consumed.with(S, L))
     s.print(Printed.toSysOut<string, number>().withLabel('orders'))
     s.filter(() => true).print(Printed.toSysOut())
-    s.print(Printed.toSysOut<string, number>().withKeyValueMapper((k, v) => `${k}=${v * 2}`).withName('doubled'))
+    s.print(Printed.toSysOut<string, number>().withKeyValueMapper((k, v) => `${k}=${v! * 2}`).withName('doubled'))
     const topology = b.build()
     expect(topology.describe().toString()).toContain('Processor: KSTREAM-PRINTER-0000000001 (stores: [])')
     expect(topology.describe().toString()).toContain('Processor: doubled (stores: [])')

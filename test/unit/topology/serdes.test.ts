@@ -26,6 +26,39 @@ describe('primitive serdes are byte-compatible with Java Kafka', () => {
     expect(() => s.deserialize('orders', Buffer.from('7fffffffffffffff', 'hex'))).toThrow(SerializationError)
   })
 
+  it('Long names Serdes.BigLong() for a Java long it cannot hold exactly', () => {
+    const s = Serdes.Long()
+    expect(() => s.deserialize('ids', Buffer.from('0020000000000000', 'hex'))).toThrow(/9007199254740992 from topic "ids".*Serdes\.BigLong\(\)/)
+    expect(() => s.serialize('ids', 2 ** 53)).toThrow(/Serdes\.BigLong\(\)/)
+  })
+
+  it('BigLong: bigint as 8-byte big-endian two’s complement, the full Java long range', () => {
+    const s = Serdes.BigLong()
+    const cases: [bigint, string][] = [
+      [0n, '0000000000000000'],
+      [1n, '0000000000000001'],
+      [-1n, 'ffffffffffffffff'],
+      [2n ** 53n, '0020000000000000'],
+      [2n ** 63n - 1n, '7fffffffffffffff'],
+      [-(2n ** 63n), '8000000000000000'],
+      [-(2n ** 33n), 'fffffffe00000000'],
+    ]
+    for (const [n, bytes] of cases) {
+      expect(hex(s.serialize('t', n))).toBe(bytes)
+      expect(s.deserialize('t', Buffer.from(bytes, 'hex'))).toBe(n)
+    }
+    expect(s.serialize('t', null)).toBeNull()
+    expect(s.deserialize('t', null)).toBeNull()
+  })
+
+  it('BigLong rejects values outside 64 bits, numbers and wrong lengths, naming the topic', () => {
+    const s = Serdes.BigLong()
+    expect(() => s.serialize('ids', 2n ** 63n)).toThrow(/signed 64-bit value, got 9223372036854775808 for topic "ids"/)
+    expect(() => s.serialize('ids', -(2n ** 63n) - 1n)).toThrow(SerializationError)
+    expect(() => s.serialize('ids', 5 as unknown as bigint)).toThrow(/needs a bigint, got a number for topic "ids"/)
+    expect(() => s.deserialize('ids', Buffer.alloc(7))).toThrow(/8 bytes but got 7 from topic "ids"/)
+  })
+
   it('Integer: 4-byte big-endian', () => {
     const s = Serdes.Integer()
     expect(hex(s.serialize('t', 1))).toBe('00000001')

@@ -88,7 +88,7 @@ describe('KGroupedStream aggregations', () => {
 
   it('a named Grouped repartition topic is shared by the aggregations of one grouping', async () => {
     const b = new StreamsBuilder()
-    const grouped = b.stream('in', Consumed.with(S, L)).selectKey((_k, v) => String(v % 2)).groupByKey(Grouped.with('parity', S, L))
+    const grouped = b.stream('in', Consumed.with(S, L)).selectKey((_k, v) => String(v! % 2)).groupByKey(Grouped.with('parity', S, L))
     grouped.count().toStream().to('count', Produced.with(S, L))
     grouped.reduce((a, v) => Math.max(a, v)).toStream().to('max', Produced.with(S, L))
     const topology = b.build()

@@ -29,8 +29,8 @@ describe('stateless KStream operators', () => {
   it('filter, filterNot, mapValues keep timestamps and order', async () => {
     const b = new StreamsBuilder()
     const src = b.stream('in', Consumed.with(S, L))
-    src.filter((_k, v) => v % 2 === 0).mapValues((v, k) => `${k}=${v * 10}`).to('even', Produced.with(S, S))
-    src.filterNot((_k, v) => v % 2 === 0).to('odd', Produced.with(S, L))
+    src.filter((_k, v) => v! % 2 === 0).mapValues((v, k) => `${k}=${v! * 10}`).to('even', Produced.with(S, S))
+    src.filterNot((_k, v) => v! % 2 === 0).to('odd', Produced.with(S, L))
     const d = start(b)
     const input = d.createInputTopic('in', S, L)
     await input.pipeInput('a', 1, 10)
@@ -47,9 +47,9 @@ describe('stateless KStream operators', () => {
     const b = new StreamsBuilder()
     const src = b.stream('in', Consumed.with(S, S))
     src.map((k, v) => KeyValue.pair(v, k)).to('swapped', Produced.with(S, S))
-    src.selectKey((_k, v) => v.length).to('by-length', Produced.with(Serdes.Integer(), S))
-    src.flatMap((k, v) => v.split(',').map((part, i) => KeyValue.pair(`${k}${i}`, part))).to('parts', Produced.with(S, S))
-    src.flatMapValues((v) => (v === 'none' ? [] : v.split(','))).to('values', Produced.with(S, S))
+    src.selectKey((_k, v) => v!.length).to('by-length', Produced.with(Serdes.Integer(), S))
+    src.flatMap((k, v) => v!.split(',').map((part, i) => KeyValue.pair(`${k}${i}`, part))).to('parts', Produced.with(S, S))
+    src.flatMapValues((v) => (v === 'none' ? [] : v!.split(','))).to('values', Produced.with(S, S))
     const d = start(b)
     const input = d.createInputTopic('in', S, S)
     await input.pipeInput('k', 'x,y', 7)
@@ -96,9 +96,9 @@ describe('stateless KStream operators', () => {
     const branches = b
       .stream('in', Consumed.with(S, L))
       .split()
-      .branch((_k, v) => v < 0, Branched.as('neg'))
-      .branch((_k, v) => v < 10, Branched.withFunction((s) => s.mapValues((v) => v * 100)))
-      .branch((_k, v) => v < 20, Branched.withConsumer((s) => s.to('teens', Produced.with(S, L))))
+      .branch((_k, v) => v! < 0, Branched.as('neg'))
+      .branch((_k, v) => v! < 10, Branched.withFunction((s) => s.mapValues((v) => v! * 100)))
+      .branch((_k, v) => v! < 20, Branched.withConsumer((s) => s.to('teens', Produced.with(S, L))))
       .defaultBranch(Branched.as('big'))
     expect([...branches.keys()]).toEqual(['KSTREAM-BRANCH-0000000001neg', 'KSTREAM-BRANCH-00000000012', 'KSTREAM-BRANCH-0000000001big'])
     branches.get('KSTREAM-BRANCH-0000000001neg')!.to('neg', Produced.with(S, L))
@@ -163,7 +163,7 @@ describe('stateless KStream operators', () => {
 
   it('a sink without serdes names itself and suggests Produced.with', async () => {
     const b = new StreamsBuilder()
-    b.stream('in', Consumed.with(S, S)).mapValues((v) => v.length).to('out')
+    b.stream('in', Consumed.with(S, S)).mapValues((v) => v!.length).to('out')
     const d = start(b)
     await expect(d.createInputTopic('in', S, S).pipeInput('k', 'abc')).rejects.toThrow(
       /Sink KSTREAM-SINK-0000000002 could not serialize a record for topic "out": .*Produced\.with\(keySerde, valueSerde\)/,

@@ -93,7 +93,7 @@ describe('TopologyTestDriver', () => {
   it('a topology reading its own output is fed back until it settles', async () => {
     const b = new StreamsBuilder()
     const numbers = b.stream('numbers', Consumed.with(S, L))
-    numbers.filter((_k, v) => v > 1).mapValues((v) => Math.floor(v / 2)).to('numbers', Produced.with(S, L))
+    numbers.filter((_k, v) => v! > 1).mapValues((v) => Math.floor(v! / 2)).to('numbers', Produced.with(S, L))
     numbers.to('seen', Produced.with(S, L))
     driver = new TopologyTestDriver(b.build())
     await driver.createInputTopic('numbers', S, L).pipeInput('k', 12, 1)

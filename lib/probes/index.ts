@@ -1,0 +1,1 @@
+export { startProbeServer, type ProbeServer, type ProbeServerOptions, type ProbedApp } from './probe-server.js'
