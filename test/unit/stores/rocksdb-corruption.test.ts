@@ -135,6 +135,28 @@ describe('corrupt RocksDB store directories', () => {
     await again.close()
   })
 
+  it('a window store with a segment written by the rocksdb binding of earlier versions: the whole store is rebuilt', async () => {
+    const open = async () => {
+      const s = new RocksDBWindowStore('win', 120_000, 1000, false, 60_000, { warn })
+      await s.init(testContext({ taskDir }), s)
+      return s
+    }
+    const store = await open()
+    await store.put(b('k'), b('1'), 0)
+    await store.put(b('k'), b('2'), 60_000)
+    await store.flush()
+    await store.close()
+    const segment = join(taskDir, 'rocksdb', 'win', 'win.60000')
+    await rm(segment, { recursive: true })
+    await cp(OLD_BINDING_STORE, segment, { recursive: true })
+    const again = await open()
+    expect(again.freshlyCreated).toBe(true)
+    expect(await again.fetch(b('k'), 0)).toBeNull()
+    expect(warnings.some((w) => w.includes(`'win (segment win.60000)'`) && w.includes(`earlier version with the 'rocksdb' binding`))).toBe(true)
+    expect(warnings.some((w) => w.includes(`'win'`) && w.includes('rebuilding it from its changelog'))).toBe(true)
+    await again.close()
+  })
+
   it('a store already open in this process is reported, not wiped', async () => {
     await writeStore()
     const first = new RocksDBKeyValueStore('counts')
