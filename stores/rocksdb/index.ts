@@ -4,5 +4,6 @@ export { RocksDBKeyValueStore, type RocksDBStoreOptions } from './rocksdb-key-va
 export { RocksDBWindowStore } from './rocksdb-window-store.js'
 export { RocksDBSessionStore } from './rocksdb-session-store.js'
 export { defaultSegmentInterval } from './segments.js'
-export { StoreOpenError, classifyOpenError } from './open-errors.js'
-export { openStoreDatabase } from './open-store.js'
+export { StoreOpenError } from './open-errors.js'
+export { openStoreDatabase, classifyOpenError } from './open-store.js'
+export { RocksDBUnavailableError } from './load-engine.js'

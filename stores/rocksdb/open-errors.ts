@@ -1,19 +1,19 @@
 // Classifies why RocksDB refused to open a directory, so the caller can tell "rebuild this store
 // from its changelog" apart from "another live process owns it" and from plain I/O trouble.
 
-export type OpenFailure = 'locked-by-this-process' | 'locked-by-other-process' | 'corrupt' | 'io'
+/** 'incompatible': written by the `rocksdb` binding of earlier versions, whose Snappy-compressed files this build cannot read */
+export type OpenFailure = 'locked-by-this-process' | 'locked-by-other-process' | 'corrupt' | 'incompatible' | 'io'
 
-export function classifyOpenError(err: Error): OpenFailure {
-  const msg = err.message
+/**
+ * Classifies RocksDB's status text, for errors whose code does not tell (the binding reports
+ * corruption, lock conflicts and disk failures all as EIO).
+ */
+export function classifyOpenMessage(msg: string): OpenFailure {
   if (/lock hold by current process/i.test(msg)) return 'locked-by-this-process'
   // RocksDB's LOCK is an fcntl lock: the kernel drops it when its holder dies, so a refusal
   // always means a live process holds it.
   if (/\/LOCK\b/.test(msg) && /(Resource temporarily unavailable|lock|EAGAIN|EACCES)/i.test(msg)) return 'locked-by-other-process'
-  if (/^Corruption\b/i.test(msg)) return 'corrupt'
-  if (/does not exist \(create_if_missing is false\)/i.test(msg)) return 'corrupt'
-  if (/^Invalid argument\b/i.test(msg)) return 'corrupt'
-  if (/^IO error\b.*(No such file|MANIFEST|CURRENT|\.sst|\.log)/i.test(msg)) return 'corrupt'
-  if (/^Not implemented\b|^Unknown\b/i.test(msg)) return 'corrupt'
+  if (/corrupt|No such file|MANIFEST|CURRENT|\.sst\b|\.log\b/i.test(msg)) return 'corrupt'
   return 'io'
 }
 
@@ -40,6 +40,9 @@ function describe(store: string, path: string, failure: OpenFailure, cause: Erro
         `a task owning it was not closed (${cause.message})`
     case 'corrupt':
       return `state store '${store}' at ${path} is corrupt and cannot be opened (${cause.message})`
+    case 'incompatible':
+      return `state store '${store}' at ${path} was written by an earlier version with the 'rocksdb' binding, ` +
+        `whose Snappy-compressed files 'rocksdb-native' cannot read (${cause.message})`
     case 'io':
       return `state store '${store}' at ${path} cannot be opened: ${cause.message}`
   }

@@ -2,10 +2,16 @@
 // corrupt (garbage files, missing CURRENT, unreadable MANIFEST) is moved aside and a fresh
 // database is created, so the store is rebuilt from its changelog instead of failing the
 // application. A LOCK held by a live process is never wiped: it is reported.
-import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+//
+// Every directory this binding creates holds a marker file. A database without one was written
+// by earlier versions through the `rocksdb` binding: rocksdb-native opens it but cannot read its
+// Snappy-compressed blocks (the first read fails), so it is rebuilt from its changelog like a
+// damaged one — once, on the first start after the upgrade.
+import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { RocksDatabase, type NativeOpenOptions } from './rocks-database.js'
-import { classifyOpenError, StoreOpenError } from './open-errors.js'
+import { StoreOpenError, type OpenFailure } from './open-errors.js'
+import { rocksEngine } from './load-engine.js'
 
 export type Warn = (message: string) => void
 export const defaultWarn: Warn = (message) => console.warn(`[kstreams] ${message}`)
@@ -30,6 +36,21 @@ export interface OpenStoreOptions {
 
 const CORRUPT_SUFFIX = '.corrupt-'
 
+/** Marks a database directory as written by this binding (RocksDB ignores files it does not own). */
+export const BINDING_MARKER = 'KSTREAMS-ROCKSDB-BINDING'
+
+/** The directory opened, but its files are of an earlier binding. */
+class IncompatibleFiles extends Error {
+  constructor(path: string) {
+    super(`no ${BINDING_MARKER} file in ${path}`)
+  }
+}
+
+/** Why RocksDB refused to open a directory, as the binding in use reports it. */
+export function classifyOpenError(err: Error): OpenFailure {
+  return rocksEngine().classifyOpenError(err)
+}
+
 export async function openStoreDatabase(opts: OpenStoreOptions): Promise<OpenedStore> {
   const { storeName, path } = opts
   const warn = opts.warn ?? defaultWarn
@@ -39,22 +60,42 @@ export async function openStoreDatabase(opts: OpenStoreOptions): Promise<OpenedS
     // never let RocksDB silently create a new database over a directory that has files but no
     // CURRENT: that directory is damaged, not new
     const db = await RocksDatabase.open(path, { ...opts.native, createIfMissing: fresh })
+    if (!fresh && !(await hasMarker(path))) {
+      await db.close()
+      throw new IncompatibleFiles(path)
+    }
+    if (fresh) await writeMarker(path)
     return { db, fresh, recovered: false }
   } catch (e) {
     const err = e as Error
-    const failure = classifyOpenError(err)
-    if (failure !== 'corrupt') throw new StoreOpenError(storeName, path, failure, err)
+    const failure = err instanceof IncompatibleFiles ? 'incompatible' : classifyOpenError(err)
+    if (failure !== 'corrupt' && failure !== 'incompatible') throw new StoreOpenError(storeName, path, failure, err)
     const movedTo = await discard(path, opts.onCorrupt ?? 'move-aside')
     warn(new StoreOpenError(storeName, path, failure, err).message +
       (movedTo ? `; moved it to ${movedTo}` : '; deleted it') + ' and rebuilding the store from its changelog')
     await mkdir(path, { recursive: true })
     try {
       const db = await RocksDatabase.open(path, { ...opts.native, createIfMissing: true })
+      await writeMarker(path)
       return { db, fresh: true, recovered: true, movedTo }
     } catch (again) {
       throw new StoreOpenError(storeName, path, classifyOpenError(again as Error), again as Error)
     }
   }
+}
+
+async function hasMarker(path: string): Promise<boolean> {
+  try {
+    await access(join(path, BINDING_MARKER))
+    return true
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw e
+  }
+}
+
+function writeMarker(path: string): Promise<void> {
+  return writeFile(join(path, BINDING_MARKER), `${rocksEngine().packageName}\n`)
 }
 
 async function isEmptyOrMissing(path: string): Promise<boolean> {

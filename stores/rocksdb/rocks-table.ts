@@ -9,6 +9,7 @@
 // straight to RocksDB for the same reason).
 import type { RocksDatabase } from './rocks-database.js'
 import { KeyFilter } from './key-filter.js'
+import { mapMaybe, type MaybePromise } from '../maybe-promise.js'
 
 export interface BytesEntry {
   key: Buffer
@@ -178,8 +179,9 @@ export class RocksTable {
   }
 
   /** RocksDB's key estimate plus unflushed inserts (approximate, as Kafka Streams'). */
-  approximateNumEntries(): number {
-    return this.db.estimateNumKeys() + this.pending.size
+  approximateNumEntries(): MaybePromise<number> {
+    const pending = this.pending.size
+    return mapMaybe(this.db.estimateNumKeys(), (n) => n + pending)
   }
 
   /** Entries within bounds, merged with unflushed writes; the native iterator opens on first next(). */

@@ -106,7 +106,7 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
     return this.open().range(bounds)
   }
 
-  approximateNumEntries(): number {
+  approximateNumEntries(): MaybePromise<number> {
     return this.open().approximateNumEntries()
   }
 

@@ -3,13 +3,23 @@
 // (moved aside, with a warning naming the store and path); a live lock is reported, never wiped.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { cp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { RocksDBKeyValueStore } from '../../../stores/rocksdb/rocksdb-key-value-store.js'
 import { RocksDBWindowStore } from '../../../stores/rocksdb/rocksdb-window-store.js'
 import { StoreOpenError } from '../../../stores/rocksdb/open-errors.js'
 import { takeTaskCheckpoint, writeTaskCheckpoint } from '../../../stores/checkpoint/task-state.js'
 import { tempDir, testContext } from './rocksdb-test-context.js'
+
+/** A process that opens the database at argv[1], prints 'locked' and keeps the LOCK until killed. */
+const LOCK_HOLDER = `
+  const RocksDB = require('rocksdb-native')
+  new RocksDB(process.argv[1], { createIfMissing: false }).ready().then(() => console.log('locked'), (err) => { console.error(err.message); process.exit(2) })
+  setInterval(() => {}, 1000)`
+
+/** A store written by the 'rocksdb' 5.2.1 binding of earlier versions: Snappy-compressed, keys k0..k99. */
+const OLD_BINDING_STORE = fileURLToPath(new URL('./fixtures/rocksdb-5.2.1-snappy', import.meta.url))
 
 const b = (s: string) => Buffer.from(s)
 
@@ -83,6 +93,14 @@ describe('corrupt RocksDB store directories', () => {
     await expectRebuilt()
   })
 
+  it('a store written by the rocksdb binding of earlier versions (Snappy files this build cannot read)', async () => {
+    await mkdir(join(taskDir, 'rocksdb'), { recursive: true })
+    await cp(OLD_BINDING_STORE, storeDir, { recursive: true })
+    await writeTaskCheckpoint(taskDir, [{ topic: 'app-counts-changelog', partition: 0, offset: 100 }, { topic: 'app-other-changelog', partition: 0, offset: 3 }])
+    await expectRebuilt()
+    expect(warnings[0]).toContain(`written by an earlier version with the 'rocksdb' binding`)
+  })
+
   it('keeps only the newest damaged copy', async () => {
     for (let i = 0; i < 2; i++) {
       await mkdir(storeDir, { recursive: true })
@@ -117,6 +135,28 @@ describe('corrupt RocksDB store directories', () => {
     await again.close()
   })
 
+  it('a window store with a segment written by the rocksdb binding of earlier versions: the whole store is rebuilt', async () => {
+    const open = async () => {
+      const s = new RocksDBWindowStore('win', 120_000, 1000, false, 60_000, { warn })
+      await s.init(testContext({ taskDir }), s)
+      return s
+    }
+    const store = await open()
+    await store.put(b('k'), b('1'), 0)
+    await store.put(b('k'), b('2'), 60_000)
+    await store.flush()
+    await store.close()
+    const segment = join(taskDir, 'rocksdb', 'win', 'win.60000')
+    await rm(segment, { recursive: true })
+    await cp(OLD_BINDING_STORE, segment, { recursive: true })
+    const again = await open()
+    expect(again.freshlyCreated).toBe(true)
+    expect(await again.fetch(b('k'), 0)).toBeNull()
+    expect(warnings.some((w) => w.includes(`'win (segment win.60000)'`) && w.includes(`earlier version with the 'rocksdb' binding`))).toBe(true)
+    expect(warnings.some((w) => w.includes(`'win'`) && w.includes('rebuilding it from its changelog'))).toBe(true)
+    await again.close()
+  })
+
   it('a store already open in this process is reported, not wiped', async () => {
     await writeStore()
     const first = new RocksDBKeyValueStore('counts')
@@ -140,11 +180,7 @@ describe('corrupt RocksDB store directories', () => {
 
     it('reports the lock with the store name and path, and leaves the data alone', async () => {
       await writeStore()
-      holder = spawn(process.execPath, ['-e', `
-        const db = require('rocksdb')(process.argv[1])
-        db.open({ createIfMissing: false }, (err) => { if (err) { console.error(err.message); process.exit(2) } console.log('locked') })
-        setInterval(() => {}, 1000)
-      `, storeDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+      holder = spawn(process.execPath, ['-e', LOCK_HOLDER, storeDir], { stdio: ['ignore', 'pipe', 'inherit'] })
       await new Promise<void>((resolve, reject) => {
         holder!.stdout!.on('data', (d) => String(d).includes('locked') && resolve())
         holder!.on('exit', (code) => reject(new Error(`lock holder exited with ${code}`)))
