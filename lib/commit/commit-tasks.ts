@@ -35,7 +35,7 @@ export async function commitExactlyOnce(task: ActiveTask, groupId: string): Prom
   const changed = task.changedOffsets(offsets)
   if (changed.length === 0 && !task.producer.inTransaction()) return false
   if (!task.producer.inTransaction()) await task.producer.beginTransaction()
-  await task.producer.sendOffsetsInTransaction(groupId, offsets)
+  if (changed.length > 0) await task.producer.sendOffsetsInTransaction(groupId, changed)
   await task.producer.commitTransaction()
   task.markCommitted(offsets)
   task.updateChangelogPositions()
