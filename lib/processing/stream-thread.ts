@@ -392,6 +392,10 @@ export class StreamThread {
           // Kafka's CommitFailedException: the coordinator no longer knows this member (or its
           // generation), so its tasks may have moved and moved on; they are lost, not revoked.
           this.loseAllTasks(`offset commit answered error code ${kafkaCodeOf(err)}`)
+          // kafkajs rejoins at its next heartbeat if the group moved on; until a new assignment
+          // arrives, the assigned tasks start again from the committed offsets (Kafka Streams
+          // rejoins at once; a commit refused by mistake must not leave the partitions idle).
+          this.pendingAssignment ??= this.currentAssignment
         } else if (kind === 'rebalance') {
           // The group moved on (or is moving): kafkajs rejoins at its next heartbeat, tasks that stay
           // here commit at the next interval, tasks that move are redone by their new owner from
