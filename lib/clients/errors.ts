@@ -155,6 +155,17 @@ export function kafkaCodeOf(err: unknown): number | null {
   return null
 }
 
+/**
+ * The coordinator no longer knows this member in its generation (UNKNOWN_MEMBER_ID,
+ * ILLEGAL_GENERATION, FENCED_INSTANCE_ID): unlike REBALANCE_IN_PROGRESS, the member's partitions
+ * may already belong to another member, so they are lost rather than revoked.
+ */
+export function isMembershipLost(err: unknown): boolean {
+  if (classifyClientError(err) !== 'rebalance') return false
+  const code = kafkaCodeOf(err)
+  return code === 22 || code === 25 || code === 82
+}
+
 /** Worth redoing after a backoff: the network, a busy broker, a topic that is not there yet. */
 export function isRetriableClientError(err: unknown): boolean {
   const kind = classifyClientError(err)

@@ -51,7 +51,7 @@ async function exactlyOnce(task: ActiveTask, groupId: string, trace: CommitTrace
   if (changed.length === 0 && !task.producer.inTransaction()) return false
   if (trace) trace.offsets = offsets
   if (!task.producer.inTransaction()) await task.producer.beginTransaction()
-  await task.producer.sendOffsetsInTransaction(groupId, offsets)
+  if (changed.length > 0) await task.producer.sendOffsetsInTransaction(groupId, changed)
   await task.producer.commitTransaction()
   task.markCommitted(offsets)
   task.updateChangelogPositions()

@@ -5,7 +5,7 @@ import { decodeAssignmentInfo, type AssignmentInfo, type SubscriptionInfo } from
 import type { KafkajsGroupConsumer } from '../clients/kafkajs/index.js'
 import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
-import { classifyClientError, isRecoverableClientError, isRetriableClientError, kafkaCodeOf, type ClientErrorKind } from '../clients/errors.js'
+import { classifyClientError, isMembershipLost, isRecoverableClientError, kafkaCodeOf, type ClientErrorKind } from '../clients/errors.js'
 import { commitAtLeastOnce, commitExactlyOnce } from '../commit/commit-tasks.js'
 import { decodePartitionTime, UNKNOWN_PARTITION_TIME } from '../commit/partition-time-metadata.js'
 import type { ActiveTask } from '../tasks/active-task.js'
@@ -45,6 +45,13 @@ const RESTART_REASON: Partial<Record<ClientErrorKind, string>> = {
   rebalance: 'could not commit: the group has moved on',
   retriable: 'could not commit (outcome unknown after retries)',
   unknown_topic: 'could not commit: a topic it writes to is not available',
+}
+
+/** A commit stopped before sending because the tasks were lost meanwhile. */
+class MembershipLostDuringCommit extends Error {
+  constructor() {
+    super('Offsets not committed: the tasks were lost to a group membership loss during the commit')
+  }
 }
 
 function describe(err: unknown): Record<string, unknown> {
@@ -89,6 +96,14 @@ export class StreamThread {
   private localOffsets: Record<string, number> = {}
   private info: AssignmentInfo | null = null
   private readonly eos: boolean
+  /**
+   * Set when this member lost its group membership: every task it had is lost (another member may
+   * have processed and committed its partitions meanwhile), so none may commit again; the loop
+   * closes them dirty before starting the next assignment from the committed offsets.
+   */
+  private tasksLost = false
+  /** Counts membership losses, so a commit that began before one does not send its offsets after it. */
+  private membershipEpoch = 0
 
   constructor(private readonly deps: StreamThreadDeps) {
     for (const s of deps.subtopologies) for (const t of s.sourceTopics) this.topicToSubtopology.set(t, s.id)
@@ -138,7 +153,7 @@ export class StreamThread {
     this.running = true
     this.loopDone = this.loop()
     await consumer.run({
-      onAssigned: parts => this.onAssigned(parts),
+      onAssigned: (parts, membershipLost) => this.onAssigned(parts, membershipLost),
       onRecords: (topic, partition, records, hw) => this.onRecords(topic, partition, records, hw),
       onFetched: (topic, partition, next) => {
         const key = tpKey(topic, partition)
@@ -151,6 +166,7 @@ export class StreamThread {
         this.wake.wake()
       },
       onCrash: err => this.fail(err),
+      onRestarting: err => this.deps.config.logger.warn(describe(err), 'The group consumer failed and is being restarted; its tasks are lost once it rejoins'),
     })
   }
 
@@ -160,16 +176,17 @@ export class StreamThread {
   }
 
   /** GROUP_JOIN, synchronous: runs before kafkajs fetches for the new generation. */
-  private onAssigned(parts: TopicPartition[]): void {
+  private onAssigned(parts: TopicPartition[], membershipLost: boolean): void {
     this.deps.metrics.rebalances.inc()
     this.deps.onRebalancing()
+    if (membershipLost) this.loseAllTasks('joined the group again under a new member id')
     const keep = new Set<string>()
     const toPause: TopicPartition[] = []
     for (const tp of parts) {
       const key = tpKey(tp.topic, tp.partition)
       const owner = this.inputs.get(key)
       const taskId = this.taskOf(tp)
-      if (owner && owner.id === taskId) {
+      if (owner && owner.id === taskId && !this.tasksLost) {
         keep.add(key)
         // kafkajs restarts a new generation from committed offsets; continue where we are instead.
         const pos = this.positions.get(key)
@@ -206,6 +223,39 @@ export class StreamThread {
     this.wake.wake()
   }
 
+  /**
+   * Kafka's onPartitionsLost: this member is no longer the one the group knew, so its tasks' input
+   * positions may be behind offsets another member committed since. Stop taking records for them
+   * now (synchronously, before kafkajs fetches again) and let the loop close them dirty; tasks the
+   * group assigns here again start from the committed offsets.
+   */
+  private loseAllTasks(why: string): void {
+    if (this.active.size + this.unstarted.size === 0) return
+    this.membershipEpoch++
+    if (!this.tasksLost) {
+      const ids = [...this.active.keys(), ...this.unstarted.keys()]
+      this.deps.config.logger.warn({ taskIds: ids }, `Lost group membership (${why}); tasks ${ids.join(', ')} are lost: closing them dirty without committing, their next start is from the committed offsets`)
+    }
+    this.tasksLost = true
+    const parts: TopicPartition[] = []
+    for (const key of [...this.inputs.keys()]) {
+      const t = this.inputs.get(key)!
+      for (const tp of t.inputs) if (tpKey(tp.topic, tp.partition) === key) parts.push(tp)
+      this.inputs.delete(key)
+    }
+    this.deps.consumer.pause(parts)
+    this.wake.wake()
+  }
+
+  /** Closes every task dirty after a membership loss: no commit, under exactly_once_v2 an abort. */
+  private async closeLostTasks(): Promise<void> {
+    this.tasksLost = false
+    for (const t of [...this.active.values(), ...this.unstarted.values()]) {
+      await this.closeTask(t, false)
+      this.deps.metrics.taskRestarts.inc()
+    }
+  }
+
   private fail(err: unknown): void {
     if (!this.running) return
     this.running = false
@@ -217,7 +267,9 @@ export class StreamThread {
     const { config, metrics } = this.deps
     try {
       while (this.running) {
+        if (this.tasksLost) await this.closeLostTasks()
         while (this.pendingAssignment && this.running && Date.now() >= this.startRetryAt) {
+          if (this.tasksLost) await this.closeLostTasks()
           const parts = this.pendingAssignment
           this.pendingAssignment = null
           try {
@@ -317,9 +369,11 @@ export class StreamThread {
     this.lastCommit = Date.now()
     this.commitRequested = false
     const tasks = [...this.active.values()]
-    if (tasks.length === 0) return
+    if (tasks.length === 0 || this.tasksLost) return
+    const epoch = this.membershipEpoch
     if (this.eos) {
       for (const t of tasks) {
+        if (this.tasksLost || !this.active.has(t.id)) continue
         try {
           await commitExactlyOnce(t, this.deps.config.applicationId)
         } catch (err) {
@@ -330,11 +384,25 @@ export class StreamThread {
       }
     } else {
       try {
-        await commitAtLeastOnce(tasks, offsets => this.deps.consumer.commitOffsets(offsets), this.deps.config.applicationId)
+        await commitAtLeastOnce(tasks, offsets => {
+          // The flush before this may have let a GROUP_JOIN in that lost these tasks.
+          if (this.membershipEpoch !== epoch) throw new MembershipLostDuringCommit()
+          return this.deps.consumer.commitOffsets(offsets)
+        }, this.deps.config.applicationId)
         this.commitBackoff.reset()
       } catch (err) {
         const kind = classifyClientError(err)
-        if (kind === 'rebalance') {
+        if (err instanceof MembershipLostDuringCommit) {
+          // Nothing sent: the loop closes the lost tasks.
+        } else if (isMembershipLost(err)) {
+          // Kafka's CommitFailedException: the coordinator no longer knows this member (or its
+          // generation), so its tasks may have moved and moved on; they are lost, not revoked.
+          this.loseAllTasks(`offset commit answered error code ${kafkaCodeOf(err)}`)
+          // kafkajs rejoins at its next heartbeat if the group moved on; until a new assignment
+          // arrives, the assigned tasks start again from the committed offsets (Kafka Streams
+          // rejoins at once; a commit refused by mistake must not leave the partitions idle).
+          this.pendingAssignment ??= this.currentAssignment
+        } else if (kind === 'rebalance') {
           // The group moved on (or is moving): kafkajs rejoins at its next heartbeat, tasks that stay
           // here commit at the next interval, tasks that move are redone by their new owner from
           // the last commit. Records may be processed twice, never lost.

@@ -32,12 +32,23 @@ export class ActiveTask {
   }
 
   /** Offsets that moved since the last commit. */
+  /**
+   * Offsets that move a partition forward from this task's last commit. A task owns its inputs for
+   * its whole life, so an offset behind that commit can only be a stale position: committing it
+   * would make the group redo (or, for another owner's later commit, lose track of) that range.
+   */
   changedOffsets(offsets: readonly TopicPartitionOffset[]): TopicPartitionOffset[] {
-    return offsets.filter(o => this.committed.get(tpKey(o.topic, o.partition)) !== o.offset)
+    return offsets.filter(o => {
+      const last = this.committed.get(tpKey(o.topic, o.partition))
+      return last === undefined || o.offset > last
+    })
   }
 
   markCommitted(offsets: readonly TopicPartitionOffset[]): void {
-    for (const o of offsets) this.committed.set(tpKey(o.topic, o.partition), o.offset)
+    for (const o of offsets) {
+      const key = tpKey(o.topic, o.partition)
+      if (o.offset > (this.committed.get(key) ?? -1)) this.committed.set(key, o.offset)
+    }
   }
 
   /** Folds the collector's acked changelog offsets into the checkpoint positions. */

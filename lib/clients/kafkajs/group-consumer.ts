@@ -1,6 +1,7 @@
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs'
 import type { FetchedRecord, TopicPartition, TopicPartitionOffset } from '../types.js'
-import { classifyClientError } from '../errors.js'
+import { ClientError, classifyClientError } from '../errors.js'
+import { tpKey } from '../types.js'
 import { fromKafkajsHeaders } from './headers.js'
 import { fetchChannel, type FetchTraceMessage } from '../../tracing/channels.js'
 
@@ -17,8 +18,13 @@ export interface GroupConsumerOptions {
 }
 
 export interface GroupConsumerHandlers {
-  /** A rebalance completed: the partitions this member now owns (all of them, not a delta). */
-  onAssigned(partitions: TopicPartition[]): void
+  /**
+   * A rebalance completed: the partitions this member now owns (all of them, not a delta).
+   * `membershipLost`: this member joined under a new member id (the coordinator expelled the old
+   * one, or kafkajs re-created its consumer after a crash and left the group), so every partition
+   * it owned before may have had another owner meanwhile: Kafka's onPartitionsLost.
+   */
+  onAssigned(partitions: TopicPartition[], membershipLost: boolean): void
   /** Records fetched for one partition, in offset order. Must not block on processing. */
   onRecords(topic: string, partition: number, records: FetchedRecord[], highWatermark: number): void
   /**
@@ -30,6 +36,12 @@ export interface GroupConsumerHandlers {
   onRebalanceStarted(): void
   /** The consumer failed for good (kafkajs gave up restarting it). */
   onCrash(error: Error): void
+  /**
+   * kafkajs dropped its consumer after an error and re-creates it shortly (it left the group, so
+   * the next assignment reports `membershipLost`). Pauses, seeks and commits made until then are
+   * kept or refused as transient by this adapter.
+   */
+  onRestarting?(error: Error): void
 }
 
 /**
@@ -43,6 +55,16 @@ export class KafkajsGroupConsumer {
   private currentMemberId: string | null = null
   /** Set by disconnect: a start kafkajs had under way must not restart the consumer afterwards. */
   private closed = false
+  /**
+   * Whether kafkajs's consumer group exists and has joined. kafkajs drops it when it stops (also
+   * while restarting after a crash, see `restartOnFailure`) and creates a new one that has lost
+   * every pause and seek; meanwhile seek/pause/resume/commitOffsets throw "not initialized".
+   */
+  private joined = false
+  /** Partitions the runtime wants paused, re-applied whenever kafkajs's consumer (re)joins. */
+  private readonly paused = new Map<string, TopicPartition>()
+  /** Seeks asked for while kafkajs's consumer was down, applied when it has joined again. */
+  private readonly pendingSeeks = new Map<string, { topic: string; partition: number; offset: number }>()
 
   constructor(kafka: Kafka, private readonly opts: GroupConsumerOptions) {
     this.consumer = kafka.consumer({
@@ -69,7 +91,7 @@ export class KafkajsGroupConsumer {
   }
 
   async run(handlers: GroupConsumerHandlers): Promise<void> {
-    const { GROUP_JOIN, CRASH, REBALANCING, START_BATCH_PROCESS } = this.consumer.events
+    const { GROUP_JOIN, CRASH, REBALANCING, START_BATCH_PROCESS, STOP } = this.consumer.events
     const onFetched = handlers.onFetched
     if (onFetched) {
       this.consumer.on(START_BATCH_PROCESS, e => {
@@ -78,15 +100,24 @@ export class KafkajsGroupConsumer {
       })
     }
     this.consumer.on(REBALANCING, () => handlers.onRebalanceStarted())
+    // kafkajs emits STOP right after dropping its consumer group (stop, disconnect, crash restart).
+    this.consumer.on(STOP, () => {
+      this.joined = false
+    })
     this.consumer.on(GROUP_JOIN, e => {
       const parts: TopicPartition[] = []
       for (const [topic, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps) parts.push({ topic, partition: p })
+      const previous = this.currentMemberId
       this.lastAssigned = parts
       this.currentMemberId = e.payload.memberId
-      handlers.onAssigned(parts)
+      this.joined = true
+      this.reapply()
+      handlers.onAssigned(parts, previous !== null && previous !== e.payload.memberId)
     })
     this.consumer.on(CRASH, e => {
-      if (!e.payload.restart) handlers.onCrash(e.payload.error)
+      this.joined = false
+      if (e.payload.restart) handlers.onRestarting?.(e.payload.error)
+      else handlers.onCrash(e.payload.error)
     })
     await this.consumer.run({
       autoCommit: false,
@@ -115,20 +146,35 @@ export class KafkajsGroupConsumer {
     return this.lastAssigned
   }
 
+  /** Pauses, resumes and seeks are kept here while kafkajs's consumer is down (see `joined`). */
   pause(partitions: readonly TopicPartition[]): void {
-    if (partitions.length > 0) this.consumer.pause(groupByTopic(partitions))
+    for (const tp of partitions) this.paused.set(tpKey(tp.topic, tp.partition), tp)
+    if (partitions.length > 0 && this.joined) this.consumer.pause(groupByTopic(partitions))
   }
 
   resume(partitions: readonly TopicPartition[]): void {
-    if (partitions.length > 0) this.consumer.resume(groupByTopic(partitions))
+    for (const tp of partitions) this.paused.delete(tpKey(tp.topic, tp.partition))
+    if (partitions.length > 0 && this.joined) this.consumer.resume(groupByTopic(partitions))
   }
 
   seek(topic: string, partition: number, offset: number): void {
-    this.consumer.seek({ topic, partition, offset: String(offset) })
+    if (this.joined) this.consumer.seek({ topic, partition, offset: String(offset) })
+    else this.pendingSeeks.set(tpKey(topic, partition), { topic, partition, offset })
+  }
+
+  /** On GROUP_JOIN, before any fetch of the new generation: a re-created consumer knows none of them. */
+  private reapply(): void {
+    for (const s of this.pendingSeeks.values()) this.consumer.seek({ topic: s.topic, partition: s.partition, offset: String(s.offset) })
+    this.pendingSeeks.clear()
+    if (this.paused.size > 0) this.consumer.pause(groupByTopic([...this.paused.values()]))
   }
 
   async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return
+    if (!this.joined) {
+      // Transient: kafkajs is re-creating its consumer (or has not joined yet); commit after it has.
+      throw new ClientError('retriable', `Cannot commit offsets of group ${this.opts.groupId} now: its consumer is not a group member (kafkajs is restarting it or rejoining)`)
+    }
     await this.consumer.commitOffsets(offsets.map(o => ({ topic: o.topic, partition: o.partition, offset: String(o.offset), metadata: o.metadata ?? null })))
   }
 
