@@ -5,6 +5,17 @@ import { encodePartitionTime } from './partition-time-metadata.js'
 import { commitChannel, traced, type CommitTraceContext } from '../tracing/channels.js'
 
 /**
+ * Some tasks' output could not be sent: records they processed since their last commit are not
+ * all written, so their offsets must not be committed (the collector does not keep what failed).
+ */
+export class TaskFlushError extends Error {
+  constructor(readonly tasks: readonly ActiveTask[], override readonly cause: unknown) {
+    super(`Output of task(s) ${tasks.map(t => t.id).join(', ')} could not be sent: ${(cause as Error)?.message ?? String(cause)}`, { cause })
+    this.name = 'TaskFlushError'
+  }
+}
+
+/**
  * at_least_once: flush every task (stores forward and log their dirty entries), wait for every
  * produced record to be acknowledged, then commit the input offsets in one request. A crash
  * before the offset commit replays from the previous commit: duplicates, never loss.
@@ -24,7 +35,12 @@ async function atLeastOnce(
 ): Promise<number> {
   const perTask: [ActiveTask, TopicPartitionOffset[]][] = []
   for (const t of tasks) perTask.push([t, withPartitionTimes(await t.task.commit())])
-  await Promise.all(tasks.map(t => t.collector.flush()))
+  const flushed = await Promise.allSettled(tasks.map(t => t.collector.flush()))
+  const failed = tasks.filter((_, i) => flushed[i]!.status === 'rejected')
+  if (failed.length > 0) {
+    const first = flushed.find(r => r.status === 'rejected') as PromiseRejectedResult
+    throw new TaskFlushError(failed, first.reason)
+  }
   const changed: TopicPartitionOffset[] = []
   for (const [t, offsets] of perTask) changed.push(...t.changedOffsets(offsets))
   if (trace) trace.offsets = changed

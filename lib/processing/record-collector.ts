@@ -2,6 +2,10 @@ import type { ChangelogRecord, RecordCollector } from '../../stores/state-store.
 import type { OutgoingRecord, RecordProducer } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
 import type { ProductionErrorRouter } from '../errors/production-errors.js'
+import { classifyClientError } from '../clients/errors.js'
+
+/** Error kinds the production exception handler decides on (the records may be at fault). */
+const RECORD_FAULTS = new Set(['fatal', 'authorization'])
 
 /** Records buffered before a send starts in the background (batches share one request). */
 const SEND_BATCH_RECORDS = 500
@@ -68,6 +72,12 @@ export class RuntimeRecordCollector implements RecordCollector {
       const e = err instanceof Error ? err : new Error(String(err))
       if (this.transactional) {
         // Fencing and transaction state errors are never the records' fault: no handler.
+        this.error ??= e
+        return
+      }
+      // A broker that is away or moving is not the records' fault: the task restarts from its
+      // last commit instead of asking the handler (which could drop them).
+      if (!RECORD_FAULTS.has(classifyClientError(e))) {
         this.error ??= e
         return
       }

@@ -6,7 +6,7 @@ import type { KafkajsGroupConsumer } from '../clients/kafkajs/index.js'
 import type { AdminClient, FetchedRecord, TopicPartition } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
 import { classifyClientError, isMembershipLost, isRecoverableClientError, kafkaCodeOf, type ClientErrorKind } from '../clients/errors.js'
-import { commitAtLeastOnce, commitExactlyOnce } from '../commit/commit-tasks.js'
+import { commitAtLeastOnce, commitExactlyOnce, TaskFlushError } from '../commit/commit-tasks.js'
 import { decodePartitionTime, UNKNOWN_PARTITION_TIME } from '../commit/partition-time-metadata.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 import type { GlobalStores } from '../tasks/global-stores.js'
@@ -394,6 +394,14 @@ export class StreamThread {
         const kind = classifyClientError(err)
         if (err instanceof MembershipLostDuringCommit) {
           // Nothing sent: the loop closes the lost tasks.
+        } else if (err instanceof TaskFlushError) {
+          // Their output since the last commit is not all written and is not kept: nothing was
+          // committed, and those tasks start again from their last commit (records reprocessed,
+          // never lost). The other tasks commit at the next interval.
+          const flushKind = classifyClientError(err.cause)
+          if (flushKind === 'fatal' || flushKind === 'authorization') throw err.cause
+          for (const t of err.tasks) if (this.active.get(t.id) === t) await this.restartTask(t, flushKind, err.cause, 'could not send its output')
+          this.commitRequested = true
         } else if (isMembershipLost(err)) {
           // Kafka's CommitFailedException: the coordinator no longer knows this member (or its
           // generation), so its tasks may have moved and moved on; they are lost, not revoked.
@@ -427,15 +435,16 @@ export class StreamThread {
   }
 
   /**
-   * exactly_once_v2, after a commit failed with a recoverable kind: the transaction is lost (fenced,
-   * unknown to the broker) or its outcome is unknown. Close the task dirty (abort, drop its state
-   * so the state-wipe rule rebuilds it from the committed changelog) and, when the group still
-   * assigns it here, create it again: a new producer's InitProducerId resolves the old transaction,
-   * and processing resumes from the committed offsets.
+   * After a commit failed with a recoverable kind (exactly_once_v2: the transaction is lost,
+   * fenced or its outcome unknown), or a task's output could not be sent (at_least_once: records
+   * since the last commit are not all written). Close the task dirty (exactly_once_v2: abort, and
+   * the state-wipe rule rebuilds its state from the committed changelog) and, when the group still
+   * assigns it here, create it again: a new producer's InitProducerId resolves any old
+   * transaction, and processing resumes from the committed offsets.
    */
-  private async restartTask(t: ActiveTask, kind: ClientErrorKind, err: unknown): Promise<void> {
+  private async restartTask(t: ActiveTask, kind: ClientErrorKind, err: unknown, why?: string): Promise<void> {
     const stillOurs = t.inputs.some(i => this.currentAssignment.some(a => a.topic === i.topic && a.partition === i.partition))
-    const reason = RESTART_REASON[kind] ?? 'failed to commit'
+    const reason = why ?? RESTART_REASON[kind] ?? 'failed to commit'
     this.deps.config.logger.warn(
       { task: t.id, kind, ...describe(err) },
       `Task ${t.id} ${reason}; closing it dirty${stillOurs ? ' and restarting it from its last commit' : ''}`,
