@@ -5,7 +5,7 @@ import type { ProductionErrorRouter } from '../errors/production-errors.js'
 import { classifyClientError } from '../clients/errors.js'
 
 /** Error kinds the production exception handler decides on (the records may be at fault). */
-const RECORD_FAULTS = new Set(['fatal', 'authorization'])
+const RECORD_FAULTS = new Set(['fatal', 'authorization', 'unknown_topic'])
 
 /** Records buffered before a send starts in the background (batches share one request). */
 const SEND_BATCH_RECORDS = 500
