@@ -112,7 +112,7 @@ describe('operability', () => {
     }
   })
 
-  it('close({ timeoutMs }) with the broker gone gives up, ends NOT_RUNNING and names what it did not finish', async () => {
+  it.skipIf(!!process.env.KAFKA_BROKERS)('close({ timeoutMs }) with a broker that does not answer gives up, ends NOT_RUNNING and names what it did not finish', async () => {
     const own = await startCluster()
     const input = uniqueName('ct-in')
     const output = uniqueName('ct-out')
@@ -127,7 +127,11 @@ describe('operability', () => {
       await app.start()
       await produce(own.kafka, input, [{ key: null, value: 'x y' }])
       await consumeUntil(own.kafka, output, rs => rs.length >= 2)
-      await own.stop()
+      // The broker stops answering what a clean close needs (a stopped broker is not enough: a
+      // client that sees its connections refused can finish closing within the timeout).
+      for (const api of ['Produce', 'AddOffsetsToTxn', 'TxnOffsetCommit', 'EndTxn', 'OffsetCommit', 'LeaveGroup', 'Heartbeat']) {
+        own.embedded!.faults.delay(api, 3_000)
+      }
       const complete = await app.close({ timeoutMs: 300 })
       expect(complete).toBe(false)
       expect(app.state).toBe('NOT_RUNNING')
