@@ -21,7 +21,7 @@ export const STREAMS_METRIC_FAMILIES = {
   },
   stalled_partitions_total: { type: 'counter', help: 'Times an assigned input partition was found stalled' },
   task_restarts_total: {
-    type: 'counter', help: 'Tasks closed dirty and restarted from their last commit (fenced, transaction lost, commit outcome unknown)',
+    type: 'counter', help: 'Tasks closed dirty and restarted from their last commit (fenced, transaction lost, commit outcome unknown, output not sent)',
   },
   restore_records_restored: { type: 'gauge', help: 'Records restored so far into a store' },
   restore_records_total: { type: 'gauge', help: 'Records to restore into a store (end offset - start offset)' },
