@@ -377,9 +377,8 @@ export class StreamThread {
         try {
           await commitExactlyOnce(t, this.deps.config.applicationId)
         } catch (err) {
-          const kind = classifyClientError(err)
-          if (kind === 'fatal' || kind === 'authorization') throw err
-          await this.restartTask(t, kind, err)
+          if (!isRecoverableClientError(err)) throw err
+          await this.restartTask(t, classifyClientError(err), err)
         }
       }
     } else {
@@ -398,8 +397,8 @@ export class StreamThread {
           // Their output since the last commit is not all written and is not kept: nothing was
           // committed, and those tasks start again from their last commit (records reprocessed,
           // never lost). The other tasks commit at the next interval.
+          if (!isRecoverableClientError(err.cause)) throw err.cause
           const flushKind = classifyClientError(err.cause)
-          if (flushKind === 'fatal' || flushKind === 'authorization') throw err.cause
           for (const t of err.tasks) if (this.active.get(t.id) === t) await this.restartTask(t, flushKind, err.cause, 'could not send its output')
           this.commitRequested = true
         } else if (isMembershipLost(err)) {
