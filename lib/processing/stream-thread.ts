@@ -104,6 +104,8 @@ export class StreamThread {
   private tasksLost = false
   /** Counts membership losses, so a commit that began before one does not send its offsets after it. */
   private membershipEpoch = 0
+  /** Set while the coordinator has not confirmed this member for longer than the session timeout. */
+  private awaitingConfirmation = false
 
   constructor(private readonly deps: StreamThreadDeps) {
     for (const s of deps.subtopologies) for (const t of s.sourceTopics) this.topicToSubtopology.set(t, s.id)
@@ -291,6 +293,10 @@ export class StreamThread {
           if (!this.pendingAssignment && this.running) this.deps.onRunning()
         }
         if (!this.running) break
+        if (this.membershipUnconfirmed()) {
+          await this.wake.wait(100)
+          continue
+        }
         const globals = this.deps.globals
         if (globals && globals.size > 0 && Date.now() - this.lastGlobalUpdate >= GLOBAL_UPDATE_INTERVAL_MS) {
           this.lastGlobalUpdate = Date.now()
@@ -332,6 +338,33 @@ export class StreamThread {
     }
   }
 
+  /**
+   * Whether the coordinator has gone longer than the session timeout without confirming this
+   * member (the process was paused or starved): it has probably been expelled and its tasks given
+   * to another member, which may have processed and committed since. Processing and commits wait
+   * (a commit flushes stores, which would write this member's stale state to the changelogs after
+   * the new owner's) until a heartbeat is answered, or the next assignment reports the tasks lost.
+   */
+  private membershipUnconfirmed(): boolean {
+    const silentMs = this.deps.consumer.unconfirmedForMs()
+    if (silentMs === null) {
+      if (this.awaitingConfirmation) {
+        this.awaitingConfirmation = false
+        this.deps.config.logger.info('The group coordinator answered again; processing resumes')
+      }
+      return false
+    }
+    if (!this.awaitingConfirmation) {
+      this.awaitingConfirmation = true
+      this.deps.config.logger.warn(
+        { silentMs, sessionTimeoutMs: this.deps.config.sessionTimeoutMs },
+        `No answer from the group coordinator for ${silentMs} ms, longer than the session timeout (${this.deps.config.sessionTimeoutMs} ms): ` +
+          'this member may have been expelled and its tasks reassigned; not processing or committing until the coordinator answers',
+      )
+    }
+    return true
+  }
+
   private rebalanceTrace(partitions: TopicPartition[]): RebalanceTraceContext {
     return { applicationId: this.deps.config.applicationId, memberId: this.deps.consumer.memberId(), partitions }
   }
@@ -370,6 +403,10 @@ export class StreamThread {
     this.commitRequested = false
     const tasks = [...this.active.values()]
     if (tasks.length === 0 || this.tasksLost) return
+    if (this.membershipUnconfirmed()) {
+      this.commitRequested = true
+      return
+    }
     const epoch = this.membershipEpoch
     if (this.eos) {
       for (const t of tasks) {
@@ -655,8 +692,10 @@ export class StreamThread {
         this.deps.config.logger.warn({ err }, 'Final commit failed')
       }
     }
-    for (const t of [...this.active.values()]) await this.closeTask(t, clean)
-    for (const t of [...this.unstarted.values()]) await this.closeTask(t, clean)
+    // A member the coordinator may have expelled must not flush its state on the way out.
+    const cleanClose = clean && !this.tasksLost && !this.membershipUnconfirmed()
+    for (const t of [...this.active.values()]) await this.closeTask(t, cleanClose)
+    for (const t of [...this.unstarted.values()]) await this.closeTask(t, cleanClose)
     for (const s of [...this.standby.values()]) {
       this.standby.delete(s.id)
       await s.close()

@@ -65,6 +65,8 @@ export class KafkajsGroupConsumer {
   private readonly paused = new Map<string, TopicPartition>()
   /** Seeks asked for while kafkajs's consumer was down, applied when it has joined again. */
   private readonly pendingSeeks = new Map<string, { topic: string; partition: number; offset: number }>()
+  /** When the coordinator last confirmed this member: a join, a heartbeat or an offset commit answered. */
+  private confirmedAt = 0
 
   constructor(kafka: Kafka, private readonly opts: GroupConsumerOptions) {
     this.consumer = kafka.consumer({
@@ -91,7 +93,7 @@ export class KafkajsGroupConsumer {
   }
 
   async run(handlers: GroupConsumerHandlers): Promise<void> {
-    const { GROUP_JOIN, CRASH, REBALANCING, START_BATCH_PROCESS, STOP } = this.consumer.events
+    const { GROUP_JOIN, CRASH, HEARTBEAT, REBALANCING, START_BATCH_PROCESS, STOP } = this.consumer.events
     const onFetched = handlers.onFetched
     if (onFetched) {
       this.consumer.on(START_BATCH_PROCESS, e => {
@@ -100,6 +102,9 @@ export class KafkajsGroupConsumer {
       })
     }
     this.consumer.on(REBALANCING, () => handlers.onRebalanceStarted())
+    this.consumer.on(HEARTBEAT, () => {
+      this.confirmedAt = Date.now()
+    })
     // kafkajs emits STOP right after dropping its consumer group (stop, disconnect, crash restart).
     this.consumer.on(STOP, () => {
       this.joined = false
@@ -111,6 +116,7 @@ export class KafkajsGroupConsumer {
       this.lastAssigned = parts
       this.currentMemberId = e.payload.memberId
       this.joined = true
+      this.confirmedAt = Date.now()
       this.reapply()
       handlers.onAssigned(parts, previous !== null && previous !== e.payload.memberId)
     })
@@ -176,6 +182,20 @@ export class KafkajsGroupConsumer {
       throw new ClientError('retriable', `Cannot commit offsets of group ${this.opts.groupId} now: its consumer is not a group member (kafkajs is restarting it or rejoining)`)
     }
     await this.consumer.commitOffsets(offsets.map(o => ({ topic: o.topic, partition: o.partition, offset: String(o.offset), metadata: o.metadata ?? null })))
+    this.confirmedAt = Date.now()
+  }
+
+  /**
+   * How long this member has gone without the coordinator confirming it (a heartbeat, join or
+   * offset commit answered), when that is longer than the session timeout: the coordinator has
+   * probably expelled it (the process was paused or starved), so its partitions may have another
+   * owner already. Kafka's consumer marks the coordinator unknown at that point; the runtime
+   * neither processes nor commits until the next answer. Null while the session holds.
+   */
+  unconfirmedForMs(now = Date.now()): number | null {
+    if (!this.joined || this.confirmedAt === 0) return null
+    const silent = now - this.confirmedAt
+    return silent > this.opts.sessionTimeoutMs ? silent : null
   }
 
   /**
