@@ -6,7 +6,7 @@ import { tpKey } from '../clients/types.js'
 import type { TaskMetrics } from '../metrics/streams-metrics.js'
 import type { RuntimeRecordCollector } from '../processing/record-collector.js'
 
-/** A StreamTask with what the runtime keeps beside it: inputs, producer, collector, positions. */
+/** A StreamTask with what the runtime keeps beside it: inputs, producer, collector, committed offsets (its state manager keeps the changelog positions). */
 export class ActiveTask {
   /** Input offsets already committed (tpKey → next offset), to skip commits that change nothing. */
   readonly committed = new Map<string, number>()
