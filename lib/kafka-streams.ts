@@ -512,8 +512,8 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     const global = this.globals?.stores.get(name)
     if (global) return global.isOpen() ? [global] : []
     const out: StateStore[] = []
-    const tasks = [...(this.thread?.active.values() ?? [])].map(t => t.task)
-    if (includeStandby) for (const s of this.thread?.standby.values() ?? []) tasks.push(s.task)
+    const tasks: { getStore(name: string): StateStore | undefined }[] = [...(this.thread?.active.values() ?? [])].map(t => t.task)
+    if (includeStandby) for (const s of this.thread?.standby.values() ?? []) tasks.push(s)
     for (const task of tasks) {
       const s = task.getStore(name)
       if (s && s.isOpen()) out.push(s)

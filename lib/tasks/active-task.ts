@@ -1,17 +1,15 @@
 import type { ChangelogOffset } from '../../stores/checkpoint/offset-checkpoint.js'
-import { writeTaskCheckpoint } from '../../stores/checkpoint/task-state.js'
+import type { StateManager } from '../../topology/internals/state-manager.js'
 import type { StreamTask } from '../../topology/internals/stream-task.js'
 import type { RecordProducer, TopicPartition, TopicPartitionOffset } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
 import type { TaskMetrics } from '../metrics/streams-metrics.js'
 import type { RuntimeRecordCollector } from '../processing/record-collector.js'
 
-/** A StreamTask with what the runtime keeps beside it: inputs, producer, collector, positions. */
+/** A StreamTask with what the runtime keeps beside it: inputs, producer, collector, committed offsets (its state manager keeps the changelog positions). */
 export class ActiveTask {
   /** Input offsets already committed (tpKey → next offset), to skip commits that change nothing. */
   readonly committed = new Map<string, number>()
-  /** Changelog positions of persistent stores, written to the checkpoint file. */
-  readonly changelogPositions = new Map<string, ChangelogOffset>()
 
   constructor(
     readonly task: StreamTask,
@@ -21,17 +19,27 @@ export class ActiveTask {
     readonly producer: RecordProducer,
     readonly ownsProducer: boolean,
     readonly metrics: TaskMetrics,
-    restored: Map<string, ChangelogOffset>,
-    readonly persistentChangelogs: ReadonlySet<string>,
+    /** Offsets restoration reached, when the restorer did not record them in the state manager itself. */
+    restored: ReadonlyMap<string, ChangelogOffset> = new Map(),
+    /** Unused: the state manager knows which stores are persistent (kept for existing callers). */
+    _persistentChangelogs?: ReadonlySet<string>,
   ) {
-    for (const [k, v] of restored) if (persistentChangelogs.has(k)) this.changelogPositions.set(k, v)
+    for (const r of restored.values()) this.stateManager.restored(r.topic, r.partition, r.offset)
   }
 
   get id(): string {
     return this.task.id
   }
 
-  /** Offsets that moved since the last commit. */
+  get stateManager(): StateManager {
+    return this.task.stateManager
+  }
+
+  /** Changelog positions of persistent stores: what the checkpoint file gets. */
+  get changelogPositions(): ReadonlyMap<string, ChangelogOffset> {
+    return this.stateManager.checkpointableOffsets()
+  }
+
   /**
    * Offsets that move a partition forward from this task's last commit. A task owns its inputs for
    * its whole life, so an offset behind that commit can only be a stale position: committing it
@@ -53,15 +61,15 @@ export class ActiveTask {
 
   /** Folds the collector's acked changelog offsets into the checkpoint positions. */
   updateChangelogPositions(): void {
-    for (const [key, pos] of this.changelogPositions) {
-      const acked = this.collector.ackedOffset(pos.topic, pos.partition)
-      if (acked !== undefined && acked > pos.offset) this.changelogPositions.set(key, { ...pos, offset: acked })
-    }
+    this.stateManager.updateChangelogOffsets((topic, partition) => this.collector.ackedOffset(topic, partition))
   }
 
+  /**
+   * After a commit: the state manager writes the checkpoint (at_least_once; under exactly_once_v2
+   * only a clean close writes one, and a closed task has already written its last).
+   */
   async writeCheckpoint(): Promise<void> {
-    if (this.changelogPositions.size === 0) return
     this.updateChangelogPositions()
-    await writeTaskCheckpoint(this.task.taskDir, this.changelogPositions.values())
+    await this.stateManager.checkpoint()
   }
 }

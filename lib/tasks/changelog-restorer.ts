@@ -16,6 +16,8 @@ export interface RestoreOptions {
   logger: Logger
   /** Polled between fetches: restore stops early when the task is being closed. */
   aborted?: () => boolean
+  /** The task's state manager: records where each changelog's restoration stopped (its position). */
+  positions?: { restored(topic: string, partition: number, nextOffset: number): void }
 }
 
 /**
@@ -69,6 +71,10 @@ export async function restoreChangelogs(opts: RestoreOptions): Promise<Map<strin
       entry.gauge?.restored.set(entry.restorer.totalRestored)
     }
   }
-  for (const [key, { restorer }] of restorers) out.set(key, await restorer.finish())
+  for (const [key, { restorer }] of restorers) {
+    const done = await restorer.finish()
+    out.set(key, done)
+    opts.positions?.restored(done.topic, done.partition, done.offset)
+  }
   return out
 }

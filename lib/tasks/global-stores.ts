@@ -1,5 +1,3 @@
-import { topicPartitionKey, type ChangelogOffset } from '../../stores/checkpoint/offset-checkpoint.js'
-import { taskCheckpoint, wipeTaskState, writeTaskCheckpoint } from '../../stores/checkpoint/task-state.js'
 import type { StateStore } from '../../stores/state-store.js'
 import { GLOBAL_ALL_PARTITIONS, StreamTask } from '../../topology/internals/stream-task.js'
 import type { ChangelogToRestore } from '../../topology/internals/task-types.js'
@@ -24,8 +22,10 @@ export class GlobalStores {
   /** name → store, shared with every stream task (filled by bootstrap). */
   readonly stores = new Map<string, StateStore>()
   private readonly tasks: StreamTask[] = []
-  /** tpKey → where the next fetch starts, per partition of every global topic. */
-  private readonly positions = new Map<string, { task: StreamTask; topic: string; partition: number; offset: number; persistent: boolean }>()
+  /** Tasks whose processors started (restoration done): only those have anything to commit. */
+  private readonly started = new Set<StreamTask>()
+  /** tpKey → the task owning that partition of a global topic (its state manager knows the position). */
+  private readonly partitions = new Map<string, { task: StreamTask; topic: string; partition: number }>()
 
   constructor(
     private readonly deps: TaskFactoryDeps,
@@ -62,12 +62,11 @@ export class GlobalStores {
         },
         cacheMaxBytes: 0,
         deserializationHandler,
+        // Persistent stores resume from their checkpoint; without one, local data may hold keys the
+        // topic's compaction has since removed, so it is wiped and the topic replayed in full.
+        wipeStateWithoutCheckpoint: true,
         warn: m => config.logger.warn(m),
       })
-      // Persistent stores resume from their checkpoint; without one, local data may hold keys the
-      // topic's compaction has since removed, so it is wiped and the topic replayed in full.
-      const checkpoint = await taskCheckpoint(task.taskDir, m => config.logger.warn(m)).read()
-      if (checkpoint.status !== 'ok') await wipeTaskState(task.taskDir)
       this.tasks.push(task)
       const entries = await task.initialize()
       const changelogs: ChangelogToRestore[] = []
@@ -79,45 +78,45 @@ export class GlobalStores {
         const n = partitionCounts(e.topic)
         if (n === undefined || n === 0) throw new Error(`Global store ${e.storeName}: its source topic ${e.topic} does not exist`)
         for (let p = 0; p < n; p++) {
-          const offset = e.persistent ? (checkpoint.offsets.get(topicPartitionKey(e.topic, p))?.offset ?? null) : null
+          const offset = e.persistent ? task.stateManager.checkpointedOffset(e.topic, p) : null
           changelogs.push({ ...e, partition: p, offset })
         }
       }
-      const restored = await restoreChangelogs({
+      await restoreChangelogs({
         reader: this.deps.reader,
         changelogs,
         listener: this.deps.restoreListener,
         metrics: this.deps.metrics,
         logger: config.logger,
         aborted,
+        positions: task.stateManager,
       })
-      for (const c of changelogs) {
-        const key = tpKey(c.topic, c.partition)
-        this.positions.set(key, { task, topic: c.topic, partition: c.partition, offset: restored.get(key)?.offset ?? 0, persistent: c.persistent })
-      }
+      for (const c of changelogs) this.partitions.set(tpKey(c.topic, c.partition), { task, topic: c.topic, partition: c.partition })
       for (const name of task.storeNames()) this.stores.set(name, task.getStore(name)!)
       await task.start()
+      this.started.add(task)
     }
   }
 
   /** One fetch round over every global partition; the records go through the global processors. */
   async update(reader: PartitionReader, maxWaitMs: number): Promise<number> {
-    if (this.positions.size === 0) return 0
+    if (this.partitions.size === 0) return 0
     const results = await reader.fetch(
-      [...this.positions.values()].map(p => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
+      [...this.partitions.values()].map(p => ({ topic: p.topic, partition: p.partition, offset: p.task.stateManager.changelogOffset(p.topic, p.partition) ?? 0 })),
       maxWaitMs,
     )
     let added = 0
     for (const r of results) {
-      const pos = this.positions.get(tpKey(r.topic, r.partition))
-      if (!pos) continue
+      const part = this.partitions.get(tpKey(r.topic, r.partition))
+      if (!part) continue
+      const from = part.task.stateManager.changelogOffset(r.topic, r.partition) ?? 0
       let start = 0
-      while (start < r.records.length && r.records[start]!.offset < pos.offset) start++
+      while (start < r.records.length && r.records[start]!.offset < from) start++
       if (start < r.records.length) {
-        pos.task.addRecords(r.topic, r.partition, start === 0 ? r.records : r.records.slice(start))
+        part.task.addRecords(r.topic, r.partition, start === 0 ? r.records : r.records.slice(start))
         added += r.records.length - start
       }
-      pos.offset = Math.max(pos.offset, r.nextOffset)
+      part.task.stateManager.restored(r.topic, r.partition, r.nextOffset)
     }
     if (added > 0) for (const t of this.tasks) while (t.buffered() > 0) await t.process(GLOBAL_PROCESS_BATCH)
     return added
@@ -129,24 +128,26 @@ export class GlobalStores {
    */
   async checkpoint(): Promise<void> {
     for (const t of this.tasks) {
-      for (const name of t.storeNames()) await t.getStore(name)?.flush()
-      const entries: ChangelogOffset[] = []
-      for (const p of this.positions.values()) if (p.task === t && p.persistent) entries.push({ topic: p.topic, partition: p.partition, offset: p.offset })
-      if (entries.length > 0) await writeTaskCheckpoint(t.taskDir, entries)
+      await t.stateManager.flush()
+      await t.stateManager.checkpoint()
     }
   }
 
+  /** Commits each global task (flushing its stores), then closes it: a clean close writes the checkpoint. */
   async close(): Promise<void> {
-    try {
-      await this.checkpoint()
-    } catch (err) {
-      this.deps.config.logger.warn({ err }, 'Could not checkpoint global stores; the next start replays their topics')
-    }
     for (const t of this.tasks) {
-      await t.close({ clean: true }).catch(e => this.deps.config.logger.warn({ task: t.id, err: e }, `Closing global task ${t.id} failed`))
+      let clean = true
+      try {
+        if (this.started.has(t)) await t.commit()
+      } catch (err) {
+        clean = false
+        this.deps.config.logger.warn({ task: t.id, err }, `Could not flush global task ${t.id}; the next start replays its topics from the last checkpoint`)
+      }
+      await t.close({ clean }).catch(e => this.deps.config.logger.warn({ task: t.id, err: e }, `Closing global task ${t.id} failed`))
     }
     this.tasks.length = 0
-    this.positions.clear()
+    this.started.clear()
+    this.partitions.clear()
     this.stores.clear()
   }
 }

@@ -4,7 +4,6 @@ import { StreamTask } from '../../topology/internals/stream-task.js'
 import type { Topology } from '../../topology/topology.js'
 import { parseTaskId } from '../assignment/task-id.js'
 import type { PartitionReader, RecordProducer, TopicPartition } from '../clients/types.js'
-import { tpKey } from '../clients/types.js'
 import type { KafkajsClients } from '../clients/kafkajs/index.js'
 import type { ResolvedStreamsConfig } from '../config/types.js'
 import { childLogger } from '../config/logger.js'
@@ -82,16 +81,16 @@ export async function createActiveTask(
       warn: m => log.warn(m),
     })
     const changelogs = await task.initialize()
-    const restored = await restoreChangelogs({
+    await restoreChangelogs({
       reader: deps.reader,
       changelogs,
       listener: deps.restoreListener,
       metrics,
       logger: log,
       aborted,
+      positions: task.stateManager,
     })
-    const persistent = new Set(changelogs.filter(c => c.persistent).map(c => tpKey(c.topic, c.partition)))
-    return new ActiveTask(task, inputs, collector, producer, eos, taskMetrics, restored, persistent)
+    return new ActiveTask(task, inputs, collector, producer, eos, taskMetrics)
   } catch (err) {
     await task?.close({ clean: false }).catch(() => {})
     if (eos) await producer.disconnect().catch(() => {})

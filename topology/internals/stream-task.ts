@@ -1,10 +1,6 @@
-import { join } from 'node:path'
 import { ThreadCache } from '../../stores/cache/thread-cache.js'
-import { prepareTaskState, takeTaskCheckpoint } from '../../stores/checkpoint/task-state.js'
 import { topicPartitionKey } from '../../stores/checkpoint/offset-checkpoint.js'
-import type { Headers, RecordCollector, RecordContext, RestoreCallback, RestoreRecord, StateStore, StateStoreContext } from '../../stores/state-store.js'
-import { TimestampedKeyValueStoreBuilder } from '../../stores/builders/key-value-store-builder.js'
-import { changelogTopicName } from '../../stores/state-store.js'
+import type { Headers, RecordCollector, RecordContext, StateStore } from '../../stores/state-store.js'
 import type { Cancellable, Processor, PunctuationType, Punctuator } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import { Serdes } from '../serdes/serdes.js'
@@ -16,6 +12,7 @@ import { PartitionQueue } from './partition-queue.js'
 import { NodeContext, ProcessorNode, type TaskRuntime } from './processor-node.js'
 import { PunctuationQueue } from './punctuation-queue.js'
 import { SinkProcessor } from './sink-processor.js'
+import { StateManager } from './state-manager.js'
 import type { ChangelogToRestore, CommittableOffset, DeserializationHandler, RawRecord } from './task-types.js'
 import { resolveTopic } from './topology-metadata.js'
 import { TopologyError } from './topology-error.js'
@@ -42,11 +39,15 @@ export interface StreamTaskOptions {
   /** Wall clock (ms); tests pass a mock. */
   now?: () => number
   exactlyOnce?: boolean
+  /**
+   * Wipe local state whenever it has no valid checkpoint (the runtime's global stores); by
+   * default only under exactly-once after an unclean close.
+   */
+  wipeStateWithoutCheckpoint?: boolean
   warn?: (message: string) => void
 }
 
-/** `ChangelogToRestore.partition` of a global store: restore every partition of its topic. */
-export const GLOBAL_ALL_PARTITIONS = -1
+export { GLOBAL_ALL_PARTITIONS } from './state-manager.js'
 
 const NO_HEADERS: Headers = Object.freeze({}) as Headers
 
@@ -76,6 +77,8 @@ export class StreamTask implements TaskRuntime {
   readonly collector: RecordCollector
   /** A global-store task: reads every partition of the global topics, owns the global stores. */
   readonly isGlobal: boolean
+  /** Opens, restores, checkpoints and closes the task's stores. */
+  readonly stateManager: StateManager
 
   private readonly topology: Topology
   private readonly opts: StreamTaskOptions
@@ -84,9 +87,6 @@ export class StreamTask implements TaskRuntime {
   private readonly sources: SourceNodeDef[] = []
   private readonly queues = new Map<string, PartitionQueue>()
   private readonly queueList: PartitionQueue[] = []
-  private readonly stores = new Map<string, StateStore>()
-  private readonly storeOrder: StateStore[] = []
-  private readonly restores: ChangelogToRestore[] = []
   private readonly streamPunctuations = new PunctuationQueue()
   private readonly wallPunctuations = new PunctuationQueue()
   private readonly deserializers = new Map<SourceNodeDef, { key: AnySerde<unknown>; value: AnySerde<unknown> }>()
@@ -110,12 +110,30 @@ export class StreamTask implements TaskRuntime {
     this.subtopologyId = opts.subtopologyId
     this.isGlobal = group.global
     this.id = group.global ? `global_${opts.subtopologyId}` : `${opts.subtopologyId}_${opts.partition}`
-    this.taskDir = join(opts.stateDir, opts.applicationId, this.id)
     this.collector = opts.collector
     this.now = opts.now ?? Date.now
     this.cache = opts.cacheMaxBytes > 0 ? new ThreadCache(opts.cacheMaxBytes) : null
     this.context = { topic: '', partition: -1, offset: -1, timestamp: -1, headers: NO_HEADERS }
+    this.stateManager = new StateManager({
+      topology: opts.topology,
+      subtopologyId: opts.subtopologyId,
+      partition: opts.partition,
+      applicationId: opts.applicationId,
+      stateDir: opts.stateDir,
+      exactlyOnce: opts.exactlyOnce ?? false,
+      wipeRule: opts.wipeStateWithoutCheckpoint ? 'no-checkpoint' : 'unclean-exactly-once',
+      cache: this.cache,
+      collector: opts.collector,
+      recordContext: () => this.recordContext(),
+      warn: opts.warn,
+    })
+    this.taskDir = this.stateManager.taskDir
     this.buildNodes(group.nodes)
+  }
+
+  /** The task's open stores in opening order: their flush order. */
+  private get storeOrder(): readonly StateStore[] {
+    return this.stateManager.stores()
   }
 
   private buildNodes(names: string[]): void {
@@ -163,69 +181,18 @@ export class StreamTask implements TaskRuntime {
   /** Opens the task's stores; returns the changelogs to replay (with checkpointed offsets) before processing. */
   async initialize(): Promise<ChangelogToRestore[]> {
     if (this.state !== 'created') throw new Error(`task ${this.id} is already initialized`)
-    const exactlyOnce = this.opts.exactlyOnce ?? false
-    await prepareTaskState({ taskDir: this.taskDir, exactlyOnce, warn: this.opts.warn })
-    const builder = this.topology.builder
-    const storeNames = new Set<string>()
-    for (const node of this.nodes.values()) for (const s of node.storeNames) storeNames.add(s)
-    // by name: a layer may register itself rather than the outermost store
-    const registered = new Map<string, RestoreCallback>()
-    const storeContext: StateStoreContext = {
-      applicationId: this.applicationId,
-      taskId: this.id,
-      partition: this.partition,
-      taskDir: this.taskDir,
-      cache: this.cache,
-      changelogTopic: (name) => changelogTopicName(this.applicationId, name),
-      collector: this.collector,
-      recordContext: () => this.context,
-      register: (store, restore) => {
-        registered.set(store.name, restore)
-      },
-    }
-    for (const name of storeNames) {
-      const def = builder.stores.get(name)!
-      if (def.global !== this.isGlobal) continue
-      const store = def.builder.build()
-      await store.init(storeContext, store)
-      this.stores.set(name, store)
-      this.storeOrder.push(store)
-    }
-    const checkpoint = await takeTaskCheckpoint({ taskDir: this.taskDir, exactlyOnce, warn: this.opts.warn })
-    for (const [name, store] of this.stores) {
-      const def = builder.stores.get(name)!
-      const restore = registered.get(name)
-      if (!restore) continue
-      if (def.global) {
-        // a global store's source topic is its changelog: every partition, from the start
-        const topic = builder.globalStores.get(name)!.topic
-        const timestamped = def.builder instanceof TimestampedKeyValueStoreBuilder
-        this.restores.push({
-          storeName: name,
-          topic,
-          partition: GLOBAL_ALL_PARTITIONS,
-          offset: null,
-          persistent: store.persistent,
-          restore: timestamped ? (batch) => restore(batch.map(withTimestampPrefix)) : restore,
-        })
-        continue
-      }
-      if (!def.builder.loggingEnabled) continue
-      const topic = changelogTopicName(this.applicationId, name)
-      const offset = checkpoint.get(topicPartitionKey(topic, this.partition))?.offset ?? null
-      this.restores.push({ storeName: name, topic, partition: this.partition, offset, persistent: store.persistent, restore })
-    }
+    const changelogs = await this.stateManager.initialize()
     this.state = 'initialized'
-    return [...this.restores]
+    return changelogs
   }
 
   /** The task's stores by name (driver and interactive queries). */
   getStore(name: string): StateStore | undefined {
-    return this.stores.get(name)
+    return this.stateManager.getStore(name)
   }
 
   storeNames(): string[] {
-    return [...this.stores.keys()]
+    return this.stateManager.stores().map((s) => s.name)
   }
 
   /**
@@ -473,7 +440,7 @@ export class StreamTask implements TaskRuntime {
 
   store(node: ProcessorNode, name: string): StateStore {
     if (node.storeNames.has(name)) {
-      const store = this.stores.get(name)
+      const store = this.stateManager.getStore(name)
       if (store) return store
     }
     const global = this.opts.globalStores?.get(name)
@@ -577,18 +544,15 @@ export class StreamTask implements TaskRuntime {
     return offsets
   }
 
-  /** Closes processors and stores; a clean close flushes first, a dirty one (after an error or fencing) does not. */
+  /**
+   * Closes processors, then the stores through the state manager. The caller commits first: a
+   * clean close writes the checkpoint of what that commit made durable, and flushes nothing
+   * itself. A dirty close (after an error or fencing) writes no checkpoint and throws nothing.
+   */
   async close(opts: { clean: boolean } = { clean: true }): Promise<void> {
     if (this.state === 'closed') return
     const wasRunning = this.state === 'running'
     let firstError: unknown = null
-    if (opts.clean && wasRunning) {
-      try {
-        await this.commit()
-      } catch (err) {
-        firstError = err
-      }
-    }
     if (wasRunning) {
       for (const node of this.nodes.values()) {
         try {
@@ -599,12 +563,10 @@ export class StreamTask implements TaskRuntime {
         }
       }
     }
-    for (const store of this.storeOrder) {
-      try {
-        if (store.isOpen()) await store.close()
-      } catch (err) {
-        firstError ??= err
-      }
+    try {
+      await this.stateManager.close(opts.clean && firstError === null)
+    } catch (err) {
+      firstError ??= err
     }
     for (const q of this.queueList) q.clear()
     this.state = 'closed'
@@ -618,15 +580,6 @@ export class StreamTask implements TaskRuntime {
   private warn(message: string): void {
     ;(this.opts.warn ?? ((m: string) => console.warn(`[kstreams] ${m}`)))(message)
   }
-}
-
-/** Topic records into a timestamped store's stored format: 8-byte big-endian timestamp, then the value. */
-function withTimestampPrefix(r: RestoreRecord): RestoreRecord {
-  if (r.value === null) return r
-  const value = Buffer.allocUnsafe(8 + r.value.length)
-  value.writeBigInt64BE(BigInt(r.timestamp), 0)
-  r.value.copy(value, 8)
-  return { ...r, value }
 }
 
 function matchesWhole(pattern: RegExp, topic: string): boolean {

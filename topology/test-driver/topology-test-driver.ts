@@ -320,10 +320,14 @@ export class TopologyTestDriver {
       error = err
     }
     for (const task of [...this.tasks, ...this.globalTasks]) {
+      // A clean close commits first (caches forward, stores flush), as the runtime does.
+      const clean = error === null
       try {
-        await task.close({ clean: error === null })
+        if (clean) await task.commit()
+        await task.close({ clean })
       } catch (err) {
         error ??= err
+        await task.close({ clean: false })
       }
     }
     if (this.ownsStateDir) rmSync(this.stateDir, { recursive: true, force: true })
