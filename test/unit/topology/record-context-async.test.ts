@@ -7,7 +7,7 @@ import type { KeyValueStore } from '../../../stores/key-value-store.js'
 import { Stores } from '../../../stores/stores.js'
 import { StreamTask } from '../../../topology/internals/stream-task.js'
 import type { RawRecord } from '../../../topology/internals/task-types.js'
-import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, type ProcessorContext, type Record } from '../../../topology/index.js'
+import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver, type ProcessorContext, type Record } from '../../../topology/index.js'
 
 // The record context must follow async work: what a processor sees after an `await`, what it
 // forwards and what its stores log belong to the record (or punctuation, or flushed cache entry)
@@ -252,5 +252,32 @@ describe('the record context follows async processing', () => {
       'second@250 @-1/250/undefined t=250 h={}',
     ])
     expect(out.on('app-punct-store-changelog').map((s) => `${s.value} t=${s.timestamp}`)).toEqual(['150 t=150', '250 t=250'])
+  })
+
+  it('under TopologyTestDriver: records piped to two topics come out with their own timestamps, headers and origin', async () => {
+    const seen: string[] = []
+    const b = new StreamsBuilder()
+    b.addStateStore(logStore('seen-store'))
+    b.stream(['a', 'b'], Consumed.with(S, S))
+      .process(awaitingProcessor(seen, 'seen-store'), 'seen-store')
+      .process(awaitingChild([]))
+      .to('out', Produced.with(S, S))
+    const driver = new TopologyTestDriver(b.build())
+    try {
+      await driver.createInputTopic('a', S, S).pipeInput('k1', 'a0', 10, { id: 'a0' })
+      await driver.createInputTopic('b', S, S).pipeInput('k2', 'b0', 20, { id: 'b0' })
+      await driver.createInputTopic('a', S, S).pipeInput('k1', 'a1', 30, { id: 'a1' })
+      expect(seen).toEqual(['k1=a0 a-0@0 t=10 h=a0', 'k2=b0 b-0@0 t=20 h=b0', 'k1=a1 a-0@1 t=30 h=a1'])
+      expect(driver.createOutputTopic('out', S, S).readRecordsToList().map((r) => `${r.value} t=${r.timestamp} h=${String(r.headers.id)}`)).toEqual([
+        'a0-first @0/11/a0-first t=11 h=a0-first',
+        'a0-second @0/10/a0 t=10 h=a0',
+        'b0-first @0/21/b0-first t=21 h=b0-first',
+        'b0-second @0/20/b0 t=20 h=b0',
+        'a1-first @1/31/a1-first t=31 h=a1-first',
+        'a1-second @1/30/a1 t=30 h=a1',
+      ])
+    } finally {
+      await driver.close()
+    }
   })
 })
