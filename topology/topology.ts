@@ -61,7 +61,7 @@ export class Topology {
   }
 
   addProcessor(name: string, supplier: ProcessorSupplier<any, any, any, any>, ...parentNames: string[]): this {
-    this.builder.addProcessor(name, supplier, ...parentNames)
+    this.builder.addProcessor(name, supplier, ...parentNames).userCode = true
     return this
   }
 
@@ -98,6 +98,7 @@ export class Topology {
     supplier: ProcessorSupplier<any, any, void, void>,
   ): this {
     this.builder.addGlobalStore(storeBuilder, sourceName, topic, options, processorName, supplier)
+    this.builder.markUserCode(processorName)
     return this
   }
 

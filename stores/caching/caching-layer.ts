@@ -49,7 +49,12 @@ export class CachingLayer<FK> {
     return this.outer.recordContext()
   }
 
-  /** Runs a write below with the flushed entry's record context current. */
+  /**
+   * Runs a write below with the flushed entry's record context current. Restoring it when the
+   * call returns, rather than when its promise settles, is right: the stores below read the record
+   * context during the call (ChangelogWriter), and what a flush forwards downstream is handed the
+   * entry's context explicitly (the flush listener's `rc`), never through this one.
+   */
   writeBelow<T>(context: RecordContext, write: () => T): T {
     const previous = this.flushing
     this.flushing = context

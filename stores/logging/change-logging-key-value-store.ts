@@ -21,9 +21,11 @@ export class ChangeLoggingKeyValueStore extends ChangeLoggingStore<KeyValueBytes
     return done
   }
 
+  // putIfAbsent and delete log after the inner store answers: the time is taken at the call
   putIfAbsent(key: Buffer, value: Buffer): MaybePromise<Buffer | null> {
+    const timestamp = this.openWriter().recordTimestamp()
     return mapMaybe(this.inner.putIfAbsent(key, value), (previous) => {
-      if (previous === null) this.log(key, value)
+      if (previous === null) this.log(key, value, timestamp)
       return previous
     })
   }
@@ -35,8 +37,9 @@ export class ChangeLoggingKeyValueStore extends ChangeLoggingStore<KeyValueBytes
   }
 
   delete(key: Buffer): MaybePromise<Buffer | null> {
+    const timestamp = this.openWriter().recordTimestamp()
     return mapMaybe(this.inner.delete(key), (previous) => {
-      this.log(key, null)
+      this.log(key, null, timestamp)
       return previous
     })
   }
@@ -63,8 +66,9 @@ export class ChangeLoggingKeyValueStore extends ChangeLoggingStore<KeyValueBytes
     return this.inner.approximateNumEntries()
   }
 
-  protected log(key: Buffer, value: Buffer | null): void {
-    this.openWriter().log(key, value)
+  /** `timestamp`: the record time taken when the write was called; now by default. */
+  protected log(key: Buffer, value: Buffer | null, timestamp?: number): void {
+    this.openWriter().log(key, value, timestamp)
   }
 }
 
@@ -77,7 +81,7 @@ export class ChangeLoggingTimestampedKeyValueStore extends ChangeLoggingKeyValue
     return super.init(timestampedRestoreContext(context), root)
   }
 
-  protected override log(key: Buffer, value: Buffer | null): void {
-    this.openWriter().logTimestamped(key, value)
+  protected override log(key: Buffer, value: Buffer | null, timestamp?: number): void {
+    this.openWriter().logTimestamped(key, value, timestamp)
   }
 }

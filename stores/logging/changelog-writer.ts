@@ -2,20 +2,29 @@ import type { RestoreCallback, StateStoreContext } from '../state-store.js'
 import { rawValueOf, timestampOf, withTimestamp } from '../internals/value-and-timestamp-serde.js'
 import { delegatingContext } from '../internals/delegating-context.js'
 
-/** Sends a store's writes to its changelog partition with the current record's timestamp. */
+/**
+ * Sends a store's writes to its changelog partition with the current record's timestamp. The
+ * record context is read when the store is called, never after an await (stores take the time
+ * first and log with it later), so a caller that sets it for the call (a cache flush) is heard.
+ */
 export class ChangelogWriter {
   constructor(
     private readonly context: StateStoreContext,
     readonly topic: string,
   ) {}
 
-  log(key: Buffer, value: Buffer | null, timestamp = this.context.recordContext().timestamp): void {
+  /** The timestamp a write made now is logged with. */
+  recordTimestamp(): number {
+    return this.context.recordContext().timestamp
+  }
+
+  log(key: Buffer, value: Buffer | null, timestamp = this.recordTimestamp()): void {
     this.context.collector.send(this.topic, { key, value, timestamp }, this.context.partition)
   }
 
   /** Logs ValueAndTimestamp bytes as Kafka Streams does: the plain value, the stored timestamp as record timestamp. */
-  logTimestamped(key: Buffer, valueAndTimestamp: Buffer | null): void {
-    if (valueAndTimestamp === null) this.log(key, null)
+  logTimestamped(key: Buffer, valueAndTimestamp: Buffer | null, tombstoneTimestamp = this.recordTimestamp()): void {
+    if (valueAndTimestamp === null) this.log(key, null, tombstoneTimestamp)
     else this.log(key, rawValueOf(valueAndTimestamp), timestampOf(valueAndTimestamp))
   }
 }

@@ -221,7 +221,7 @@ export class KStream<K = unknown, V = unknown> {
       else throw new TypeError(`${operation}: expected store names (strings) or a Named, got ${s === null ? 'null' : typeof s}`)
     }
     const name = nameOf(named, this.builder, prefix)
-    this.builder.addProcessor(name, supplier, this.name)
+    this.builder.addProcessor(name, supplier, this.name).userCode = true
     if (stores.length > 0) this.builder.connectProcessorAndStateStores(name, ...stores)
     return name
   }

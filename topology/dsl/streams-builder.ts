@@ -94,6 +94,7 @@ export class StreamsBuilder {
     const sourceName = b.newProcessorName('KSTREAM-SOURCE-')
     const processorName = b.newProcessorName('KTABLE-SOURCE-')
     b.addGlobalStore(storeBuilder, sourceName, topic, { keySerde: consumed?.keySerde, valueSerde: consumed?.valueSerde }, processorName, supplier)
+    b.markUserCode(processorName)
     return this
   }
 

@@ -103,6 +103,12 @@ export class InternalTopologyBuilder {
     return def
   }
 
+  /** Marks a processor as Processor API code (the task then carries record contexts into its async continuations). */
+  markUserCode(processorName: string): void {
+    const def = this.nodes.get(processorName)
+    if (def?.kind === 'processor') def.userCode = true
+  }
+
   addProcessor(name: string, supplier: ProcessorSupplier<any, any, any, any>, ...parents: string[]): ProcessorNodeDef {
     this.checkMutable()
     this.checkNewName(name)

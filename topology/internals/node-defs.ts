@@ -28,6 +28,8 @@ export interface ProcessorNodeDef {
   supplier: ProcessorSupplier<any, any, any, any>
   stores: Set<string>
   predecessors: string[]
+  /** A Processor API processor (user code): its async chains may interleave, see AsyncScope. */
+  userCode?: boolean
 }
 
 export interface SinkNodeDef {

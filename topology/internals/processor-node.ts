@@ -1,6 +1,7 @@
 import type { RecordContext, StateStore } from '../../stores/state-store.js'
 import type { Cancellable, Processor, ProcessorContext, PunctuationType, Punctuator } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
+import { contextForChild } from './record-context-scope.js'
 import { TopologyError } from './topology-error.js'
 
 /** What a node's context needs from the task running it. */
@@ -8,10 +9,14 @@ export interface TaskRuntime {
   readonly applicationId: string
   readonly id: string
   readonly partition: number
-  /** Runs `node` on `record`; a returned promise is also tracked until the record completes. */
-  deliver(node: ProcessorNode, record: Record<unknown, unknown>): void | Promise<void>
+  /**
+   * Runs `node` on `record` with `context` as its record context, for the whole call, awaits
+   * included; a returned promise is also tracked until the record completes.
+   */
+  deliver(node: ProcessorNode, record: Record<unknown, unknown>, context: RecordContext): void | Promise<void>
   store(node: ProcessorNode, name: string): StateStore
   schedule(node: ProcessorNode, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable
+  /** The record context of the code running now (see RecordContextScope). */
   recordContext(): RecordContext
   streamTime(): number
   wallClockTime(): number
@@ -19,13 +24,15 @@ export interface TaskRuntime {
   defer(work: () => void | Promise<void>): void
   /** Registers work that commit must await before returning offsets. */
   trackInFlight(promise: Promise<unknown>): void
-  /** Applies `fn` with the given record context as the current one. */
-  withRecordContext<T>(context: RecordContext, fn: () => T): T
 }
 
-/** The internal view of a context: `forward` returns the children's promise when one is async. */
+/**
+ * The internal view of a context: `forward` returns the children's promise when one is async,
+ * and takes the record context to forward under when it is not the current one (a flushed cache
+ * entry's, an async result's).
+ */
 export interface InternalProcessorContext<KOut = unknown, VOut = unknown> extends ProcessorContext<KOut, VOut> {
-  forward(record: Record<KOut, VOut>, childName?: string): void | Promise<void>
+  forward(record: Record<KOut, VOut>, childName?: string, context?: RecordContext): void | Promise<void>
   readonly task: TaskRuntime
   readonly nodeName: string
 }
@@ -67,28 +74,29 @@ export class NodeContext implements InternalProcessorContext<any, any> {
     return this.node.name
   }
 
-  forward(record: Record<any, any>, childName?: string): void | Promise<void> {
+  forward(record: Record<any, any>, childName?: string, context?: RecordContext): void | Promise<void> {
     const node = this.node
+    const rc = contextForChild(context ?? this.task.recordContext(), record)
     if (childName !== undefined) {
       const child = node.childByName.get(childName)
       if (!child) throw new TopologyError(`Processor ${node.name} has no child named ${childName}`)
-      return this.task.deliver(child, record)
+      return this.task.deliver(child, record, rc)
     }
     const children = node.children
     const n = children.length
-    if (n === 1) return this.task.deliver(children[0], record)
+    if (n === 1) return this.task.deliver(children[0], record, rc)
     for (let i = 0; i < n; i++) {
-      const r = this.task.deliver(children[i], record)
-      if (r instanceof Promise) return this.forwardFrom(r, record, i + 1)
+      const r = this.task.deliver(children[i], record, rc)
+      if (r instanceof Promise) return this.forwardFrom(r, record, rc, i + 1)
     }
   }
 
   /** Keeps children in order once one of them went async. */
-  private async forwardFrom(previous: Promise<void>, record: Record<any, any>, from: number): Promise<void> {
+  private async forwardFrom(previous: Promise<void>, record: Record<any, any>, rc: RecordContext, from: number): Promise<void> {
     await previous
     const children = this.node.children
     for (let i = from; i < children.length; i++) {
-      const r = this.task.deliver(children[i], record)
+      const r = this.task.deliver(children[i], record, rc)
       if (r instanceof Promise) await r
     }
   }

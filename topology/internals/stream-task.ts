@@ -11,6 +11,7 @@ import type { SourceNodeDef } from './node-defs.js'
 import { PartitionQueue } from './partition-queue.js'
 import { NodeContext, ProcessorNode, type TaskRuntime } from './processor-node.js'
 import { PunctuationQueue } from './punctuation-queue.js'
+import { AsyncScope, StackScope, type RecordContextScope } from './record-context-scope.js'
 import { SinkProcessor } from './sink-processor.js'
 import { StateManager } from './state-manager.js'
 import type { ChangelogToRestore, CommittableOffset, DeserializationHandler, RawRecord } from './task-types.js'
@@ -94,7 +95,8 @@ export class StreamTask implements TaskRuntime {
   private pending: Promise<unknown>[] = []
   private readonly inFlight = new Set<Promise<unknown>>()
   private deferred: (() => void | Promise<void>)[] = []
-  private context: RecordContext
+  /** Which record context is current; the context itself travels with each delivered record. */
+  private readonly scope: RecordContextScope
   private currentStreamTime = -1
   private state: 'created' | 'initialized' | 'running' | 'closed' = 'created'
   private processorsInitialized: Promise<void> | null = null
@@ -113,7 +115,6 @@ export class StreamTask implements TaskRuntime {
     this.collector = opts.collector
     this.now = opts.now ?? Date.now
     this.cache = opts.cacheMaxBytes > 0 ? new ThreadCache(opts.cacheMaxBytes) : null
-    this.context = { topic: '', partition: -1, offset: -1, timestamp: -1, headers: NO_HEADERS }
     this.stateManager = new StateManager({
       topology: opts.topology,
       subtopologyId: opts.subtopologyId,
@@ -128,7 +129,7 @@ export class StreamTask implements TaskRuntime {
       warn: opts.warn,
     })
     this.taskDir = this.stateManager.taskDir
-    this.buildNodes(group.nodes)
+    this.scope = this.buildNodes(group.nodes) ? new AsyncScope() : new StackScope()
   }
 
   /** The task's open stores in opening order: their flush order. */
@@ -136,7 +137,9 @@ export class StreamTask implements TaskRuntime {
     return this.stateManager.stores()
   }
 
-  private buildNodes(names: string[]): void {
+  /** Returns whether a node runs Processor API code, whose async chains may interleave (see AsyncScope). */
+  private buildNodes(names: string[]): boolean {
+    let userCode = false
     const builder = this.topology.builder
     const defaultKey = this.opts.defaultKeySerde ?? Serdes.Bytes()
     const defaultValue = this.opts.defaultValueSerde ?? Serdes.Bytes()
@@ -164,11 +167,13 @@ export class StreamTask implements TaskRuntime {
           throw new TopologyError(`the supplier of processor ${name} did not return a Processor (an object with process())`)
         }
         node = new ProcessorNode(name, processor, def.stores)
+        if (def.userCode) userCode = true
       }
       node.context = new NodeContext(this, node)
       this.nodes.set(name, node)
       for (const parent of def.predecessors) this.nodes.get(parent)!.addChild(node)
     }
+    return userCode
   }
 
   /** Full names of the topics this task reads (repartition topics prefixed). */
@@ -288,17 +293,7 @@ export class StreamTask implements TaskRuntime {
   }
 
   recordContext(): RecordContext {
-    return this.context
-  }
-
-  withRecordContext<T>(context: RecordContext, fn: () => T): T {
-    const saved = this.context
-    this.context = context
-    try {
-      return fn()
-    } finally {
-      this.context = saved
-    }
+    return this.scope.current()
   }
 
   /** Processes up to `maxRecords` buffered records; returns how many were taken (skipped ones included). */
@@ -418,12 +413,13 @@ export class StreamTask implements TaskRuntime {
     const raw = q.poll()
     if (timestamp > q.partitionTime) q.partitionTime = timestamp
     if (timestamp > this.currentStreamTime) this.currentStreamTime = timestamp
-    this.context = { topic: q.topic, partition: q.partition, offset: raw.offset, timestamp, headers }
-    return this.deliver(q.sourceNode, { key, value, timestamp, headers })
+    const context: RecordContext = { topic: q.topic, partition: q.partition, offset: raw.offset, timestamp, headers }
+    this.scope.enter(context)
+    return this.deliver(q.sourceNode, { key, value, timestamp, headers }, context)
   }
 
-  deliver(node: ProcessorNode, record: Record<unknown, unknown>): void | Promise<void> {
-    const r = node.processor.process(record)
+  deliver(node: ProcessorNode, record: Record<unknown, unknown>, context: RecordContext): void | Promise<void> {
+    const r = this.scope.run(context, processRecord, node, record)
     if (r instanceof Promise) {
       this.pending.push(r)
       return r
@@ -471,8 +467,10 @@ export class StreamTask implements TaskRuntime {
   private async runPunctuations(queue: PunctuationQueue, time: number): Promise<number> {
     let fired = 0
     for (let s = queue.nextDue(time); s; s = queue.nextDue(time)) {
-      this.context = { topic: '', partition: -1, offset: -1, timestamp: time, headers: NO_HEADERS }
-      const r = s.punctuator(time)
+      // Kafka Streams: a punctuation's context has its time and no topic, offset or headers
+      const context: RecordContext = { topic: '', partition: -1, offset: -1, timestamp: time, headers: NO_HEADERS }
+      this.scope.enter(context)
+      const r = this.scope.run(context, s.punctuator, time, undefined)
       if (r instanceof Promise) await r
       if (this.pending.length > 0) await this.settlePending()
       fired++
@@ -574,12 +572,16 @@ export class StreamTask implements TaskRuntime {
   }
 
   reportLateRecord(processor: string, record: Record<unknown, unknown>): void {
-    this.opts.onLateRecord?.({ processor, record, context: this.context })
+    this.opts.onLateRecord?.({ processor, record, context: this.scope.current() })
   }
 
   private warn(message: string): void {
     ;(this.opts.warn ?? ((m: string) => console.warn(`[kstreams] ${m}`)))(message)
   }
+}
+
+function processRecord(node: ProcessorNode, record: Record<unknown, unknown>): void | Promise<void> {
+  return node.processor.process(record)
 }
 
 function matchesWhole(pattern: RegExp, topic: string): boolean {

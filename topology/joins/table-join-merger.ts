@@ -33,13 +33,15 @@ export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<
       this.forwardsOnFlush = store.setFlushListener((key, newValue, oldValue, rc) => {
         const nv = newValue as { value: V; timestamp: number } | null
         const ov = oldValue as { value: V } | null
-        return internal.task.withRecordContext(rc, () =>
-          internal.forward({
+        return internal.forward(
+          {
             key: key as K,
             value: { newValue: nv === null ? null : nv.value, oldValue: this.sendOld && ov !== null ? ov.value : null },
             timestamp: nv === null ? rc.timestamp : nv.timestamp,
             headers: rc.headers,
-          }),
+          },
+          undefined,
+          rc,
         )
       }, this.sendOld)
     }

@@ -60,7 +60,7 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
         // Time windows carry the max record timestamp of the window; sessions their end (as Kafka Streams).
         const timestamp = !timestamped ? key.window.end : newValue === null ? rc.timestamp : (newValue as ValueAndTimestamp<VA>).timestamp
         const value = { newValue: unwrap(newValue), oldValue: this.sendOld ? unwrap(oldValue) : null }
-        return ctx.task.withRecordContext(rc, () => ctx.forward({ key, value, timestamp, headers: rc.headers }, child))
+        return ctx.forward({ key, value, timestamp, headers: rc.headers }, child, rc)
       }, this.sendOld)
     }
     const out: WindowAggregateOutput<K, VA> = {

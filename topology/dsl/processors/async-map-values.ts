@@ -100,9 +100,7 @@ export class AsyncMapValuesProcessor<K, V, VR> implements Processor<K, V, K, VR>
         throw new Error(`${this.nodeName}: the async mapper failed for the record at ${entry.context.topic}-${entry.context.partition} offset ${entry.context.offset}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
       }
       const r = entry.record
-      const out = this.ctx.task.withRecordContext(entry.context, () =>
-        this.ctx.forward({ key: r.key, value: entry.result as VR, timestamp: r.timestamp, headers: r.headers }),
-      )
+      const out = this.ctx.forward({ key: r.key, value: entry.result as VR, timestamp: r.timestamp, headers: r.headers }, undefined, entry.context)
       if (out instanceof Promise) return out.then(() => this.drain())
     }
   }

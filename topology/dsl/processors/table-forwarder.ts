@@ -23,13 +23,15 @@ export class TableForwarder<K, V> {
       isCachedStateStore(store) &&
       (store as unknown as { setFlushListener: (l: (k: K, n: ValueAndTimestamp<V> | null, o: ValueAndTimestamp<V> | null, rc: import('../../../stores/state-store.js').RecordContext) => void | Promise<void>, s: boolean) => boolean }).setFlushListener(
         (key, newValue, oldValue, rc) =>
-          ctx.task.withRecordContext(rc, () =>
-            ctx.forward({
+          ctx.forward(
+            {
               key,
               value: { newValue: newValue ? newValue.value : null, oldValue: sendOldValues && oldValue ? oldValue.value : null },
               timestamp: newValue ? newValue.timestamp : rc.timestamp,
               headers: rc.headers,
-            }),
+            },
+            undefined,
+            rc,
           ),
         sendOldValues,
       )
