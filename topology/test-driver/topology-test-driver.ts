@@ -5,19 +5,25 @@ import { DEFAULT_CACHE_MAX_BYTES } from '../../stores/cache/thread-cache.js'
 import type { ValueAndTimestamp } from '../../stores/key-value.js'
 import type { KeyValueStore } from '../../stores/key-value-store.js'
 import type { SessionStore } from '../../stores/session-store.js'
-import type { ChangelogRecord, Headers, RecordCollector, StateStore } from '../../stores/state-store.js'
+import type { Headers, StateStore } from '../../stores/state-store.js'
 import type { WindowStore } from '../../stores/window-store.js'
+import type { ProducedRecord } from '../internals/collector-types.js'
+import { RecordCollectorImpl } from '../internals/record-collector.js'
 import { StreamTask } from '../internals/stream-task.js'
+import { prepareCommit, type CommitUnit } from '../internals/task-commit.js'
 import type { DeserializationHandler } from '../internals/task-types.js'
 import { resolveTopic } from '../internals/topology-metadata.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { Topology } from '../topology.js'
 import type { CapturedRecord } from './captured-record.js'
 import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
+import { DriverProductionErrors, type DriverProductionExceptionHandler } from './driver-production-errors.js'
+import { InMemoryProducer } from './in-memory-producer.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
 import { SessionStoreFacade } from './session-store-facade.js'
 import { requireStoreKind, storeKindOf, type StoreKind } from './store-kind.js'
 import { TestInputTopic, type InputTopicOptions } from './test-input-topic.js'
+import { OutputQueue } from './output-queue.js'
 import { TestOutputTopic } from './test-output-topic.js'
 import { WindowStoreFacade } from './window-store-facade.js'
 
@@ -31,17 +37,24 @@ export interface TopologyTestDriverOptions {
   defaultKeySerde?: AnySerde<any>
   defaultValueSerde?: AnySerde<any>
   deserializationHandler?: DeserializationHandler
+  /**
+   * As the runtime's setting (default 'fail'): decides on records a sink cannot serialize;
+   * `{ deadLetterTopic }` writes them there, readable with createOutputTopic.
+   */
+  productionExceptionHandler?: DriverProductionExceptionHandler
 }
 
 /** Feedback loops (a topology reading its own output) stop after this many rounds. */
 const MAX_ROUNDS = 10_000
 
 /**
- * Runs a topology without a broker, through the same StreamTask the runtime uses: one task per
- * sub-topology on partition 0. Records are processed one at a time, each followed by a commit
- * that flushes caches, as Kafka Streams' driver does; records written to topics the topology
- * reads (repartition topics included) are fed back until nothing is left. Everything written is captured,
- * changelogs included (`producedRecords(topic)`).
+ * Runs a topology without a broker, through the same StreamTask, record collector and commit
+ * steps the runtime uses: one task per sub-topology on partition 0, each task's collector writing
+ * to an in-memory producer. Records are processed one at a time, each followed by a commit that
+ * flushes caches and the collector, as Kafka Streams' driver does; records written to topics the
+ * topology reads (repartition topics included) are fed back until nothing is left. Everything
+ * written is captured, changelogs included (`producedRecords(topic)`); each topic has one queue
+ * of unread records, shared by all its TestOutputTopics.
  */
 export class TopologyTestDriver {
   readonly applicationId: string
@@ -52,9 +65,14 @@ export class TopologyTestDriver {
   private readonly globalTasks: StreamTask[] = []
   /** Global tasks first (they feed the stores others read), then the others; built once. */
   private readonly allTasks: StreamTask[] = []
+  /** Each task with its collector, in the order of allTasks. */
+  private readonly units = new Map<StreamTask, CommitUnit & { collector: RecordCollectorImpl }>()
   private readonly globalStores = new Map<string, StateStore>()
+  private readonly producer = new InMemoryProducer((topic, partition, offset, record) => this.capture(topic, partition, offset, record))
+  /** Every record written, per topic (producedRecords). */
   private readonly captured = new Map<string, CapturedRecord[]>()
-  private readonly offsets = new Map<string, number>()
+  /** Records not read yet, per topic (TestOutputTopic). */
+  private readonly queues = new Map<string, OutputQueue>()
   private readonly ready: Promise<void>
   private closed = false
   private failure: unknown = null
@@ -78,10 +96,10 @@ export class TopologyTestDriver {
   }
 
   private createTasks(): void {
-    const collector: RecordCollector = {
-      send: (topic: string, record: ChangelogRecord, partition: number) => this.capture(topic, record, partition),
-    }
+    const handler = this.options.productionExceptionHandler
+    const errors = handler === undefined ? undefined : new DriverProductionErrors(handler)
     for (const group of this.topology.builder.nodeGroups()) {
+      const collector = new RecordCollectorImpl(this.producer, { transactional: false, errors })
       const task = new StreamTask({
         topology: this.topology,
         subtopologyId: group.id,
@@ -97,10 +115,17 @@ export class TopologyTestDriver {
         partitionCount: () => 1,
         now: () => this.wallClock,
       })
+      this.units.set(task, { task, collector })
       if (group.global) this.globalTasks.push(task)
       else this.tasks.push(task)
     }
     this.allTasks.push(...this.globalTasks, ...this.tasks)
+  }
+
+  /** A task's commit, through the runtime's steps: stores and caches, then the collector. */
+  private async commit(task: StreamTask): Promise<void> {
+    const [prepared] = await prepareCommit([this.units.get(task)!])
+    if (prepared!.error !== undefined) throw prepared!.error
   }
 
   private async initialize(): Promise<void> {
@@ -117,16 +142,17 @@ export class TopologyTestDriver {
     await this.ready
   }
 
-  private nextOffset(topic: string): number {
-    const offset = this.offsets.get(topic) ?? 0
-    this.offsets.set(topic, offset + 1)
-    return offset
+  private queueOf(topic: string): OutputQueue {
+    let queue = this.queues.get(topic)
+    if (!queue) this.queues.set(topic, (queue = new OutputQueue()))
+    return queue
   }
 
-  private capture(topic: string, record: ChangelogRecord, partition: number): void {
+  /** A record the in-memory producer appended: kept, queued for output topics, fed to the tasks reading its topic. */
+  private capture(topic: string, partition: number, offset: number, record: ProducedRecord): void {
     const captured: CapturedRecord = {
       topic,
-      partition: partition < 0 ? 0 : partition,
+      partition,
       key: record.key,
       value: record.value,
       timestamp: record.timestamp,
@@ -135,28 +161,30 @@ export class TopologyTestDriver {
     let list = this.captured.get(topic)
     if (!list) this.captured.set(topic, (list = []))
     list.push(captured)
-    this.route(topic, captured.key, captured.value, captured.timestamp, captured.headers)
+    this.queueOf(topic).push(captured)
+    this.route(topic, offset, captured.key, captured.value, captured.timestamp, captured.headers)
   }
 
-  /** Hands a record to every task reading `topic`; returns whether any does. */
-  private route(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): boolean {
-    let offset = -1
+  private readers(topic: string): StreamTask[] {
+    return this.allTasks.filter((task) => task.readsTopic(topic))
+  }
+
+  /** Hands a record to every task reading `topic`. */
+  private route(topic: string, offset: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
     for (const task of this.allTasks) {
-      if (!task.readsTopic(topic)) continue
-      if (offset < 0) offset = this.nextOffset(topic)
-      task.addRecords(topic, 0, [{ key, value, timestamp, offset, headers }])
+      if (task.readsTopic(topic)) task.addRecords(topic, 0, [{ key, value, timestamp, offset, headers }])
     }
-    return offset >= 0
   }
 
   /** Pipes one serialized record and runs the topology until nothing is left to do. */
   private async pipe(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): Promise<void> {
     await this.started()
-    if (!this.route(topic, key, value, timestamp, headers)) {
+    if (this.readers(topic).length === 0) {
       throw new Error(
         `Unknown topic: ${topic}. The topology reads ${this.sourceTopicList().join(', ') || 'no topics'}; pipe to one of those`,
       )
     }
+    this.route(topic, this.producer.append(topic, 0), key, value, timestamp, headers)
     await this.runToCompletion()
   }
 
@@ -174,11 +202,11 @@ export class TopologyTestDriver {
         // including records re-read from repartition topics.
         while (task.buffered() > 0) {
           await task.process(1)
-          await task.commit()
+          await this.commit(task)
           worked = true
         }
       }
-      for (const task of this.allTasks) await task.commit()
+      for (const task of this.allTasks) await this.commit(task)
       if (!worked && this.allTasks.every((t) => t.buffered() === 0)) return
     }
     throw new Error(`the topology did not settle after ${MAX_ROUNDS} rounds; does it read its own output in a loop?`)
@@ -197,11 +225,15 @@ export class TopologyTestDriver {
     )
   }
 
-  /** Reads what the topology wrote to `name` (an output, repartition or changelog topic). */
+  /**
+   * Reads what the topology wrote to `name` (an output, repartition or changelog topic). Every
+   * TestOutputTopic of one topic reads the same queue: a record read through one is gone for the
+   * others, as in Kafka Streams' driver.
+   */
   createOutputTopic<K, V>(name: string, keySerde: AnySerde<K>, valueSerde: AnySerde<V>): TestOutputTopic<K, V> {
     requireSerde(keySerde, 'key', name)
     requireSerde(valueSerde, 'value', name)
-    return new TestOutputTopic<K, V>(name, keySerde, valueSerde, () => this.captured.get(name) ?? [])
+    return new TestOutputTopic<K, V>(name, keySerde, valueSerde, this.queueOf(name))
   }
 
   /** Every record written to `topic` so far (raw bytes), e.g. `<applicationId>-<store>-changelog`. */
@@ -302,7 +334,10 @@ export class TopologyTestDriver {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceWallClockTime: ms must be a non-negative number, got ${String(ms)}`)
     await this.started()
     this.wallClock += ms
-    for (const task of this.tasks) await task.punctuate(this.wallClock)
+    for (const task of this.tasks) {
+      await task.punctuate(this.wallClock)
+      await this.commit(task)
+    }
     await this.runToCompletion()
   }
 
@@ -320,8 +355,12 @@ export class TopologyTestDriver {
       error = err
     }
     for (const task of [...this.tasks, ...this.globalTasks]) {
+      const collector = this.units.get(task)!.collector
       try {
         await task.close({ clean: error === null })
+        // what processors' close() and the last store flush wrote is still output
+        if (error === null) await collector.flush()
+        else collector.discard()
       } catch (err) {
         error ??= err
       }
