@@ -1,22 +1,7 @@
 import type { DeadLetter, ProducedRecord, ProductionErrorHandler, ProductionResponse } from '../internals/collector-types.js'
 import { errorHeaders } from '../internals/dead-letter-headers.js'
 import type { SerializationError } from '../serdes/serde-errors.js'
-
-/** What a production exception handler is told about a record (the runtime's ProductionErrorContext). */
-export interface DriverProductionErrorContext {
-  topic: string
-  partition: number
-  key: Buffer | null
-  value: Buffer | null
-  error: Error
-}
-
-/** The driver's `productionExceptionHandler` option: the same values as the runtime's setting. */
-export type DriverProductionExceptionHandler =
-  | 'fail'
-  | 'continue'
-  | { deadLetterTopic: string }
-  | ((ctx: DriverProductionErrorContext) => ProductionResponse)
+import type { TopologyTestDriverOptions } from './topology-test-driver.js'
 
 /**
  * The production exception handler as the driver applies it, deciding as the runtime's router
@@ -25,7 +10,7 @@ export type DriverProductionExceptionHandler =
  * practice only serialization errors reach it.
  */
 export class DriverProductionErrors implements ProductionErrorHandler {
-  constructor(private readonly handler: DriverProductionExceptionHandler) {}
+  constructor(private readonly handler: NonNullable<TopologyTestDriverOptions['productionExceptionHandler']>) {}
 
   /** Nothing goes wrong between the driver and its in-memory partitions but the records themselves. */
   isRecordFault(): boolean {

@@ -1,7 +1,6 @@
 import type { KeyValue } from '../../stores/key-value.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { CapturedRecord, TestRecord } from './captured-record.js'
-import type { OutputQueue } from './output-queue.js'
 
 /**
  * Reads, in order, what the topology wrote to one topic; each record is read once. All the
@@ -12,7 +11,8 @@ export class TestOutputTopic<K, V> {
     readonly name: string,
     private readonly keySerde: AnySerde<K>,
     private readonly valueSerde: AnySerde<V>,
-    private readonly queue: OutputQueue,
+    /** The topic's queue, shared by every TestOutputTopic of the topic. */
+    private readonly queue: { poll(): CapturedRecord | undefined; size(): number },
   ) {}
 
   private next(): CapturedRecord {

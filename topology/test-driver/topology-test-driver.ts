@@ -17,7 +17,7 @@ import type { AnySerde } from '../serdes/serde.js'
 import type { Topology } from '../topology.js'
 import type { CapturedRecord } from './captured-record.js'
 import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
-import { DriverProductionErrors, type DriverProductionExceptionHandler } from './driver-production-errors.js'
+import { DriverProductionErrors } from './driver-production-errors.js'
 import { InMemoryProducer } from './in-memory-producer.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
 import { SessionStoreFacade } from './session-store-facade.js'
@@ -41,7 +41,11 @@ export interface TopologyTestDriverOptions {
    * As the runtime's setting (default 'fail'): decides on records a sink cannot serialize;
    * `{ deadLetterTopic }` writes them there, readable with createOutputTopic.
    */
-  productionExceptionHandler?: DriverProductionExceptionHandler
+  productionExceptionHandler?:
+    | 'fail'
+    | 'continue'
+    | { deadLetterTopic: string }
+    | ((ctx: { topic: string; partition: number; key: Buffer | null; value: Buffer | null; error: Error }) => 'CONTINUE' | 'FAIL')
 }
 
 /** Feedback loops (a topology reading its own output) stop after this many rounds. */
