@@ -7,7 +7,6 @@ import type { KeyValueStore } from '../../stores/key-value-store.js'
 import type { SessionStore } from '../../stores/session-store.js'
 import type { Headers, StateStore } from '../../stores/state-store.js'
 import type { WindowStore } from '../../stores/window-store.js'
-import type { ProducedRecord } from '../internals/collector-types.js'
 import { RecordCollectorImpl } from '../internals/record-collector.js'
 import { StreamTask } from '../internals/stream-task.js'
 import { prepareCommit, type CommitUnit } from '../internals/task-commit.js'
@@ -18,12 +17,11 @@ import type { Topology } from '../topology.js'
 import type { CapturedRecord } from './captured-record.js'
 import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
 import { DriverProductionErrors } from './driver-production-errors.js'
-import { InMemoryProducer } from './in-memory-producer.js'
+import { DriverTopics } from './driver-topics.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
 import { SessionStoreFacade } from './session-store-facade.js'
 import { requireStoreKind, storeKindOf, type StoreKind } from './store-kind.js'
 import { TestInputTopic, type InputTopicOptions } from './test-input-topic.js'
-import { OutputQueue } from './output-queue.js'
 import { TestOutputTopic } from './test-output-topic.js'
 import { WindowStoreFacade } from './window-store-facade.js'
 
@@ -72,11 +70,7 @@ export class TopologyTestDriver {
   /** Each task with its collector, in the order of allTasks. */
   private readonly units = new Map<StreamTask, CommitUnit & { collector: RecordCollectorImpl }>()
   private readonly globalStores = new Map<string, StateStore>()
-  private readonly producer = new InMemoryProducer((topic, partition, offset, record) => this.capture(topic, partition, offset, record))
-  /** Every record written, per topic (producedRecords). */
-  private readonly captured = new Map<string, CapturedRecord[]>()
-  /** Records not read yet, per topic (TestOutputTopic). */
-  private readonly queues = new Map<string, OutputQueue>()
+  private readonly topics = new DriverTopics(this.allTasks)
   private readonly ready: Promise<void>
   private closed = false
   private failure: unknown = null
@@ -103,7 +97,7 @@ export class TopologyTestDriver {
     const handler = this.options.productionExceptionHandler
     const errors = handler === undefined ? undefined : new DriverProductionErrors(handler)
     for (const group of this.topology.builder.nodeGroups()) {
-      const collector = new RecordCollectorImpl(this.producer, { transactional: false, errors })
+      const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors })
       const task = new StreamTask({
         topology: this.topology,
         subtopologyId: group.id,
@@ -146,49 +140,15 @@ export class TopologyTestDriver {
     await this.ready
   }
 
-  private queueOf(topic: string): OutputQueue {
-    let queue = this.queues.get(topic)
-    if (!queue) this.queues.set(topic, (queue = new OutputQueue()))
-    return queue
-  }
-
-  /** A record the in-memory producer appended: kept, queued for output topics, fed to the tasks reading its topic. */
-  private capture(topic: string, partition: number, offset: number, record: ProducedRecord): void {
-    const captured: CapturedRecord = {
-      topic,
-      partition,
-      key: record.key,
-      value: record.value,
-      timestamp: record.timestamp,
-      headers: record.headers ?? {},
-    }
-    let list = this.captured.get(topic)
-    if (!list) this.captured.set(topic, (list = []))
-    list.push(captured)
-    this.queueOf(topic).push(captured)
-    this.route(topic, offset, captured.key, captured.value, captured.timestamp, captured.headers)
-  }
-
-  private isRead(topic: string): boolean {
-    return this.allTasks.some((task) => task.readsTopic(topic))
-  }
-
-  /** Hands a record to every task reading `topic`. */
-  private route(topic: string, offset: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
-    for (const task of this.allTasks) {
-      if (task.readsTopic(topic)) task.addRecords(topic, 0, [{ key, value, timestamp, offset, headers }])
-    }
-  }
-
   /** Pipes one serialized record and runs the topology until nothing is left to do. */
   private async pipe(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): Promise<void> {
     await this.started()
-    if (!this.isRead(topic)) {
+    if (!this.topics.isRead(topic)) {
       throw new Error(
         `Unknown topic: ${topic}. The topology reads ${this.sourceTopicList().join(', ') || 'no topics'}; pipe to one of those`,
       )
     }
-    this.route(topic, this.producer.append(topic, 0), key, value, timestamp, headers)
+    this.topics.pipe(topic, key, value, timestamp, headers)
     await this.runToCompletion()
   }
 
@@ -237,17 +197,17 @@ export class TopologyTestDriver {
   createOutputTopic<K, V>(name: string, keySerde: AnySerde<K>, valueSerde: AnySerde<V>): TestOutputTopic<K, V> {
     requireSerde(keySerde, 'key', name)
     requireSerde(valueSerde, 'value', name)
-    return new TestOutputTopic<K, V>(name, keySerde, valueSerde, this.queueOf(name))
+    return new TestOutputTopic<K, V>(name, keySerde, valueSerde, this.topics.queueOf(name))
   }
 
   /** Every record written to `topic` so far (raw bytes), e.g. `<applicationId>-<store>-changelog`. */
   producedRecords(topic: string): CapturedRecord[] {
-    return [...(this.captured.get(topic) ?? [])]
+    return this.topics.producedRecords(topic)
   }
 
   /** Names of all topics written to so far. */
   producedTopicNames(): string[] {
-    return [...this.captured.keys()]
+    return this.topics.producedTopicNames()
   }
 
   /** The full name of an internal topic of this topology (`<applicationId>-<name>`). */
