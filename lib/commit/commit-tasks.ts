@@ -1,5 +1,6 @@
 import type { TopicPartitionOffset } from '../clients/types.js'
 import type { CommittableOffset } from '../../topology/internals/task-types.js'
+import { prepareCommit } from '../../topology/internals/task-commit.js'
 import type { ActiveTask } from '../tasks/active-task.js'
 import { encodePartitionTime } from './partition-time-metadata.js'
 import { commitChannel, traced, type CommitTraceContext } from '../tracing/channels.js'
@@ -33,14 +34,10 @@ async function atLeastOnce(
   commitOffsets: (offsets: TopicPartitionOffset[]) => Promise<void>,
   trace: CommitTraceContext | null,
 ): Promise<number> {
-  const perTask: [ActiveTask, TopicPartitionOffset[]][] = []
-  for (const t of tasks) perTask.push([t, withPartitionTimes(await t.task.commit())])
-  const flushed = await Promise.allSettled(tasks.map(t => t.collector.flush()))
-  const failed = tasks.filter((_, i) => flushed[i]!.status === 'rejected')
-  if (failed.length > 0) {
-    const first = flushed.find(r => r.status === 'rejected') as PromiseRejectedResult
-    throw new TaskFlushError(failed, first.reason)
-  }
+  const prepared = await prepareCommit(tasks)
+  const failed = tasks.filter((_, i) => prepared[i]!.error !== undefined)
+  if (failed.length > 0) throw new TaskFlushError(failed, prepared.find(p => p.error !== undefined)!.error)
+  const perTask = tasks.map((t, i): [ActiveTask, TopicPartitionOffset[]] => [t, withPartitionTimes(prepared[i]!.offsets)])
   const changed: TopicPartitionOffset[] = []
   for (const [t, offsets] of perTask) changed.push(...t.changedOffsets(offsets))
   if (trace) trace.offsets = changed
@@ -61,8 +58,9 @@ export function commitExactlyOnce(task: ActiveTask, groupId: string): Promise<bo
 }
 
 async function exactlyOnce(task: ActiveTask, groupId: string, trace: CommitTraceContext | null): Promise<boolean> {
-  const offsets = withPartitionTimes(await task.task.commit())
-  await task.collector.flush()
+  const [prepared] = await prepareCommit([task])
+  if (prepared!.error !== undefined) throw prepared!.error
+  const offsets = withPartitionTimes(prepared!.offsets)
   const changed = task.changedOffsets(offsets)
   if (changed.length === 0 && !task.producer.inTransaction()) return false
   if (trace) trace.offsets = offsets

@@ -1,5 +1,6 @@
 import type { StateStore } from '../../stores/state-store.js'
 import type { StateRestoreListener } from '../../stores/restore/state-restore-listener.js'
+import { RecordCollectorImpl } from '../../topology/internals/record-collector.js'
 import { StreamTask } from '../../topology/internals/stream-task.js'
 import type { Topology } from '../../topology/topology.js'
 import { parseTaskId } from '../assignment/task-id.js'
@@ -10,7 +11,6 @@ import { childLogger } from '../config/logger.js'
 import { deserializationHandlerFor } from '../errors/deserialization-errors.js'
 import type { ProductionErrorRouter } from '../errors/production-errors.js'
 import type { StreamsMetrics } from '../metrics/streams-metrics.js'
-import { RuntimeRecordCollector } from '../processing/record-collector.js'
 import { ActiveTask } from './active-task.js'
 import { restoreChangelogs } from './changelog-restorer.js'
 
@@ -60,7 +60,7 @@ export async function createActiveTask(
   }
   const taskMetrics = metrics.taskMetrics(taskId)
   const log = childLogger(config.logger, { task: taskId })
-  const collector = new RuntimeRecordCollector(producer, eos, deps.errors)
+  const collector = new RecordCollectorImpl(producer, { transactional: eos, errors: deps.errors })
   let task: StreamTask | null = null
   try {
     task = new StreamTask({

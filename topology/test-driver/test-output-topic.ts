@@ -2,16 +2,24 @@ import type { KeyValue } from '../../stores/key-value.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { CapturedRecord, TestRecord } from './captured-record.js'
 
-/** Reads, in order, what the topology wrote to one topic; each record is read once. */
+/**
+ * Reads, in order, what the topology wrote to one topic; each record is read once. All the
+ * TestOutputTopics of one topic share its queue: what one reads, the others no longer see.
+ */
 export class TestOutputTopic<K, V> {
-  private position = 0
-
   constructor(
     readonly name: string,
     private readonly keySerde: AnySerde<K>,
     private readonly valueSerde: AnySerde<V>,
-    private readonly records: () => CapturedRecord[],
+    /** The topic's queue, shared by every TestOutputTopic of the topic. */
+    private readonly queue: { poll(): CapturedRecord | undefined; size(): number },
   ) {}
+
+  private next(): CapturedRecord {
+    const r = this.queue.poll()
+    if (r === undefined) throw new Error(`Empty topic: ${this.name}`)
+    return r
+  }
 
   private decode<T>(serde: AnySerde<T>, data: Buffer | null, part: string): T {
     const out = serde.deserialize(this.name, data)
@@ -22,17 +30,13 @@ export class TestOutputTopic<K, V> {
   }
 
   readRecord(): TestRecord<K, V> {
-    const all = this.records()
-    if (this.position >= all.length) throw new Error(`Empty topic: ${this.name}`)
-    const r = all[this.position++]
+    const r = this.next()
     return { key: this.decode(this.keySerde, r.key, 'key'), value: this.decode(this.valueSerde, r.value, 'value'), timestamp: r.timestamp, headers: r.headers }
   }
 
   /** As readRecord, for serdes that may need a registry lookup. */
   async readRecordAsync(): Promise<TestRecord<K, V>> {
-    const all = this.records()
-    if (this.position >= all.length) throw new Error(`Empty topic: ${this.name}`)
-    const r = all[this.position++]
+    const r = this.next()
     return { key: (await this.keySerde.deserialize(this.name, r.key)) as K, value: (await this.valueSerde.deserialize(this.name, r.value)) as V, timestamp: r.timestamp, headers: r.headers }
   }
 
@@ -75,7 +79,7 @@ export class TestOutputTopic<K, V> {
   }
 
   getQueueSize(): number {
-    return this.records().length - this.position
+    return this.queue.size()
   }
 
   isEmpty(): boolean {

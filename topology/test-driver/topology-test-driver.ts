@@ -5,15 +5,19 @@ import { DEFAULT_CACHE_MAX_BYTES } from '../../stores/cache/thread-cache.js'
 import type { ValueAndTimestamp } from '../../stores/key-value.js'
 import type { KeyValueStore } from '../../stores/key-value-store.js'
 import type { SessionStore } from '../../stores/session-store.js'
-import type { ChangelogRecord, Headers, RecordCollector, StateStore } from '../../stores/state-store.js'
+import type { Headers, StateStore } from '../../stores/state-store.js'
 import type { WindowStore } from '../../stores/window-store.js'
+import { RecordCollectorImpl } from '../internals/record-collector.js'
 import { StreamTask } from '../internals/stream-task.js'
+import { prepareCommit, type CommitUnit } from '../internals/task-commit.js'
 import type { DeserializationHandler } from '../internals/task-types.js'
 import { resolveTopic } from '../internals/topology-metadata.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { Topology } from '../topology.js'
 import type { CapturedRecord } from './captured-record.js'
 import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
+import { DriverProductionErrors } from './driver-production-errors.js'
+import { DriverTopics } from './driver-topics.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
 import { SessionStoreFacade } from './session-store-facade.js'
 import { requireStoreKind, storeKindOf, type StoreKind } from './store-kind.js'
@@ -31,17 +35,28 @@ export interface TopologyTestDriverOptions {
   defaultKeySerde?: AnySerde<any>
   defaultValueSerde?: AnySerde<any>
   deserializationHandler?: DeserializationHandler
+  /**
+   * As the runtime's setting (default 'fail'): decides on records a sink cannot serialize;
+   * `{ deadLetterTopic }` writes them there, readable with createOutputTopic.
+   */
+  productionExceptionHandler?:
+    | 'fail'
+    | 'continue'
+    | { deadLetterTopic: string }
+    | ((ctx: { topic: string; partition: number; key: Buffer | null; value: Buffer | null; error: Error }) => 'CONTINUE' | 'FAIL')
 }
 
 /** Feedback loops (a topology reading its own output) stop after this many rounds. */
 const MAX_ROUNDS = 10_000
 
 /**
- * Runs a topology without a broker, through the same StreamTask the runtime uses: one task per
- * sub-topology on partition 0. Records are processed one at a time, each followed by a commit
- * that flushes caches, as Kafka Streams' driver does; records written to topics the topology
- * reads (repartition topics included) are fed back until nothing is left. Everything written is captured,
- * changelogs included (`producedRecords(topic)`).
+ * Runs a topology without a broker, through the same StreamTask, record collector and commit
+ * steps the runtime uses: one task per sub-topology on partition 0, each task's collector writing
+ * to an in-memory producer. Records are processed one at a time, each followed by a commit that
+ * flushes caches and the collector, as Kafka Streams' driver does; records written to topics the
+ * topology reads (repartition topics included) are fed back until nothing is left. Everything
+ * written is captured, changelogs included (`producedRecords(topic)`); each topic has one queue
+ * of unread records, shared by all its TestOutputTopics.
  */
 export class TopologyTestDriver {
   readonly applicationId: string
@@ -52,9 +67,10 @@ export class TopologyTestDriver {
   private readonly globalTasks: StreamTask[] = []
   /** Global tasks first (they feed the stores others read), then the others; built once. */
   private readonly allTasks: StreamTask[] = []
+  /** Each task with its collector, in the order of allTasks. */
+  private readonly units = new Map<StreamTask, CommitUnit & { collector: RecordCollectorImpl }>()
   private readonly globalStores = new Map<string, StateStore>()
-  private readonly captured = new Map<string, CapturedRecord[]>()
-  private readonly offsets = new Map<string, number>()
+  private readonly topics = new DriverTopics(this.allTasks)
   private readonly ready: Promise<void>
   private closed = false
   private failure: unknown = null
@@ -78,10 +94,10 @@ export class TopologyTestDriver {
   }
 
   private createTasks(): void {
-    const collector: RecordCollector = {
-      send: (topic: string, record: ChangelogRecord, partition: number) => this.capture(topic, record, partition),
-    }
+    const handler = this.options.productionExceptionHandler
+    const errors = handler === undefined ? undefined : new DriverProductionErrors(handler)
     for (const group of this.topology.builder.nodeGroups()) {
+      const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors })
       const task = new StreamTask({
         topology: this.topology,
         subtopologyId: group.id,
@@ -97,10 +113,17 @@ export class TopologyTestDriver {
         partitionCount: () => 1,
         now: () => this.wallClock,
       })
+      this.units.set(task, { task, collector })
       if (group.global) this.globalTasks.push(task)
       else this.tasks.push(task)
     }
     this.allTasks.push(...this.globalTasks, ...this.tasks)
+  }
+
+  /** A task's commit, through the runtime's steps: stores and caches, then the collector. */
+  private async commit(task: StreamTask): Promise<void> {
+    const [prepared] = await prepareCommit([this.units.get(task)!])
+    if (prepared!.error !== undefined) throw prepared!.error
   }
 
   private async initialize(): Promise<void> {
@@ -117,46 +140,15 @@ export class TopologyTestDriver {
     await this.ready
   }
 
-  private nextOffset(topic: string): number {
-    const offset = this.offsets.get(topic) ?? 0
-    this.offsets.set(topic, offset + 1)
-    return offset
-  }
-
-  private capture(topic: string, record: ChangelogRecord, partition: number): void {
-    const captured: CapturedRecord = {
-      topic,
-      partition: partition < 0 ? 0 : partition,
-      key: record.key,
-      value: record.value,
-      timestamp: record.timestamp,
-      headers: record.headers ?? {},
-    }
-    let list = this.captured.get(topic)
-    if (!list) this.captured.set(topic, (list = []))
-    list.push(captured)
-    this.route(topic, captured.key, captured.value, captured.timestamp, captured.headers)
-  }
-
-  /** Hands a record to every task reading `topic`; returns whether any does. */
-  private route(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): boolean {
-    let offset = -1
-    for (const task of this.allTasks) {
-      if (!task.readsTopic(topic)) continue
-      if (offset < 0) offset = this.nextOffset(topic)
-      task.addRecords(topic, 0, [{ key, value, timestamp, offset, headers }])
-    }
-    return offset >= 0
-  }
-
   /** Pipes one serialized record and runs the topology until nothing is left to do. */
   private async pipe(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): Promise<void> {
     await this.started()
-    if (!this.route(topic, key, value, timestamp, headers)) {
+    if (!this.topics.isRead(topic)) {
       throw new Error(
         `Unknown topic: ${topic}. The topology reads ${this.sourceTopicList().join(', ') || 'no topics'}; pipe to one of those`,
       )
     }
+    this.topics.pipe(topic, key, value, timestamp, headers)
     await this.runToCompletion()
   }
 
@@ -174,11 +166,11 @@ export class TopologyTestDriver {
         // including records re-read from repartition topics.
         while (task.buffered() > 0) {
           await task.process(1)
-          await task.commit()
+          await this.commit(task)
           worked = true
         }
       }
-      for (const task of this.allTasks) await task.commit()
+      for (const task of this.allTasks) await this.commit(task)
       if (!worked && this.allTasks.every((t) => t.buffered() === 0)) return
     }
     throw new Error(`the topology did not settle after ${MAX_ROUNDS} rounds; does it read its own output in a loop?`)
@@ -197,21 +189,25 @@ export class TopologyTestDriver {
     )
   }
 
-  /** Reads what the topology wrote to `name` (an output, repartition or changelog topic). */
+  /**
+   * Reads what the topology wrote to `name` (an output, repartition or changelog topic). Every
+   * TestOutputTopic of one topic reads the same queue: a record read through one is gone for the
+   * others, as in Kafka Streams' driver.
+   */
   createOutputTopic<K, V>(name: string, keySerde: AnySerde<K>, valueSerde: AnySerde<V>): TestOutputTopic<K, V> {
     requireSerde(keySerde, 'key', name)
     requireSerde(valueSerde, 'value', name)
-    return new TestOutputTopic<K, V>(name, keySerde, valueSerde, () => this.captured.get(name) ?? [])
+    return new TestOutputTopic<K, V>(name, keySerde, valueSerde, this.topics.queueOf(name))
   }
 
   /** Every record written to `topic` so far (raw bytes), e.g. `<applicationId>-<store>-changelog`. */
   producedRecords(topic: string): CapturedRecord[] {
-    return [...(this.captured.get(topic) ?? [])]
+    return this.topics.producedRecords(topic)
   }
 
   /** Names of all topics written to so far. */
   producedTopicNames(): string[] {
-    return [...this.captured.keys()]
+    return this.topics.producedTopicNames()
   }
 
   /** The full name of an internal topic of this topology (`<applicationId>-<name>`). */
@@ -302,7 +298,10 @@ export class TopologyTestDriver {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceWallClockTime: ms must be a non-negative number, got ${String(ms)}`)
     await this.started()
     this.wallClock += ms
-    for (const task of this.tasks) await task.punctuate(this.wallClock)
+    for (const task of this.tasks) {
+      await task.punctuate(this.wallClock)
+      await this.commit(task)
+    }
     await this.runToCompletion()
   }
 
@@ -322,9 +321,13 @@ export class TopologyTestDriver {
     for (const task of [...this.tasks, ...this.globalTasks]) {
       // A clean close commits first (caches forward, stores flush), as the runtime does.
       const clean = error === null
+      const collector = this.units.get(task)!.collector
       try {
         if (clean) await task.commit()
         await task.close({ clean })
+        // what processors' close() wrote is still output
+        if (clean) await collector.flush()
+        else collector.discard()
       } catch (err) {
         error ??= err
         await task.close({ clean: false })
