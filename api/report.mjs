@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
@@ -20,9 +20,10 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 /** The public entries: `.` → kstreams.api.md, `./testing` → kstreams-testing.api.md, … */
 const entries = Object.entries(pkg.exports)
-  .filter(([subpath, target]) => typeof target === 'object' && target.import?.types)
+  .filter(([, target]) => typeof target === 'object' && target.import?.types)
   .map(([subpath, target]) => ({
     subpath,
+    name: `${pkg.name}${subpath.slice(1)}`,
     dts: join(root, target.import.types),
     report: subpath === '.' ? pkg.name : `${pkg.name}-${subpath.slice(2).replaceAll('/', '-')}`,
   }))
@@ -104,7 +105,7 @@ for (const entry of entries) {
     },
   })
   if (!result.succeeded) failed.push(entry)
-  else if (result.apiReportChanged) console.log(`api: updated api/${entry.report}.api.md (${pkg.name}${entry.subpath.slice(1)})`)
+  else if (result.apiReportChanged) console.log(`api: updated api/${entry.report}.api.md (${entry.name})`)
 }
 
 // A report whose entry is gone would otherwise stay committed, unchecked.
@@ -112,17 +113,19 @@ const expected = new Set(entries.map((e) => `${e.report}.api.md`))
 const stale = readdirSync(apiDir).filter((name) => name.endsWith('.api.md') && !expected.has(name))
 if (stale.length > 0) {
   if (update) for (const name of stale) rmSync(join(apiDir, name))
-  else failed.push(...stale.map((name) => ({ subpath: `(no entry for api/${name})` })))
+  else failed.push(...stale.map((name) => ({ name: `api/${name} (no such entry)` })))
 }
 
 if (failed.length > 0) {
+  const names = failed.map((e) => e.name).join(', ')
   console.error(
-    `\napi: the public API differs from the committed report for ${failed.map((e) => e.subpath).join(', ')}.\n` +
-      (update
-        ? 'Fix the errors above (an exported signature names a type its entry does not export: export it, or stop exposing it).\n'
-        : 'If the change is intended, run `npm run api:update` and commit the changed api/*.api.md with it;\n' +
-          'otherwise fix the export (see docs/contributing.md, "The API report").\n'),
+    update
+      ? `\napi: fix the errors above for ${names} (a signature names a type its entry does not ` +
+          'export: export it if it is public, otherwise stop exposing it, e.g. with @internal).'
+      : `\napi: the public API of ${names} differs from its committed report in api/ (diff and errors above).\n` +
+          'If the change is intended, run `npm run api:update` and commit the changed api/*.api.md with it;\n' +
+          'otherwise fix the exports (README.md, "The public API report").',
   )
   process.exit(1)
 }
-console.log(`api: ${update ? 'reports written' : 'reports match'} for ${entries.map((e) => relative(root, e.dts)).join(', ')}`)
+console.log(`api: ${update ? 'reports written' : 'reports match'} for ${entries.map((e) => e.name).join(', ')}`)
