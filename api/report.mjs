@@ -16,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const apiDir = join(root, 'api')
 const configPath = join(apiDir, 'api-extractor.json')
 const update = process.argv.includes('--update')
+const REWRITE_NOTICES = new Set(['console-api-report-copied', 'console-api-report-created'])
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 /** The public entries: `.` → kstreams.api.md, `./testing` → kstreams-testing.api.md, … */
@@ -99,9 +100,11 @@ for (const entry of entries) {
   const result = Extractor.invoke(config, {
     localBuild: update,
     printApiReportDiff: !update,
-    // Only what needs reading: warnings and errors, not the preamble.
+    // Only what needs reading: warnings and errors, not the preamble (nor, when updating, the
+    // notice that a report was rewritten: the line below says it).
     messageCallback: (message) => {
       if (message.logLevel === 'info' || message.logLevel === 'verbose') message.handled = true
+      if (update && REWRITE_NOTICES.has(message.messageId)) message.handled = true
     },
   })
   if (!result.succeeded) failed.push(entry)
