@@ -14,7 +14,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Stores, ThreadCache, DEFAULT_CACHE_MAX_BYTES } from '../lib/index.js'
+import { Stores } from '../lib/index.js'
+import { ThreadCache, DEFAULT_CACHE_MAX_BYTES } from '../stores/cache/thread-cache.js'
 import type { RecordContext, StateStoreContext } from '../lib/index.js'
 
 const GOAL_MIB = 512

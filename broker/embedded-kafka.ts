@@ -102,7 +102,7 @@ export class EmbeddedKafka {
     if (code !== 0) throw new Error(`createTopic(${JSON.stringify(name)}): ${this.logs.lastError ?? `error code ${code}`}`)
   }
 
-  /** The broker's state for tests and tools (topics, logs, groups, offsets, transactions). */
+  /** @internal The broker's state for this repository's tests and tools (topics, logs, groups, offsets, transactions). */
   get internals(): { logs: LogManager; groups: GroupCoordinator; offsets: OffsetStore; transactions: TransactionCoordinator } {
     this.requireRunning('internals')
     return { logs: this.logs, groups: this.groups, offsets: this.offsets, transactions: this.txn }

@@ -19,7 +19,7 @@ import {
   TimeWindows,
   TopologyTestDriver,
   type Windowed,
-} from '../topology/index.js'
+} from '../lib/index.js'
 
 const MINUTE = 60_000
 const S = Serdes.String()

@@ -1,7 +1,7 @@
 // Word count, the "hello world" of Kafka Streams, run through TopologyTestDriver (no broker).
 // `buildWordCountTopology` is shared with the runtime demo. Run: npx tsx examples/word-count.ts
 import { pathToFileURL } from 'node:url'
-import { Consumed, Grouped, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver, type Topology } from '../topology/index.js'
+import { Consumed, Grouped, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver, type Topology } from '../lib/index.js'
 
 export interface WordCountTopics {
   input: string

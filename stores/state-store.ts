@@ -40,7 +40,7 @@ export interface StateStoreContext {
   readonly partition: number
   /** <stateDir>/<applicationId>/<taskId> */
   readonly taskDir: string
-  /** The task's shared write-back budget; null runs caching stores with a zero budget. */
+  /** @internal The task's shared write-back budget; null runs caching stores with a zero budget. */
   readonly cache: ThreadCache | null
   /** <applicationId>-<store>-changelog */
   changelogTopic(storeName: string): string

@@ -1,4 +1,8 @@
+import type { KeyValueStore, TimestampedKeyValueStore } from './key-value-store.js'
 import type { Serde } from './serde.js'
+import type { SessionStore } from './session-store.js'
+import type { StoreBuilder } from './store-builder.js'
+import type { TimestampedWindowStore, WindowStore } from './window-store.js'
 import type { KeyValueBytesStoreSupplier, SessionBytesStoreSupplier, WindowBytesStoreSupplier } from './store-supplier.js'
 import { KeyValueStoreBuilder, TimestampedKeyValueStoreBuilder } from './builders/key-value-store-builder.js'
 import { SessionStoreBuilder } from './builders/session-store-builder.js'
@@ -34,23 +38,31 @@ export const Stores = {
     return new InMemorySessionBytesStoreSupplier(name, retentionMs)
   },
 
-  keyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+  keyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): StoreBuilder<KeyValueStore<K, V>> {
     return new KeyValueStoreBuilder(supplier, keySerde, valueSerde)
   },
 
-  timestampedKeyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+  timestampedKeyValueStoreBuilder<K, V>(
+    supplier: KeyValueBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): StoreBuilder<TimestampedKeyValueStore<K, V>> {
     return new TimestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde)
   },
 
-  windowStoreBuilder<K, V>(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+  windowStoreBuilder<K, V>(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): StoreBuilder<WindowStore<K, V>> {
     return new WindowStoreBuilder(supplier, keySerde, valueSerde)
   },
 
-  timestampedWindowStoreBuilder<K, V>(supplier: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+  timestampedWindowStoreBuilder<K, V>(
+    supplier: WindowBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): StoreBuilder<TimestampedWindowStore<K, V>> {
     return new TimestampedWindowStoreBuilder(supplier, keySerde, valueSerde)
   },
 
-  sessionStoreBuilder<K, V>(supplier: SessionBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>) {
+  sessionStoreBuilder<K, V>(supplier: SessionBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): StoreBuilder<SessionStore<K, V>> {
     return new SessionStoreBuilder(supplier, keySerde, valueSerde)
   },
 }

@@ -36,6 +36,7 @@ export class Topology {
   /** @internal the graph; DSL classes and the task executor work on it directly */
   readonly builder: InternalTopologyBuilder
 
+  /** @internal Users call `new Topology()`; the DSL passes its graph. */
   constructor(builder?: InternalTopologyBuilder) {
     this.builder = builder ?? new InternalTopologyBuilder()
   }
@@ -106,7 +107,7 @@ export class Topology {
     return describeTopology(this.builder)
   }
 
-  /** Topics, stores and groups the runtime must create, subscribe to and check. */
+  /** @internal Topics, stores and groups the runtime must create, subscribe to and check. */
   metadata(applicationId: string): TopologyMetadata {
     if (typeof applicationId !== 'string' || applicationId.length === 0) {
       throw new TypeError('Topology.metadata: applicationId must be a non-empty string')

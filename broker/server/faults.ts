@@ -6,6 +6,7 @@ export class Faults {
   private readonly failures = new Map<number, { remaining: number; errorCode: number }[]>()
   private readonly delays = new Map<number, number>()
 
+  /** @internal Made by EmbeddedKafka (`kafka.faults`). */
   constructor(private readonly dropAll: () => void) {}
 
   /** Closes every open client connection (clients see a network error and reconnect). */
@@ -43,7 +44,7 @@ export class Faults {
     this.delays.delete(api.key)
   }
 
-  /** Consumes one pending failure for the API, if any. */
+  /** @internal Consumes one pending failure for the API, if any (the connection, per request). */
   takeFailure(apiKey: number): number {
     const list = this.failures.get(apiKey)
     if (!list) return 0
@@ -54,10 +55,12 @@ export class Faults {
     return f.errorCode
   }
 
+  /** @internal The delay of the API's responses (the connection, per request). */
   delayFor(apiKey: number): number {
     return this.delays.get(apiKey) ?? 0
   }
 
+  /** Whether an injected failure or delay is still pending (e.g. to wait until it has been answered). */
   get active(): boolean {
     return this.failures.size > 0 || this.delays.size > 0
   }

@@ -1,10 +1,12 @@
 import { LATENCY_BUCKETS_SECONDS, type Histogram } from './histogram.js'
-import type { MetricsRegistry, MetricValue, Tags } from './registry.js'
+import type { MetricsRegistry, MetricValue, MetricTags } from './registry.js'
 import { metricsRegistryOf, STREAMS_METRIC_FAMILIES, type StreamsMetricName } from './streams-metrics.js'
 
-type Attributes = Record<string, string>
+/** Metric attributes (OpenTelemetry `Attributes`), string-valued: the metric's tags. */
+export type OpenTelemetryAttributes = Record<string, string>
 
-interface InstrumentOptions {
+/** What kstreams passes when creating an instrument (OpenTelemetry `MetricOptions`). */
+export interface OpenTelemetryInstrumentOptions {
   description?: string
   unit?: string
   advice?: { explicitBucketBoundaries?: number[] }
@@ -15,15 +17,15 @@ interface InstrumentOptions {
  * do not require the package: pass `metrics.getMeter('kstreams')`.
  */
 export interface OpenTelemetryMeter {
-  createHistogram(name: string, options?: InstrumentOptions): { record(value: number, attributes?: Attributes): void }
-  createObservableCounter(name: string, options?: InstrumentOptions): object
-  createObservableGauge(name: string, options?: InstrumentOptions): object
+  createHistogram(name: string, options?: OpenTelemetryInstrumentOptions): { record(value: number, attributes?: OpenTelemetryAttributes): void }
+  createObservableCounter(name: string, options?: OpenTelemetryInstrumentOptions): object
+  createObservableGauge(name: string, options?: OpenTelemetryInstrumentOptions): object
   addBatchObservableCallback(callback: (result: OpenTelemetryBatchResult) => void, observables: object[]): void
   removeBatchObservableCallback(callback: (result: OpenTelemetryBatchResult) => void, observables: object[]): void
 }
 
 export interface OpenTelemetryBatchResult {
-  observe(observable: object, value: number, attributes?: Attributes): void
+  observe(observable: object, value: number, attributes?: OpenTelemetryAttributes): void
 }
 
 /** What the adapter reads: a KafkaStreams instance (its snapshot and its registry of histograms). */
@@ -58,7 +60,7 @@ export function registerOpenTelemetryMetrics(app: OpenTelemetryMetricsSource, me
     throw new TypeError('registerOpenTelemetryMetrics: the meter must be an OpenTelemetry Meter (metrics.getMeter(name) from @opentelemetry/api)')
   }
   const observables = new Map<string, object>()
-  const histograms = new Map<string, { record(value: number, attributes?: Attributes): void }>()
+  const histograms = new Map<string, { record(value: number, attributes?: OpenTelemetryAttributes): void }>()
   for (const family of Object.keys(STREAMS_METRIC_FAMILIES) as StreamsMetricName[]) {
     const { type, help } = STREAMS_METRIC_FAMILIES[family]
     const name = openTelemetryName(family)
@@ -82,7 +84,7 @@ export function registerOpenTelemetryMetrics(app: OpenTelemetryMetricsSource, me
   const instruments = [...observables.values()]
   meter.addBatchObservableCallback(callback, instruments)
   const sinks: Histogram[] = []
-  const stopListening = registry.onHistogram((name: string, tags: Tags, h: Histogram) => {
+  const stopListening = registry.onHistogram((name: string, tags: MetricTags, h: Histogram) => {
     const otel = histograms.get(name)
     if (!otel) return
     const attributes = { ...tags }

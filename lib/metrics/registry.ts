@@ -5,13 +5,15 @@ import { Histogram } from './histogram.js'
  * as a snapshot (`KafkaStreams.metrics()`), as Prometheus text, or through the prom-client and
  * OpenTelemetry adapters, without kstreams depending on either.
  */
-export type Tags = Record<string, string>
+
+/** A metric's tags (Prometheus labels, OpenTelemetry attributes): name → value. */
+export type MetricTags = Record<string, string>
 
 export interface MetricValue {
   name: string
   description: string
   type: 'counter' | 'gauge' | 'summary' | 'histogram'
-  tags: Tags
+  tags: MetricTags
   /** Summaries and histograms: the mean. */
   value: number
   /** summaries and histograms */
@@ -25,7 +27,7 @@ export interface MetricValue {
 
 type AnyMetric = Counter | Gauge | Summary | Histogram
 
-function tagKey(tags: Tags): string {
+function tagKey(tags: MetricTags): string {
   const keys = Object.keys(tags).sort()
   let s = ''
   for (const k of keys) s += `${k}=${tags[k]},`
@@ -61,11 +63,11 @@ export class Summary {
 interface Family<T> {
   description: string
   type: MetricValue['type']
-  series: Map<string, { tags: Tags; metric: T }>
+  series: Map<string, { tags: MetricTags; metric: T }>
 }
 
 /** Called for every histogram series, existing and new (the OpenTelemetry adapter records through it). */
-export type HistogramListener = (name: string, tags: Tags, histogram: Histogram) => void
+export type HistogramListener = (name: string, tags: MetricTags, histogram: Histogram) => void
 
 export class MetricsRegistry {
   private readonly families = new Map<string, Family<AnyMetric>>()
@@ -74,7 +76,7 @@ export class MetricsRegistry {
   private readonly histogramListeners: HistogramListener[] = []
 
   private get<T extends AnyMetric>(
-    name: string, description: string, type: MetricValue['type'], tags: Tags, make: () => T,
+    name: string, description: string, type: MetricValue['type'], tags: MetricTags, make: () => T,
   ): T {
     let fam = this.families.get(name)
     if (!fam) {
@@ -93,20 +95,20 @@ export class MetricsRegistry {
     return s.metric as T
   }
 
-  counter(name: string, description: string, tags: Tags = {}): Counter {
+  counter(name: string, description: string, tags: MetricTags = {}): Counter {
     return this.get(name, description, 'counter', tags, () => new Counter())
   }
 
-  gauge(name: string, description: string, tags: Tags = {}): Gauge {
+  gauge(name: string, description: string, tags: MetricTags = {}): Gauge {
     return this.get(name, description, 'gauge', tags, () => new Gauge())
   }
 
-  summary(name: string, description: string, tags: Tags = {}): Summary {
+  summary(name: string, description: string, tags: MetricTags = {}): Summary {
     return this.get(name, description, 'summary', tags, () => new Summary())
   }
 
   /** Latencies in seconds, in fixed buckets (see histogram.ts). */
-  histogram(name: string, description: string, tags: Tags = {}): Histogram {
+  histogram(name: string, description: string, tags: MetricTags = {}): Histogram {
     return this.get(name, description, 'histogram', tags, () => new Histogram())
   }
 
@@ -128,7 +130,7 @@ export class MetricsRegistry {
   }
 
   /** Drops every series of `name` whose tags include `match` (a closed task's metrics). */
-  remove(name: string, match: Tags): void {
+  remove(name: string, match: MetricTags): void {
     const fam = this.families.get(name)
     if (!fam) return
     for (const [k, s] of fam.series) {
@@ -166,7 +168,7 @@ function escapeLabel(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
 }
 
-function labels(tags: Tags): string {
+function labels(tags: MetricTags): string {
   const entries = Object.entries(tags)
   if (entries.length === 0) return ''
   return `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`

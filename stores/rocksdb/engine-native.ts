@@ -2,7 +2,7 @@
 // Its handles hold the database open (close waits for every batch and iterator), so batches
 // destroy themselves once written and close() first destroys the iterators still open.
 import type { EngineBatch, EngineDb, EngineIterator, EngineRange, NativeOpenOptions, RocksEngine } from './engine.js'
-import { classifyOpenMessage, type OpenFailure } from './open-errors.js'
+import { classifyOpenMessage, type StoreOpenFailure } from './open-errors.js'
 
 /** The subset of rocksdb-native's JavaScript API used here (the package ships no types). */
 interface NativeReadBatch {
@@ -58,7 +58,7 @@ export class NativeEngine implements RocksEngine {
    * corruption, lock conflicts and disk failures all as EIO: past the code, only RocksDB's
    * status text tells them apart.
    */
-  classifyOpenError(err: Error): OpenFailure {
+  classifyOpenError(err: Error): StoreOpenFailure {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EINVAL') return 'corrupt'
     // a compression this build lacks: files of another RocksDB build

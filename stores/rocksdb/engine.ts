@@ -1,7 +1,7 @@
 // The few RocksDB operations the stores use, behind one interface: the binding loads when the
 // first persistent store opens (not on import), and replacing it touches one file.
 import type { MaybePromise } from '../maybe-promise.js'
-import type { OpenFailure } from './open-errors.js'
+import type { StoreOpenFailure } from './open-errors.js'
 
 export interface NativeOpenOptions {
   createIfMissing?: boolean
@@ -56,5 +56,5 @@ export interface RocksEngine {
   readonly packageName: string
   open(path: string, options: NativeOpenOptions): Promise<EngineDb>
   /** why an open failed, from this binding's error (its codes, or RocksDB's status text) */
-  classifyOpenError(err: Error): OpenFailure
+  classifyOpenError(err: Error): StoreOpenFailure
 }

@@ -1,4 +1,4 @@
-// The persistent-store layer's exports (re-exported through stores/index.ts).
+// The persistent-store layer's exports, for the store layer's own use (the public ones are in stores/index.ts).
 export { PersistentStores, RocksDBKeyValueBytesStoreSupplier, RocksDBWindowBytesStoreSupplier, RocksDBSessionBytesStoreSupplier } from './suppliers.js'
 export { RocksDBKeyValueStore, type RocksDBStoreOptions } from './rocksdb-key-value-store.js'
 export { RocksDBWindowStore } from './rocksdb-window-store.js'

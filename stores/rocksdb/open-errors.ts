@@ -1,14 +1,14 @@
 // Classifies why RocksDB refused to open a directory, so the caller can tell "rebuild this store
 // from its changelog" apart from "another live process owns it" and from plain I/O trouble.
 
-/** 'incompatible': written by the `rocksdb` binding of earlier versions, whose Snappy-compressed files this build cannot read */
-export type OpenFailure = 'locked-by-this-process' | 'locked-by-other-process' | 'corrupt' | 'incompatible' | 'io'
+/** Why a store directory could not be opened (StoreOpenError.failure). 'incompatible': written by the `rocksdb` binding of earlier versions, whose Snappy-compressed files this build cannot read */
+export type StoreOpenFailure = 'locked-by-this-process' | 'locked-by-other-process' | 'corrupt' | 'incompatible' | 'io'
 
 /**
  * Classifies RocksDB's status text, for errors whose code does not tell (the binding reports
  * corruption, lock conflicts and disk failures all as EIO).
  */
-export function classifyOpenMessage(msg: string): OpenFailure {
+export function classifyOpenMessage(msg: string): StoreOpenFailure {
   if (/lock hold by current process/i.test(msg)) return 'locked-by-this-process'
   // RocksDB's LOCK is an fcntl lock: the kernel drops it when its holder dies, so a refusal
   // always means a live process holds it.
@@ -22,7 +22,7 @@ export class StoreOpenError extends Error {
   constructor(
     readonly storeName: string,
     readonly path: string,
-    readonly failure: OpenFailure,
+    readonly failure: StoreOpenFailure,
     cause: Error,
   ) {
     super(describe(storeName, path, failure, cause), { cause })
@@ -30,7 +30,7 @@ export class StoreOpenError extends Error {
   }
 }
 
-function describe(store: string, path: string, failure: OpenFailure, cause: Error): string {
+function describe(store: string, path: string, failure: StoreOpenFailure, cause: Error): string {
   switch (failure) {
     case 'locked-by-other-process':
       return `state store '${store}' at ${path} is locked by another live process (RocksDB LOCK file held): ` +

@@ -10,7 +10,7 @@
 import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { RocksDatabase, type NativeOpenOptions } from './rocks-database.js'
-import { StoreOpenError, type OpenFailure } from './open-errors.js'
+import { StoreOpenError, type StoreOpenFailure } from './open-errors.js'
 import { rocksEngine } from './load-engine.js'
 
 export type Warn = (message: string) => void
@@ -47,7 +47,7 @@ class IncompatibleFiles extends Error {
 }
 
 /** Why RocksDB refused to open a directory, as the binding in use reports it. */
-export function classifyOpenError(err: Error): OpenFailure {
+export function classifyOpenError(err: Error): StoreOpenFailure {
   return rocksEngine().classifyOpenError(err)
 }
 

@@ -2,6 +2,8 @@
 // imports: it continues the page's story). Only types matter: the samples are type-checked,
 // and the runnable ones are complete programs that never import this file.
 import type { KafkaStreams, KStream, KTable, StreamsBuilder, StreamsConfig, Topology, Windowed } from '../../lib/index.js'
+// Internal, so not exported by `kstreams`; docs/internals.md shows it in the stores' context.
+export type { ThreadCache } from '../../stores/cache/thread-cache.js'
 
 export interface Order { id: string; customerId: string; total: number }
 export interface User { name: string; region: string }

@@ -13,6 +13,7 @@ export class GlobalKTable<K = unknown, V = unknown> {
     readonly queryableStoreName: string | null,
   ) {}
 
+  /** @internal */
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     const storeName = this.storeName
     return {

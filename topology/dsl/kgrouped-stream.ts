@@ -21,6 +21,7 @@ import { windowedBy, type SessionWindowedKStream, type SessionWindows, type Slid
 export class KGroupedStream<K = unknown, V = unknown> {
   private sharedRepartitionSource: string | null = null
 
+  /** @internal Built by the DSL (StreamsBuilder and the operators), never by users. */
   constructor(
     /** @internal */ readonly builder: InternalTopologyBuilder,
     readonly name: string,

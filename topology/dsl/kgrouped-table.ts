@@ -20,6 +20,7 @@ import { StoreValueSource } from './table-value-sources.js'
 export class KGroupedTable<K = unknown, V = unknown> {
   private sharedSource: string | null = null
 
+  /** @internal Built by the DSL (StreamsBuilder and the operators), never by users. */
   constructor(
     /** @internal */ readonly builder: InternalTopologyBuilder,
     readonly name: string,

@@ -55,6 +55,7 @@ export type NonNull<T> = Exclude<T, null>
  * operators (map, flatMap, selectKey) mark the result for repartitioning before a grouping.
  */
 export class KStream<K = unknown, V = unknown> {
+  /** @internal Built by the DSL (StreamsBuilder and the operators), never by users. */
   constructor(
     /** @internal */ readonly builder: InternalTopologyBuilder,
     /** the node whose output this stream is */

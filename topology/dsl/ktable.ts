@@ -40,6 +40,7 @@ import { joinTable } from '../joins/join-dispatch.js'
  * `groupBy` are never called with one (a delete stays a delete), so their lambdas take `V`.
  */
 export class KTable<K = unknown, V = unknown> {
+  /** @internal Built by the DSL (StreamsBuilder and the operators), never by users. */
   constructor(
     /** @internal */ readonly builder: InternalTopologyBuilder,
     readonly name: string,
@@ -56,7 +57,7 @@ export class KTable<K = unknown, V = unknown> {
     return this.valueSource.enableSendingOldValues(forceMaterialization)
   }
 
-  /** Point lookups of this table's current values (joins); may materialize a source table. */
+  /** @internal Point lookups of this table's current values (joins); may materialize a source table. */
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     return this.valueSource.valueGetterSupplier()
   }

@@ -1,5 +1,4 @@
 export type { Serde, AsyncSerde, AnySerde } from './serde.js'
-export { isPromise } from './serde.js'
 export { Serdes } from './serdes.js'
 export { SerializationError, DeserializationError } from './serde-errors.js'
 export { StringSerde, LongSerde, IntegerSerde, DoubleSerde, BytesSerde, JsonSerde } from './primitive-serdes.js'

@@ -12,6 +12,7 @@ const NO_TIMESTAMP = -1
  * `getTimestampedKeyValueStore` answers ValueAndTimestamp, as in Kafka Streams' driver.
  */
 export class KeyValueStoreFacade<K, V> {
+  /** @internal Made by TopologyTestDriver. */
   constructor(
     readonly name: string,
     private readonly store: StoreRef<KeyValueStore<K, any>>,

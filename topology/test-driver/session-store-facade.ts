@@ -4,6 +4,7 @@ import type { StoreRef } from './deferred-store.js'
 
 /** The driver's view of a session store, available before the driver has started: every read waits for the store. */
 export class SessionStoreFacade<K, V> {
+  /** @internal Made by TopologyTestDriver. */
   constructor(
     readonly name: string,
     private readonly store: StoreRef<SessionStore<K, V>>,

@@ -16,6 +16,7 @@ export type PipeFn = (topic: string, key: Buffer | null, value: Buffer | null, t
 export class TestInputTopic<K, V> {
   private currentTime: number
 
+  /** @internal Made by TopologyTestDriver. */
   constructor(
     readonly name: string,
     private readonly keySerde: AnySerde<K>,

@@ -8,6 +8,7 @@ import { deferredScan, viewOrNull, type StoreRef, type ValueView } from './defer
  * and `getTimestampedWindowStore` ValueAndTimestamp, as in Kafka Streams' driver.
  */
 export class WindowStoreFacade<K, V> {
+  /** @internal Made by TopologyTestDriver. */
   constructor(
     readonly name: string,
     private readonly store: StoreRef<WindowStore<K, any>>,

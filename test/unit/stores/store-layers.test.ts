@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Stores } from '../../../stores/stores.js'
+import type { KeyValueStoreBuilder } from '../../../stores/builders/key-value-store-builder.js'
 import { ThreadCache } from '../../../stores/cache/thread-cache.js'
 import { CachingKeyValueStore } from '../../../stores/caching/caching-key-value-store.js'
 import { CachingSessionStore } from '../../../stores/caching/caching-session-store.js'
@@ -36,7 +37,8 @@ describe('store layers', () => {
 
   it('builders stack metered → caching → change-logging, and keep supplier and serdes', () => {
     const kvSupplier = Stores.inMemoryKeyValueStore('kv')
-    const kvBuilder = Stores.keyValueStoreBuilder(kvSupplier, stringSerde, stringSerde).withCachingEnabled()
+    // Stores answers the StoreBuilder interface; the builder class keeps its supplier and serdes.
+    const kvBuilder = Stores.keyValueStoreBuilder(kvSupplier, stringSerde, stringSerde).withCachingEnabled() as KeyValueStoreBuilder<string, string>
     expect(kvBuilder.supplier).toBe(kvSupplier)
     expect(kvBuilder.keySerde).toBe(stringSerde)
     const kv = kvBuilder.build() as MeteredKeyValueStore<string, string>

@@ -9,13 +9,13 @@ import {
   Produced,
   Serdes,
   StreamsBuilder,
-  StreamTask,
   timerStoreBuilder,
   TopologyTestDriver,
   type ProcessorContext,
   type RawRecord,
   type Record,
 } from '../../../topology/index.js'
+import { StreamTask } from '../../../topology/internals/stream-task.js'
 
 const S = Serdes.String()
 let stateDir: string

@@ -12,11 +12,11 @@ import {
   Produced,
   Serdes,
   StreamsBuilder,
-  StreamTask,
   TopologyTestDriver,
   type ProcessorContext,
   type Record,
 } from '../../../topology/index.js'
+import { StreamTask } from '../../../topology/internals/stream-task.js'
 import { Stores } from '../../../stores/stores.js'
 
 /** Promises created while `fn` runs (async_hooks sees every native promise, awaits included). */

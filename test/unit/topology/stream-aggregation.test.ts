@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChangelogRecord } from '../../../stores/state-store.js'
-import { Consumed, Grouped, KeyValue, Materialized, Produced, Serdes, StreamsBuilder, StreamTask, TopologyTestDriver } from '../../../topology/index.js'
+import { Consumed, Grouped, KeyValue, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
+import { StreamTask } from '../../../topology/internals/stream-task.js'
 
 const S = Serdes.String()
 const L = Serdes.Long()

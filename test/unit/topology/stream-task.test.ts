@@ -9,13 +9,13 @@ import {
   Produced,
   Serdes,
   StreamsBuilder,
-  StreamTask,
   Topology,
   type AsyncSerde,
   type ProcessorContext,
   type RawRecord,
   type Record,
 } from '../../../topology/index.js'
+import { StreamTask } from '../../../topology/internals/stream-task.js'
 
 const S = Serdes.String()
 let stateDir: string
@@ -230,7 +230,8 @@ describe('StreamTask', () => {
   })
 
   it('a global-store task restores its store from every partition of the source topic', async () => {
-    const { Materialized, GLOBAL_ALL_PARTITIONS } = await import('../../../topology/index.js')
+    const { Materialized } = await import('../../../topology/index.js')
+    const { GLOBAL_ALL_PARTITIONS } = await import('../../../topology/internals/stream-task.js')
     const b = new StreamsBuilder()
     b.globalTable('rates', Consumed.with(S, S), Materialized.as('rates-store'))
     b.stream('in').to('out')

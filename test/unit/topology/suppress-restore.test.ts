@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, StreamTask, Suppressed, TimeWindows, TimeWindowedSerde } from '../../../topology/index.js'
+import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, Suppressed, TimeWindows, TimeWindowedSerde } from '../../../topology/index.js'
+import { StreamTask } from '../../../topology/internals/stream-task.js'
 import type { ChangelogRecord } from '../../../stores/state-store.js'
 
 const S = Serdes.String()
