@@ -1,12 +1,13 @@
 // StreamTask.close: the caller commits first; a clean close flushes nothing again and writes the
 // checkpoint of what that commit made durable; a dirty close writes none.
+import { StreamTask } from '../../../topology/internals/stream-task.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { taskCheckpoint } from '../../../stores/checkpoint/task-state.js'
 import type { ChangelogRecord, RecordCollector } from '../../../stores/state-store.js'
-import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, StreamTask, TopologyTestDriver, type RawRecord } from '../../../topology/index.js'
+import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver, type RawRecord } from '../../../topology/index.js'
 
 const S = Serdes.String()
 let stateDir: string

@@ -1,3 +1,4 @@
+import { StreamTask } from '../../../topology/internals/stream-task.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -5,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CollectorProducer, ProducedAck, ProducedRecord } from '../../../topology/internals/collector-types.js'
 import { RecordCollectorImpl } from '../../../topology/internals/record-collector.js'
 import { prepareCommit } from '../../../topology/internals/task-commit.js'
-import { Consumed, Materialized, Produced, Serdes, StreamsBuilder, StreamTask } from '../../../topology/index.js'
+import { Consumed, Materialized, Produced, Serdes, StreamsBuilder } from '../../../topology/index.js'
 
 const S = Serdes.String()
 let stateDir: string
