@@ -9,6 +9,7 @@ import {
   SessionWindows,
   SlidingWindows,
   StreamsBuilder,
+  Suppressed,
   TimeWindowedSerde,
   TimeWindows,
   TopologyTestDriver,
@@ -195,6 +196,26 @@ describe('TimeWindowedCogroupedKStreamImplTest', () => {
     const store = d.getWindowStore<string, string>('windows')
     expect(await store.fetch('k1', 0)).toBe('0+A-B')
     expect(await store.fetch('k1', 500)).toBe('0-B')
+  })
+})
+
+describe('windowed cogroup downstream', () => {
+  it('suppress(untilWindowCloses) after a windowed cogroup emits one final result per window, from either input', async () => {
+    const s = setup()
+    cogrouped(s)
+      .windowedBy(TimeWindows.ofSizeAndGrace(100, 10))
+      .aggregate(STRING_INIT, Materialized.with(S, S))
+      .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+      .toStream()
+      .to('final')
+    const { in1, in2, d } = open(s)
+    await in1.pipeInput('k1', 'A', 10)
+    await in2.pipeInput('k1', 'B', 50)
+    await in1.pipeInput('k1', 'A', 105) // stream time 105: window [0, 100) still in its grace
+    const final = d.createOutputTopic('final', new TimeWindowedSerde(S, 100), S)
+    expect(final.isEmpty()).toBe(true)
+    await in2.pipeInput('k2', 'B', 110) // stream time 110 >= 100 + 10: [0, 100) closes
+    expect(final.readRecordsToList().map((r) => [r.key.key, r.key.window.start, r.value])).toEqual([['k1', 0, '0+A-B']])
   })
 })
 
