@@ -17,6 +17,7 @@ import type { Topology } from '../topology.js'
 import type { CapturedRecord } from './captured-record.js'
 import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
 import { DriverProductionErrors } from './driver-production-errors.js'
+import { DriverMetrics, type TestDriverMetric } from './driver-metrics.js'
 import { DriverTopics } from './driver-topics.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
 import { SessionStoreFacade } from './session-store-facade.js'
@@ -71,6 +72,7 @@ export class TopologyTestDriver {
   private readonly units = new Map<StreamTask, CommitUnit & { collector: RecordCollectorImpl }>()
   private readonly globalStores = new Map<string, StateStore>()
   private readonly topics = new DriverTopics(this.allTasks)
+  private readonly counters = new DriverMetrics()
   private readonly ready: Promise<void>
   private closed = false
   private failure: unknown = null
@@ -98,7 +100,8 @@ export class TopologyTestDriver {
     const errors = handler === undefined ? undefined : new DriverProductionErrors(handler)
     for (const group of this.topology.builder.nodeGroups()) {
       const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors })
-      const task = new StreamTask({
+      let taskId = ''
+      const task: StreamTask = new StreamTask({
         topology: this.topology,
         subtopologyId: group.id,
         partition: 0,
@@ -106,13 +109,17 @@ export class TopologyTestDriver {
         stateDir: this.stateDir,
         collector,
         cacheMaxBytes: this.options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
-        deserializationHandler: this.options.deserializationHandler,
+        deserializationHandler: this.counters.countingSkips(() => taskId, this.options.deserializationHandler),
+        onDroppedRecord: () => this.counters.dropped(taskId),
+        onLateRecord: () => this.counters.late(taskId),
         globalStores: this.globalStores,
         defaultKeySerde: this.options.defaultKeySerde,
         defaultValueSerde: this.options.defaultValueSerde,
         partitionCount: () => 1,
         now: () => this.wallClock,
       })
+      taskId = task.id
+      if (!group.global) this.counters.register(taskId)
       this.units.set(task, { task, collector })
       if (group.global) this.globalTasks.push(task)
       else this.tasks.push(task)
@@ -303,6 +310,14 @@ export class TopologyTestDriver {
       await this.commit(task)
     }
     await this.runToCompletion()
+  }
+
+  /**
+   * Kafka Streams' task-level drop metrics, one of each per task (tag 'task-id'):
+   * `dropped-records-total` and `late-records-total` (see TestDriverMetric).
+   */
+  metrics(): TestDriverMetric[] {
+    return this.counters.list()
   }
 
   wallClockTimeMs(): number {
