@@ -19,6 +19,7 @@ import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
 import { DriverProductionErrors } from './driver-production-errors.js'
 import { DriverMetrics, type TestDriverMetric } from './driver-metrics.js'
 import { DriverTopics } from './driver-topics.js'
+import { loadPartitionTimes, savePartitionTimes } from './driver-stream-time.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
 import { SessionStoreFacade } from './session-store-facade.js'
 import { requireStoreKind, storeKindOf, type StoreKind } from './store-kind.js'
@@ -28,7 +29,11 @@ import { WindowStoreFacade } from './window-store-facade.js'
 
 export interface TopologyTestDriverOptions {
   applicationId?: string
-  /** Where persistent stores live; default: a temporary directory removed on close. */
+  /**
+   * Where persistent stores live; default: a temporary directory removed on close. A driver on a
+   * given directory also keeps its partition times there (as the runtime commits them with its
+   * offsets), so the next driver on it resumes the same stream time.
+   */
   stateDir?: string
   initialWallClockTimeMs?: number
   /** Cache budget per task (default 10 MiB, as Kafka Streams); 0 forwards every update. */
@@ -138,7 +143,10 @@ export class TopologyTestDriver {
       await task.initialize()
       for (const name of task.storeNames()) this.globalStores.set(name, task.getStore(name)!)
     }
-    for (const task of this.tasks) await task.initialize()
+    for (const task of this.tasks) {
+      await task.initialize()
+      if (!this.ownsStateDir) for (const p of loadPartitionTimes(this.stateDir, task.id)) task.initializePartitionTime(p.topic, p.partition, p.partitionTime)
+    }
     for (const task of this.allTasks) await task.start()
   }
 
@@ -338,7 +346,10 @@ export class TopologyTestDriver {
       const clean = error === null
       const collector = this.units.get(task)!.collector
       try {
-        if (clean) await task.commit()
+        if (clean) {
+          const offsets = await task.commit()
+          if (!this.ownsStateDir && !task.isGlobal) savePartitionTimes(this.stateDir, task.id, offsets)
+        }
         await task.close({ clean })
         // what processors' close() wrote is still output
         if (clean) await collector.flush()
