@@ -6,7 +6,9 @@ export interface TestDriverMetric {
   name: string
   /** 'stream-task-metrics' */
   group: string
+  /** The task counted, e.g. '0_0' (sub-topology 0, partition 0) */
   tags: { 'task-id': string }
+  /** The count since the driver started */
   value: number
 }
 
