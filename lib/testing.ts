@@ -6,3 +6,4 @@ export { TopologyTestDriver, type TopologyTestDriverOptions } from '../topology/
 export { TestInputTopic, type InputTopicOptions } from '../topology/test-driver/test-input-topic.js'
 export { TestOutputTopic } from '../topology/test-driver/test-output-topic.js'
 export type { TestRecord, CapturedRecord } from '../topology/test-driver/captured-record.js'
+export type { TestDriverMetric } from '../topology/test-driver/driver-metrics.js'

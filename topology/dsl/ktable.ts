@@ -57,6 +57,11 @@ export class KTable<K = unknown, V = unknown> {
     return this.valueSource.enableSendingOldValues(forceMaterialization)
   }
 
+  /** Whether this table's updates carry old values (enabled by enableSendingOldValues or a downstream operator that needs them). */
+  sendingOldValueEnabled(): boolean {
+    return this.valueSource.sendingOldValueEnabled?.() ?? false
+  }
+
   /** @internal Point lookups of this table's current values (joins); may materialize a source table. */
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     return this.valueSource.valueGetterSupplier()

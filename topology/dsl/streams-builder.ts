@@ -100,6 +100,7 @@ export class StreamsBuilder {
 
   build(): Topology {
     if (!this.built) {
+      for (const check of this.internal.buildChecks) check()
       this.built = new Topology(this.internal)
     }
     return this.built

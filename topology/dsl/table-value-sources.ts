@@ -23,6 +23,8 @@ export interface ValueGetterSupplier<K, V> {
 export interface TableValueSource<K, V> {
   /** Returns whether old values will be sent; `force` materializes a source table if needed. */
   enableSendingOldValues(force: boolean): boolean
+  /** Whether updates carry old values (Kafka Streams' sendingOldValueEnabled); absent = they do not. */
+  sendingOldValueEnabled?(): boolean
   valueGetterSupplier(): ValueGetterSupplier<K, V>
 }
 
@@ -60,6 +62,10 @@ export class SourceValueSource<K, V> implements TableValueSource<K, V> {
     return true
   }
 
+  sendingOldValueEnabled(): boolean {
+    return this.state.sendOldValues
+  }
+
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     this.materialize()
     return storeGetter(this.state.storeName)
@@ -75,6 +81,9 @@ export class StoreValueSource<K, V> implements TableValueSource<K, V> {
   enableSendingOldValues(): boolean {
     this.flag.sendOldValues = true
     return true
+  }
+  sendingOldValueEnabled(): boolean {
+    return this.flag.sendOldValues
   }
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     return storeGetter(this.storeName)
@@ -93,6 +102,9 @@ export class DerivedValueSource<K, VP, V> implements TableValueSource<K, V> {
     const sent = this.parent.enableSendingOldValues(force)
     if (sent) this.flag.sendOldValues = true
     return sent
+  }
+  sendingOldValueEnabled(): boolean {
+    return this.flag.sendOldValues
   }
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     const parent = this.parent.valueGetterSupplier()

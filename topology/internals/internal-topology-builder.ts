@@ -38,6 +38,8 @@ export class InternalTopologyBuilder {
   /** Global store name → its source node and processor. */
   readonly globalStores = new Map<string, { sourceName: string; processorName: string; topic: string }>()
   readonly copartitionGroups: string[][] = []
+  /** Checks StreamsBuilder.build() runs first: DSL rules that hold only once the graph is complete. */
+  readonly buildChecks: (() => void)[] = []
   private readonly topicOwners = new Map<string, string>()
   private index = 0
   private frozen = false

@@ -79,7 +79,7 @@ function choosePartition(topic: string, record: Record<unknown, unknown>, sink: 
   if (count === undefined) return DEFAULT_PARTITION
   const chosen = partitioner(topic, record.key, record.value, count)
   if (chosen === undefined || chosen === null) return DEFAULT_PARTITION
-  if (!Number.isInteger(chosen) || chosen < 0 || chosen >= count) {
+  if (typeof chosen !== 'number' || !Number.isInteger(chosen) || chosen < 0 || chosen >= count) {
     throw new RangeError(`Sink ${sink.sinkName}: the stream partitioner chose partition ${chosen} of topic ${topic}, which has ${count}`)
   }
   return chosen

@@ -30,6 +30,8 @@ export interface StreamTaskOptions {
   deserializationHandler?: DeserializationHandler
   /** Called by windowed processors for records past the grace period (dropped unless handled). */
   onLateRecord?: (info: { processor: string; record: Record<unknown, unknown>; context: RecordContext }) => void
+  /** Called when a processor skips a record it cannot process (Kafka Streams' dropped-records sensor). */
+  onDroppedRecord?: (info: { processor: string; reason: string; context: RecordContext }) => void
   /** Stores of global tables, readable by every processor. */
   globalStores?: ReadonlyMap<string, StateStore>
   /** Serdes for sources and sinks that name none (default: Serdes.Bytes()). */
@@ -573,6 +575,13 @@ export class StreamTask implements TaskRuntime {
 
   reportLateRecord(processor: string, record: Record<unknown, unknown>): void {
     this.opts.onLateRecord?.({ processor, record, context: this.scope.current() })
+  }
+
+  /** A processor skipped the current record (see topology/internals/dropped-records.ts): warns and counts it. */
+  reportDroppedRecord(processor: string, reason: string): void {
+    const context = this.scope.current()
+    this.warn(`task ${this.id}: ${processor} skipped a record (${reason}); topic ${context.topic}, partition ${context.partition}, offset ${context.offset}`)
+    this.opts.onDroppedRecord?.({ processor, reason, context })
   }
 
   private warn(message: string): void {

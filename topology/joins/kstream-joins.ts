@@ -12,6 +12,7 @@ import { StreamJoined } from '../options/stream-joined.js'
 import { JoinWindows } from '../windows/join-windows.js'
 import { PassThroughProcessor, StreamStreamJoin, type StreamJoiner } from './stream-stream-join.js'
 import { StreamTableJoinProcessor } from './stream-table-join.js'
+import { requireVersionedForGrace } from './versioned-table.js'
 
 export type StreamJoinKind = 'inner' | 'left' | 'outer'
 
@@ -149,6 +150,7 @@ export function streamTableJoin<K, V, VT, VOut>(
   const joinedName = joined?.name ?? null
   stream = repartitioned(stream, () => joinedName !== null ? `${joinedName}-left` : builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-'))
   const name = joinedName ?? builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-')
+  requireVersionedForGrace(table, joined?.gracePeriodMs ?? null, name)
   const getter = table.valueGetterSupplier()
   builder.addProcessor(name, () => new StreamTableJoinProcessor<K, V, K, VT, VOut>(getter, (k) => k, joiner, leftJoin), stream.name)
   if (getter.storeNames.length > 0) builder.connectProcessorAndStateStores(name, ...getter.storeNames)

@@ -70,6 +70,7 @@ export function tableTableJoin<K, VL, VR, VOut>(
       flag.sendOldValues = true
       return true
     },
+    sendingOldValueEnabled: () => flag.sendOldValues,
     valueGetterSupplier: () =>
       storeName !== null
         ? {

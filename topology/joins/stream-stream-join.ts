@@ -8,6 +8,7 @@ import type { Record } from '../processor/record.js'
 import type { JoinWindows } from '../windows/join-windows.js'
 import { collect } from '../windows/store-views.js'
 import { OuterJoinBuffer, type JoinSide } from './outer-join-buffer.js'
+import { reportLateRecord } from '../internals/dropped-records.js'
 
 /** The user's joiner: left value, right value (null when unmatched on a left/outer join), key. */
 export type StreamJoiner<K, VL, VR, VOut> = (left: VL | null, right: VR | null, key: K) => VOut
@@ -17,11 +18,39 @@ interface JoinWindowStore<K, V> {
   fetchRange(key: K, timeFrom: number, timeTo: number): AsyncIterable<KeyValue<number, V>>
 }
 
-/** Stream time shared by both sides of one join in one task: the max timestamp either side has seen. */
+/**
+ * Stream time shared by both sides of one join in one task: the max timestamp either side has
+ * seen, seeded from the task's stream time (restored from committed offsets) so a restart does not
+ * reopen windows that had closed.
+ */
 class JoinTime {
   streamTime = -1
   /** Lower bound of the buffered unmatched records' timestamps (0 after a restart: scan once). */
   minBuffered = 0
+  /**
+   * The stream time each side's window store has observed (its largest put). The stores lose it on a
+   * restart from local state, so the join applies their retention itself, from times seeded as above.
+   */
+  readonly observed: { [side in JoinSide]: number } = { left: -1, right: -1 }
+
+  /** The join's time in the task `ctx` runs in, shared by both sides' processors. */
+  static of(times: WeakMap<object, JoinTime>, ctx: InternalProcessorContext<any, any>): JoinTime {
+    const task = ctx.task as object
+    let time = times.get(task)
+    if (time === undefined) {
+      times.set(task, (time = new JoinTime()))
+      const seed = ctx.currentStreamTimeMs()
+      time.streamTime = Math.max(time.streamTime, seed)
+      time.observed.left = Math.max(time.observed.left, seed)
+      time.observed.right = Math.max(time.observed.right, seed)
+    }
+    return time
+  }
+}
+
+/** The earliest timestamp a join window store of `retentionMs` still holds at observed time `observed`. */
+function minLiveTime(observed: number, retentionMs: number): number {
+  return observed < 0 ? -Infinity : observed - retentionMs + 1
 }
 
 export interface StreamStreamJoinSpec<K, VL, VR, VOut> {
@@ -57,7 +86,12 @@ export class StreamStreamJoin<K, VL, VR, VOut> {
 
   /** Puts each record of one side into that side's window store (Kafka Streams' KStreamJoinWindow). */
   windowProcessor<V>(side: JoinSide): Processor<K, V, K, V> {
-    return new JoinWindowProcessor<K, V>(side === 'left' ? this.spec.leftStoreName : this.spec.rightStoreName)
+    return new JoinWindowProcessor<K, V>(side === 'left' ? this.spec.leftStoreName : this.spec.rightStoreName, side, this.times, this.retentionMs())
+  }
+
+  /** The retention of both window stores (kstream-joins.ts sizes them so). */
+  retentionMs(): number {
+    return Math.max(1, this.spec.windows.size() + this.spec.windows.graceMs)
   }
 
   leftProcessor(): Processor<K, VL, K, VOut> {
@@ -100,10 +134,7 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
       this.topic = `${ctx.applicationId}-${spec.outerStoreName}-changelog`
       this.outer = new OuterJoinBuffer(ctx.getStateStore(spec.outerStoreName) as unknown as KeyValueStore<Buffer, Buffer>, spec.keySerde, this.topic)
     }
-    const task = this.ctx.task as object
-    let time = this.times.get(task)
-    if (time === undefined) this.times.set(task, (time = new JoinTime()))
-    this.time = time
+    this.time = JoinTime.of(this.times, this.ctx)
   }
 
   async process(record: Record<K, unknown>): Promise<void> {
@@ -118,7 +149,8 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
     }
     if (this.outer !== null && timestamp === time.streamTime) await this.emitClosedUnmatched(record)
 
-    const from = Math.max(0, timestamp - this.joinBefore)
+    // the other store's own retention, applied here too: after a restart the store has forgotten its time
+    const from = Math.max(0, timestamp - this.joinBefore, minLiveTime(time.observed[this.otherSide], this.join.retentionMs()))
     const to = Math.max(0, timestamp + this.joinAfter)
     const matches = await collect(this.otherStore.fetchRange(key, from, to))
     for (const other of matches) {
@@ -192,16 +224,31 @@ class StreamStreamJoinSide<K, VL, VR, VOut> implements Processor<K, any, K, VOut
 class JoinWindowProcessor<K, V> implements Processor<K, V, K, V> {
   private ctx!: InternalProcessorContext<K, V>
   private store!: JoinWindowStore<K, V>
+  private time!: JoinTime
 
-  constructor(private readonly storeName: string) {}
+  constructor(
+    private readonly storeName: string,
+    private readonly side: JoinSide,
+    private readonly times: WeakMap<object, JoinTime>,
+    private readonly retentionMs: number,
+  ) {}
 
   init(ctx: ProcessorContext<K, V>): void {
     this.ctx = ctx as InternalProcessorContext<K, V>
     this.store = ctx.getStateStore(this.storeName) as unknown as JoinWindowStore<K, V>
+    this.time = JoinTime.of(this.times, this.ctx)
   }
 
   process(record: Record<K, V>): void | Promise<void> {
     if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) return this.ctx.forward(record)
+    const observed = this.time.observed
+    if (record.timestamp > observed[this.side]) observed[this.side] = record.timestamp
+    if (record.timestamp < minLiveTime(observed[this.side], this.retentionMs)) {
+      // Past the store's retention: the store drops it (Kafka Streams counts it as dropped); it still
+      // goes on to the join, which can only answer it as unmatched.
+      reportLateRecord(this.ctx, record as Record<unknown, unknown>)
+      return this.ctx.forward(record)
+    }
     const put = this.store.put(record.key, record.value, record.timestamp)
     if (isPromise(put)) return put.then(() => this.ctx.forward(record))
     return this.ctx.forward(record)

@@ -1,8 +1,17 @@
 import type { AnySerde } from '../serdes/serde.js'
 import { validateName } from './named.js'
 
-/** Chooses the partition of an output record; return undefined for the default (murmur2 of the key bytes). */
-export type StreamPartitioner<K = any, V = any> = (topic: string, key: K, value: V | null, numPartitions: number) => number | undefined
+/**
+ * Chooses the partition of an output record; return undefined for the default (murmur2 of the key
+ * bytes), or a Set (or array) of partitions to send the record to each of them (KIP-837 multicast;
+ * an empty Set drops the record).
+ */
+export type StreamPartitioner<K = any, V = any> = (
+  topic: string,
+  key: K,
+  value: V | null,
+  numPartitions: number,
+) => number | undefined | ReadonlySet<number> | readonly number[]
 
 /** How records are written to a topic: serdes, partitioner, sink name. */
 export class Produced<K = any, V = any> {

@@ -61,6 +61,10 @@ class SuppressedValueSource<K, V> implements TableValueSource<K, V> {
     return this.parent.enableSendingOldValues(force)
   }
 
+  sendingOldValueEnabled(): boolean {
+    return this.parent.sendingOldValueEnabled?.() ?? false
+  }
+
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     const parent = this.parent.valueGetterSupplier()
     const { storeName, keySerde, valueSerde } = this

@@ -15,7 +15,9 @@ interface Slot {
 }
 
 /**
- * The suppression buffer: one slot per key, evicted in order of buffer time (then arrival). A key
+ * The suppression buffer: one slot per key, evicted in order of buffer time, then of serialized key
+ * (as Kafka Streams' InMemoryTimeOrderedKeyValueBuffer, so the order does not depend on arrival
+ * or on the order a restore reads the backing store in). A key
  * buffered again keeps its buffer time and its prior value (the value before the first buffered
  * update) and takes the newest change. Every change is written through to a key-value store.
  */
@@ -95,15 +97,20 @@ export class SuppressionBuffer {
     const slot: Slot = { key, entry, size }
     this.slots.set(key.toString('latin1'), slot)
     this.bytes += size
-    // Binary search for the first slot with a later time; equal times keep arrival order.
+    // Binary search for the first slot ordered after (time, key bytes).
     let lo = this.head
     let hi = this.order.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (this.order[mid]!.entry.time <= entry.time) lo = mid + 1
+      if (compareSlots(this.order[mid]!, slot) <= 0) lo = mid + 1
       else hi = mid
     }
     if (lo === this.order.length) this.order.push(slot)
     else this.order.splice(lo, 0, slot)
   }
+}
+
+/** Buffer time first, then the key's bytes compared unsigned (Kafka's Bytes.compareTo). */
+function compareSlots(a: Slot, b: Slot): number {
+  return a.entry.time !== b.entry.time ? a.entry.time - b.entry.time : Buffer.compare(a.key, b.key)
 }

@@ -17,7 +17,9 @@ import type { Topology } from '../topology.js'
 import type { CapturedRecord } from './captured-record.js'
 import { PASS_THROUGH, PLAIN_VALUES } from './deferred-store.js'
 import { DriverProductionErrors } from './driver-production-errors.js'
+import { DriverMetrics, type TestDriverMetric } from './driver-metrics.js'
 import { DriverTopics } from './driver-topics.js'
+import { loadPartitionTimes, savePartitionTimes } from './driver-stream-time.js'
 import { KeyValueStoreFacade } from './key-value-store-facade.js'
 import { SessionStoreFacade } from './session-store-facade.js'
 import { requireStoreKind, storeKindOf, type StoreKind } from './store-kind.js'
@@ -27,7 +29,11 @@ import { WindowStoreFacade } from './window-store-facade.js'
 
 export interface TopologyTestDriverOptions {
   applicationId?: string
-  /** Where persistent stores live; default: a temporary directory removed on close. */
+  /**
+   * Where persistent stores live; default: a temporary directory removed on close. A driver on a
+   * given directory also keeps its partition times there (as the runtime commits them with its
+   * offsets), so the next driver on it resumes the same stream time.
+   */
   stateDir?: string
   initialWallClockTimeMs?: number
   /** Cache budget per task (default 10 MiB, as Kafka Streams); 0 forwards every update. */
@@ -71,6 +77,7 @@ export class TopologyTestDriver {
   private readonly units = new Map<StreamTask, CommitUnit & { collector: RecordCollectorImpl }>()
   private readonly globalStores = new Map<string, StateStore>()
   private readonly topics = new DriverTopics(this.allTasks)
+  private readonly counters = new DriverMetrics()
   private readonly ready: Promise<void>
   private closed = false
   private failure: unknown = null
@@ -98,7 +105,8 @@ export class TopologyTestDriver {
     const errors = handler === undefined ? undefined : new DriverProductionErrors(handler)
     for (const group of this.topology.builder.nodeGroups()) {
       const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors })
-      const task = new StreamTask({
+      let taskId = ''
+      const task: StreamTask = new StreamTask({
         topology: this.topology,
         subtopologyId: group.id,
         partition: 0,
@@ -106,13 +114,17 @@ export class TopologyTestDriver {
         stateDir: this.stateDir,
         collector,
         cacheMaxBytes: this.options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
-        deserializationHandler: this.options.deserializationHandler,
+        deserializationHandler: this.counters.countingSkips(() => taskId, this.options.deserializationHandler),
+        onDroppedRecord: () => this.counters.dropped(taskId),
+        onLateRecord: () => this.counters.late(taskId),
         globalStores: this.globalStores,
         defaultKeySerde: this.options.defaultKeySerde,
         defaultValueSerde: this.options.defaultValueSerde,
         partitionCount: () => 1,
         now: () => this.wallClock,
       })
+      taskId = task.id
+      if (!group.global) this.counters.register(taskId)
       this.units.set(task, { task, collector })
       if (group.global) this.globalTasks.push(task)
       else this.tasks.push(task)
@@ -131,7 +143,10 @@ export class TopologyTestDriver {
       await task.initialize()
       for (const name of task.storeNames()) this.globalStores.set(name, task.getStore(name)!)
     }
-    for (const task of this.tasks) await task.initialize()
+    for (const task of this.tasks) {
+      await task.initialize()
+      if (!this.ownsStateDir) for (const p of loadPartitionTimes(this.stateDir, task.id)) task.initializePartitionTime(p.topic, p.partition, p.partitionTime)
+    }
     for (const task of this.allTasks) await task.start()
   }
 
@@ -305,6 +320,14 @@ export class TopologyTestDriver {
     await this.runToCompletion()
   }
 
+  /**
+   * Kafka Streams' task-level drop metrics, one of each per task (tag 'task-id'):
+   * `dropped-records-total` and `late-records-total` (see TestDriverMetric).
+   */
+  metrics(): TestDriverMetric[] {
+    return this.counters.list()
+  }
+
   wallClockTimeMs(): number {
     return this.wallClock
   }
@@ -323,7 +346,10 @@ export class TopologyTestDriver {
       const clean = error === null
       const collector = this.units.get(task)!.collector
       try {
-        if (clean) await task.commit()
+        if (clean) {
+          const offsets = await task.commit()
+          if (!this.ownsStateDir && !task.isGlobal) savePartitionTimes(this.stateDir, task.id, offsets)
+        }
         await task.close({ clean })
         // what processors' close() wrote is still output
         if (clean) await collector.flush()

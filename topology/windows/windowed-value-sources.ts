@@ -16,6 +16,10 @@ abstract class WindowedValueSource<K, V> implements TableValueSource<Windowed<K>
     return true
   }
 
+  sendingOldValueEnabled(): boolean {
+    return this.flag.sendOldValues
+  }
+
   abstract valueGetterSupplier(): ValueGetterSupplier<Windowed<K>, V>
 }
 

@@ -6,6 +6,7 @@ import type { Processor, ProcessorContext } from '../../processor/processor.js'
 import type { Record } from '../../processor/record.js'
 import type { Change } from '../change.js'
 import { TableForwarder } from './table-forwarder.js'
+import { reportDroppedRecord } from '../../internals/dropped-records.js'
 
 /** Flags decided while the topology is built and read when processors start. */
 export interface TableSourceState {
@@ -154,8 +155,10 @@ export class TableRepartitionMapProcessor<K, V, KR, VR> implements Processor<K, 
   private select(key: K, value: V | null): KeyValue<KR, VR> | null {
     if (value === null) return null
     const kv = this.selector(key, value)
-    if (kv === null || kv === undefined || typeof kv !== 'object') {
-      throw new TypeError(`${this.nodeName}: the groupBy selector must return a KeyValue ({ key, value }), got ${String(kv)}`)
+    // Kafka Streams skips a null pair, key or value (KTableRepartitionMap)
+    if (kv === null || kv === undefined) return null
+    if (typeof kv !== 'object') {
+      throw new TypeError(`${this.nodeName}: the groupBy selector must return a KeyValue ({ key, value }) or null, got ${String(kv)}`)
     }
     return kv.key === null || kv.key === undefined || kv.value === null || kv.value === undefined ? null : kv
   }
@@ -163,6 +166,8 @@ export class TableRepartitionMapProcessor<K, V, KR, VR> implements Processor<K, 
     if (record.key === null || record.key === undefined) throw new Error(`${this.nodeName}: the key of a grouped KTable must not be null`)
     const newPair = this.select(record.key, record.value.newValue)
     const oldPair = this.select(record.key, record.value.oldValue)
+    // counted once, for the update that selected nothing (its later subtraction selects nothing too)
+    if (newPair === null && record.value.newValue !== null) reportDroppedRecord(this.ctx, 'the groupBy selector returned a null key or value')
     const { timestamp, headers } = record
     if (oldPair && newPair && sameKey(oldPair.key, newPair.key)) {
       return this.ctx.forward({ key: oldPair.key, value: { newValue: newPair.value, oldValue: oldPair.value }, timestamp, headers })
