@@ -8,6 +8,7 @@ export type EmitStrategyType = 'ON_WINDOW_UPDATE' | 'ON_WINDOW_CLOSE'
  * gap too for sessions), read back from the window or session store: no suppress buffer.
  */
 export class EmitStrategy {
+  /** Which strategy this is (Kafka Streams' `type()`). */
   private constructor(readonly type: EmitStrategyType) {}
 
   private static readonly UPDATE = new EmitStrategy('ON_WINDOW_UPDATE')
@@ -23,6 +24,7 @@ export class EmitStrategy {
     return EmitStrategy.CLOSE
   }
 
+  /** `EmitStrategy(ON_WINDOW_CLOSE)` or `EmitStrategy(ON_WINDOW_UPDATE)`. */
   toString(): string {
     return `EmitStrategy(${this.type})`
   }

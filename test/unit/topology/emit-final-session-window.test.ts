@@ -16,7 +16,7 @@ afterEach(async () => {
 })
 
 const label = (wk: Windowed<string>) => `${wk.key}@${wk.window.start}/${wk.window.end}`
-const read = (d: TopologyTestDriver, serde = S) => d.createOutputTopic('out', S, serde).readRecordsToList().map((r) => `${r.key}=${r.value}@${r.timestamp}`)
+const read = (d: TopologyTestDriver, serde: typeof S | typeof L = S) => d.createOutputTopic<string, unknown>('out', S, serde as typeof S).readRecordsToList().map((r) => `${r.key}=${r.value}@${r.timestamp}`)
 
 /** SessionWindowedKStreamImplTest: gap 500, no grace. */
 function sessionStream(b: StreamsBuilder) {
