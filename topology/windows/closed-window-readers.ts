@@ -48,7 +48,7 @@ export function sessionWindowsReader<K, VA>(windows: SessionWindows): ClosedWind
     shouldFetch: (_last, lower, upper) => upper >= lower,
     fetch: async (store: SessionsByEnd<K, VA>, lower, upper): Promise<FinalResult<K, VA>[]> => {
       const found = await collect(store.findSessionsByEnd(lower, upper))
-      return byTime(found, (kv) => kv.key.window.end).map((kv) => ({ key: kv.key, value: kv.value, timestamp: kv.key.window.end }))
+      return byTime(found, (kv) => kv.key.window.end, (kv) => kv.key.window.start).map((kv) => ({ key: kv.key, value: kv.value, timestamp: kv.key.window.end }))
     },
   }
 }

@@ -102,9 +102,19 @@ export class WindowCloseEmitter<K, VA> {
   }
 }
 
-/** Sorts by a time, keeping the store's key order among equal times (time-ordered stores' order). */
-export function byTime<T>(entries: T[], time: (e: T) => number): T[] {
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => time(a.e) - time(b.e) || a.i - b.i).map((x) => x.e)
+/**
+ * Sorts by the times, keeping the store's key order among equal times: the order of Kafka Streams'
+ * time-ordered stores (window: start | key; session: end | start | key).
+ */
+export function byTime<T>(entries: T[], ...times: ((e: T) => number)[]): T[] {
+  const compare = (a: T, b: T): number => {
+    for (const time of times) {
+      const d = time(a) - time(b)
+      if (d !== 0) return d
+    }
+    return 0
+  }
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => compare(a.e, b.e) || a.i - b.i).map((x) => x.e)
 }
 
 type WindowStoreAll<K, VA> = { fetchAll(timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<K>, ValueAndTimestamp<VA>>> }
