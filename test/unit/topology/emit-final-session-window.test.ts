@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Consumed, EmitStrategy, KeyValue, Materialized, Produced, Serdes, SessionWindows, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
+import { Stores } from '../../../stores/stores.js'
+import type { SessionBytesStoreSupplier } from '../../../stores/store-supplier.js'
+import { UnsupportedStoreOperationError } from '../../../stores/internals/store-errors.js'
 import type { Windowed } from '../../../topology/windows/window.js'
 
 const S = Serdes.String()
@@ -139,5 +142,60 @@ describe('KStreamSessionWindowAggregateProcessorTest, ON_WINDOW_CLOSE', () => {
       driver = null
       rmSync(stateDir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('emit-final session stores', () => {
+  it('reads closed sessions of every key from an in-memory session store, by end then start', async () => {
+    const b = new StreamsBuilder()
+    b.stream('in', Consumed.with(S, S))
+      .groupByKey()
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 5))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .count(Materialized.as<string, number>(Stores.inMemorySessionStore('mem-sessions', 1_000)))
+      .toStream()
+      .map((wk, v) => KeyValue.pair(label(wk), v))
+      .to('out', Produced.with(S, L))
+    driver = new TopologyTestDriver(b.build())
+    const input = driver.createInputTopic('in', S, S)
+    for (const [k, t] of [['b', 3], ['a', 1], ['a', 3], ['c', 2], ['b', 5], ['z', 100]] as const) await input.pipeInput(k, 'x', t)
+    // close time 100 - 5 - 10 = 85: every session ending before it, by end, then start, then key
+    expect(read(driver, L)).toEqual(['c@2/2=1@2', 'a@1/3=2@3', 'b@3/5=2@5'])
+  })
+
+  it('names the store and the missing operation when a session store cannot read sessions by end', async () => {
+    const inner = Stores.inMemorySessionStore('custom-sessions', 1_000)
+    const supplier: SessionBytesStoreSupplier = {
+      name: inner.name,
+      retentionPeriod: inner.retentionPeriod,
+      segmentInterval: inner.segmentInterval,
+      get() {
+        const store = inner.get()
+        return Object.assign(Object.create(Object.getPrototypeOf(store)), store, { findSessionsByEnd: undefined })
+      },
+    } as SessionBytesStoreSupplier
+    const b = new StreamsBuilder()
+    b.stream('in', Consumed.with(S, S))
+      .groupByKey()
+      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .count(Materialized.as<string, number>(supplier))
+    driver = new TopologyTestDriver(b.build())
+    const input = driver.createInputTopic('in', S, S)
+    await input.pipeInput('a', 'x', 1)
+    const failed = await input.pipeInput('a', 'x', 50).then(() => null, (e: unknown) => e)
+    expect(failed).toBeInstanceOf(UnsupportedStoreOperationError)
+    expect((failed as Error).message).toContain('custom-sessions')
+    expect((failed as Error).message).toContain('findSessionsByEnd')
+    await driver.close().catch(() => {})
+    driver = null
+  })
+
+  it('emitStrategy() refuses anything but an EmitStrategy', () => {
+    const windowed = new StreamsBuilder().stream('in', Consumed.with(S, S)).groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10))
+    expect(() => windowed.emitStrategy(null as unknown as EmitStrategy)).toThrow(TypeError)
+    expect(() => windowed.emitStrategy('ON_WINDOW_CLOSE' as unknown as EmitStrategy)).toThrow(/SessionWindowedKStream.emitStrategy/)
+    expect(EmitStrategy.onWindowClose().type).toBe('ON_WINDOW_CLOSE')
+    expect(EmitStrategy.onWindowUpdate().type).toBe('ON_WINDOW_UPDATE')
   })
 })

@@ -59,4 +59,46 @@ describe('EmitStrategy.onWindowClose() on sliding windows (KStreamSlidingWindowA
       56: ['0+1+2+3+4@106'],
     })
   })
+  it('testReduceSmallInput', async () => {
+    const b = new StreamsBuilder()
+    b.stream('topic', Consumed.with(S, S))
+      .groupByKey()
+      .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 5))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .reduce((a, v) => `${a}+${v}`, Materialized.as<string, string>('store-name'))
+      .toStream()
+      .map((wk, v) => KeyValue.pair(String(wk.window.start), v))
+      .to('out', Produced.with(S, S))
+    driver = new TopologyTestDriver(b.build())
+    await pipe(driver, [['1', 10], ['2', 14], ['3', 15], ['4', 22], ['5', 26], ['6', 30]])
+    expect(gatherOutput(driver)).toEqual({
+      0: ['1@10'],
+      4: ['1+2@14'],
+      5: ['1+2+3@15'],
+      11: ['2+3@15'],
+      12: ['2+3+4@22'],
+    })
+  })
+
+  it('testEarlyRecordsSmallInput', async () => {
+    driver = sliding(SlidingWindows.ofTimeDifferenceAndGrace(50, 0), 'topic-Canonized')
+    await pipe(driver, [['1', 0], ['2', 5], ['3', 6], ['4', 3], ['5', 13], ['6', 10], ['7', 70]])
+    expect(gatherOutput(driver)).toEqual({
+      0: ['0+1+2+3+4+5+6@13'],
+      1: ['0+2+3+4+5+6@13'],
+      4: ['0+2+3+5+6@13'],
+      6: ['0+3+5+6@13'],
+      7: ['0+5+6@13'],
+      11: ['0+5@13'],
+    })
+  })
+
+  it('testEarlyRecordsRepeatedInput', async () => {
+    driver = sliding(SlidingWindows.ofTimeDifferenceAndGrace(5, 0), 'topic-Canonized')
+    await pipe(driver, [['1', 0], ['2', 2], ['3', 4], ['4', 0], ['5', 2], ['6', 2], ['7', 0], ['8', 7]])
+    expect(gatherOutput(driver)).toEqual({
+      0: ['0+1+2+3+4+5+6+7@4'],
+      1: ['0+2+3+5+6@4'],
+    })
+  })
 })
