@@ -1,7 +1,7 @@
 // The public API contract (API.md, "Kafka Streams 4.x parity"): emit final results of windows
 // (KIP-825), written the way users write it, every name from the package root.
 import { afterEach, describe, expect, it } from 'vitest'
-import { Consumed, EmitStrategy, KeyValue, Produced, Serdes, SessionWindows, SlidingWindows, StreamsBuilder, TimeWindows, TopologyTestDriver } from '../../lib/index.js'
+import { Consumed, EmitStrategy, KeyValue, Produced, Serdes, SessionWindows, SlidingWindows, StreamsBuilder, TimeWindows, TopologyTestDriver, type Windowed } from '../../lib/index.js'
 
 const S = Serdes.String()
 let driver: TopologyTestDriver | null = null
@@ -14,7 +14,7 @@ describe('API contract: EmitStrategy', () => {
   it('time, sliding and session windowed streams take emitStrategy(onWindowClose() | onWindowUpdate())', async () => {
     const builder = new StreamsBuilder()
     const grouped = builder.stream('in', Consumed.with(S, S)).groupByKey()
-    const out = (name: string) => (wk: { key: string; window: { start: number; end: number } }, n: number) => KeyValue.pair(`${name}:${wk.key}@${wk.window.start}/${wk.window.end}`, n)
+    const out = (name: string) => (wk: Windowed<string>, n: number | null) => KeyValue.pair(`${name}:${wk.key}@${wk.window.start}/${wk.window.end}`, n)
     grouped.windowedBy(TimeWindows.ofSizeAndGrace(10, 0)).emitStrategy(EmitStrategy.onWindowClose()).count().toStream().map(out('time')).to('out', Produced.with(S, Serdes.Long()))
     grouped.windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 0)).emitStrategy(EmitStrategy.onWindowClose()).count().toStream().map(out('sliding')).to('out', Produced.with(S, Serdes.Long()))
     grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 0)).emitStrategy(EmitStrategy.onWindowClose()).count().toStream().map(out('session')).to('out', Produced.with(S, Serdes.Long()))
