@@ -8,6 +8,12 @@ export interface ReadOnlySessionStore<K, V> {
   fetchSession(key: K, sessionStart: number, sessionEnd: number): MaybePromise<V | null>
   /** Every session of `key`. */
   fetch(key: K): AsyncIterable<KeyValue<Windowed<K>, V>>
+  /**
+   * Sessions of every key ending in [earliestSessionEnd, latestSessionEnd], by end (Kafka Streams'
+   * keyless findSessions; emit-on-window-close reads closed sessions with it). Optional: stores
+   * of your own may lack it, and caching layers do not offer it.
+   */
+  findSessionsByEnd?(earliestSessionEnd: number, latestSessionEnd: number): AsyncIterable<KeyValue<Windowed<K>, V>>
 }
 
 export interface SessionStore<K, V> extends StateStore, ReadOnlySessionStore<K, V> {

@@ -2,6 +2,7 @@ import type { KeyValue, Windowed } from '../key-value.js'
 import type { MaybePromise } from '../maybe-promise.js'
 import type { SessionBytesStore } from '../session-store.js'
 import { toSessionKey } from '../internals/key-schema.js'
+import { missingFindSessionsByEnd } from '../internals/store-errors.js'
 import { ChangeLoggingStore } from './change-logging-store.js'
 
 /** Writes through and logs each put under its session key (key | end | start); removes as tombstones. */
@@ -26,6 +27,9 @@ export class ChangeLoggingSessionStore extends ChangeLoggingStore<SessionBytesSt
   }
   fetch(key: Buffer): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     return this.inner.fetch(key)
+  }
+  findSessionsByEnd(earliestSessionEnd: number, latestSessionEnd: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
+    return missingFindSessionsByEnd(this.inner, this.name).findSessionsByEnd!(earliestSessionEnd, latestSessionEnd)
   }
 
   private log(session: Windowed<Buffer>, value: Buffer | null): void {

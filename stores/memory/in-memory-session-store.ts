@@ -8,6 +8,7 @@ import {
   checkTimestamp,
   segmentId,
   sessionKeyEnd,
+  sessionKeyKey,
   sessionKeyMatches,
   sessionKeyStart,
   toSessionKey,
@@ -104,6 +105,26 @@ export class InMemorySessionStore implements SessionBytesStore {
 
   fetch(key: Buffer): SyncAsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     return this.findSessions(key, 0, MAX_TIME)
+  }
+
+  /** Sessions of every key ending in [earliestSessionEnd, latestSessionEnd], sorted by end (stable: key order within one end). */
+  findSessionsByEnd(earliestSessionEnd: number, latestSessionEnd: number): SyncAsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
+    this.checkOpen()
+    const from = Math.max(earliestSessionEnd, 0) // only dropped segments limit it, as the RocksDB store
+    const segments = this.segments
+    const interval = this.options.segmentInterval
+    return new SyncAsyncIterable(function* () {
+      if (latestSessionEnd < from) return
+      const found: KeyValue<Windowed<Buffer>, Buffer>[] = []
+      for (const segment of segments.between(segmentId(from, interval), segmentId(latestSessionEnd, interval))) {
+        for (const slot of segment.range(null, null)) {
+          const end = sessionKeyEnd(slot.key)
+          if (end < from || end > latestSessionEnd) continue
+          found.push({ key: { key: sessionKeyKey(slot.key), window: { start: sessionKeyStart(slot.key), end } }, value: slot.value })
+        }
+      }
+      yield* found.sort((a, b) => a.key.window.end - b.key.window.end)
+    })
   }
 
   private minLiveTime(): number {

@@ -2,6 +2,7 @@ import type { CacheFlushListener, CachedStateStore } from '../cached-state-store
 import type { KeyValue, Windowed } from '../key-value.js'
 import { mapMaybe, type MaybePromise } from '../maybe-promise.js'
 import type { SessionBytesStore, SessionStore } from '../session-store.js'
+import { missingFindSessionsByEnd } from '../internals/store-errors.js'
 import { MeteredStore, typedWindowed, windowedFlushListener } from './metered-store.js'
 
 /** Typed session store over a bytes one (serde topic = changelog topic). */
@@ -31,6 +32,10 @@ export class MeteredSessionStore<K, V>
 
   fetch(key: K): AsyncIterable<KeyValue<Windowed<K>, V>> {
     return typedWindowed(this.serdes, this.inner.fetch(this.serdes.rawKey(key)))
+  }
+
+  findSessionsByEnd(earliestSessionEnd: number, latestSessionEnd: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
+    return typedWindowed(this.serdes, missingFindSessionsByEnd(this.inner, this.name).findSessionsByEnd!(earliestSessionEnd, latestSessionEnd))
   }
 
   private rawSession(session: Windowed<K>): Windowed<Buffer> {

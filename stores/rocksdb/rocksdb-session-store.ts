@@ -6,7 +6,7 @@ import type { MaybePromise } from '../maybe-promise.js'
 import type { SessionBytesStore } from '../session-store.js'
 import { requireKey } from '../internals/store-errors.js'
 import { SegmentedRocksStore } from './segmented-store.js'
-import { checkTimestamp, keyRangeUpper, SESSION_SUFFIX_SIZE, sessionKeyEnd, sessionKeyMatches, sessionKeyStart, toSessionKey } from '../internals/key-schema.js'
+import { checkTimestamp, keyRangeUpper, SESSION_SUFFIX_SIZE, sessionKeyEnd, sessionKeyKey, sessionKeyMatches, sessionKeyStart, toSessionKey } from '../internals/key-schema.js'
 
 export class RocksDBSessionStore extends SegmentedRocksStore implements SessionBytesStore {
   protected segmentTimestamp(storeKey: Buffer): number {
@@ -70,5 +70,29 @@ export class RocksDBSessionStore extends SegmentedRocksStore implements SessionB
 
   fetch(key: Buffer): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     return this.findSessions(key, 0, Number.MAX_SAFE_INTEGER)
+  }
+
+  /**
+   * Scans the segments covering the ends; within a segment keys come in byte order, so this sorts
+   * by end. Like Kafka Streams' time-ordered session store, only dropped segments limit it.
+   */
+  findSessionsByEnd(earliestSessionEnd: number, latestSessionEnd: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
+    const store = this
+    return {
+      async *[Symbol.asyncIterator]() {
+        const from = Math.max(earliestSessionEnd, 0)
+        if (latestSessionEnd < from) return
+        const found: KeyValue<Windowed<Buffer>, Buffer>[] = []
+        for (const seg of await store.open().inRange(from, latestSessionEnd)) {
+          for await (const e of seg.table.range({})) {
+            if (e.key.length < SESSION_SUFFIX_SIZE) continue
+            const end = sessionKeyEnd(e.key)
+            if (end < from || end > latestSessionEnd) continue
+            found.push({ key: { key: sessionKeyKey(e.key), window: { start: sessionKeyStart(e.key), end } }, value: e.value })
+          }
+        }
+        yield* found.sort((a, b) => a.key.window.end - b.key.window.end)
+      },
+    }
   }
 }

@@ -7,3 +7,5 @@ export { TimeWindowedSerde, SessionWindowedSerde, WindowedSerdes } from './windo
 export { TimeWindowedKStream } from './time-windowed-kstream.js'
 export { SessionWindowedKStream } from './session-windowed-kstream.js'
 export type { LateRecordsHandler } from './windowed-aggregation.js'
+export { EmitStrategy } from './emit-strategy.js'
+export type { EmitStrategyType } from './emit-strategy.js'

@@ -5,6 +5,8 @@ import type { Materialized } from '../options/materialized.js'
 import type { Named } from '../options/named.js'
 import { Serdes } from '../serdes/serdes.js'
 import type { AnySerde } from '../serdes/serde.js'
+import { sessionWindowsReader } from './closed-window-readers.js'
+import { EmitStrategy, requireEmitStrategy } from './emit-strategy.js'
 import { SessionWindowAggregator } from './session-window-aggregator.js'
 import { SessionWindows } from './session-windows.js'
 import type { Windowed } from './window.js'
@@ -23,6 +25,7 @@ export class SessionWindowedKStream<K = unknown, V = unknown> {
     private readonly grouped: KGroupedStream<K, V>,
     readonly windows: SessionWindows,
     private readonly lateRecords: LateRecordsHandler<K, V> | null = null,
+    private readonly emit: EmitStrategy = EmitStrategy.onWindowUpdate(),
   ) {
     if (!(windows instanceof SessionWindows)) throw new TypeError('windowedBy: expected SessionWindows')
   }
@@ -30,7 +33,12 @@ export class SessionWindowedKStream<K = unknown, V = unknown> {
   /** Beyond Kafka Streams: a KStream of the records dropped as late; see TimeWindowedKStream.withLateRecords. */
   withLateRecords(handler: LateRecordsHandler<K, V>): SessionWindowedKStream<K, V> {
     requireFunction(handler, 'withLateRecords', 'handler')
-    return new SessionWindowedKStream(this.grouped, this.windows, handler)
+    return new SessionWindowedKStream(this.grouped, this.windows, handler, this.emit)
+  }
+
+  /** When results are emitted (KIP-825): on every update (the default) or once per session when it closes. */
+  emitStrategy(strategy: EmitStrategy): SessionWindowedKStream<K, V> {
+    return new SessionWindowedKStream(this.grouped, this.windows, this.lateRecords, requireEmitStrategy(strategy, 'SessionWindowedKStream'))
   }
 
   count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
@@ -94,6 +102,7 @@ export class SessionWindowedKStream<K = unknown, V = unknown> {
       },
       windowedKeySerde: (keySerde) => new SessionWindowedSerde(keySerde),
       valueSource: (storeName, flag) => new SessionStoreValueSource<K, VA>(storeName, flag),
+      emitFinal: this.emit.type === 'ON_WINDOW_CLOSE' ? sessionWindowsReader<K, VA>(windows) : null,
     })
   }
 }

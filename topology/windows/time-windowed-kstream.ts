@@ -6,6 +6,8 @@ import type { Materialized } from '../options/materialized.js'
 import type { Named } from '../options/named.js'
 import { Serdes } from '../serdes/serdes.js'
 import type { AnySerde } from '../serdes/serde.js'
+import { slidingWindowsReader, timeWindowsReader } from './closed-window-readers.js'
+import { EmitStrategy, requireEmitStrategy } from './emit-strategy.js'
 import { SlidingWindowAggregator } from './sliding-window-aggregator.js'
 import { SlidingWindows } from './sliding-windows.js'
 import { TimeWindowAggregator } from './time-window-aggregator.js'
@@ -27,6 +29,7 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
     private readonly grouped: KGroupedStream<K, V>,
     readonly windows: TimeWindows | SlidingWindows,
     private readonly lateRecords: LateRecordsHandler<K, V> | null = null,
+    private readonly emit: EmitStrategy = EmitStrategy.onWindowUpdate(),
   ) {
     if (!(windows instanceof TimeWindows) && !(windows instanceof SlidingWindows)) {
       throw new TypeError('windowedBy: expected TimeWindows, SlidingWindows or SessionWindows')
@@ -40,7 +43,12 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
    */
   withLateRecords(handler: LateRecordsHandler<K, V>): TimeWindowedKStream<K, V> {
     requireFunction(handler, 'withLateRecords', 'handler')
-    return new TimeWindowedKStream(this.grouped, this.windows, handler)
+    return new TimeWindowedKStream(this.grouped, this.windows, handler, this.emit)
+  }
+
+  /** When results are emitted (KIP-825): on every update (the default) or once per window when it closes. */
+  emitStrategy(strategy: EmitStrategy): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream(this.grouped, this.windows, this.lateRecords, requireEmitStrategy(strategy, 'TimeWindowedKStream'))
   }
 
   count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
@@ -105,10 +113,14 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
       storeBuilder: (storeName, keySerde, valueSerde) => {
         const what = sliding ? 'twice the time difference plus the grace period' : 'the window size plus the grace period'
         const retention = windowRetention(storeName, materialized, minRetention, what)
-        return timestampedWindowStoreBuilder(storeName, materialized, keySerde, valueSerde, retention, windowSize)
+        // Kafka Streams' emit-final window store keeps windows starting at stream time - retention,
+        // one more than other window stores: the window closing right now is still there to emit
+        const kept = this.emit.type === 'ON_WINDOW_CLOSE' ? retention + 1 : retention
+        return timestampedWindowStoreBuilder(storeName, materialized, keySerde, valueSerde, kept, windowSize)
       },
       windowedKeySerde: (keySerde: Serde<K>) => new TimeWindowedSerde(keySerde, Math.max(1, windowSize)),
       valueSource: (storeName, flag) => new WindowStoreValueSource<K, VA>(storeName, flag),
+      emitFinal: this.emit.type !== 'ON_WINDOW_CLOSE' ? null : sliding ? slidingWindowsReader<K, VA>(windows) : timeWindowsReader<K, VA>(windows),
     })
   }
 }

@@ -5,7 +5,9 @@ import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { WindowAggregateOutput } from './aggregate-output.js'
+import { WindowCloseEmitter, type ClosedWindowReader, type FinalResult } from './emit-final.js'
 import { LateRecordHandler } from './late-records.js'
+import { isPromise, type KeyValueStoreView } from './store-views.js'
 import type { TableChange } from './table-change.js'
 import type { Windowed } from './window.js'
 
@@ -28,6 +30,14 @@ export interface WindowedAggregateOptions<K, V, VA> {
   /** With a late-records branch, updates go to this child only and late records to `lateChild`. */
   resultChild: string | null
   lateChild: string | null
+  /** With EmitStrategy.onWindowClose(): updates are not forwarded, closed windows are, once. */
+  emitFinal?: EmitFinalOptions<K, VA> | null
+}
+
+export interface EmitFinalOptions<K, VA> {
+  reader: ClosedWindowReader<K, VA>
+  /** The key-value store keeping the last emitted close time (emitFinalStoreName). */
+  metaStoreName: string
 }
 
 /**
@@ -40,6 +50,8 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
   private current: Record<K, V> | null = null
   private sendOld = false
   private forwardsOnFlush = false
+  private emitter: WindowCloseEmitter<K, VA> | null = null
+  private forwardFinal!: (result: FinalResult<K, VA>) => void | Promise<void>
   readonly late: LateRecordHandler
 
   constructor(private readonly opts: WindowedAggregateOptions<K, V, VA>) {
@@ -52,7 +64,13 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
     this.sendOld = this.opts.sendOldValues()
     const child = this.opts.resultChild ?? undefined
     const store = ctx.getStateStore<StateStore>(this.opts.storeName)
-    if (isCachedStateStore(store)) {
+    const emitFinal = this.opts.emitFinal ?? null
+    if (emitFinal !== null) {
+      const meta = ctx.getStateStore<StateStore>(emitFinal.metaStoreName) as unknown as KeyValueStoreView<string, number>
+      this.emitter = new WindowCloseEmitter(emitFinal.reader, store, meta, this.opts.storeName)
+      // final results carry the current record's context and headers (as Kafka Streams); no old value
+      this.forwardFinal = (r) => ctx.forward({ key: r.key, value: { newValue: r.value, oldValue: null }, timestamp: r.timestamp, headers: this.current!.headers }, child)
+    } else if (isCachedStateStore(store)) {
       const timestamped = this.opts.timestampedStore
       const unwrap = (v: unknown): VA | null => (v === null ? null : timestamped ? (v as ValueAndTimestamp<VA>).value : (v as VA))
       this.forwardsOnFlush = store.setFlushListener((k, newValue, oldValue, rc) => {
@@ -65,7 +83,7 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
     }
     const out: WindowAggregateOutput<K, VA> = {
       forward: (key, newValue, oldValue, timestamp) => {
-        if (this.forwardsOnFlush) return
+        if (this.forwardsOnFlush || this.emitter !== null) return
         const value = { newValue, oldValue: this.sendOld ? oldValue : null }
         return ctx.forward({ key, value, timestamp, headers: this.current!.headers }, child)
       },
@@ -80,6 +98,9 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
     if (record.key === null || record.key === undefined) return
     if (this.opts.skipNullValues && (record.value === null || record.value === undefined)) return
     this.current = record
-    return this.core.process(record.key, record.value, record.timestamp)
+    const done = this.core.process(record.key, record.value, record.timestamp)
+    if (this.emitter === null) return done
+    if (isPromise(done)) return done.then(() => this.emitter!.maybeEmit(this.core.streamTime, this.forwardFinal))
+    return this.emitter.maybeEmit(this.core.streamTime, this.forwardFinal)
   }
 }

@@ -12,6 +12,7 @@ import type { Materialized } from '../options/materialized.js'
 import type { Named } from '../options/named.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { WindowAggregateOutput } from './aggregate-output.js'
+import { emitFinalStoreBuilder, emitFinalStoreName, type ClosedWindowReader } from './emit-final.js'
 import { registerWindowCloseDelay } from './window-grace.js'
 import type { Windowed } from './window.js'
 import { WindowedAggregateProcessor, type WindowAggregatorCore } from './windowed-aggregate-processor.js'
@@ -35,6 +36,8 @@ export interface WindowedAggregationSpec<K, V, VA> {
   storeBuilder(storeName: string, keySerde: Serde<K>, valueSerde: Serde<VA>): StoreBuilder<StateStore>
   windowedKeySerde(keySerde: Serde<K>): Serde<Windowed<K>>
   valueSource(storeName: string, flag: SendOldValuesFlag): TableValueSource<Windowed<K>, VA>
+  /** EmitStrategy.onWindowClose(): how to read the closed windows back from the store; null emits updates. */
+  emitFinal?: ClosedWindowReader<K, VA> | null
 }
 
 /**
@@ -50,6 +53,7 @@ export function buildWindowedAggregation<K, V, VA>(spec: WindowedAggregationSpec
   const keySerde = (materialized?.keySerde as AnySerde<K> | null) ?? grouped.keySerde
   const valueSerde = (materialized?.valueSerde as AnySerde<VA> | null) ?? spec.defaultValueSerde
   const flag: SendOldValuesFlag = { sendOldValues: false }
+  const emitFinal = spec.emitFinal ?? null
   const resultChild = spec.lateRecords ? builder.newProcessorName('KTABLE-WINDOWED-') : null
   const lateChild = spec.lateRecords ? builder.newProcessorName('KSTREAM-LATERECORDS-') : null
 
@@ -64,10 +68,15 @@ export function buildWindowedAggregation<K, V, VA>(spec: WindowedAggregationSpec
         sendOldValues: () => flag.sendOldValues,
         resultChild,
         lateChild,
+        emitFinal: emitFinal && { reader: emitFinal, metaStoreName: emitFinalStoreName(storeName) },
       }),
     parent,
   )
-  builder.addStateStore(spec.storeBuilder(storeName, syncSerde(keySerde), syncSerde(valueSerde)), name)
+  const storeBuilder = spec.storeBuilder(storeName, syncSerde(keySerde), syncSerde(valueSerde))
+  // final results are read from the store, never from cache flushes: the cache would only hold them back
+  if (emitFinal) storeBuilder.withCachingDisabled()
+  builder.addStateStore(storeBuilder, name)
+  if (emitFinal) builder.addStateStore(emitFinalStoreBuilder(storeName, materialized), name)
 
   let tableNode = name
   if (resultChild !== null && lateChild !== null) {
