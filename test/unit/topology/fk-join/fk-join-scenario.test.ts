@@ -108,6 +108,31 @@ describe('KTableKTableForeignKeyJoinScenarioTest', () => {
   })
 })
 
+describe('KTableKTableForeignKeyInnerJoinMultiIntegrationTest', () => {
+  it('shouldInnerJoinMultiPartitionQueryable: two chained foreign-key joins (Double for Java Float)', async () => {
+    const L = Serdes.Long() as Serde<number>
+    const D = Serdes.Double() as Serde<number>
+    const builder = new StreamsBuilder()
+    const table1 = builder.table('table1', Consumed.with(I, D))
+    const table2 = builder.table('table2', Consumed.with(S, L))
+    const table3 = builder.table('table3', Consumed.with(I, S))
+    table1
+      .join(table2, (value) => String(Math.trunc(value)), (v1, v2) => `value1=${v1},value2=${v2}`, Materialized.as<number, string>('store').withKeySerde(I).withValueSerde(S).withCachingDisabled())
+      // hardwired to the wanted foreign key, as the Java test
+      .join(table3, (value) => (value.includes('value2=10') ? 10 : 0), (v1, v2) => `${v1},value3=${v2}`, Materialized.as<number, string>('storeTwo').withKeySerde(I).withValueSerde(S).withCachingDisabled())
+      .toStream()
+      .to('output', Produced.with(I, S))
+    driver = new TopologyTestDriver(builder.build())
+    const t1 = driver.createInputTopic('table1', I, D)
+    for (const [k, v] of [[1, 1.33], [2, 2.22], [3, -1.22], [4, -2.22]] as const) await t1.pipeInput(k, v)
+    const t2 = driver.createInputTopic('table2', S, L)
+    for (let i = 0; i < 10; i++) await t2.pipeInput(String(i), i * 10)
+    await driver.createInputTopic('table3', I, S).pipeInput(10, 'waffle')
+    const result = driver.createOutputTopic('output', I, S).readKeyValuesToList()
+    expect(new Set(result.map((kv) => `${kv.key}:${kv.value}`))).toEqual(new Set(['1:value1=1.33,value2=10,value3=waffle']))
+  })
+})
+
 describe("foreign-key join topology: Kafka Streams' names", () => {
   it('generated node, store and topic names (KTableImpl.doJoinOnForeignKey)', () => {
     const builder = new StreamsBuilder()
