@@ -22,8 +22,6 @@ export const Instruction = {
 } as const
 export type Instruction = (typeof Instruction)[keyof typeof Instruction]
 
-const INSTRUCTION_NAMES = Object.keys(Instruction) as (keyof typeof Instruction)[]
-
 export const SUBSCRIPTION_WRAPPER_CURRENT_VERSION = 1
 
 /** A registration sent from the primary table to the foreign table's partition of its foreign key. */
@@ -34,10 +32,6 @@ export interface SubscriptionWrapper<K> {
   version: number
   /** The primary table's partition (version 1): where the response goes back to. Null in version 0. */
   primaryPartition: number | null
-}
-
-export function instructionName(instruction: Instruction): string {
-  return INSTRUCTION_NAMES[instruction] ?? `UNKNOWN(${instruction})`
 }
 
 /**
