@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { StreamsBuilder } from '../../topology/dsl/streams-builder.js'
 import { Consumed } from '../../topology/options/consumed.js'
+import { TableJoined } from '../../topology/options/table-joined.js'
+import { Partitioners } from 'kafkajs'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type ConsumedRecord, type TestCluster } from './helpers.js'
@@ -108,6 +110,52 @@ describe('foreign-key join over topics with different partition counts, RocksDB 
       // the deleted order o2 was unsubscribed: Bob's update never brought it back
       expect(records.filter((r) => r.key!.toString() === 'o2').map((r) => r.value?.toString() ?? null).at(-1)).toBeNull()
     } finally {
+      await app.close()
+      await state.remove()
+    }
+  }, 120_000)
+  // Kafka Streams' KTableKTableForeignKeyInnerJoinCustomPartitionerIntegrationTest: both tables'
+  // topics are partitioned by their own rule, so subscriptions and responses must follow it.
+  it('TableJoined.with(partitioner, otherPartitioner) places subscriptions and responses on custom-partitioned topics', async () => {
+    const orders = uniqueName('orders-custom')
+    const customers = uniqueName('customers-custom')
+    const output = uniqueName('out-custom')
+    await createTopics(cluster.kafka, [
+      { topic: orders, numPartitions: 3 },
+      { topic: customers, numPartitions: 2 },
+      { topic: output, numPartitions: 1 },
+    ])
+    // the last digit of the key, modulo the partition count: unlike the default murmur2 partitioner
+    const byLastDigit = (key: string, n: number) => Number(key.at(-1)) % n
+    const producer = cluster.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
+    await producer.connect()
+    const send = (topic: string, n: number, kvs: [string, string][]) =>
+      producer.send({ topic, messages: kvs.map(([key, value]) => ({ key, value, partition: byLastDigit(key, n) })) })
+    const builder = new StreamsBuilder()
+    const orderTable = builder.table(orders, Consumed.with(Serdes.String(), Serdes.String()))
+    const customerTable = builder.table(customers, Consumed.with(Serdes.String(), Serdes.String()))
+    orderTable
+      .join(
+        customerTable,
+        (order) => order.split('|')[0],
+        (order, name) => `${order.split('|')[1]} for ${name}`,
+        TableJoined.with<string, string>((_t, key, _v, n) => byLastDigit(key, n), (_t, fk, _v, n) => byLastDigit(fk, n)),
+      )
+      .toStream()
+      .to(output, Produced.with(Serdes.String(), Serdes.String()))
+    const state = await tempDir('kstreams-fk-custom')
+    const app = new KafkaStreams(builder.build(), { applicationId: uniqueName('fk-custom'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+    try {
+      await app.start()
+      await send(customers, 2, [['c1', 'Ann'], ['c2', 'Bob'], ['c3', 'Cid']])
+      await send(orders, 3, [['o1', 'c2|book'], ['o2', 'c3|pen'], ['o4', 'c1|ink'], ['o5', 'c2|cup']])
+      const records = await consumeUntil(cluster.kafka, output, (rs) => latest(rs).size >= 4)
+      expect(latest(records)).toEqual(new Map([['o1', 'book for Bob'], ['o2', 'pen for Cid'], ['o4', 'ink for Ann'], ['o5', 'cup for Bob']]))
+      await send(customers, 2, [['c2', 'Bob B.']])
+      const updated = await consumeUntil(cluster.kafka, output, (rs) => latest(rs).get('o5') === 'cup for Bob B.')
+      expect(latest(updated).get('o1')).toBe('book for Bob B.')
+    } finally {
+      await producer.disconnect()
       await app.close()
       await state.remove()
     }
