@@ -32,6 +32,8 @@ import { suppressTable } from '../suppress/ktable-suppress.js'
 import type { Suppressed } from '../suppress/suppressed.js'
 import type { Materialized } from '../options/materialized.js'
 import { joinTable } from '../joins/join-dispatch.js'
+import { foreignKeyJoin } from '../joins/foreign-key/fk-join.js'
+import type { TableJoined } from '../options/table-joined.js'
 
 /**
  * A changelog stream: the latest value per key. Updates flow between table nodes as
@@ -146,12 +148,32 @@ export class KTable<K = unknown, V = unknown> {
   }
 
   /** Table-table joins (topology/joins): results update on both sides' updates and deletes. */
-  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
-    return joinTable(this, 'inner', other, joiner, materialized)
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR, materialized?: Materialized<K, VR>): KTable<K, VR>
+  /** Foreign-key join (KIP-213, key-aware extractor KIP-1104): joins each row to the other table's row at `foreignKeyExtractor(value, key)`. */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null,
+    joiner: (value: V, otherValue: VO) => VR,
+    tableJoinedOrMaterialized?: TableJoined<K, KO> | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>
+  join(other: KTable<any, any>, a: any, b?: any, c?: any, d?: any): KTable<K, any> {
+    if (typeof b === 'function') return foreignKeyJoin(this, other, a, b, [c, d], false)
+    return joinTable(this, 'inner', other, a, b)
   }
 
-  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
-    return joinTable(this, 'left', other, joiner, materialized)
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, materialized?: Materialized<K, VR>): KTable<K, VR>
+  /** Foreign-key left join: rows without a foreign key or without a match join with null. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null,
+    joiner: (value: V, otherValue: VO | null) => VR,
+    tableJoinedOrMaterialized?: TableJoined<K, KO> | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>
+  leftJoin(other: KTable<any, any>, a: any, b?: any, c?: any, d?: any): KTable<K, any> {
+    if (typeof b === 'function') return foreignKeyJoin(this, other, a, b, [c, d], true)
+    return joinTable(this, 'left', other, a, b)
   }
 
   outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
