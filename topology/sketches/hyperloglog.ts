@@ -123,19 +123,34 @@ export class HyperLogLog {
       throw new RangeError(`HyperLogLog: cannot merge a sketch of precision ${other.precision} into one of precision ${this.precision}`)
     }
     if (!other.isDense && other.sparseCount() === 0) return this
+    // Sessions merge into an empty sketch: the other one is the union (copied only if it may still change).
+    if (!this.isDense && this.sparseCount() === 0) return other.owned ? other.copy() : other
     if (!this.isDense && !other.isDense) {
       const merged = mergeSparse(this.sparseEntries(), other.sparseEntries())
       if (merged.length <= sparseLimit(this.precision)) return HyperLogLog.sparseOf(this.precision, merged)
     }
-    let target: HyperLogLog = this.isDense ? this.writable() : this.toDense()
-    if (other.isDense) {
-      const regs = other.registersOffset()
-      const m = 1 << this.precision
-      for (let j = 0; j < m; j++) target = target.raise(j, other.buf[regs + j]!)
-    } else {
+    if (!other.isDense) {
+      let target: HyperLogLog = this.isDense ? this : this.toDense()
       for (const entry of other.sparseEntries()) target = target.raiseFromSparse(entry)
+      return target
     }
+    const target = this.isDense ? this.copy() : this.toDense()
+    target.maxRegisters(other)
     return target
+  }
+
+  /** Raises this (owned, dense) sketch's registers to the other dense sketch's, then recounts the histogram. */
+  private maxRegisters(other: HyperLogLog): void {
+    const m = 1 << this.precision
+    const mine = this.buf.subarray(this.registersOffset(), this.registersOffset() + m)
+    const theirs = other.buf.subarray(other.registersOffset(), other.registersOffset() + m)
+    const histogram = new Uint32Array(66 - this.precision)
+    for (let j = 0; j < m; j++) {
+      if (theirs[j]! > mine[j]!) mine[j] = theirs[j]!
+      histogram[mine[j]!]!++
+    }
+    for (let k = 0; k < histogram.length; k++) this.buf.writeUInt32BE(histogram[k]!, this.off + HEADER + 4 * k)
+    this.cachedEstimate = -1
   }
 
   /** The estimated number of distinct items, rounded. */
@@ -222,7 +237,10 @@ export class HyperLogLog {
 
   /** This sketch if it owns its bytes, else a copy that does. */
   private writable(): HyperLogLog {
-    if (this.owned) return this
+    return this.owned ? this : this.copy()
+  }
+
+  private copy(): HyperLogLog {
     const length = this.byteLength
     const buf = Buffer.allocUnsafe(HEADROOM + length)
     this.buf.copy(buf, HEADROOM, this.off, this.off + length)
@@ -265,8 +283,17 @@ export class HyperLogLog {
       }
     }
     if (n + 1 > sparseLimit(this.precision)) return this.toDense().raiseFromSparse(entry)
-    // A new index: the sketch grows by one entry, into a new buffer.
-    const buf = Buffer.allocUnsafe(HEADROOM + HEADER + 4 + 4 * (n + 1))
+    // A new index: the sketch grows by one entry, in place when it owns room for it (a sketch
+    // being built), else into a new buffer (a sketch read from a store: it is written back next).
+    const size = HEADROOM + HEADER + 4 + 4 * (n + 1)
+    if (this.owned && this.off === HEADROOM && this.buf.length >= size) {
+      this.buf.copyWithin(at + 4 * (lo + 1), at + 4 * lo, at + 4 * n)
+      this.buf.writeUInt32BE(entry, at + 4 * lo)
+      this.buf.writeUInt32BE(n + 1, this.off + HEADER)
+      this.cachedEstimate = -1
+      return this
+    }
+    const buf = Buffer.allocUnsafe(this.owned ? size + 4 * (n >>> 1) : size)
     this.buf.copy(buf, HEADROOM, this.off, at + 4 * lo)
     buf.writeUInt32BE(entry, HEADROOM + HEADER + 4 + 4 * lo)
     this.buf.copy(buf, HEADROOM + HEADER + 4 + 4 * (lo + 1), at + 4 * lo, at + 4 * n)
