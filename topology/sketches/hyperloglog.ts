@@ -32,6 +32,7 @@ const HEADROOM = 8
 export type DistinctItem = string | Buffer | Uint8Array
 
 const hashOut = new Uint32Array(4)
+const histogram = new Float64Array(66 - MIN_PRECISION)
 const scratch = Buffer.allocUnsafe(1024)
 
 function hash(item: DistinctItem): void {
@@ -158,9 +159,10 @@ export class HyperLogLog {
     if (this.cachedEstimate >= 0) return this.cachedEstimate
     let e: number
     if (this.isDense) {
-      const histogram: number[] = []
-      const at = this.off + HEADER
-      for (let k = 0; k <= 65 - this.precision; k++) histogram.push(this.buf.readUInt32BE(at + 4 * k))
+      const buf = this.buf
+      for (let k = 0, at = this.off + HEADER; k <= 65 - this.precision; k++, at += 4) {
+        histogram[k] = ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0
+      }
       e = ertlEstimate(histogram, this.precision)
     } else {
       e = linearCounting(2 ** SPARSE_PRECISION, this.sparseCount())
