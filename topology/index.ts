@@ -34,6 +34,8 @@ export type { WindowStoreFacade } from './test-driver/window-store-facade.js'
 export type { SessionStoreFacade } from './test-driver/session-store-facade.js'
 export { EventTimers, timerStoreBuilder, type TimerCallback } from './processor/event-timers.js'
 export type { AsyncMapValuesOptions } from './dsl/processors/async-map-values.js'
+// approximateCountDistinct's item mapper.
+export type { DistinctItemMapper } from './sketches/distinct-item.js'
 export * from './windows/index.js'
 export * from './joins/index.js'
 export * from './suppress/index.js'

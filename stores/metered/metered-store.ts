@@ -21,6 +21,11 @@ export abstract class MeteredStore<S extends StateStore, K, V> extends WrappedSt
     this.serdes = new StateSerdes(inner.name, keySerde, valueSerde)
   }
 
+  /** The key and value serdes bound to the serde topic: a typed view over the same bytes store reuses them. */
+  get stateSerdes(): StateSerdes<K, V> {
+    return this.serdes
+  }
+
   override init(context: StateStoreContext, root: StateStore = this): Promise<void> {
     this.serdes.topic = context.changelogTopic(this.name)
     return this.inner.init(context, root)

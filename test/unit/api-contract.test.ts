@@ -508,3 +508,27 @@ describe('API.md: KTable operators', () => {
     }
   })
 })
+
+describe('API.md: approximate distinct counts', () => {
+  it('approximateCountDistinct on grouped, time-windowed and session-windowed streams', async () => {
+    const S = Serdes.String()
+    const builder = new StreamsBuilder()
+    const grouped = builder.stream<string, string>('visits', Consumed.with(S, S)).groupByKey()
+    const perPage: KTable<string, number> = grouped.approximateCountDistinct((_page: string, user: string) => user, Materialized.as('uv'))
+    const perDay: KTable<Windowed<string>, number> = grouped
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(86_400_000))
+      .approximateCountDistinct((_page, user) => Buffer.from(user), Materialized.as('uv-daily'))
+    const perSession: KTable<Windowed<string>, number> = grouped
+      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(1000))
+      .approximateCountDistinct((_page, user) => user)
+    void [perPage, perDay, perSession]
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      await driver.createInputTopic('visits', S, S).pipeKeyValueList([KeyValue.pair('home', 'ann'), KeyValue.pair('home', 'bob'), KeyValue.pair('home', 'ann')], 0, 1)
+      expect(await driver.getKeyValueStore<string, number>('uv').get('home')).toBe(2)
+      expect(await driver.getWindowStore<string, number>('uv-daily').fetch('home', 0)).toBe(2)
+    } finally {
+      await driver.close()
+    }
+  })
+})

@@ -7,6 +7,8 @@ import { Serdes } from '../serdes/serdes.js'
 import type { AnySerde } from '../serdes/serde.js'
 import { sessionWindowsReader } from './closed-window-readers.js'
 import { EmitStrategy, requireEmitStrategy } from './emit-strategy.js'
+import { sessionWindowedCountDistinct } from '../sketches/count-distinct.js'
+import type { DistinctItemMapper } from '../sketches/distinct-item.js'
 import { SessionWindowAggregator } from './session-window-aggregator.js'
 import { SessionWindows } from './session-windows.js'
 import type { Windowed } from './window.js'
@@ -71,6 +73,11 @@ export class SessionWindowedKStream<K = unknown, V = unknown> {
     requireFunction(aggregator, 'aggregate', 'aggregator')
     requireFunction(sessionMerger, 'aggregate', 'session merger')
     return this.build<VA>('KSTREAM-AGGREGATE-', materialized, named, null, initializer, aggregator, sessionMerger, false)
+  }
+
+  /** Beyond Kafka Streams: approximate distinct items per session; merged sessions merge their sketches. */
+  approximateCountDistinct(mapper: DistinctItemMapper<K, V>, materialized?: Materialized<K, number>): KTable<Windowed<K>, number> {
+    return sessionWindowedCountDistinct(this.grouped, this.windows, this.lateRecords, mapper, materialized)
   }
 
   private build<VA>(

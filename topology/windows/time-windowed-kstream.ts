@@ -8,6 +8,8 @@ import { Serdes } from '../serdes/serdes.js'
 import type { AnySerde } from '../serdes/serde.js'
 import { slidingWindowsReader, timeWindowsReader } from './closed-window-readers.js'
 import { EmitStrategy, requireEmitStrategy } from './emit-strategy.js'
+import { timeWindowedCountDistinct } from '../sketches/count-distinct.js'
+import type { DistinctItemMapper } from '../sketches/distinct-item.js'
 import { SlidingWindowAggregator } from './sliding-window-aggregator.js'
 import { SlidingWindows } from './sliding-windows.js'
 import { TimeWindowAggregator } from './time-window-aggregator.js'
@@ -77,6 +79,11 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
     requireFunction(initializer, 'aggregate', 'initializer')
     requireFunction(aggregator, 'aggregate', 'aggregator')
     return this.build<VA>('KSTREAM-AGGREGATE-', materialized, named, null, initializer, aggregator, false)
+  }
+
+  /** Beyond Kafka Streams: approximate distinct items per key and window (KGroupedStream.approximateCountDistinct). */
+  approximateCountDistinct(mapper: DistinctItemMapper<K, V>, materialized?: Materialized<K, number>): KTable<Windowed<K>, number> {
+    return timeWindowedCountDistinct(this.grouped, this.windows, this.lateRecords, mapper, materialized)
   }
 
   private build<VA>(
