@@ -21,6 +21,12 @@ export { BranchedKStream } from './dsl/branched-kstream.js'
 // TopologyTestDriverOptions.deserializationHandler takes this handler, which is given the raw record.
 export type { RawRecord, DeserializationHandler, DeserializationHandlerResponse } from './internals/task-types.js'
 export { TopologyTestDriver, type TopologyTestDriverOptions } from './test-driver/topology-test-driver.js'
+export {
+  FailedProcessingError,
+  type ProcessingExceptionHandler,
+  type ProcessingErrorContext,
+  type ProcessingHandlerResponse,
+} from './internals/processing-errors.js'
 export { TestInputTopic, type InputTopicOptions } from './test-driver/test-input-topic.js'
 export { TestOutputTopic } from './test-driver/test-output-topic.js'
 export type { TestRecord, CapturedRecord } from './test-driver/captured-record.js'

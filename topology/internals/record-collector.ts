@@ -1,7 +1,10 @@
-import type { ChangelogRecord, Headers, RecordCollector } from '../../stores/state-store.js'
+import type { ChangelogRecord, Headers, RecordCollector, RecordContext } from '../../stores/state-store.js'
 import type { Record } from '../processor/record.js'
 import { SerializationError } from '../serdes/serde-errors.js'
 import type { CollectorProducer, ProducedAck, ProducedRecord, ProductionErrorHandler, SinkSerialization } from './collector-types.js'
+import { deadLetterQueueRecord, sendDeadLetter } from './dead-letter-queue.js'
+import { markJudged } from './processing-errors.js'
+import { NO_RECORD_CONTEXT, sourceOf } from './record-context-scope.js'
 
 /** Partition -1 asks the producer for its default partitioner (murmur2 of the key bytes). */
 export const DEFAULT_PARTITION = -1
@@ -25,8 +28,9 @@ abstract class SerializingCollector implements SinkRecordCollector {
   /** Where serialized records go; `headers` and `timestamp` are the record's own. */
   protected abstract deliver(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers | undefined, partition: number): void
 
-  /** A serde threw: by default the task fails with the error. */
+  /** A serde threw: by default the task fails with the error (decided: the processing handler is not asked). */
   protected serializationFailed(_topic: string, _key: Buffer | null, _timestamp: number, error: SerializationError): void {
+    markJudged(error)
     throw error
   }
 
@@ -114,6 +118,12 @@ export interface RecordCollectorOptions {
   transactional: boolean
   /** The production exception handler; without one every failure fails the task. */
   errors?: ProductionErrorHandler
+  /**
+   * Kafka Streams' dead-letter-queue topic: a record the production handler decided on (CONTINUE
+   * or FAIL) is written there as the source record's raw bytes with the `__streams.errors.*`
+   * headers. A `{ deadLetterTopic }` handler writes its own record instead.
+   */
+  deadLetterQueueTopic?: string | null
 }
 
 /**
@@ -132,6 +142,9 @@ export class RecordCollectorImpl extends SerializingCollector {
   private readonly acked = new Map<string, Map<number, number>>()
   private readonly transactional: boolean
   private readonly errors: ProductionErrorHandler | undefined
+  private readonly deadLetterQueueTopic: string | null
+  /** The record context of the code running now; the task binds its own (see bindRecordContext). */
+  private recordContext: () => RecordContext = () => NO_RECORD_CONTEXT
   sentRecords = 0
 
   constructor(
@@ -141,6 +154,12 @@ export class RecordCollectorImpl extends SerializingCollector {
     super()
     this.transactional = options.transactional
     this.errors = options.errors
+    this.deadLetterQueueTopic = options.deadLetterQueueTopic ?? null
+  }
+
+  /** Where a failed record came from: the task's current record context. */
+  bindRecordContext(current: () => RecordContext): void {
+    this.recordContext = current
   }
 
   send(topic: string, record: ChangelogRecord, partition: number): void {
@@ -159,8 +178,22 @@ export class RecordCollectorImpl extends SerializingCollector {
 
   protected override serializationFailed(topic: string, key: Buffer | null, timestamp: number, error: SerializationError): void {
     const decision = this.errors ? this.errors.handleSerializationError(topic, key, timestamp, error) : 'FAIL'
-    if (decision === 'FAIL') throw error
-    if (decision !== 'CONTINUE') this.send(decision.topic, decision.record, DEFAULT_PARTITION)
+    if (typeof decision === 'object') {
+      this.send(decision.topic, decision.record, DEFAULT_PARTITION)
+      return
+    }
+    const dlq = this.deadLetterQueueTopic
+    if (dlq !== null) {
+      // Kafka's DLQ record is the source record's, not the one that failed to serialize
+      const ctx = this.recordContext()
+      const source = sourceOf(ctx)
+      const origin = { topic: ctx.topic === '' ? null : ctx.topic, partition: ctx.partition, offset: ctx.offset, timestamp: ctx.timestamp }
+      sendDeadLetter(this, dlq, deadLetterQueueRecord(error, origin, source?.key ?? null, source?.value ?? null), decision === 'FAIL')
+    }
+    if (decision === 'FAIL') {
+      markJudged(error)
+      throw error
+    }
   }
 
   /**
