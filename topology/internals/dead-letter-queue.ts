@@ -49,10 +49,10 @@ export function deadLetterQueueRecord(error: Error, origin: DeadLetterOrigin, ra
  * Sends a dead-letter record through the task's own collector, so under exactly-once it commits
  * (or aborts) with the task's transaction. When the handler also fails the task, what is
  * buffered starts out at once: under at-least-once the record is then written even though the
- * task stops, as Kafka Streams' producer has it in flight; under exactly-once the transaction
- * aborts and read_committed consumers never see it.
+ * task stops, as Kafka Streams' producer has it in flight; under exactly-once it stays in the
+ * transaction, which aborts: read_committed consumers never see it.
  */
 export function sendDeadLetter(collector: RecordCollector, topic: string, record: ChangelogRecord, failing: boolean): void {
   collector.send(topic, record, -1) // the producer's default partitioner, as Kafka's null partition
-  if (failing) (collector as { sendBuffered?: () => void }).sendBuffered?.()
+  if (failing) (collector as { sendBeforeFailure?: () => void }).sendBeforeFailure?.()
 }

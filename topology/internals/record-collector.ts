@@ -204,6 +204,15 @@ export class RecordCollectorImpl extends SerializingCollector {
     this.kick()
   }
 
+  /**
+   * A handler failed the task after a dead-letter record: under at-least-once what is buffered
+   * goes out now (the task stops, its producer stays); under exactly-once nothing is started,
+   * as the transaction is about to abort and a send begun after the abort would open a new one.
+   */
+  sendBeforeFailure(): void {
+    if (!this.transactional) this.kick()
+  }
+
   private kick(): void {
     if (this.buffered === 0) return
     const batch = this.buffer
