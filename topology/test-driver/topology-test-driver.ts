@@ -113,7 +113,9 @@ export class TopologyTestDriver {
     const processingHandler = this.options.processingExceptionHandler
     const processingErrors = processingHandler !== undefined || dlq !== null ? { handler: processingHandler ?? 'logAndFail', deadLetterQueueTopic: dlq } : undefined
     for (const group of this.topology.builder.nodeGroups()) {
-      const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors, deadLetterQueueTopic: dlq })
+      // global stores write no dead-letter records, as Kafka Streams 4.x
+      const groupDlq = group.global ? null : dlq
+      const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors, deadLetterQueueTopic: groupDlq })
       const task = new StreamTask({
         topology: this.topology,
         subtopologyId: group.id,
@@ -122,8 +124,8 @@ export class TopologyTestDriver {
         stateDir: this.stateDir,
         collector,
         cacheMaxBytes: this.options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
-        deserializationHandler: withDeadLetterQueue(this.options.deserializationHandler, dlq, collector),
-        processingErrors,
+        deserializationHandler: withDeadLetterQueue(this.options.deserializationHandler, groupDlq, collector),
+        processingErrors: processingErrors && { ...processingErrors, deadLetterQueueTopic: groupDlq },
         globalStores: this.globalStores,
         defaultKeySerde: this.options.defaultKeySerde,
         defaultValueSerde: this.options.defaultValueSerde,
