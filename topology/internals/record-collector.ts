@@ -172,7 +172,8 @@ export class RecordCollectorImpl extends SerializingCollector {
       list = []
       this.buffer.set(topic, list)
     }
-    list.push({ key, value, timestamp, headers, partition })
+    // the context only when a dead-letter queue may need it: no extra work per record otherwise
+    list.push(this.deadLetterQueueTopic === null ? { key, value, timestamp, headers, partition } : { key, value, timestamp, headers, partition, context: this.recordContext() })
     if (++this.buffered >= SEND_BATCH_RECORDS) this.kick()
   }
 
@@ -240,9 +241,29 @@ export class RecordCollectorImpl extends SerializingCollector {
       }
       for (const b of batches) {
         const decision = await this.errors.handle(b.topic, b.records, e).catch(() => 'FAIL' as const)
+        await this.sendFailedToDeadLetterQueue(b, e)
         if (decision === 'FAIL') this.error ??= e
       }
     }
+  }
+
+  /**
+   * Records whose send failed (after the client's retries), as their source records with the
+   * error, straight to the producer (non-transactional: under exactly-once a failed send aborts
+   * the transaction and never reaches the handler). Records of the dead-letter topic itself are
+   * not sent again; a failure to write them is ignored, as the handler has decided already.
+   */
+  private async sendFailedToDeadLetterQueue(b: { topic: string; records: readonly ProducedRecord[] }, error: Error): Promise<void> {
+    const dlq = this.deadLetterQueueTopic
+    if (dlq === null || b.topic === dlq || this.errors?.writesDeadLetters) return
+    const records: ProducedRecord[] = []
+    for (const r of b.records) {
+      const ctx = r.context ?? NO_RECORD_CONTEXT
+      const source = sourceOf(ctx)
+      const origin = { topic: ctx.topic === '' ? null : ctx.topic, partition: ctx.partition, offset: ctx.offset, timestamp: ctx.timestamp }
+      records.push({ ...deadLetterQueueRecord(error, origin, source?.key ?? null, source?.value ?? null), partition: DEFAULT_PARTITION })
+    }
+    await this.producer.sendBatch([{ topic: dlq, records }], false).catch(() => {})
   }
 
   private noteAcks(batch: Map<string, ProducedRecord[]>, acks: readonly ProducedAck[]): void {

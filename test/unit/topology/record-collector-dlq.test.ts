@@ -92,4 +92,43 @@ describe('RecordCollectorImpl dead-letter queue', () => {
     await new Promise(r => setTimeout(r, 0))
     expect(p.sent.map(s => s.batches.map(b => b.topic))).toEqual([['dlq']])
   })
+
+  it('a send that fails after retries: the handler decides, and each record goes there as its source record', async () => {
+    const p = new TxProducer()
+    let failNext = true
+    const producer: CollectorProducer = {
+      sendBatch: (batches, tx) => {
+        if (failNext) {
+          failNext = false
+          return Promise.reject(new Error('record too large'))
+        }
+        return p.sendBatch(batches, tx)
+      },
+      inTransaction: () => false,
+      beginTransaction: () => Promise.resolve(),
+    }
+    const c = new RecordCollectorImpl(producer, { transactional: false, errors: decides('CONTINUE'), deadLetterQueueTopic: 'dlq' })
+    c.bindRecordContext(() => source)
+    c.sendRecord('out', { key: 'k', value: 'v', timestamp: 9, headers: {} }, { ...failingSink, valueSerde: S })
+    await c.flush()
+    const [dead] = p.sent[0]!.batches.find(b => b.topic === 'dlq')!.records
+    expect(dead!.key).toEqual(Buffer.from('raw-k'))
+    expect(dead!.value).toEqual(Buffer.from('raw-v'))
+    expect(dead!.headers!['__streams.errors.exception']).toEqual(Buffer.from('Error: record too large'))
+    expect(dead!.headers!['__streams.errors.offset']).toEqual(Buffer.from('41'))
+  })
+
+  it("a { deadLetterTopic } handler writes its own record: the dead-letter queue is not written", async () => {
+    const p = new TxProducer()
+    let failNext = true
+    const producer: CollectorProducer = {
+      sendBatch: (batches, tx) => (failNext ? ((failNext = false), Promise.reject(new Error('record too large'))) : p.sendBatch(batches, tx)),
+      inTransaction: () => false,
+      beginTransaction: () => Promise.resolve(),
+    }
+    const c = new RecordCollectorImpl(producer, { transactional: false, errors: { ...decides('CONTINUE'), writesDeadLetters: true }, deadLetterQueueTopic: 'dlq' })
+    c.sendRecord('out', { key: 'k', value: 'v', timestamp: 9, headers: {} }, { ...failingSink, valueSerde: S })
+    await c.flush()
+    expect(p.sent).toEqual([])
+  })
 })
