@@ -458,6 +458,13 @@ export class StreamTask implements TaskRuntime {
     }
   }
 
+  handleUserError(nodeName: string, record: Record<unknown, unknown>, context: RecordContext, error: unknown): boolean {
+    if (this.processingErrors === null) return false
+    if (isJudged(error)) throw error
+    this.processingErrors(toError(error), nodeName, record, context)
+    return true
+  }
+
   private processingFailed(err: unknown, node: ProcessorNode, record: Record<unknown, unknown> | null, context: RecordContext): void {
     // a sink's own errors are its parent's, as Kafka's SinkNode does not catch
     if (isJudged(err) || node.processor instanceof SinkProcessor) throw err

@@ -219,6 +219,29 @@ describe('processingExceptionHandler (KIP-1033)', () => {
     expect(seen[0]).toMatchObject({ topic: null, partition: -1, offset: -1, processorNodeId: 'KSTREAM-PROCESSOR-0000000001', record: null, sourceRawKey: null, sourceRawValue: null })
   })
 
+  it('an async mapper that rejects goes to the handler too, with its record; the DLQ gets the source bytes', async () => {
+    const seen: ProcessingErrorContext[] = []
+    const b = new StreamsBuilder()
+    b.stream('in', Consumed.with(S, S))
+      .mapValuesAsync(async v => {
+        if (v === 'bad') throw new Error('lookup failed')
+        return v!.toUpperCase()
+      })
+      .to('out', Produced.with(S, S))
+    driver = new TopologyTestDriver(b.build(), {
+      deadLetterQueueTopic: 'dlq',
+      processingExceptionHandler: (_e, ctx) => {
+        seen.push(ctx)
+        return 'CONTINUE'
+      },
+    })
+    await driver.createInputTopic('in', S, S).pipeKeyValueList([KeyValue.pair('a', 'ok'), KeyValue.pair('b', 'bad'), KeyValue.pair('c', 'fine')])
+    expect(driver.createOutputTopic('out', S, S).readValuesToList()).toEqual(['OK', 'FINE'])
+    expect(seen.map(c => [c.processorNodeId, c.key, c.value, c.offset])).toEqual([['KSTREAM-MAPVALUES-ASYNC-0000000001', 'b', 'bad', 1]])
+    const [dead] = driver.producedRecords('dlq')
+    expect([dead!.key, dead!.value]).toEqual([Buffer.from('b'), Buffer.from('bad')])
+  })
+
   it('the handler gets the source record raw bytes, not the re-keyed record', async () => {
     let ctxSeen: ProcessingErrorContext | null = null
     const b = new StreamsBuilder()
