@@ -25,6 +25,12 @@ export { BranchedKStream } from './dsl/branched-kstream.js'
 export type { RawRecord, DeserializationHandler, DeserializationHandlerResponse } from './internals/task-types.js'
 export { TopologyTestDriver, type TopologyTestDriverOptions } from './test-driver/topology-test-driver.js'
 export type { TestDriverMetric } from './test-driver/driver-metrics.js'
+export {
+  FailedProcessingError,
+  type ProcessingExceptionHandler,
+  type ProcessingErrorContext,
+  type ProcessingHandlerResponse,
+} from './internals/processing-errors.js'
 export { TestInputTopic, type InputTopicOptions } from './test-driver/test-input-topic.js'
 export { TestOutputTopic } from './test-driver/test-output-topic.js'
 export type { TestRecord, CapturedRecord } from './test-driver/captured-record.js'

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { closestMatch } from './did-you-mean.js'
 import { StreamsConfigError } from './errors.js'
 import { consoleLogger, LOG_LEVELS, withLogLevel } from './logger.js'
-import type { Logger, ResolvedStreamsConfig, StreamsConfig } from './types.js'
+import type { Logger, ProcessingExceptionHandler, ResolvedStreamsConfig, StreamsConfig } from './types.js'
 
 /** Kafka Streams' defaults (StreamsConfig.java), in milliseconds and bytes. */
 export const DEFAULTS = {
@@ -29,7 +29,7 @@ const KNOWN_KEYS = [
   'bufferedRecordsPerPartition', 'maxTaskBatchRecords', 'numStandbyReplicas', 'applicationServer',
   'replicationFactor', 'autoOffsetReset', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs',
   'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'stalledPartitionWarningMs', 'deserializationExceptionHandler',
-  'productionExceptionHandler', 'uncaughtExceptionHandler', 'logger', 'logLevel', 'kafka',
+  'productionExceptionHandler', 'processingExceptionHandler', 'deadLetterQueueTopic', 'uncaughtExceptionHandler', 'logger', 'logLevel', 'kafka',
 ] as const satisfies readonly (keyof StreamsConfig)[]
 
 const KAFKA_KEYS = [
@@ -89,6 +89,30 @@ function handler<T>(cfg: Record<string, unknown>, key: string, names: readonly s
     return v as T
   }
   throw new StreamsConfigError(key, `expected one of ${names.join(', ')}, { deadLetterTopic } or a function`)
+}
+
+/** 'logAndFail' | 'logAndContinue' | a function: no `{ deadLetterTopic }` form (deadLetterQueueTopic is the Kafka 4.x way). */
+function processingHandler(cfg: Record<string, unknown>, key: string): ProcessingExceptionHandler {
+  const v = cfg[key]
+  if (v === undefined) return 'logAndFail'
+  if (typeof v === 'function') return v as ProcessingExceptionHandler
+  const names = ['logAndFail', 'logAndContinue'] as const
+  if (typeof v === 'string' && (names as readonly string[]).includes(v)) return v as ProcessingExceptionHandler
+  const suggestion = typeof v === 'string' ? closestMatch(v, names) : null
+  throw new StreamsConfigError(
+    key,
+    `expected 'logAndFail', 'logAndContinue' or a function (error, context) => 'CONTINUE' | 'FAIL', got ${typeof v === 'string' ? `'${v}'` : typeof v}` +
+      (suggestion ? `. Did you mean '${suggestion}'?` : ''),
+  )
+}
+
+function topicName(cfg: Record<string, unknown>, key: string): string | null {
+  const v = cfg[key]
+  if (v === undefined) return null
+  if (typeof v !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(v)) {
+    throw new StreamsConfigError(key, `expected a topic name (letters, digits, '.', '_' or '-'), got ${JSON.stringify(v)}`)
+  }
+  return v
 }
 
 /**
@@ -203,6 +227,8 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     stalledPartitionWarningMs: positiveInt(cfg, 'stalledPartitionWarningMs', DEFAULTS.stalledPartitionWarningMs, 0),
     deserializationExceptionHandler: handler(cfg, 'deserializationExceptionHandler', ['logAndContinue', 'logAndFail'], 'logAndFail'),
     productionExceptionHandler: handler(cfg, 'productionExceptionHandler', ['fail', 'continue'], 'fail'),
+    processingExceptionHandler: processingHandler(cfg, 'processingExceptionHandler'),
+    deadLetterQueueTopic: topicName(cfg, 'deadLetterQueueTopic'),
     uncaughtExceptionHandler: (uncaught as ResolvedStreamsConfig['uncaughtExceptionHandler'] | undefined) ?? 'SHUTDOWN_CLIENT',
     logger: resolvedLogger,
     logLevel,

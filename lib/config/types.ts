@@ -1,4 +1,7 @@
 import type { KafkaConfig } from 'kafkajs'
+import type { ProcessingExceptionHandler } from '../../topology/internals/processing-errors.js'
+
+export type { ProcessingExceptionHandler, ProcessingErrorContext } from '../../topology/internals/processing-errors.js'
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2'
 
@@ -100,6 +103,17 @@ export interface StreamsConfig {
   stalledPartitionWarningMs?: number
   deserializationExceptionHandler?: DeserializationExceptionHandler
   productionExceptionHandler?: ProductionExceptionHandler
+  /**
+   * Errors thrown by processors and punctuators (KIP-1033): 'logAndFail' (the default) stops the
+   * task, 'logAndContinue' skips the record, a function decides per record.
+   */
+  processingExceptionHandler?: ProcessingExceptionHandler
+  /**
+   * Kafka Streams' errors.dead.letter.queue.topic.name (KIP-1034): records the deserialization,
+   * processing or production handler decides on are written there as their source record's bytes
+   * with the `__streams.errors.*` headers, in the task's transaction under exactly-once.
+   */
+  deadLetterQueueTopic?: string
   uncaughtExceptionHandler?: UncaughtExceptionHandler
   /** pino-shaped logger (default: the console at `logLevel`). */
   logger?: Logger
@@ -134,6 +148,8 @@ export interface ResolvedStreamsConfig {
   stalledPartitionWarningMs: number
   deserializationExceptionHandler: DeserializationExceptionHandler
   productionExceptionHandler: ProductionExceptionHandler
+  processingExceptionHandler: ProcessingExceptionHandler
+  deadLetterQueueTopic: string | null
   uncaughtExceptionHandler: UncaughtExceptionHandler
   logger: Logger
   logLevel: LogLevel

@@ -1,4 +1,5 @@
 import type { RecordCollector } from '../../stores/state-store.js'
+import { deadLetterQueueRecord, sendDeadLetter } from '../../topology/internals/dead-letter-queue.js'
 import type { DeserializationHandler } from '../../topology/internals/task-types.js'
 import type { DeserializationExceptionHandler, Logger } from '../config/types.js'
 import { errorHeaders } from './dead-letter.js'
@@ -13,7 +14,20 @@ export function deserializationHandlerFor(
   logger: Logger,
   collector: RecordCollector,
   onDropped: () => void,
+  deadLetterQueueTopic: string | null = null,
 ): DeserializationHandler {
+  const decide = decider(handler, logger, collector, onDropped)
+  if (deadLetterQueueTopic === null || typeof handler === 'object') return decide
+  // Kafka Streams' built-in handlers write the DLQ record whatever they answer (KIP-1034)
+  return (error, record) => {
+    const response = decide(error, record)
+    const origin = { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp }
+    sendDeadLetter(collector, deadLetterQueueTopic, deadLetterQueueRecord(error, origin, record.key, record.value), response === 'FAIL')
+    return response
+  }
+}
+
+function decider(handler: DeserializationExceptionHandler, logger: Logger, collector: RecordCollector, onDropped: () => void): DeserializationHandler {
   return (error, record) => {
     if (handler === 'logAndFail') {
       logger.error(

@@ -15,12 +15,16 @@ const RECORD_FAULTS = new Set(['fatal', 'authorization', 'unknown_topic'])
  * per record. The task's record collector asks it.
  */
 export class ProductionErrorRouter implements ProductionErrorHandler {
+  readonly writesDeadLetters: boolean
+
   constructor(
     private readonly handler: ProductionExceptionHandler,
     private readonly logger: Logger,
     private readonly dlqProducer: () => RecordProducer,
     private readonly onDropped: (n: number) => void = () => {},
-  ) {}
+  ) {
+    this.writesDeadLetters = typeof handler === 'object'
+  }
 
   /** A broker that is away or moving is not the records' fault: the task restarts from its last commit instead. */
   isRecordFault(error: Error): boolean {

@@ -8,6 +8,7 @@ import type { ClientFactory, PartitionReader, RecordProducer, TopicPartition } f
 import type { ResolvedStreamsConfig } from '../config/types.js'
 import { childLogger } from '../config/logger.js'
 import { deserializationHandlerFor } from '../errors/deserialization-errors.js'
+import { processingErrorsFor } from '../errors/processing-errors.js'
 import type { ProductionErrorRouter } from '../errors/production-errors.js'
 import type { StreamsMetrics } from '../metrics/streams-metrics.js'
 import { ActiveTask } from './active-task.js'
@@ -60,7 +61,7 @@ export async function createActiveTask(
   }
   const taskMetrics = metrics.taskMetrics(taskId)
   const log = childLogger(config.logger, { task: taskId })
-  const collector = new RecordCollectorImpl(producer, { transactional: eos, errors: deps.errors })
+  const collector = new RecordCollectorImpl(producer, { transactional: eos, errors: deps.errors, deadLetterQueueTopic: config.deadLetterQueueTopic })
   let task: StreamTask | null = null
   try {
     task = new StreamTask({
@@ -74,9 +75,14 @@ export async function createActiveTask(
       exactlyOnce: eos,
       partitionCount: deps.partitionCount,
       globalStores: deps.globalStores,
-      deserializationHandler: deserializationHandlerFor(config.deserializationExceptionHandler, log, collector, () =>
-        taskMetrics.dropped.inc(),
+      deserializationHandler: deserializationHandlerFor(
+        config.deserializationExceptionHandler,
+        log,
+        collector,
+        () => taskMetrics.dropped.inc(),
+        config.deadLetterQueueTopic,
       ),
+      processingErrors: processingErrorsFor(config, log, () => taskMetrics.dropped.inc()),
       onLateRecord: () => metrics.lateRecords(taskId).inc(),
       warn: m => log.warn(m),
     })

@@ -1,4 +1,4 @@
-import type { ChangelogRecord, Headers } from '../../stores/state-store.js'
+import type { ChangelogRecord, Headers, RecordContext } from '../../stores/state-store.js'
 import type { StreamPartitioner } from '../options/produced.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { SerializationError } from '../serdes/serde-errors.js'
@@ -10,6 +10,8 @@ export interface ProducedRecord {
   timestamp: number
   headers?: Headers
   partition: number
+  /** Where the record came from, kept (by reference) only when a dead-letter queue is configured. */
+  context?: RecordContext
 }
 
 /** The broker's answer for one partition of a send: the offset of its first record. */
@@ -42,6 +44,8 @@ export interface DeadLetter {
  * the test driver its own from its options).
  */
 export interface ProductionErrorHandler {
+  /** A `{ deadLetterTopic }` handler writes its own dead-letter records: the dead-letter queue is not written for its errors. */
+  readonly writesDeadLetters?: boolean
   /** Whether a failed send may be the records' fault; if not, the handler is not asked and the task restarts from its last commit. */
   isRecordFault(error: Error): boolean
   /** Records whose send failed: 'CONTINUE' drops them (or sends them to a dead-letter topic), 'FAIL' fails the task. */

@@ -24,6 +24,12 @@ export interface TaskRuntime {
   defer(work: () => void | Promise<void>): void
   /** Registers work that commit must await before returning offsets. */
   trackInFlight(promise: Promise<unknown>): void
+  /**
+   * User code of `nodeName` failed outside the node's own call (an async mapper's result, met
+   * later): asks the processing exception handler. Returns true when the record is to be
+   * skipped, false when no handler is configured (the caller fails as it would); throws on FAIL.
+   */
+  handleUserError(nodeName: string, record: Record<unknown, unknown>, context: RecordContext, error: unknown): boolean
 }
 
 /**

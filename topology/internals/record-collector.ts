@@ -1,7 +1,10 @@
-import type { ChangelogRecord, Headers, RecordCollector } from '../../stores/state-store.js'
+import type { ChangelogRecord, Headers, RecordCollector, RecordContext } from '../../stores/state-store.js'
 import type { Record } from '../processor/record.js'
 import { SerializationError } from '../serdes/serde-errors.js'
 import type { CollectorProducer, ProducedAck, ProducedRecord, ProductionErrorHandler, SinkSerialization } from './collector-types.js'
+import { deadLetterQueueRecord, sendDeadLetter } from './dead-letter-queue.js'
+import { markJudged } from './processing-errors.js'
+import { NO_RECORD_CONTEXT, sourceOf } from './record-context-scope.js'
 
 /** Partition -1 asks the producer for its default partitioner (murmur2 of the key bytes). */
 export const DEFAULT_PARTITION = -1
@@ -25,8 +28,9 @@ abstract class SerializingCollector implements SinkRecordCollector {
   /** Where serialized records go; `headers` and `timestamp` are the record's own. */
   protected abstract deliver(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers | undefined, partition: number): void
 
-  /** A serde threw: by default the task fails with the error. */
+  /** A serde threw: by default the task fails with the error (decided: the processing handler is not asked). */
   protected serializationFailed(_topic: string, _key: Buffer | null, _timestamp: number, error: SerializationError): void {
+    markJudged(error)
     throw error
   }
 
@@ -114,6 +118,12 @@ export interface RecordCollectorOptions {
   transactional: boolean
   /** The production exception handler; without one every failure fails the task. */
   errors?: ProductionErrorHandler
+  /**
+   * Kafka Streams' dead-letter-queue topic: a record the production handler decided on (CONTINUE
+   * or FAIL) is written there as the source record's raw bytes with the `__streams.errors.*`
+   * headers. A `{ deadLetterTopic }` handler writes its own record instead.
+   */
+  deadLetterQueueTopic?: string | null
 }
 
 /**
@@ -132,6 +142,9 @@ export class RecordCollectorImpl extends SerializingCollector {
   private readonly acked = new Map<string, Map<number, number>>()
   private readonly transactional: boolean
   private readonly errors: ProductionErrorHandler | undefined
+  private readonly deadLetterQueueTopic: string | null
+  /** The record context of the code running now; the task binds its own (see bindRecordContext). */
+  private recordContext: () => RecordContext = () => NO_RECORD_CONTEXT
   sentRecords = 0
 
   constructor(
@@ -141,6 +154,12 @@ export class RecordCollectorImpl extends SerializingCollector {
     super()
     this.transactional = options.transactional
     this.errors = options.errors
+    this.deadLetterQueueTopic = options.deadLetterQueueTopic ?? null
+  }
+
+  /** Where a failed record came from: the task's current record context. */
+  bindRecordContext(current: () => RecordContext): void {
+    this.recordContext = current
   }
 
   send(topic: string, record: ChangelogRecord, partition: number): void {
@@ -153,14 +172,29 @@ export class RecordCollectorImpl extends SerializingCollector {
       list = []
       this.buffer.set(topic, list)
     }
-    list.push({ key, value, timestamp, headers, partition })
+    // the context only when a dead-letter queue may need it: no extra work per record otherwise
+    list.push(this.deadLetterQueueTopic === null ? { key, value, timestamp, headers, partition } : { key, value, timestamp, headers, partition, context: this.recordContext() })
     if (++this.buffered >= SEND_BATCH_RECORDS) this.kick()
   }
 
   protected override serializationFailed(topic: string, key: Buffer | null, timestamp: number, error: SerializationError): void {
     const decision = this.errors ? this.errors.handleSerializationError(topic, key, timestamp, error) : 'FAIL'
-    if (decision === 'FAIL') throw error
-    if (decision !== 'CONTINUE') this.send(decision.topic, decision.record, DEFAULT_PARTITION)
+    if (typeof decision === 'object') {
+      this.send(decision.topic, decision.record, DEFAULT_PARTITION)
+      return
+    }
+    const dlq = this.deadLetterQueueTopic
+    if (dlq !== null) {
+      // Kafka's DLQ record is the source record's, not the one that failed to serialize
+      const ctx = this.recordContext()
+      const source = sourceOf(ctx)
+      const origin = { topic: ctx.topic === '' ? null : ctx.topic, partition: ctx.partition, offset: ctx.offset, timestamp: ctx.timestamp }
+      sendDeadLetter(this, dlq, deadLetterQueueRecord(error, origin, source?.key ?? null, source?.value ?? null), decision === 'FAIL')
+    }
+    if (decision === 'FAIL') {
+      markJudged(error)
+      throw error
+    }
   }
 
   /**
@@ -169,6 +203,15 @@ export class RecordCollectorImpl extends SerializingCollector {
    */
   sendBuffered(): void {
     this.kick()
+  }
+
+  /**
+   * A handler failed the task after a dead-letter record: under at-least-once what is buffered
+   * goes out now (the task stops, its producer stays); under exactly-once nothing is started,
+   * as the transaction is about to abort and a send begun after the abort would open a new one.
+   */
+  sendBeforeFailure(): void {
+    if (!this.transactional) this.kick()
   }
 
   private kick(): void {
@@ -198,9 +241,29 @@ export class RecordCollectorImpl extends SerializingCollector {
       }
       for (const b of batches) {
         const decision = await this.errors.handle(b.topic, b.records, e).catch(() => 'FAIL' as const)
+        await this.sendFailedToDeadLetterQueue(b, e)
         if (decision === 'FAIL') this.error ??= e
       }
     }
+  }
+
+  /**
+   * Records whose send failed (after the client's retries), as their source records with the
+   * error, straight to the producer (non-transactional: under exactly-once a failed send aborts
+   * the transaction and never reaches the handler). Records of the dead-letter topic itself are
+   * not sent again; a failure to write them is ignored, as the handler has decided already.
+   */
+  private async sendFailedToDeadLetterQueue(b: { topic: string; records: readonly ProducedRecord[] }, error: Error): Promise<void> {
+    const dlq = this.deadLetterQueueTopic
+    if (dlq === null || b.topic === dlq || this.errors?.writesDeadLetters) return
+    const records: ProducedRecord[] = []
+    for (const r of b.records) {
+      const ctx = r.context ?? NO_RECORD_CONTEXT
+      const source = sourceOf(ctx)
+      const origin = { topic: ctx.topic === '' ? null : ctx.topic, partition: ctx.partition, offset: ctx.offset, timestamp: ctx.timestamp }
+      records.push({ ...deadLetterQueueRecord(error, origin, source?.key ?? null, source?.value ?? null), partition: DEFAULT_PARTITION })
+    }
+    await this.producer.sendBatch([{ topic: dlq, records }], false).catch(() => {})
   }
 
   private noteAcks(batch: Map<string, ProducedRecord[]>, acks: readonly ProducedAck[]): void {

@@ -1,11 +1,26 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Headers, RecordContext } from '../../stores/state-store.js'
 import type { Record } from '../processor/record.js'
+import type { RawRecord } from './task-types.js'
 
 const NO_HEADERS: Headers = Object.freeze({}) as Headers
 
+/**
+ * A record context that also holds the source record as it was read (a reference, not a copy):
+ * its raw key and value bytes are what a dead-letter record carries (Kafka Streams'
+ * sourceRawKey/sourceRawValue). Null where there is no source record (a punctuation).
+ */
+export interface SourceRecordContext extends RecordContext {
+  readonly source: RawRecord | null
+}
+
+/** The source record of a context, when the context came from one. */
+export function sourceOf(context: RecordContext): RawRecord | null {
+  return (context as Partial<SourceRecordContext>).source ?? null
+}
+
 /** The context before any record: what stores see when nothing is being processed. */
-export const NO_RECORD_CONTEXT: RecordContext = Object.freeze({ topic: '', partition: -1, offset: -1, timestamp: -1, headers: NO_HEADERS })
+export const NO_RECORD_CONTEXT: RecordContext = Object.freeze({ topic: '', partition: -1, offset: -1, timestamp: -1, headers: NO_HEADERS, source: null })
 
 /**
  * The context a child is called with for a forwarded record: the parent's origin (topic,
@@ -16,7 +31,10 @@ export const NO_RECORD_CONTEXT: RecordContext = Object.freeze({ topic: '', parti
 export function contextForChild(parent: RecordContext, record: Record<unknown, unknown>): RecordContext {
   const headers = record.headers ?? NO_HEADERS
   if (parent.timestamp === record.timestamp && parent.headers === headers) return parent
-  return { topic: parent.topic, partition: parent.partition, offset: parent.offset, timestamp: record.timestamp, headers }
+  // undefined (not null) when the parent has no source: such contexts compare equal to plain ones
+  const source = (parent as Partial<SourceRecordContext>).source
+  const child: RecordContext & Partial<SourceRecordContext> = { topic: parent.topic, partition: parent.partition, offset: parent.offset, timestamp: record.timestamp, headers, source }
+  return child
 }
 
 /**

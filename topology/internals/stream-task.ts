@@ -10,8 +10,10 @@ import type { Topology } from '../topology.js'
 import type { SourceNodeDef } from './node-defs.js'
 import { PartitionQueue } from './partition-queue.js'
 import { NodeContext, ProcessorNode, type TaskRuntime } from './processor-node.js'
+import { isJudged, processingHandlerFor, toError, type ProcessingErrorHandler, type ProcessingErrorsOptions } from './processing-errors.js'
 import { PunctuationQueue } from './punctuation-queue.js'
-import { AsyncScope, StackScope, type RecordContextScope } from './record-context-scope.js'
+import { RecordCollectorImpl } from './record-collector.js'
+import { AsyncScope, StackScope, type RecordContextScope, type SourceRecordContext } from './record-context-scope.js'
 import { SinkProcessor } from './sink-processor.js'
 import { StateManager } from './state-manager.js'
 import type { ChangelogToRestore, CommittableOffset, DeserializationHandler, RawRecord } from './task-types.js'
@@ -28,6 +30,11 @@ export interface StreamTaskOptions {
   /** Write-back cache budget of the task's caching stores; 0 forwards every update. */
   cacheMaxBytes: number
   deserializationHandler?: DeserializationHandler
+  /**
+   * Kafka Streams' processing exception handler for errors thrown by processors and punctuators
+   * (and the dead-letter-queue topic); without it such an error fails the task as it is.
+   */
+  processingErrors?: ProcessingErrorsOptions
   /** Called by windowed processors for records past the grace period (dropped unless handled). */
   onLateRecord?: (info: { processor: string; record: Record<unknown, unknown>; context: RecordContext }) => void
   /** Called when a processor skips a record it cannot process (Kafka Streams' dropped-records sensor). */
@@ -103,6 +110,8 @@ export class StreamTask implements TaskRuntime {
   private state: 'created' | 'initialized' | 'running' | 'closed' = 'created'
   private processorsInitialized: Promise<void> | null = null
   private readonly now: () => number
+  /** Null unless configured: the catch path then costs nothing. */
+  private readonly processingErrors: ProcessingErrorHandler | null
 
   constructor(opts: StreamTaskOptions) {
     const group = opts.topology.builder.nodeGroups().find((g) => g.id === opts.subtopologyId)
@@ -131,6 +140,8 @@ export class StreamTask implements TaskRuntime {
       warn: opts.warn,
     })
     this.taskDir = this.stateManager.taskDir
+    if (opts.collector instanceof RecordCollectorImpl) opts.collector.bindRecordContext(() => this.recordContext())
+    this.processingErrors = opts.processingErrors ? processingHandlerFor(opts.processingErrors, this.id, opts.collector) : null
     this.scope = this.buildNodes(group.nodes) ? new AsyncScope() : new StackScope()
   }
 
@@ -415,17 +426,51 @@ export class StreamTask implements TaskRuntime {
     const raw = q.poll()
     if (timestamp > q.partitionTime) q.partitionTime = timestamp
     if (timestamp > this.currentStreamTime) this.currentStreamTime = timestamp
-    const context: RecordContext = { topic: q.topic, partition: q.partition, offset: raw.offset, timestamp, headers }
+    // the raw record by reference: a dead-letter record carries its bytes
+    const context: SourceRecordContext = { topic: q.topic, partition: q.partition, offset: raw.offset, timestamp, headers, source: raw }
     this.scope.enter(context)
     return this.deliver(q.sourceNode, { key, value, timestamp, headers }, context)
   }
 
   deliver(node: ProcessorNode, record: Record<unknown, unknown>, context: RecordContext): void | Promise<void> {
+    if (this.processingErrors !== null) return this.deliverHandled(node, record, context)
     const r = this.scope.run(context, processRecord, node, record)
     if (r instanceof Promise) {
       this.pending.push(r)
       return r
     }
+  }
+
+  /**
+   * As Kafka Streams' ProcessorNode.process: an error of this node's processor goes to the
+   * processing exception handler here, at the innermost node, so on 'CONTINUE' the parent goes on
+   * forwarding to its other children; an error already decided on passes through.
+   */
+  private deliverHandled(node: ProcessorNode, record: Record<unknown, unknown>, context: RecordContext): void | Promise<void> {
+    let r: void | Promise<void>
+    try {
+      r = this.scope.run(context, processRecord, node, record)
+    } catch (err) {
+      return this.processingFailed(err, node, record, context)
+    }
+    if (r instanceof Promise) {
+      const handled = r.then(undefined, (err: unknown) => this.processingFailed(err, node, record, context))
+      this.pending.push(handled)
+      return handled
+    }
+  }
+
+  handleUserError(nodeName: string, record: Record<unknown, unknown>, context: RecordContext, error: unknown): boolean {
+    if (this.processingErrors === null) return false
+    if (isJudged(error)) throw error
+    this.processingErrors(toError(error), nodeName, record, context)
+    return true
+  }
+
+  private processingFailed(err: unknown, node: ProcessorNode, record: Record<unknown, unknown> | null, context: RecordContext): void {
+    // a sink's own errors are its parent's, as Kafka's SinkNode does not catch
+    if (isJudged(err) || node.processor instanceof SinkProcessor) throw err
+    this.processingErrors!(toError(err), node.name, record, context)
   }
 
   private async settlePending(): Promise<void> {
@@ -470,10 +515,20 @@ export class StreamTask implements TaskRuntime {
     let fired = 0
     for (let s = queue.nextDue(time); s; s = queue.nextDue(time)) {
       // Kafka Streams: a punctuation's context has its time and no topic, offset or headers
-      const context: RecordContext = { topic: '', partition: -1, offset: -1, timestamp: time, headers: NO_HEADERS }
+      const context: SourceRecordContext = { topic: '', partition: -1, offset: -1, timestamp: time, headers: NO_HEADERS, source: null }
       this.scope.enter(context)
-      const r = this.scope.run(context, s.punctuator, time, undefined)
-      if (r instanceof Promise) await r
+      if (this.processingErrors === null) {
+        const r = this.scope.run(context, s.punctuator, time, undefined)
+        if (r instanceof Promise) await r
+      } else {
+        // Kafka Streams 4.x hands a punctuator's errors to the processing handler too (no record)
+        try {
+          const r = this.scope.run(context, s.punctuator, time, undefined)
+          if (r instanceof Promise) await r
+        } catch (err) {
+          this.processingFailed(err, s.node, null, context)
+        }
+      }
       if (this.pending.length > 0) await this.settlePending()
       fired++
     }

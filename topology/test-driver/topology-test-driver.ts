@@ -7,9 +7,11 @@ import type { KeyValueStore } from '../../stores/key-value-store.js'
 import type { SessionStore } from '../../stores/session-store.js'
 import type { Headers, StateStore } from '../../stores/state-store.js'
 import type { WindowStore } from '../../stores/window-store.js'
+import { deadLetterQueueRecord, sendDeadLetter } from '../internals/dead-letter-queue.js'
 import { RecordCollectorImpl } from '../internals/record-collector.js'
 import { StreamTask } from '../internals/stream-task.js'
 import { prepareCommit, type CommitUnit } from '../internals/task-commit.js'
+import type { ProcessingExceptionHandler } from '../internals/processing-errors.js'
 import type { DeserializationHandler } from '../internals/task-types.js'
 import { resolveTopic } from '../internals/topology-metadata.js'
 import type { AnySerde } from '../serdes/serde.js'
@@ -50,6 +52,17 @@ export interface TopologyTestDriverOptions {
     | 'continue'
     | { deadLetterTopic: string }
     | ((ctx: { topic: string; partition: number; key: Buffer | null; value: Buffer | null; error: Error }) => 'CONTINUE' | 'FAIL')
+  /**
+   * As the runtime's setting: decides on errors thrown by processors and punctuators (default:
+   * the error fails the pipe, as 'logAndFail' does).
+   */
+  processingExceptionHandler?: ProcessingExceptionHandler
+  /**
+   * As the runtime's setting: records the deserialization, processing or production handler
+   * decided on are written there (readable with createOutputTopic) as their source record's
+   * bytes with Kafka Streams' `__streams.errors.*` headers.
+   */
+  deadLetterQueueTopic?: string
 }
 
 /** Feedback loops (a topology reading its own output) stop after this many rounds. */
@@ -103,8 +116,13 @@ export class TopologyTestDriver {
   private createTasks(): void {
     const handler = this.options.productionExceptionHandler
     const errors = handler === undefined ? undefined : new DriverProductionErrors(handler)
+    const dlq = this.options.deadLetterQueueTopic ?? null
+    const processingHandler = this.options.processingExceptionHandler
+    const processingErrors = processingHandler !== undefined || dlq !== null ? { handler: processingHandler ?? 'logAndFail', deadLetterQueueTopic: dlq } : undefined
     for (const group of this.topology.builder.nodeGroups()) {
-      const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors })
+      // global stores write no dead-letter records, as Kafka Streams 4.x
+      const groupDlq = group.global ? null : dlq
+      const collector = new RecordCollectorImpl(this.topics.producer, { transactional: false, errors, deadLetterQueueTopic: groupDlq })
       let taskId = ''
       const task: StreamTask = new StreamTask({
         topology: this.topology,
@@ -114,7 +132,8 @@ export class TopologyTestDriver {
         stateDir: this.stateDir,
         collector,
         cacheMaxBytes: this.options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
-        deserializationHandler: this.counters.countingSkips(() => taskId, this.options.deserializationHandler),
+        deserializationHandler: this.counters.countingSkips(() => taskId, withDeadLetterQueue(this.options.deserializationHandler, groupDlq, collector)),
+        processingErrors: processingErrors && { ...processingErrors, deadLetterQueueTopic: groupDlq },
         onDroppedRecord: () => this.counters.dropped(taskId),
         onLateRecord: () => this.counters.late(taskId),
         globalStores: this.globalStores,
@@ -361,6 +380,17 @@ export class TopologyTestDriver {
     }
     if (this.ownsStateDir) rmSync(this.stateDir, { recursive: true, force: true })
     if (error !== null && this.failure === null) throw error
+  }
+}
+
+/** The driver's deserialization handler, also writing what it decides on to the dead-letter queue. */
+function withDeadLetterQueue(handler: DeserializationHandler | undefined, dlq: string | null, collector: RecordCollectorImpl): DeserializationHandler | undefined {
+  if (dlq === null) return handler
+  return (error, record) => {
+    const response = handler ? handler(error, record) : 'FAIL'
+    const origin = { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp }
+    sendDeadLetter(collector, dlq, deadLetterQueueRecord(error, origin, record.key, record.value), response === 'FAIL')
+    return response
   }
 }
 

@@ -83,3 +83,30 @@ describe('resolveConfig', () => {
     expect(dump).toContain('"clientId":"c"')
   })
 })
+
+describe('processingExceptionHandler and deadLetterQueueTopic (KIP-1033, KIP-1034)', () => {
+  it("default to 'logAndFail' and no dead-letter queue, as Kafka Streams", () => {
+    const c = resolveConfig(base)
+    expect(c.processingExceptionHandler).toBe('logAndFail')
+    expect(c.deadLetterQueueTopic).toBeNull()
+  })
+
+  it('take the built-in names, a function, and a topic name', () => {
+    const fn = () => 'CONTINUE' as const
+    expect(resolveConfig({ ...base, processingExceptionHandler: 'logAndContinue' }).processingExceptionHandler).toBe('logAndContinue')
+    expect(resolveConfig({ ...base, processingExceptionHandler: fn }).processingExceptionHandler).toBe(fn)
+    expect(resolveConfig({ ...base, deadLetterQueueTopic: 'app.dlq' }).deadLetterQueueTopic).toBe('app.dlq')
+  })
+
+  it('name the key at fault and suggest the closest name', () => {
+    const e = errorOf(() => resolveConfig({ ...base, processingExceptionHandler: 'logAndContinu' } as unknown as StreamsConfig))
+    expect(e.key).toBe('processingExceptionHandler')
+    expect(e.message).toContain("Did you mean 'logAndContinue'?")
+    expect(errorOf(() => resolveConfig({ ...base, processingExceptionHandler: { deadLetterTopic: 'x' } } as unknown as StreamsConfig)).key).toBe(
+      'processingExceptionHandler',
+    )
+    expect(errorOf(() => resolveConfig({ ...base, deadLetterQueueTopik: 'dlq' } as StreamsConfig)).message).toContain('Did you mean "deadLetterQueueTopic"?')
+    expect(errorOf(() => resolveConfig({ ...base, deadLetterQueueTopic: '' })).key).toBe('deadLetterQueueTopic')
+    expect(errorOf(() => resolveConfig({ ...base, deadLetterQueueTopic: 'bad topic' })).key).toBe('deadLetterQueueTopic')
+  })
+})

@@ -96,6 +96,8 @@ export class AsyncMapValuesProcessor<K, V, VR> implements Processor<K, V, K, VR>
     while (this.queue.length > 0 && this.queue[0].done) {
       const entry = this.queue.shift()!
       if (entry.failed) {
+        // the processing exception handler decides, as for a synchronous mapper
+        if (this.ctx.task.handleUserError(this.nodeName, entry.record, entry.context, entry.error)) continue
         const cause = entry.error
         throw new Error(`${this.nodeName}: the async mapper failed for the record at ${entry.context.topic}-${entry.context.partition} offset ${entry.context.offset}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
       }
