@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { rocksDbOptionsSource, type RocksDBOptionsSource } from '../stores/rocksdb/rocksdb-options.js'
 import { EventEmitter } from 'node:events'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -72,6 +73,8 @@ export interface StoreQueryOptions {
  */
 export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   readonly config: ResolvedStreamsConfig
+  /** The instance's RocksDB memory budget and the application's option setter. */
+  private readonly rocksDb: RocksDBOptionsSource
   private readonly topology: Topology
   private readonly meta: RuntimeTopologyMetadata
   private readonly machine: StateMachine
@@ -104,6 +107,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       throw new TypeError('KafkaStreams: the first argument must be a Topology (StreamsBuilder.build())')
     }
     this.config = resolveConfig(config)
+    this.rocksDb = rocksDbOptionsSource(this.config.rocksDbMemoryBytes, this.config.rocksDbConfigSetter ?? undefined)
     this.topology = topology
     this.meta = topology.metadata(this.config.applicationId)
     if (this.meta.subtopologies.length === 0) throw new TypeError('KafkaStreams: the topology has no sources; add a stream or table first')
@@ -234,6 +238,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
       errors,
       partitionCount: t => this.partitionCounts.get(t),
       restoreListener: this.restoreListener,
+      rocksDb: this.rocksDb,
       globalStores: globals?.stores,
       globals,
       subtopologies,
@@ -272,6 +277,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
         errors,
         partitionCount: t => this.partitionCounts.get(t),
         restoreListener: this.restoreListener,
+        rocksDb: this.rocksDb,
       },
       ids,
     )

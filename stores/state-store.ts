@@ -1,4 +1,5 @@
 import type { ThreadCache } from './cache/thread-cache.js'
+import type { RocksDBOptionsSource } from './rocksdb/rocksdb-options.js'
 
 export type Headers = Record<string, Buffer | string | undefined>
 
@@ -48,6 +49,8 @@ export interface StateStoreContext {
   /** The record being processed (timestamps for changelog records). */
   recordContext(): RecordContext
   register(store: StateStore, restore: RestoreCallback): void
+  /** @internal RocksDB stores' options (the instance's memory budget and `rocksDbConfigSetter`); absent: defaults. */
+  readonly rocksDb?: RocksDBOptionsSource
 }
 
 export interface StateStore {

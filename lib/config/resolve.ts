@@ -22,14 +22,16 @@ export const DEFAULTS = {
   transactionTimeoutMs: 10_000,
   repartitionPurgeIntervalMs: 30_000,
   stalledPartitionWarningMs: 60_000,
+  rocksDbMemoryBytes: 64 * 1024 * 1024,
 } as const
 
 const KNOWN_KEYS = [
   'applicationId', 'brokers', 'processingGuarantee', 'stateDir', 'commitIntervalMs', 'cacheMaxBytes',
   'bufferedRecordsPerPartition', 'maxTaskBatchRecords', 'numStandbyReplicas', 'applicationServer',
   'replicationFactor', 'autoOffsetReset', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs',
-  'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'stalledPartitionWarningMs', 'deserializationExceptionHandler',
-  'productionExceptionHandler', 'processingExceptionHandler', 'deadLetterQueueTopic', 'uncaughtExceptionHandler', 'logger', 'logLevel', 'kafka',
+  'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'stalledPartitionWarningMs', 'rocksDbConfigSetter', 'rocksDbMemoryBytes',
+  'deserializationExceptionHandler', 'productionExceptionHandler', 'processingExceptionHandler', 'deadLetterQueueTopic',
+  'uncaughtExceptionHandler', 'logger', 'logLevel', 'kafka',
 ] as const satisfies readonly (keyof StreamsConfig)[]
 
 const KAFKA_KEYS = [
@@ -50,6 +52,13 @@ function positiveInt(cfg: Record<string, unknown>, key: string, fallback: number
     throw new StreamsConfigError(key, `expected an integer >= ${min}, got ${JSON.stringify(v)}`)
   }
   return v
+}
+
+function optionalFunction(cfg: Record<string, unknown>, key: string): ((...args: never[]) => unknown) | null {
+  const v = cfg[key]
+  if (v === undefined || v === null) return null
+  if (typeof v !== 'function') throw new StreamsConfigError(key, `expected a function, got ${typeof v}`)
+  return v as (...args: never[]) => unknown
 }
 
 function oneOf<T extends string>(cfg: Record<string, unknown>, key: string, allowed: readonly T[], fallback: T): T {
@@ -225,6 +234,8 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     transactionTimeoutMs: positiveInt(cfg, 'transactionTimeoutMs', DEFAULTS.transactionTimeoutMs),
     repartitionPurgeIntervalMs: positiveInt(cfg, 'repartitionPurgeIntervalMs', DEFAULTS.repartitionPurgeIntervalMs),
     stalledPartitionWarningMs: positiveInt(cfg, 'stalledPartitionWarningMs', DEFAULTS.stalledPartitionWarningMs, 0),
+    rocksDbConfigSetter: optionalFunction(cfg, 'rocksDbConfigSetter') as ResolvedStreamsConfig['rocksDbConfigSetter'],
+    rocksDbMemoryBytes: positiveInt(cfg, 'rocksDbMemoryBytes', DEFAULTS.rocksDbMemoryBytes, 1024 * 1024),
     deserializationExceptionHandler: handler(cfg, 'deserializationExceptionHandler', ['logAndContinue', 'logAndFail'], 'logAndFail'),
     productionExceptionHandler: handler(cfg, 'productionExceptionHandler', ['fail', 'continue'], 'fail'),
     processingExceptionHandler: processingHandler(cfg, 'processingExceptionHandler'),

@@ -1,3 +1,4 @@
+import type { RocksDBConfigSetter } from '../../stores/rocksdb/rocksdb-options.js'
 import type { KafkaConfig } from 'kafkajs'
 import type { ProcessingExceptionHandler } from '../../topology/internals/processing-errors.js'
 
@@ -101,6 +102,17 @@ export interface StreamsConfig {
    * long is reported (WARN log and the `stalled_partitions` metric). 0 disables the check.
    */
   stalledPartitionWarningMs?: number
+  /**
+   * Sets each RocksDB store's options as it opens (Kafka Streams' `rocksdb.config.setter`): change
+   * the options object in place. Called with the store's name and the options its share of
+   * `rocksDbMemoryBytes` gave it.
+   */
+  rocksDbConfigSetter?: RocksDBConfigSetter
+  /**
+   * Memtable budget of all RocksDB stores of this instance, in bytes (default 64 MiB): each store
+   * opening takes up to half of what is left, between 1 and 8 MiB per memtable, two memtables each.
+   */
+  rocksDbMemoryBytes?: number
   deserializationExceptionHandler?: DeserializationExceptionHandler
   productionExceptionHandler?: ProductionExceptionHandler
   /**
@@ -146,6 +158,8 @@ export interface ResolvedStreamsConfig {
   transactionTimeoutMs: number
   repartitionPurgeIntervalMs: number
   stalledPartitionWarningMs: number
+  rocksDbConfigSetter: RocksDBConfigSetter | null
+  rocksDbMemoryBytes: number
   deserializationExceptionHandler: DeserializationExceptionHandler
   productionExceptionHandler: ProductionExceptionHandler
   processingExceptionHandler: ProcessingExceptionHandler

@@ -65,6 +65,7 @@ export class GlobalStores {
         // Persistent stores resume from their checkpoint; without one, local data may hold keys the
         // topic's compaction has since removed, so it is wiped and the topic replayed in full.
         wipeStateWithoutCheckpoint: true,
+        rocksDb: this.deps.rocksDb,
         warn: m => config.logger.warn(m),
       })
       this.tasks.push(task)

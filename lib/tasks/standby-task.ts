@@ -43,6 +43,7 @@ export class StandbyTask {
         },
       },
       recordContext: () => NO_RECORD,
+      rocksDb: deps.rocksDb,
       warn: m => childLogger(deps.config.logger, { task: taskId, standby: true }).warn(m),
     })
     const standby = new StandbyTask(taskId, stateManager)

@@ -1,4 +1,5 @@
 import type { StateStore } from '../../stores/state-store.js'
+import type { RocksDBOptionsSource } from '../../stores/rocksdb/rocksdb-options.js'
 import type { StateRestoreListener } from '../../stores/restore/state-restore-listener.js'
 import { RecordCollectorImpl } from '../../topology/internals/record-collector.js'
 import { StreamTask } from '../../topology/internals/stream-task.js'
@@ -27,6 +28,8 @@ export interface TaskFactoryDeps {
   restoreListener?: StateRestoreListener
   /** Stores of global tables, by name: every active task reads them. */
   globalStores?: ReadonlyMap<string, StateStore>
+  /** RocksDB stores' options: the instance's memory budget and `rocksDbConfigSetter`. */
+  rocksDb?: RocksDBOptionsSource
 }
 
 /** The transactional id of a task's producer under exactly_once_v2. */
@@ -84,6 +87,7 @@ export async function createActiveTask(
       ),
       processingErrors: processingErrorsFor(config, log, () => taskMetrics.dropped.inc()),
       onLateRecord: () => metrics.lateRecords(taskId).inc(),
+      rocksDb: deps.rocksDb,
       warn: m => log.warn(m),
     })
     const changelogs = await task.initialize()

@@ -33,6 +33,9 @@ export function delegatingContext(
     get collector() {
       return base.collector
     },
+    get rocksDb() {
+      return base.rocksDb
+    },
     changelogTopic: (storeName) => base.changelogTopic(storeName),
     recordContext,
     register,

@@ -30,7 +30,10 @@ interface NativeDatabase {
   getProperty(name: string): Promise<string>
   compactRange(start: Buffer, end: Buffer): Promise<void>
 }
-export type NativeDatabaseConstructor = new (path: string, options: Record<string, unknown>) => NativeDatabase
+export type NativeDatabaseConstructor = (new (path: string, options: Record<string, unknown>) => NativeDatabase) & {
+  /** the binding's Bloom filter policy class (exported beside the database class) */
+  BloomFilterPolicy?: new (bitsPerKey: number) => unknown
+}
 
 /** Entries per native iterator read (the `rocksdb` binding's chunk is up to 1000 too). */
 const ITERATOR_CAPACITY = 1000
@@ -48,6 +51,14 @@ export class NativeEngine implements RocksEngine {
     if (options.readOnly !== undefined) opts.readOnly = options.readOnly
     if (options.maxOpenFiles !== undefined) opts.maxOpenFiles = options.maxOpenFiles
     if (options.blockSize !== undefined) opts.tableBlockSize = options.blockSize
+    if (options.maxWriteBufferNumber !== undefined) opts.maxWriteBufferNumber = options.maxWriteBufferNumber
+    if (options.blockCache === false) {
+      opts.blockCache = false
+      // RocksDB refuses to cache index and filter blocks without a block cache
+      opts.tableCacheIndexAndFilterBlocks = false
+    }
+    if (options.bloomFilterBitsPerKey === null) opts.filterPolicy = null
+    else if (options.bloomFilterBitsPerKey !== undefined && this.RocksDB.BloomFilterPolicy) opts.filterPolicy = new this.RocksDB.BloomFilterPolicy(options.bloomFilterBitsPerKey)
     const db = new this.RocksDB(path, opts)
     await db.ready()
     return new NativeDb(db)

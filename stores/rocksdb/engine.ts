@@ -10,6 +10,11 @@ export interface NativeOpenOptions {
   writeBufferSize?: number
   blockSize?: number
   maxOpenFiles?: number
+  maxWriteBufferNumber?: number
+  /** false: no block cache (reads rely on the OS page cache) */
+  blockCache?: boolean
+  /** Bloom filter bits per key; null: no filter */
+  bloomFilterBitsPerKey?: number | null
 }
 
 /** A range as the stores ask for it: an empty bound is a real bound, not "unbounded". */

@@ -9,6 +9,7 @@ import type { Serde } from '../serde.js'
 import type { RestoreRecord, StateStore, StateStoreContext } from '../state-store.js'
 import { invalidateCheckpointEntries, ROCKSDB_DIR } from '../checkpoint/task-state.js'
 import { openStoreDatabase, type Warn } from './open-store.js'
+import { withConfiguredOptions } from './rocksdb-options.js'
 import type { NativeOpenOptions } from './rocks-database.js'
 import { RocksTable, type BytesEntry, type RangeBounds } from './rocks-table.js'
 import { InvalidStateStoreError, requireKey } from '../internals/store-errors.js'
@@ -36,7 +37,15 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
   async init(context: StateStoreContext, root: StateStore): Promise<void> {
     if (this.table !== null) throw new InvalidStateStoreError(this.name, 'is already open')
     this.path = join(context.taskDir, ROCKSDB_DIR, this.name)
-    const opened = await openStoreDatabase({ storeName: this.name, path: this.path, native: this.options.native, warn: this.options.warn })
+    const native = withConfiguredOptions(this.options.native, context.rocksDb?.options(this.name, this.path))
+    this.released = context.rocksDb ? context.rocksDb.closed.bind(context.rocksDb, this.path) : null
+    let opened
+    try {
+      opened = await openStoreDatabase({ storeName: this.name, path: this.path, native, warn: this.options.warn })
+    } catch (e) {
+      this.release()
+      throw e
+    }
     this.freshlyCreated = opened.fresh
     if (opened.fresh) {
       await invalidateCheckpointEntries(context.taskDir, [{ topic: context.changelogTopic(this.name), partition: context.partition }], this.options.warn)
@@ -119,7 +128,19 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
     const table = this.table
     if (table === null) return
     this.table = null
-    await table.close()
+    try {
+      await table.close()
+    } finally {
+      this.release()
+    }
+  }
+
+  private released: (() => void) | null = null
+
+  private release(): void {
+    const r = this.released
+    this.released = null
+    r?.()
   }
 
   isOpen(): boolean {

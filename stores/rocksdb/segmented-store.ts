@@ -8,6 +8,7 @@ import { invalidateCheckpointEntries, ROCKSDB_DIR } from '../checkpoint/task-sta
 import { InvalidStateStoreError } from '../internals/store-errors.js'
 import { defaultWarn, type Warn } from './open-store.js'
 import type { NativeOpenOptions } from './rocks-database.js'
+import { withConfiguredOptions } from './rocksdb-options.js'
 import { CorruptSegmentError, Segments, type Segment } from './segments.js'
 
 export interface SegmentedStoreOptions {
@@ -41,6 +42,8 @@ export abstract class SegmentedRocksStore implements StateStore {
     if (this.segments !== null) throw new InvalidStateStoreError(this.name, 'is already open')
     const dir = join(context.taskDir, ROCKSDB_DIR, this.name)
     this.path = dir
+    this.native = withConfiguredOptions(this.options.native, context.rocksDb?.options(this.name, dir))
+    this.released = context.rocksDb ? context.rocksDb.closed.bind(context.rocksDb, dir) : null
     const warn = this.options.warn ?? defaultWarn
     let fresh = await isEmptyOrMissing(dir)
     let segments = this.newSegments(dir)
@@ -94,8 +97,18 @@ export abstract class SegmentedRocksStore implements StateStore {
     const segments = this.segments
     if (segments === null) return
     this.segments = null
-    await segments.close()
+    try {
+      await segments.close()
+    } finally {
+      const r = this.released
+      this.released = null
+      r?.()
+    }
   }
+
+  /** Options every segment opens with (this store's share of the instance's RocksDB budget). */
+  private native: NativeOpenOptions | undefined = undefined
+  private released: (() => void) | null = null
 
   isOpen(): boolean {
     return this.segments !== null
@@ -129,7 +142,7 @@ export abstract class SegmentedRocksStore implements StateStore {
   }
 
   private newSegments(dir: string): Segments {
-    return new Segments({ storeName: this.name, dir, retentionPeriod: this.retentionPeriod, segmentInterval: this.segmentInterval, native: this.options.native, warn: this.options.warn })
+    return new Segments({ storeName: this.name, dir, retentionPeriod: this.retentionPeriod, segmentInterval: this.segmentInterval, native: this.native ?? this.options.native, warn: this.options.warn })
   }
 }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import type { RocksDBOptionsSource } from '../../stores/rocksdb/rocksdb-options.js'
 import type { ThreadCache } from '../../stores/cache/thread-cache.js'
 import { topicPartitionKey, type ChangelogOffset } from '../../stores/checkpoint/offset-checkpoint.js'
 import { prepareTaskState, takeTaskCheckpoint, taskCheckpoint, wipeTaskState, writeTaskCheckpoint } from '../../stores/checkpoint/task-state.js'
@@ -40,6 +41,8 @@ export interface StateManagerOptions {
   collector: RecordCollector
   /** The record being processed: changelog records carry its timestamp. */
   recordContext: () => RecordContext
+  /** RocksDB stores' options (the instance's memory budget and the application's setter). */
+  rocksDb?: RocksDBOptionsSource
   warn?: (message: string) => void
 }
 
@@ -128,6 +131,7 @@ export class StateManager {
       changelogTopic: (name) => changelogTopicName(applicationId, name),
       collector,
       recordContext,
+      ...(this.opts.rocksDb ? { rocksDb: this.opts.rocksDb } : {}),
       register: (store, restore) => {
         registered.set(store.name, restore)
       },

@@ -1,4 +1,5 @@
 import { ThreadCache } from '../../stores/cache/thread-cache.js'
+import type { RocksDBOptionsSource } from '../../stores/rocksdb/rocksdb-options.js'
 import { topicPartitionKey } from '../../stores/checkpoint/offset-checkpoint.js'
 import type { Headers, RecordCollector, RecordContext, StateStore } from '../../stores/state-store.js'
 import type { Cancellable, Processor, PunctuationType, Punctuator } from '../processor/processor.js'
@@ -21,6 +22,8 @@ import { resolveTopic } from './topology-metadata.js'
 import { TopologyError } from './topology-error.js'
 
 export interface StreamTaskOptions {
+  /** RocksDB stores' options (the instance's memory budget and the application's setter). */
+  rocksDb?: RocksDBOptionsSource
   topology: Topology
   subtopologyId: number
   partition: number
@@ -137,6 +140,7 @@ export class StreamTask implements TaskRuntime {
       cache: this.cache,
       collector: opts.collector,
       recordContext: () => this.recordContext(),
+      rocksDb: opts.rocksDb,
       warn: opts.warn,
     })
     this.taskDir = this.stateManager.taskDir
