@@ -12,6 +12,7 @@ import { StreamJoined } from '../options/stream-joined.js'
 import { JoinWindows } from '../windows/join-windows.js'
 import { PassThroughProcessor, StreamStreamJoin, type StreamJoiner } from './stream-stream-join.js'
 import { StreamTableJoinProcessor } from './stream-table-join.js'
+import { checkJoinGrace, graceBufferStoreName, streamTableJoinProcessor } from './versioned-join.js'
 
 export type StreamJoinKind = 'inner' | 'left' | 'outer'
 
@@ -145,12 +146,14 @@ export function streamTableJoin<K, V, VT, VOut>(
   requireFunction(joiner, op, 'value joiner')
   if (joined !== undefined && !(joined instanceof Joined)) throw new TypeError(`${op}: expected Joined.with(...) options`)
   if (stream.builder !== table.builder) throw new TopologyError(`${op}: the stream and the table must come from the same StreamsBuilder`)
+  checkJoinGrace(table, joined)
   const builder = stream.builder
   const joinedName = joined?.name ?? null
   stream = repartitioned(stream, () => joinedName !== null ? `${joinedName}-left` : builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-'))
   const name = joinedName ?? builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-')
   const getter = table.valueGetterSupplier()
-  builder.addProcessor(name, () => new StreamTableJoinProcessor<K, V, K, VT, VOut>(getter, (k) => k, joiner, leftJoin), stream.name)
+  builder.addProcessor(name, streamTableJoinProcessor(builder, name, getter, joiner, leftJoin, joined, stream), stream.name)
+  if (joined?.gracePeriodMs != null) builder.connectProcessorAndStateStores(name, graceBufferStoreName(name))
   if (getter.storeNames.length > 0) builder.connectProcessorAndStateStores(name, ...getter.storeNames)
   builder.copartitionSources([...stream.sourceNodes, ...table.sourceNodes])
   return new KStream<K, VOut>(builder, name, stream.keySerde, null, stream.sourceNodes, false)
