@@ -93,3 +93,15 @@ describe('a versioned source table', () => {
     expect(out).toEqual([['k', 'l20+r', 20]])
   })
 })
+
+describe('the changelog of a versioned table', () => {
+  it('is compacted, keeping versions for the history retention plus a day (Kafka Streams min.compaction.lag.ms)', () => {
+    const b = new StreamsBuilder()
+    b.table('in', Consumed.with(S, S), versioned())
+    const meta = b.build().metadata('app')
+    expect(meta.changelogTopics.find((c) => c.name === 'app-versioned-changelog')?.config).toEqual({
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': String(FIVE_MINUTES + 86_400_000),
+    })
+  })
+})
