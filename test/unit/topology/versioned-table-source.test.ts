@@ -105,3 +105,51 @@ describe('the changelog of a versioned table', () => {
     })
   })
 })
+
+describe('where a versioned store can materialize a table', () => {
+  it('toTable materializes a stream as a versioned table', async () => {
+    const b = new StreamsBuilder()
+    b.stream('in', Consumed.with(S, S)).toTable(versioned())
+    driver = new TopologyTestDriver(b.build())
+    const input = driver.createInputTopic('in', S, S)
+    await input.pipeInput('A', 'a20', 20)
+    await input.pipeInput('A', 'a10', 10)
+    const store = (await driver.getStateStore('versioned')) as unknown as VersionedKeyValueStore<string, string>
+    expect(await store.get('A')).toEqual({ value: 'a20', timestamp: 20 })
+    expect(await store.get('A', 15)).toEqual({ value: 'a10', timestamp: 10, validTo: 20 })
+  })
+
+  it('an operator other than a source table refuses a versioned supplier, naming the store', () => {
+    const b = new StreamsBuilder()
+    const table = b.table('in', Consumed.with(S, S))
+    expect(() => table.filter(() => true, versioned())).toThrow(/versioned store supplier 'versioned' can only materialize a source table/)
+    expect(() => b.globalTable('g', Consumed.with(S, S), versioned())).toThrow(/versioned store supplier 'versioned' can only materialize a source table/)
+  })
+})
+
+describe('KTableFilterTest: duplicate deletes and versioned tables', () => {
+  async function run(table1Materialized: 'versioned' | 'store') {
+    const b = new StreamsBuilder()
+    const table1 = b.table('topic1', Consumed.with(S, S), table1Materialized === 'versioned' ? versioned() : Materialized.as<string, string>('store'))
+    const accept = (_k: string, v: string) => v.toLowerCase() === 'accept'
+    const table2 = table1.filter(accept)
+    table2.groupBy((k: string, v: string) => KeyValue.pair(k, v), Grouped.with(S, S)).reduce((a: string, v: string) => a + v, (a: string, v: string) => a + v)
+    const topology = b.build()
+    const seen: [string, unknown, unknown, number][] = []
+    topology.addProcessor('proc2', () => ({ process: (r: any) => void seen.push([r.key, r.value.newValue, r.value.oldValue, r.timestamp]) }), table2.name)
+    driver = new TopologyTestDriver(topology)
+    const input = driver.createInputTopic('topic1', S, S)
+    await input.pipeInput('A', 'reject', 5)
+    await input.pipeInput('B', 'reject', 10)
+    await input.pipeInput('C', 'reject', 20)
+    return seen
+  }
+
+  it('shouldNotSkipNullIfVersionedUpstream', async () => {
+    expect(await run('versioned')).toEqual([['A', null, null, 5], ['B', null, null, 10], ['C', null, null, 20]])
+  })
+
+  it('shouldSkipNullToRepartitionWithoutMaterialization (the same topology with a non-versioned source)', async () => {
+    expect(await run('store')).toEqual([])
+  })
+})

@@ -76,6 +76,8 @@ function withLatestFlag<V>(change: Change<V>, from: Change<unknown>): Change<V> 
 
 export interface SendOldValuesFlag {
   sendOldValues: boolean
+  /** the parent table is versioned: repeated deletes still go downstream (Kafka Streams' versioned semantics) */
+  versionedUpstream?: boolean
 }
 
 /** KTable.filter / filterNot: a filtered-out value becomes a delete. */
@@ -97,7 +99,7 @@ export class TableFilterProcessor<K, V> implements Processor<K, Change<V>, K, Ch
   process(record: Record<K, Change<V>>): void | Promise<void> {
     const newValue = this.compute(record.key, record.value.newValue)
     const oldValue = this.sendOldValues ? this.compute(record.key, record.value.oldValue) : null
-    if (this.sendOldValues && newValue === null && oldValue === null) return // nothing changed downstream
+    if (this.sendOldValues && newValue === null && oldValue === null && !this.flag.versionedUpstream) return // nothing changed downstream
     return this.ctx.forward({ key: record.key, value: withLatestFlag({ newValue, oldValue }, record.value), timestamp: record.timestamp, headers: record.headers })
   }
 }
