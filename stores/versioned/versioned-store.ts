@@ -6,7 +6,9 @@ import type { StoreSupplier } from '../store-supplier.js'
 /** One version of a key: valid from `timestamp` (inclusive) to `validTo` (exclusive; absent for the latest). */
 export interface VersionedRecord<V> {
   value: V
+  /** when this version became valid (its record timestamp) */
   timestamp: number
+  /** when the next version (or a deletion) replaced it; absent for the latest version */
   validTo?: number
 }
 
@@ -15,11 +17,13 @@ export const PUT_RETURN_CODE_VALID_TO_UNDEFINED = -1
 /** put() returns this when the write was older than the grace period (= history retention) and was dropped. */
 export const PUT_RETURN_CODE_NOT_PUT = Number.MIN_SAFE_INTEGER
 
+/** The reads of a versioned store: what interactive queries (`app.store(name, { type: 'versioned' })`) answer. */
 export interface ReadOnlyVersionedKeyValueStore<K, V> {
   /** The latest version, or, with `asOfTimestamp`, the version valid at that time (null beyond the history retention unless it is the latest). */
   get(key: K, asOfTimestamp?: number): Promise<VersionedRecord<V> | null>
 }
 
+/** A versioned key-value store (Kafka Streams' VersionedKeyValueStore), as a processor gets it from `ctx.getStateStore(name)`. */
 export interface VersionedKeyValueStore<K, V> extends StateStore, ReadOnlyVersionedKeyValueStore<K, V> {
   /** Adds the version of `key` at `timestamp` (null deletes); returns its validTo, -1 when it is the latest, or PUT_RETURN_CODE_NOT_PUT. */
   put(key: K, value: V | null, timestamp: number): Promise<number>
@@ -32,8 +36,11 @@ export interface VersionedKeyValueStore<K, V> extends StateStore, ReadOnlyVersio
 /** The bytes-level versioned store the layers below the typed one implement. */
 export type VersionedBytesStore = VersionedKeyValueStore<Buffer, Buffer>
 
+/** Makes the bytes store of a versioned store (`Stores.persistentVersionedKeyValueStore`, `Stores.inMemoryVersionedKeyValueStore`). */
 export interface VersionedBytesStoreSupplier extends StoreSupplier<VersionedBytesStore> {
+  /** how long (in stream time) older versions stay readable; also the grace period of writes */
   readonly historyRetention: number
+  /** how often (in stream time) expired versions are purged */
   readonly segmentInterval: number
   /** Marks versioned suppliers: the DSL reads it to build a versioned table. */
   readonly versioned: true
