@@ -13,7 +13,8 @@ import type { Topology } from '../topology/topology.js'
 import { streamsPartitionAssigner } from './assignment/kafkajs-assigner.js'
 import { taskIdOf } from './assignment/task-id.js'
 import type { SubtopologySources } from './assignment/tasks-from-metadata.js'
-import { KafkajsClients, type KafkajsAdminClient, type KafkajsRecordProducer } from './clients/kafkajs/index.js'
+import type { PartitionAssigner } from 'kafkajs'
+import { KafkajsClients } from './clients/kafkajs/index.js'
 import { redactConfig } from './config/redact.js'
 import { resolveConfig } from './config/resolve.js'
 import type { ResolvedStreamsConfig, StreamsConfig, UncaughtExceptionResponse } from './config/types.js'
@@ -29,7 +30,7 @@ import { toPrometheusText } from './metrics/registry.js'
 import { StreamsMetrics } from './metrics/streams-metrics.js'
 import { classifyClientError, isRecoverableClientError } from './clients/errors.js'
 import { StreamThread, type StreamThreadDeps } from './processing/stream-thread.js'
-import type { PartitionReader } from './clients/types.js'
+import type { AdminClient, ClientFactory, PartitionReader, RecordProducer } from './clients/types.js'
 import { GlobalStores } from './tasks/global-stores.js'
 import { CompositeReadOnlyKeyValueStore } from './query/composite-key-value-store.js'
 import { defaultPartition, lookupHosts, type KeyQueryMetadata } from './query/key-query-metadata.js'
@@ -78,9 +79,10 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   private readonly machine: StateMachine
   private readonly metricsImpl = new StreamsMetrics(this)
   private readonly processId = randomUUID()
-  private clients: KafkajsClients | null = null
-  private admin: KafkajsAdminClient | null = null
-  private sharedProducer: KafkajsRecordProducer | null = null
+  /** The client adapter (kafkajs); everything below talks to its interfaces only. */
+  private clients: ClientFactory<PartitionAssigner> | null = null
+  private admin: AdminClient | null = null
+  private sharedProducer: RecordProducer | null = null
   private sharedProducerConnected: Promise<void> | null = null
   private thread: StreamThread | null = null
   private threadBase: Omit<StreamThreadDeps, 'consumer'> | null = null
@@ -200,7 +202,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     })
   }
 
-  private getSharedProducer = (): KafkajsRecordProducer => {
+  private getSharedProducer = (): RecordProducer => {
     if (!this.sharedProducer) {
       this.sharedProducer = this.clients!.producer()
       this.sharedProducerConnected = this.sharedProducer.connect()
@@ -253,7 +255,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
    * Global tables: read every partition of their topics to the end before any task starts, so
    * the first stream records already join against the table (Kafka Streams' global bootstrap).
    */
-  private async bootstrapGlobalStores(clients: KafkajsClients, reader: PartitionReader, errors: ProductionErrorRouter): Promise<GlobalStores | null> {
+  private async bootstrapGlobalStores(clients: ClientFactory<PartitionAssigner>, reader: PartitionReader, errors: ProductionErrorRouter): Promise<GlobalStores | null> {
     const ids = [...new Set(this.meta.globalStores.map(g => g.subtopologyId))]
     if (ids.length === 0) return null
     const topics = [...new Set(this.meta.globalStores.map(g => g.sourceTopic))]

@@ -97,3 +97,82 @@ export interface RecordProducer {
 export function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }
+
+/** What a group consumer tells the runtime; every handler runs synchronously inside the client. */
+export interface GroupConsumerHandlers {
+  /**
+   * A rebalance completed: the partitions this member now owns (all of them, not a delta).
+   * `membershipLost`: this member joined under a new member id (the coordinator expelled the old
+   * one, or the client re-created its consumer after a crash and left the group), so every partition
+   * it owned before may have had another owner meanwhile: Kafka's onPartitionsLost.
+   * Runs before the client fetches for the new generation.
+   */
+  onAssigned(partitions: TopicPartition[], membershipLost: boolean): void
+  /** Records fetched for one partition, in offset order. Must not block on processing. */
+  onRecords(topic: string, partition: number, records: FetchedRecord[], highWatermark: number): void
+  /**
+   * The consumer has read a partition up to `nextOffset`, control records and aborted records
+   * included (so also after batches that hand over no records): how far the partition is read.
+   */
+  onFetched?(topic: string, partition: number, nextOffset: number): void
+  /** A rebalance began (the client is about to rejoin): commit now, before tasks may move. */
+  onRebalanceStarted(): void
+  /** The consumer failed for good (the client gave up restarting it). */
+  onCrash(error: Error): void
+  /**
+   * The client dropped its consumer after an error and re-creates it shortly (it left the group, so
+   * the next assignment reports `membershipLost`). Pauses, seeks and commits made until then are
+   * kept or refused as transient by the adapter.
+   */
+  onRestarting?(error: Error): void
+}
+
+/**
+ * A member of the application's consumer group: fetches in the background and hands records to
+ * the runtime, which owns positions, pauses and commits (nothing is committed automatically).
+ */
+export interface GroupConsumer {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  subscribe(topics: readonly string[], fromBeginning: boolean): Promise<void>
+  /** Starts fetching; resolves once the consumer runs (handlers are called from then on). */
+  run(handlers: GroupConsumerHandlers): Promise<void>
+  pause(partitions: readonly TopicPartition[]): void
+  resume(partitions: readonly TopicPartition[]): void
+  /** Where the next fetch of a partition starts. */
+  seek(topic: string, partition: number, offset: number): void
+  commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>
+  /**
+   * How long the coordinator has gone without confirming this member, when longer than the
+   * session timeout (it has probably expelled it); null while the session holds.
+   */
+  unconfirmedForMs(now?: number): number | null
+  /** This member's assignment user data (the assignor's AssignmentInfo bytes), if any. */
+  assignmentUserData(): Promise<Buffer | null>
+  memberId(): string | null
+}
+
+export interface ProducerOptions {
+  /** Set for exactly-once: one per task, `<applicationId>-<taskId>`. */
+  transactionalId?: string
+  transactionTimeoutMs?: number
+}
+
+export interface GroupConsumerOptions<Assigner = unknown> {
+  groupId: string
+  /** The partition assignor in the adapter's own form. */
+  assigner: Assigner
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  heartbeatIntervalMs: number
+  /** How long a fetch waits for data; short keeps latency low. */
+  maxWaitTimeMs?: number
+}
+
+/** Creates every client the runtime needs; one implementation per adapter. */
+export interface ClientFactory<Assigner = unknown> {
+  admin(): AdminClient
+  producer(opts?: ProducerOptions): RecordProducer
+  groupConsumer(opts: GroupConsumerOptions<Assigner>): GroupConsumer
+  partitionReader(): PartitionReader
+}

@@ -4,8 +4,7 @@ import { RecordCollectorImpl } from '../../topology/internals/record-collector.j
 import { StreamTask } from '../../topology/internals/stream-task.js'
 import type { Topology } from '../../topology/topology.js'
 import { parseTaskId } from '../assignment/task-id.js'
-import type { PartitionReader, RecordProducer, TopicPartition } from '../clients/types.js'
-import type { KafkajsClients } from '../clients/kafkajs/index.js'
+import type { ClientFactory, PartitionReader, RecordProducer, TopicPartition } from '../clients/types.js'
 import type { ResolvedStreamsConfig } from '../config/types.js'
 import { childLogger } from '../config/logger.js'
 import { deserializationHandlerFor } from '../errors/deserialization-errors.js'
@@ -17,7 +16,8 @@ import { restoreChangelogs } from './changelog-restorer.js'
 export interface TaskFactoryDeps {
   topology: Topology
   config: ResolvedStreamsConfig
-  clients: KafkajsClients
+  /** Under exactly_once_v2 each task creates its own transactional producer. */
+  clients: Pick<ClientFactory, 'producer'>
   sharedProducer: () => RecordProducer
   reader: PartitionReader
   metrics: StreamsMetrics

@@ -3,6 +3,7 @@ import type { Materialized } from '../options/materialized.js'
 import type { Named } from '../options/named.js'
 import { Serdes } from '../serdes/serdes.js'
 import type { AnySerde } from '../serdes/serde.js'
+import { CogroupedKStream } from './cogrouped-kstream.js'
 import { KTable } from './ktable.js'
 import { nameOf, requireFunction } from './kstream.js'
 import { timestampedKeyValueStoreBuilder } from './materialize.js'
@@ -68,6 +69,12 @@ export class KGroupedStream<K = unknown, V = unknown> {
       null,
       (storeName, flag) => () => new StreamAggregateProcessor<K, V, VA>(storeName, flag, initializer, aggregator),
     )
+  }
+
+  /** Cogroup (KIP-150): this stream and others added with `CogroupedKStream.cogroup` update one shared aggregate. */
+  cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA> {
+    requireFunction(aggregator, 'cogroup', 'aggregator')
+    return new CogroupedKStream<K, VA>(this, aggregator)
   }
 
   /** Windowed aggregations: by time (tumbling, hopping, sliding) or into sessions (topology/windows). */

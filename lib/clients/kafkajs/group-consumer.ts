@@ -1,5 +1,12 @@
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs'
-import type { FetchedRecord, TopicPartition, TopicPartitionOffset } from '../types.js'
+import type {
+  FetchedRecord,
+  GroupConsumer,
+  GroupConsumerHandlers,
+  GroupConsumerOptions as BaseGroupConsumerOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../types.js'
 import { ClientError, classifyClientError } from '../errors.js'
 import { tpKey } from '../types.js'
 import { fromKafkajsHeaders } from './headers.js'
@@ -7,49 +14,16 @@ import { fetchChannel, type FetchTraceMessage } from '../../tracing/channels.js'
 
 const RESTARTABLE = new Set(['retriable', 'rebalance', 'unknown_topic'])
 
-export interface GroupConsumerOptions {
-  groupId: string
-  assigner: PartitionAssigner
-  sessionTimeoutMs: number
-  rebalanceTimeoutMs: number
-  heartbeatIntervalMs: number
-  /** How long a fetch waits for data; short keeps latency low. */
-  maxWaitTimeMs?: number
-}
+/** The group consumer's options with kafkajs's form of the partition assignor. */
+export type KafkajsGroupConsumerOptions = BaseGroupConsumerOptions<PartitionAssigner>
 
-export interface GroupConsumerHandlers {
-  /**
-   * A rebalance completed: the partitions this member now owns (all of them, not a delta).
-   * `membershipLost`: this member joined under a new member id (the coordinator expelled the old
-   * one, or kafkajs re-created its consumer after a crash and left the group), so every partition
-   * it owned before may have had another owner meanwhile: Kafka's onPartitionsLost.
-   */
-  onAssigned(partitions: TopicPartition[], membershipLost: boolean): void
-  /** Records fetched for one partition, in offset order. Must not block on processing. */
-  onRecords(topic: string, partition: number, records: FetchedRecord[], highWatermark: number): void
-  /**
-   * The consumer has read a partition up to `nextOffset`, control records and aborted records
-   * included (so also after batches that hand over no records): how far the partition is read.
-   */
-  onFetched?(topic: string, partition: number, nextOffset: number): void
-  /** A rebalance began (kafkajs is about to rejoin): commit now, before tasks may move. */
-  onRebalanceStarted(): void
-  /** The consumer failed for good (kafkajs gave up restarting it). */
-  onCrash(error: Error): void
-  /**
-   * kafkajs dropped its consumer after an error and re-creates it shortly (it left the group, so
-   * the next assignment reports `membershipLost`). Pauses, seeks and commits made until then are
-   * kept or refused as transient by this adapter.
-   */
-  onRestarting?(error: Error): void
-}
 
 /**
  * A group member built on the kafkajs consumer. It only feeds records into the runtime's queues;
  * processing runs elsewhere, so heartbeats never wait on user code. Offsets are never committed
  * automatically: the runtime commits what its tasks processed.
  */
-export class KafkajsGroupConsumer {
+export class KafkajsGroupConsumer implements GroupConsumer {
   private readonly consumer: Consumer
   private lastAssigned: TopicPartition[] = []
   private currentMemberId: string | null = null
@@ -68,7 +42,7 @@ export class KafkajsGroupConsumer {
   /** When the coordinator last confirmed this member: a join, a heartbeat or an offset commit answered. */
   private confirmedAt = 0
 
-  constructor(kafka: Kafka, private readonly opts: GroupConsumerOptions) {
+  constructor(kafka: Kafka, private readonly opts: KafkajsGroupConsumerOptions) {
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
       partitionAssigners: [opts.assigner],

@@ -1,14 +1,15 @@
-import { Kafka, logLevel as KafkajsLogLevel, type KafkaConfig, type LogEntry } from 'kafkajs'
+import { Kafka, logLevel as KafkajsLogLevel, type KafkaConfig, type LogEntry, type PartitionAssigner } from 'kafkajs'
 import type { Logger, LogLevel, ResolvedStreamsConfig } from '../../config/types.js'
+import type { ClientFactory } from '../types.js'
 import { KafkajsAdminClient } from './admin.js'
-import { KafkajsGroupConsumer, type GroupConsumerOptions } from './group-consumer.js'
+import { KafkajsGroupConsumer, type KafkajsGroupConsumerOptions } from './group-consumer.js'
 import { KafkajsPartitionReader } from './partition-reader.js'
 import { KafkajsRecordProducer, type ProducerOptions } from './producer.js'
 import { fixKafkajsReadCommitted } from './aborted-filter.js'
 import './errors.js'
 
 export { KafkajsAdminClient, KafkajsGroupConsumer, KafkajsPartitionReader, KafkajsRecordProducer }
-export type { GroupConsumerHandlers, GroupConsumerOptions } from './group-consumer.js'
+export type { KafkajsGroupConsumerOptions } from './group-consumer.js'
 
 /** Routes kafkajs logs to the application's logger, fields first (kafkajs's own level filter still applies). */
 function logCreatorFor(logger: Logger) {
@@ -33,7 +34,7 @@ const KAFKAJS_LEVEL: Record<LogLevel, KafkajsLogLevel> = {
 }
 
 /** Creates every client the runtime needs from one kafkajs instance. */
-export class KafkajsClients {
+export class KafkajsClients implements ClientFactory<PartitionAssigner> {
   readonly kafka: Kafka
 
   constructor(config: Pick<ResolvedStreamsConfig, 'brokers' | 'kafka' | 'logger' | 'applicationId'> & { logLevel?: LogLevel }) {
@@ -56,7 +57,7 @@ export class KafkajsClients {
     return new KafkajsRecordProducer(this.kafka, opts)
   }
 
-  groupConsumer(opts: GroupConsumerOptions): KafkajsGroupConsumer {
+  groupConsumer(opts: KafkajsGroupConsumerOptions): KafkajsGroupConsumer {
     return new KafkajsGroupConsumer(this.kafka, opts)
   }
 
