@@ -1,5 +1,8 @@
 // Stream-table joins against versioned tables (KIP-914 as-of lookups, KIP-923 grace period),
 // ported from Kafka Streams' KStreamKTableJoinTest with its exact inputs and expected outputs.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Consumed, Joined, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
 import { Stores } from '../../../stores/stores.js'
@@ -146,5 +149,35 @@ describe('KStreamKTableJoinTest: build-time checks of a grace period', () => {
       streamA.join(tableB, joiner, Joined.with(S, S, S, 'first-join').withGracePeriod(6)).to('out-one')
       builder.build()
     }).toThrow('History retention must be at least grace period.')
+  })
+})
+
+describe('the grace buffer across a restart (JoinGracePeriodDurabilityIntegrationTest)', () => {
+  it('records still buffered when the task closes join after it reopens, and its stream time survives', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kstreams-grace-'))
+    const topology = () => {
+      const b = new StreamsBuilder()
+      const table = b.table('t', Consumed.with(I, S), Materialized.as(Stores.persistentVersionedKeyValueStore('V-grace', FIVE_MINUTES)))
+      b.stream('s', Consumed.with(I, S)).join(table, (v: string, tv: string) => `${v}+${tv}`, Joined.with(I, S, S, 'Grace').withGracePeriod(10)).to('out', Produced.with(I, S))
+      return b.build()
+    }
+    try {
+      driver = new TopologyTestDriver(topology(), { applicationId: 'grace-app', stateDir })
+      await driver.createInputTopic('t', I, S).pipeInput(1, 'y', 0)
+      await driver.createInputTopic('s', I, S).pipeInput(1, 'A', 25)
+      expect(driver.createOutputTopic('out', I, S).readRecordsToList()).toEqual([])
+      await driver.close()
+
+      driver = new TopologyTestDriver(topology(), { applicationId: 'grace-app', stateDir })
+      const s = driver.createInputTopic('s', I, S)
+      await s.pipeInput(1, 'C', 1) // older than the buffer's stream time (25) - 10: joins at once
+      await s.pipeInput(1, 'B', 40) // stream time 40: A (25) is due
+      const out = driver.createOutputTopic('out', I, S).readRecordsToList().map((r) => [r.key, r.value, r.timestamp])
+      expect(out).toEqual([[1, 'C+y', 1], [1, 'A+y', 25]])
+    } finally {
+      await driver?.close()
+      driver = null
+      rmSync(stateDir, { recursive: true, force: true })
+    }
   })
 })
