@@ -484,14 +484,16 @@ for (const kind of ['rocksdb', 'in-memory'] as Kind[]) {
       ])
     })
 
-    it.runIf(kind === 'rocksdb')('keeps its observed stream time across a restart without restore, so retention still holds', async () => {
-      await put('k', 'v', HISTORY_RETENTION + 10, UNDEFINED)
-      await store.flush()
-      await store.close()
-      await open()
-      await put('k2', 'v2', 9, NOT_PUT)
-      await getLatest('k', 'v', HISTORY_RETENTION + 10)
-    })
+    if (kind === 'rocksdb') {
+      it('keeps its observed stream time across a restart without restore, so retention still holds', async () => {
+        await put('k', 'v', HISTORY_RETENTION + 10, UNDEFINED)
+        await store.flush()
+        await store.close()
+        await open()
+        await put('k2', 'v2', 9, NOT_PUT)
+        await getLatest('k', 'v', HISTORY_RETENTION + 10)
+      })
+    }
 
     it('purges versions past the history retention on flush, keeping the latest', async () => {
       await put('k', 'v1', 0, UNDEFINED)
