@@ -3,7 +3,7 @@
 // grace period.
 import type { KTable } from '../dsl/ktable.js'
 import { syncSerde } from '../dsl/materialize.js'
-import type { ValueGetterSupplier } from '../dsl/table-value-sources.js'
+import { DerivedValueSource, type ValueGetterSupplier } from '../dsl/table-value-sources.js'
 import type { InternalTopologyBuilder } from '../internals/internal-topology-builder.js'
 import { TopologyError } from '../internals/topology-error.js'
 import type { Joined } from '../options/joined.js'
@@ -17,16 +17,20 @@ export function isVersionedTable(table: KTable<any, any>): boolean {
   return table.valueSource.isVersioned?.() === true
 }
 
+export const NOT_VERSIONED_MESSAGE = 'KTable must be versioned to use a grace period in a stream table join.'
+
 /**
- * Kafka Streams' build-time checks of a stream-table join with a grace period: the table must be
- * versioned, and its history retention must cover the grace period.
+ * Kafka Streams' checks of a stream-table join with a grace period: the table must be versioned
+ * (checked here for a table with its own store; a filter or mapValues inheriting its parent's
+ * store is checked when the join node starts, as Kafka Streams' processor does), and its history
+ * retention must cover the grace period.
  */
 export function checkJoinGrace(table: KTable<any, any>, joined: Joined<any, any, any> | undefined): void {
   const grace = joined?.gracePeriodMs ?? null
   if (grace === null) return
   const what = table.queryableStoreName !== null ? `KTable '${table.queryableStoreName}'` : `KTable ${table.name}`
-  if (!isVersionedTable(table)) {
-    throw new TopologyError(`KTable must be versioned to use a grace period in a stream table join. (${what} is not versioned: materialize it with Stores.persistentVersionedKeyValueStore)`)
+  if (!(table.valueSource instanceof DerivedValueSource) && !isVersionedTable(table)) {
+    throw new TopologyError(`${NOT_VERSIONED_MESSAGE} (${what} is not versioned: materialize it with Stores.persistentVersionedKeyValueStore)`)
   }
   const retention = table.valueSource.historyRetention?.() ?? null
   if (retention !== null && retention < grace) {
@@ -53,7 +57,10 @@ export function streamTableJoinProcessor<K, V, VT, VOut>(
   builder.addStateStore(graceBufferStoreBuilder(name))
   const keySerde = syncSerde(joined?.keySerde ?? streamSerdes.keySerde)
   const valueSerde = syncSerde(joined?.valueSerde ?? streamSerdes.valueSerde)
-  return () => new GraceStreamTableJoinProcessor<K, V, VOut>(plain(), graceBufferStoreName(name), grace, keySerde, valueSerde, name)
+  return () => {
+    if (getter.versioned !== true) throw new TopologyError(`${NOT_VERSIONED_MESSAGE} (join ${name} reads stores ${getter.storeNames.join(', ')}, which are not versioned)`)
+    return new GraceStreamTableJoinProcessor<K, V, VOut>(plain(), graceBufferStoreName(name), grace, keySerde, valueSerde, name)
+  }
 }
 
 export { graceBufferStoreName }
