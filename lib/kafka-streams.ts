@@ -36,6 +36,8 @@ import { GlobalStores } from './tasks/global-stores.js'
 import { CompositeReadOnlyKeyValueStore } from './query/composite-key-value-store.js'
 import { defaultPartition, lookupHosts, type KeyQueryMetadata } from './query/key-query-metadata.js'
 import { sessionStoreView, storeTypeOf, windowStoreView, type QueryableStoreType } from './query/store-views.js'
+import { versionedStoreView } from './query/versioned-store-view.js'
+import type { ReadOnlyVersionedKeyValueStore } from '../stores/versioned/versioned-store.js'
 import { ensureInternalTopics } from './topics/ensure.js'
 import type { RuntimeTopologyMetadata } from './topics/metadata.js'
 
@@ -489,18 +491,20 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   store<K = unknown, V = unknown>(name: string, opts?: StoreQueryOptions & { type?: 'keyValue' }): Promise<ReadOnlyKeyValueStore<K, V>>
   store<K = unknown, V = unknown>(name: string, opts: StoreQueryOptions & { type: 'window' }): Promise<ReadOnlyWindowStore<K, V>>
   store<K = unknown, V = unknown>(name: string, opts: StoreQueryOptions & { type: 'session' }): Promise<ReadOnlySessionStore<K, V>>
+  /** A versioned store: `get(key)` for the latest version, `get(key, asOfTimestamp)` for the one valid then. */
+  store<K = unknown, V = unknown>(name: string, opts: StoreQueryOptions & { type: 'versioned' }): Promise<ReadOnlyVersionedKeyValueStore<K, V>>
   async store<K, V>(
     name: string,
     opts: StoreQueryOptions & { type?: QueryableStoreType } = {},
-  ): Promise<ReadOnlyKeyValueStore<K, V> | ReadOnlyWindowStore<K, V> | ReadOnlySessionStore<K, V>> {
+  ): Promise<ReadOnlyKeyValueStore<K, V> | ReadOnlyWindowStore<K, V> | ReadOnlySessionStore<K, V> | ReadOnlyVersionedKeyValueStore<K, V>> {
     const def = this.topology.builder.stores.get(name)
     if (!def) {
       const known = [...this.topology.builder.stores.keys()]
       throw new InvalidStateStoreError(name, `does not exist in this topology${known.length ? ` (stores: ${known.join(', ')})` : ''}`)
     }
     const wanted = opts.type ?? 'keyValue'
-    if (wanted !== 'keyValue' && wanted !== 'window' && wanted !== 'session') {
-      throw new InvalidStateStoreError(name, `cannot be queried as type ${JSON.stringify(wanted)}: expected 'keyValue', 'window' or 'session'`)
+    if (wanted !== 'keyValue' && wanted !== 'window' && wanted !== 'session' && wanted !== 'versioned') {
+      throw new InvalidStateStoreError(name, `cannot be queried as type ${JSON.stringify(wanted)}: expected 'keyValue', 'window', 'session' or 'versioned'`)
     }
     const { type, timestamped } = storeTypeOf(def.builder)
     if (type !== wanted) {
@@ -512,6 +516,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     const local = (): unknown[] => this.localStores(name, opts.includeStandby === true)
     if (type === 'window') return windowStoreView<K, V>(name, local, timestamped)
     if (type === 'session') return sessionStoreView<K, V>(local)
+    if (type === 'versioned') return versionedStoreView<K, V>(local)
     return new CompositeReadOnlyKeyValueStore<K, V>(name, local as () => ReadOnlyKeyValueStore<K, unknown>[], timestamped)
   }
 

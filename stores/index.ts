@@ -34,6 +34,14 @@ export type {
   SessionBytesStoreSupplier,
 } from './store-supplier.js'
 export { Stores } from './stores.js'
+export type {
+  VersionedKeyValueStore,
+  ReadOnlyVersionedKeyValueStore,
+  VersionedRecord,
+  VersionedBytesStore,
+  VersionedBytesStoreSupplier,
+} from './versioned/versioned-store.js'
+export { PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED } from './versioned/versioned-store.js'
 export type { StateRestoreListener } from './restore/state-restore-listener.js'
 export { InvalidStateStoreError } from './internals/store-errors.js'
 export { StoreOpenError, type StoreOpenFailure } from './rocksdb/open-errors.js'

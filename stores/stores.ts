@@ -14,6 +14,9 @@ import {
   LruMapBytesStoreSupplier,
 } from './memory/in-memory-suppliers.js'
 import { PersistentStores } from './rocksdb/suppliers.js'
+import { InMemoryVersionedBytesStoreSupplier, RocksDBVersionedBytesStoreSupplier } from './versioned/suppliers.js'
+import type { VersionedBytesStoreSupplier, VersionedKeyValueStore } from './versioned/versioned-store.js'
+import { VersionedKeyValueStoreBuilder } from './versioned/versioned-store-builder.js'
 
 /** Factory for store suppliers and builders, as Kafka Streams' `Stores`. Times are in ms. */
 export const Stores = {
@@ -64,5 +67,24 @@ export const Stores = {
 
   sessionStoreBuilder<K, V>(supplier: SessionBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): StoreBuilder<SessionStore<K, V>> {
     return new SessionStoreBuilder(supplier, keySerde, valueSerde)
+  },
+
+  /**
+   * A versioned key-value store in RocksDB (KIP-889): every version of a key is kept for
+   * `historyRetentionMs` and readable as of a timestamp. The history retention is also the grace
+   * period: writes older than stream time minus it are dropped. `segmentIntervalMs` is how often
+   * (in stream time) expired versions are purged; Kafka Streams' default when omitted.
+   */
+  persistentVersionedKeyValueStore(name: string, historyRetentionMs: number, segmentIntervalMs?: number): VersionedBytesStoreSupplier {
+    return new RocksDBVersionedBytesStoreSupplier(name, historyRetentionMs, segmentIntervalMs)
+  },
+
+  /** As persistentVersionedKeyValueStore, held in memory (restored from the changelog on start). */
+  inMemoryVersionedKeyValueStore(name: string, historyRetentionMs: number): VersionedBytesStoreSupplier {
+    return new InMemoryVersionedBytesStoreSupplier(name, historyRetentionMs)
+  },
+
+  versionedKeyValueStoreBuilder<K, V>(supplier: VersionedBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): StoreBuilder<VersionedKeyValueStore<K, V>> {
+    return new VersionedKeyValueStoreBuilder(supplier, keySerde, valueSerde)
   },
 }

@@ -7,10 +7,11 @@ import { compositeReadOnlySessionStore, compositeReadOnlyWindowStore, timestampe
 import type { ReadOnlySessionStore } from '../../stores/session-store.js'
 import type { ReadOnlyWindowStore } from '../../stores/window-store.js'
 
-/** What a store holds, as Kafka Streams' QueryableStoreTypes: keyValue, window or session. */
-export type QueryableStoreType = 'keyValue' | 'window' | 'session'
+/** What a store holds, as Kafka Streams' QueryableStoreTypes: keyValue, window, session or versioned (key-value). */
+export type QueryableStoreType = 'keyValue' | 'window' | 'session' | 'versioned'
 
 export function storeTypeOf(builder: unknown): { type: QueryableStoreType; timestamped: boolean } {
+  if ((builder as { versioned?: unknown } | null)?.versioned === true) return { type: 'versioned', timestamped: false }
   if (builder instanceof TimestampedWindowStoreBuilder) return { type: 'window', timestamped: true }
   if (builder instanceof WindowStoreBuilder) return { type: 'window', timestamped: false }
   if (builder instanceof SessionStoreBuilder) return { type: 'session', timestamped: false }

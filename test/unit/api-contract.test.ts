@@ -532,3 +532,34 @@ describe('API.md: approximate distinct counts', () => {
     }
   })
 })
+
+describe('API.md: Kafka Streams 4.x parity, versioned stores', () => {
+  it('Stores.persistentVersionedKeyValueStore / inMemoryVersionedKeyValueStore, a versioned table, get(key) and get(key, asOf), a join with a grace period', async () => {
+    const S = Serdes.String()
+    const builder = new StreamsBuilder()
+    const table = builder.table('prices', Consumed.with(S, S), Materialized.as(Stores.persistentVersionedKeyValueStore('t', 60_000)))
+    builder.stream('orders', Consumed.with(S, S))
+      .join(table, (v, tv) => `${v}@${tv}`, Joined.with(S, S, S).withGracePeriod(10))
+      .to('out', Produced.with(S, S))
+    expect(Stores.inMemoryVersionedKeyValueStore('m', 1_000).historyRetention).toBe(1_000)
+    const driver = new TopologyTestDriver(builder.build(), { stateDir: stateDir() })
+    try {
+      const prices = driver.createInputTopic('prices', S, S)
+      await prices.pipeInput('p', 'v1', 100)
+      await prices.pipeInput('p', 'v2', 200)
+      const orders = driver.createInputTopic('orders', S, S)
+      await orders.pipeInput('p', 'o150', 150)
+      await orders.pipeInput('p', 'tick', 300)
+      expect(driver.createOutputTopic('out', S, S).readValuesToList()).toEqual(['o150@v1'])
+      const store = await driver.getStateStore('t') as unknown as { get(k: string, asOf?: number): Promise<unknown> }
+      expect(await store.get('p')).toEqual({ value: 'v2', timestamp: 200 })
+      expect(await store.get('p', 150)).toEqual({ value: 'v1', timestamp: 100, validTo: 200 })
+    } finally {
+      await driver.close()
+    }
+    const plain = new StreamsBuilder()
+    const notVersioned = plain.table('prices', Consumed.with(S, S))
+    expect(() => plain.stream('orders', Consumed.with(S, S)).join(notVersioned, (v, tv) => v + tv, Joined.with(S, S, S).withGracePeriod(10)))
+      .toThrow('KTable must be versioned to use a grace period in a stream table join.')
+  })
+})

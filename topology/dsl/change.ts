@@ -8,6 +8,8 @@ import { SerializationError } from '../serdes/serde-errors.js'
 export interface Change<V> {
   newValue: V | null
   oldValue: V | null
+  /** false for an out-of-order update of a versioned table (not its latest version); absent = latest */
+  isLatest?: boolean
 }
 
 const HAS_NEW = 1

@@ -13,7 +13,6 @@ import type { AnySerde } from '../serdes/serde.js'
 import { BranchedKStream } from './branched-kstream.js'
 import { KGroupedStream } from './kgrouped-stream.js'
 import { KTable } from './ktable.js'
-import { timestampedKeyValueStoreBuilder } from './materialize.js'
 import { createRepartitionedSource } from './repartition.js'
 import {
   FilterProcessor,
@@ -28,8 +27,9 @@ import {
 import { FixedKeyProcessorAdapter } from './processors/fixed-key-adapter.js'
 import { PrintProcessor } from './processors/print-processor.js'
 import { AsyncMapValuesProcessor, type AsyncMapValuesOptions } from './processors/async-map-values.js'
-import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
+import type { TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
+import { isVersionedMaterialized, tableSourceProcessor, tableSourceStoreBuilder } from './versioned-table.js'
 import type { GlobalKTable } from './global-ktable.js'
 import type { Joined } from '../options/joined.js'
 import type { StreamJoined } from '../options/stream-joined.js'
@@ -247,9 +247,9 @@ export class KStream<K = unknown, V = unknown> {
       parent = createRepartitionedSource(builder, { prefix: name, parent: this.name, keySerde, valueSerde })
       sources = new Set([parent])
     }
-    const state: TableSourceState = { storeName, materialized: false, sendOldValues: false }
-    builder.addProcessor(name, () => new TableSourceProcessor<K, V>(state, name), parent)
-    const valueSource = new SourceValueSource<K, V>(builder, name, state, () => timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde))
+    const state: TableSourceState = { storeName, materialized: false, sendOldValues: false, versioned: isVersionedMaterialized(materialized) }
+    builder.addProcessor(name, () => tableSourceProcessor<K, V>(state, name), parent)
+    const valueSource = new SourceValueSource<K, V>(builder, name, state, () => tableSourceStoreBuilder(storeName, materialized, keySerde, valueSerde))
     const queryable = materialized?.storeName ? storeName : null
     if (queryable) valueSource.materialize()
     return new KTable<K, V>(builder, name, keySerde, valueSerde, sources, queryable, valueSource)

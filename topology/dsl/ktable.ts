@@ -85,7 +85,7 @@ export class KTable<K = unknown, V = unknown> {
     // Kafka Streams names the store (when a Materialized is given) before the processor
     const storeName = materialized ? (materialized.storeName ?? builder.newStoreName(prefix)) : null
     const name = nameOf(named, builder, prefix)
-    const flag: SendOldValuesFlag = { sendOldValues: false }
+    const flag: SendOldValuesFlag = { sendOldValues: false, versionedUpstream: this.valueSource.isVersioned?.() === true }
     const keySerde = (materialized?.keySerde as AnySerde<K> | null) ?? this.keySerde
     const outValueSerde = (materialized?.valueSerde as AnySerde<VR> | null) ?? valueSerde
     if (storeName !== null && materialized?.storeName) {

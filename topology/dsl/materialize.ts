@@ -8,6 +8,7 @@ import { INTERNAL_SERDE, StructuredCloneSerde } from './internal-serde.js'
 import { BytesSerde, DoubleSerde, IntegerSerde, JsonSerde, LongSerde, StringSerde } from '../serdes/primitive-serdes.js'
 import type { AnySerde } from '../serdes/serde.js'
 import { AvroSerde } from '../serdes/avro-serde.js'
+import { TopologyError } from '../internals/topology-error.js'
 
 type StoresApi = {
   inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier
@@ -59,6 +60,12 @@ export function timestampedKeyValueStoreBuilder(
   keySerde: AnySerde<any> | null,
   valueSerde: AnySerde<any> | null,
 ): StoreBuilder<StateStore> {
+  if ((materialized?.storeSupplier as { versioned?: unknown } | null)?.versioned === true) {
+    throw new TopologyError(
+      `versioned store supplier '${storeName}' can only materialize a source table (builder.table or KStream.toTable); ` +
+        'materialize this operator with a key-value store supplier',
+    )
+  }
   const supplier = (materialized?.storeSupplier as KeyValueBytesStoreSupplier | null) ?? defaultSupplier(storeName)
   const builder = Stores.timestampedKeyValueStoreBuilder(
     supplier,

@@ -12,6 +12,7 @@ import { KTable } from './ktable.js'
 import { timestampedKeyValueStoreBuilder } from './materialize.js'
 import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
+import { isVersionedMaterialized, tableSourceProcessor, tableSourceStoreBuilder } from './versioned-table.js'
 
 /** Builds a topology with the DSL; `build()` returns the Topology to run or test. */
 export class StreamsBuilder {
@@ -47,9 +48,9 @@ export class StreamsBuilder {
       timestampExtractor: consumed?.timestampExtractor ?? null,
       offsetReset: consumed?.offsetResetPolicy ?? null,
     })
-    const state: TableSourceState = { storeName, materialized: false, sendOldValues: false }
-    b.addProcessor(tableName, () => new TableSourceProcessor<K, V>(state, tableName), sourceName)
-    const valueSource = new SourceValueSource<K, V>(b, tableName, state, () => timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde))
+    const state: TableSourceState = { storeName, materialized: false, sendOldValues: false, versioned: isVersionedMaterialized(materialized) }
+    b.addProcessor(tableName, () => tableSourceProcessor<K, V>(state, tableName), sourceName)
+    const valueSource = new SourceValueSource<K, V>(b, tableName, state, () => tableSourceStoreBuilder(storeName, materialized, keySerde, valueSerde))
     const queryable = materialized?.storeName ? storeName : null
     if (queryable) valueSource.materialize()
     return new KTable<K, V>(b, tableName, keySerde, valueSerde, new Set([sourceName]), queryable, valueSource)

@@ -6,12 +6,17 @@ import type { InternalTopologyBuilder } from '../internals/internal-topology-bui
 import type { ProcessorContext } from '../processor/processor.js'
 import type { SendOldValuesFlag, TableSourceState } from './processors/table-processors.js'
 
-/** Reads a table's current value for a key (Kafka Streams' KTableValueGetter). */
-export type ValueGetter<K, V> = (key: K) => MaybePromise<ValueAndTimestamp<V> | null>
+/**
+ * Reads a table's current value for a key (Kafka Streams' KTableValueGetter); a versioned table
+ * also answers as of a timestamp.
+ */
+export type ValueGetter<K, V> = (key: K, asOfTimestamp?: number) => MaybePromise<ValueAndTimestamp<V> | null>
 
 /** Makes a table's value getter in a task; `storeNames` must be connected to the processor using it. */
 export interface ValueGetterSupplier<K, V> {
   readonly storeNames: string[]
+  /** the values come from a versioned store: getters answer as-of lookups */
+  readonly versioned?: boolean
   get(ctx: ProcessorContext<any, any>): ValueGetter<K, V>
 }
 
@@ -26,6 +31,26 @@ export interface TableValueSource<K, V> {
   /** Whether updates carry old values (Kafka Streams' sendingOldValueEnabled); absent = they do not. */
   sendingOldValueEnabled?(): boolean
   valueGetterSupplier(): ValueGetterSupplier<K, V>
+  /** Whether the table's values are versioned, without materializing anything. */
+  isVersioned?(): boolean
+  /** The history retention of the versioned store the values come from (null if not versioned). */
+  historyRetention?(): number | null
+}
+
+/** A versioned store's getter: its VersionedRecord seen as ValueAndTimestamp. */
+function versionedStoreGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> {
+  type Versioned = { get(key: K, asOf?: number): Promise<{ value: V; timestamp: number } | null> }
+  return {
+    storeNames: [storeName],
+    versioned: true,
+    get(ctx) {
+      const store = ctx.getStateStore(storeName) as unknown as Versioned
+      return async (key, asOf) => {
+        const r = await store.get(key, asOf)
+        return r === null ? null : { value: r.value, timestamp: r.timestamp }
+      }
+    },
+  }
 }
 
 function storeGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> {
@@ -68,7 +93,16 @@ export class SourceValueSource<K, V> implements TableValueSource<K, V> {
 
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
     this.materialize()
-    return storeGetter(this.state.storeName)
+    return this.state.versioned ? versionedStoreGetter(this.state.storeName) : storeGetter(this.state.storeName)
+  }
+
+  isVersioned(): boolean {
+    return this.state.versioned === true
+  }
+
+  historyRetention(): number | null {
+    if (!this.state.versioned) return null
+    return (this.storeBuilder() as unknown as { historyRetention: number }).historyRetention
   }
 }
 
@@ -98,6 +132,13 @@ export class DerivedValueSource<K, VP, V> implements TableValueSource<K, V> {
     /** the node's function on one value; null = absent */
     private readonly compute: (key: K, value: VP) => V | null,
   ) {}
+  /** Unmaterialized, a derived table reads through its parent, versioned or not. */
+  isVersioned(): boolean {
+    return this.parent.isVersioned?.() === true
+  }
+  historyRetention(): number | null {
+    return this.parent.historyRetention?.() ?? null
+  }
   enableSendingOldValues(force: boolean): boolean {
     const sent = this.parent.enableSendingOldValues(force)
     if (sent) this.flag.sendOldValues = true
@@ -111,6 +152,7 @@ export class DerivedValueSource<K, VP, V> implements TableValueSource<K, V> {
     const compute = this.compute
     return {
       storeNames: parent.storeNames,
+      versioned: parent.versioned,
       get(ctx) {
         const getParent = parent.get(ctx)
         const apply = (key: K, vt: ValueAndTimestamp<VP> | null): ValueAndTimestamp<V> | null => {
@@ -118,8 +160,8 @@ export class DerivedValueSource<K, VP, V> implements TableValueSource<K, V> {
           const value = compute(key, vt.value)
           return value === null ? null : { value, timestamp: vt.timestamp }
         }
-        return (key) => {
-          const vt = getParent(key)
+        return (key, asOf) => {
+          const vt = getParent(key, asOf)
           return vt instanceof Promise ? vt.then((v) => apply(key, v)) : apply(key, vt)
         }
       },

@@ -13,6 +13,7 @@ import { JoinWindows } from '../windows/join-windows.js'
 import { PassThroughProcessor, StreamStreamJoin, type StreamJoiner } from './stream-stream-join.js'
 import { StreamTableJoinProcessor } from './stream-table-join.js'
 import { requireVersionedForGrace } from './versioned-table.js'
+import { checkJoinGrace, graceBufferStoreName, streamTableJoinProcessor } from './versioned-join.js'
 
 export type StreamJoinKind = 'inner' | 'left' | 'outer'
 
@@ -151,8 +152,10 @@ export function streamTableJoin<K, V, VT, VOut>(
   stream = repartitioned(stream, () => joinedName !== null ? `${joinedName}-left` : builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-'))
   const name = joinedName ?? builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-')
   requireVersionedForGrace(table, joined?.gracePeriodMs ?? null, name)
+  checkJoinGrace(table, joined)
   const getter = table.valueGetterSupplier()
-  builder.addProcessor(name, () => new StreamTableJoinProcessor<K, V, K, VT, VOut>(getter, (k) => k, joiner, leftJoin), stream.name)
+  builder.addProcessor(name, streamTableJoinProcessor(builder, name, getter, joiner, leftJoin, joined, stream), stream.name)
+  if (joined?.gracePeriodMs != null) builder.connectProcessorAndStateStores(name, graceBufferStoreName(name))
   if (getter.storeNames.length > 0) builder.connectProcessorAndStateStores(name, ...getter.storeNames)
   builder.copartitionSources([...stream.sourceNodes, ...table.sourceNodes])
   return new KStream<K, VOut>(builder, name, stream.keySerde, null, stream.sourceNodes, false)

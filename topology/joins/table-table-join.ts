@@ -31,6 +31,7 @@ export class TableTableJoinProcessor<K, VL, VR, VOut> implements Processor<K, Ta
 
   process(record: Record<K, TableChange<unknown>>): void | Promise<void> {
     if (record.key === null || record.key === undefined) return
+    if (record.value.isLatest === false) return // an out-of-order version of a versioned table changes no join result
     const got = this.other(record.key)
     if (isPromise(got)) return got.then((other) => this.emit(record, other))
     return this.emit(record, got)

@@ -13,6 +13,8 @@ export interface TableSourceState {
   storeName: string
   materialized: boolean
   sendOldValues: boolean
+  /** materialized in a versioned store (then always materialized) */
+  versioned?: boolean
 }
 
 /**
@@ -67,8 +69,16 @@ export class TableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>>
   }
 }
 
+/** Carries a versioned table's out-of-order mark through filter / mapValues, as Kafka Streams. */
+function withLatestFlag<V>(change: Change<V>, from: Change<unknown>): Change<V> {
+  if (from.isLatest === false) change.isLatest = false
+  return change
+}
+
 export interface SendOldValuesFlag {
   sendOldValues: boolean
+  /** the parent table is versioned: repeated deletes still go downstream (Kafka Streams' versioned semantics) */
+  versionedUpstream?: boolean
 }
 
 /** KTable.filter / filterNot: a filtered-out value becomes a delete. */
@@ -90,8 +100,8 @@ export class TableFilterProcessor<K, V> implements Processor<K, Change<V>, K, Ch
   process(record: Record<K, Change<V>>): void | Promise<void> {
     const newValue = this.compute(record.key, record.value.newValue)
     const oldValue = this.sendOldValues ? this.compute(record.key, record.value.oldValue) : null
-    if (this.sendOldValues && newValue === null && oldValue === null) return // nothing changed downstream
-    return this.ctx.forward({ key: record.key, value: { newValue, oldValue }, timestamp: record.timestamp, headers: record.headers })
+    if (this.sendOldValues && newValue === null && oldValue === null && !this.flag.versionedUpstream) return // nothing changed downstream
+    return this.ctx.forward({ key: record.key, value: withLatestFlag({ newValue, oldValue }, record.value), timestamp: record.timestamp, headers: record.headers })
   }
 }
 
@@ -111,10 +121,10 @@ export class TableMapValuesProcessor<K, V, VR> implements Processor<K, Change<V>
     const { newValue, oldValue } = record.value
     return this.ctx.forward({
       key: record.key,
-      value: {
+      value: withLatestFlag({
         newValue: newValue === null ? null : this.mapper(newValue, record.key),
         oldValue: this.sendOldValues && oldValue !== null ? this.mapper(oldValue, record.key) : null,
-      },
+      }, record.value),
       timestamp: record.timestamp,
       headers: record.headers,
     })
@@ -163,6 +173,7 @@ export class TableRepartitionMapProcessor<K, V, KR, VR> implements Processor<K, 
     return kv.key === null || kv.key === undefined || kv.value === null || kv.value === undefined ? null : kv
   }
   process(record: Record<K, Change<V>>): void | Promise<void> {
+    if (record.value.isLatest === false) return // an out-of-order version of a versioned table: not an update of the aggregate
     if (record.key === null || record.key === undefined) throw new Error(`${this.nodeName}: the key of a grouped KTable must not be null`)
     const newPair = this.select(record.key, record.value.newValue)
     const oldPair = this.select(record.key, record.value.oldValue)
