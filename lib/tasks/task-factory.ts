@@ -87,6 +87,7 @@ export async function createActiveTask(
       ),
       processingErrors: processingErrorsFor(config, log, () => taskMetrics.dropped.inc()),
       onLateRecord: () => metrics.lateRecords(taskId).inc(),
+      onDroppedRecord: () => taskMetrics.dropped.inc(),
       rocksDb: deps.rocksDb,
       warn: m => log.warn(m),
     })
