@@ -4,6 +4,7 @@ import type { Change } from '../../dsl/change.js'
 import type { InternalProcessorContext } from '../../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../../processor/processor.js'
 import type { Record } from '../../processor/record.js'
+import { reportDroppedRecord } from '../../internals/dropped-records.js'
 import { BytesSerde } from '../../serdes/primitive-serdes.js'
 import type { CombinedKeySchema } from './combined-key.js'
 import type { FkJoinPseudoTopics } from './pseudo-topics.js'
@@ -35,6 +36,8 @@ export class ForeignTableJoinProcessor<K, KO, VO> implements Processor<KO, Chang
 
   async process(record: Record<KO, Change<VO>>): Promise<void> {
     if (record.key === null || record.key === undefined) return // Kafka Streams drops a null key
+    // KIP-914: an out-of-order version of a versioned table changes no join result
+    if (record.value.isLatest === false) return reportDroppedRecord(this.ctx, 'an out-of-order record of a versioned table')
     const prefix = this.keySchema.prefixBytes(record.key)
     // Read the subscriptions first, then send: forwarding never runs inside the store's iterator.
     const subscriptions: KeyValue<Buffer, ValueAndTimestamp<SubscriptionWrapper<K>>>[] = []

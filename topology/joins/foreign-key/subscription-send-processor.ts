@@ -4,6 +4,7 @@ import type { InternalProcessorContext } from '../../internals/processor-node.js
 import type { Processor, ProcessorContext } from '../../processor/processor.js'
 import type { Record } from '../../processor/record.js'
 import type { FkJoinPseudoTopics } from './pseudo-topics.js'
+import { reportDroppedRecord } from '../../internals/dropped-records.js'
 import { valueHash } from './value-hash.js'
 import { Instruction, SUBSCRIPTION_WRAPPER_CURRENT_VERSION, type SubscriptionWrapper, type ValueHash } from './subscription-wrapper.js'
 
@@ -32,6 +33,8 @@ export class SubscriptionSendProcessor<K, V, KO> implements Processor<K, Change<
   }
 
   process(record: Record<K, Change<V>>): void | Promise<void> {
+    // KIP-914: an out-of-order version of a versioned table changes no join result
+    if (record.value.isLatest === false) return reportDroppedRecord(this.ctx, 'an out-of-order record of a versioned table')
     const sends: [KO | null, Instruction][] = this.leftJoin ? this.leftJoinInstructions(record) : this.innerJoinInstructions(record)
     if (sends.length === 0) return
     return this.forwardAll(record, this.hash(record.value.newValue), sends, 0)
