@@ -45,7 +45,6 @@ export class SlidingWindowAggregator<K, V, VA> {
   }
 
   private async processInOrder(key: K, value: V, timestamp: number, closeTime: number): Promise<void> {
-
     const existing = await collect(this.store.fetchRange(key, Math.max(0, timestamp - 2 * this.d), timestamp + 1))
     const starts = new Set<number>()
     let leftWinAgg: Agg<VA> | null = null
@@ -54,23 +53,28 @@ export class SlidingWindowAggregator<K, V, VA> {
     let rightWinExists = false
     let previousTimestamp: number | null = null
 
-    for (const { key: start, value: agg } of existing) {
+    // Latest window first, as Kafka Streams walks its stores backwards: the existing windows are
+    // updated (and forwarded) from the latest start to the earliest, and the walk stops at the
+    // first window ending before this record (the latest one, which seeds the left window).
+    for (let i = existing.length - 1; i >= 0; i--) {
+      const { key: start, value: agg } = existing[i]!
       starts.add(start)
       const end = start + this.d
-      if (end < timestamp) {
-        leftWinAgg = agg
-        previousTimestamp = agg.timestamp
+      if (start === timestamp + 1) {
+        rightWinExists = true
+      } else if (end > timestamp) {
+        rightWinAgg ??= agg
+        await this.updateWindow(key, value, timestamp, start, agg, closeTime)
       } else if (end === timestamp) {
         leftWinExists = true
-        if (agg.timestamp < timestamp) previousTimestamp = agg.timestamp
         await this.updateWindow(key, value, timestamp, start, agg, closeTime)
-      } else if (start <= timestamp) {
-        rightWinAgg = agg
-        await this.updateWindow(key, value, timestamp, start, agg, closeTime)
-      } else if (start === timestamp + 1) {
-        rightWinExists = true
+        // a record at this same time came before: the windows around it exist already
+        if (agg.timestamp >= timestamp) return
+        previousTimestamp = agg.timestamp
       } else {
-        throw new Error(`sliding window aggregation found an unexpected window starting at ${start} for a record at ${timestamp}`)
+        leftWinAgg = agg
+        previousTimestamp = agg.timestamp
+        break
       }
     }
 

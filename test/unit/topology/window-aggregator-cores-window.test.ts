@@ -76,9 +76,10 @@ describe('SlidingWindowAggregator (Kafka Streams algorithm)', () => {
       // 15: the right window of 10 now holds 15; 15's left window holds 10 and 15
       'A@[11,21]=1/null@15',
       'A@[5,15]=2/null@15',
-      // 12 (out of order): joins [5,15] and [11,21], gets its left window [2,12] and right window [13,23]
-      'A@[5,15]=3/2@15',
+      // 12 (out of order): joins [11,21] then [5,15] (latest window first, as Kafka Streams),
+      // gets its left window [2,12] and right window [13,23]
       'A@[11,21]=2/1@15',
+      'A@[5,15]=3/2@15',
       'A@[2,12]=2/null@12',
       'A@[13,23]=1/null@15',
     ])
