@@ -9,7 +9,7 @@ export const STREAMS_METRIC_FAMILIES = {
   process_latency_seconds: {
     type: 'histogram', help: 'Time to process one record (seconds): each record counts once, at its batch\'s mean time per record',
   },
-  dropped_records_total: { type: 'counter', help: 'Records dropped (deserialization errors handled by continue)' },
+  dropped_records_total: { type: 'counter', help: 'Records dropped: skipped by a handler (deserialization, processing) or by a processor (a null groupBy selection, an empty partition set, an out-of-order versioned update)' },
   punctuate_total: { type: 'counter', help: 'Punctuations run' },
   late_records_total: { type: 'counter', help: 'Records that arrived after their window closed' },
   commit_latency_ms: { type: 'summary', help: 'Time of one commit of all tasks (ms)' },
