@@ -8,13 +8,16 @@
 // a capped V8 heap (--max-old-space-size, as a JVM service runs with -Xmx): without a cap V8
 // lets garbage pile up far past the live heap (~120 MiB here) before collecting it.
 //
-//   npx tsx bench/rss.ts [--keys 10000000] [--reps 1]   (use e.g. --keys 1000000 for a quick run)
+//   npx tsx bench/rss.ts [--keys 10000000] [--reps 1] [--rocksdb-memory-mib N] [--no-block-cache]
+//   (use e.g. --keys 1000000 for a quick run; the last two set the store's RocksDB options as
+//   rocksDbMemoryBytes and a rocksDbConfigSetter turning the block cache off would)
 import { spawn } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Stores } from '../lib/index.js'
+import { rocksDbOptionsSource } from '../stores/rocksdb/rocksdb-options.js'
 import { ThreadCache, DEFAULT_CACHE_MAX_BYTES } from '../stores/cache/thread-cache.js'
 import type { RecordContext, StateStoreContext } from '../lib/index.js'
 
@@ -43,7 +46,7 @@ const longs = {
   deserialize: (_t: string, d: Buffer | null) => (d === null ? null : Number(d.readBigInt64BE(0))),
 }
 
-async function child(keys: number): Promise<void> {
+async function child(keys: number, rocksDbMemoryMiB: number | null, blockCache: boolean): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'kstreams-b7-'))
   let changelogRecords = 0
   let current: RecordContext = { topic: 'words', partition: 0, offset: 0, timestamp: 0, headers: {} }
@@ -57,6 +60,9 @@ async function child(keys: number): Promise<void> {
     collector: { send: () => void changelogRecords++ }, // the producer's side is not measured here
     recordContext: () => current,
     register: () => {},
+    ...(rocksDbMemoryMiB !== null || !blockCache
+      ? { rocksDb: rocksDbOptionsSource((rocksDbMemoryMiB ?? 64) * 1048576, (_store, o) => void (o.blockCache = blockCache)) }
+      : {}),
   }
   const store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('counts'), strings, longs).withCachingEnabled().build()
   await store.init(context, store)
@@ -98,10 +104,10 @@ async function child(keys: number): Promise<void> {
   process.stdout.write(JSON.stringify(result) + '\n')
 }
 
-function runChild(keys: number): Promise<ChildResult> {
+function runChild(keys: number, extra: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const self = fileURLToPath(import.meta.url)
-    const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MIB}`, '--import', 'tsx', self, '--child', '--keys', String(keys)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MIB}`, '--import', 'tsx', self, '--child', '--keys', String(keys), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     proc.stdout.on('data', (d) => (out += d))
     proc.on('exit', (code) => {
@@ -124,13 +130,17 @@ async function main(): Promise<void> {
     if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer, got ${argv[i + 1]}`)
     return v
   }
-  for (const a of argv) if (a.startsWith('--') && !['--child', '--keys', '--reps'].includes(a)) throw new Error(`unknown option ${a}; known: --keys --reps`)
+  const known = ['--child', '--keys', '--reps', '--rocksdb-memory-mib', '--no-block-cache']
+  for (const a of argv) if (a.startsWith('--') && !known.includes(a)) throw new Error(`unknown option ${a}; known: ${known.slice(1).join(' ')}`)
   const keys = opt('keys', 10_000_000)
-  if (argv.includes('--child')) return child(keys)
+  const memoryMiB = argv.includes('--rocksdb-memory-mib') ? opt('rocksdb-memory-mib', 64) : null
+  const blockCache = !argv.includes('--no-block-cache')
+  if (argv.includes('--child')) return child(keys, memoryMiB, blockCache)
+  const extra = [...(memoryMiB !== null ? ['--rocksdb-memory-mib', String(memoryMiB)] : []), ...(blockCache ? [] : ['--no-block-cache'])]
   const reps = opt('reps', 1)
   const runs: ChildResult[] = []
   for (let r = 0; r < reps; r++) {
-    const res = await runChild(keys)
+    const res = await runChild(keys, extra)
     runs.push(res)
     console.error(`rep ${r + 1}/${reps}: ${keys} keys in ${res.seconds.toFixed(1)} s, peak RSS ${res.maxRssMiB.toFixed(0)} MiB`)
   }
