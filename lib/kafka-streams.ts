@@ -12,9 +12,9 @@ import type { ReadOnlyWindowStore } from '../stores/window-store.js'
 import type { Topology } from '../topology/topology.js'
 import { resolveConfig } from './config/resolve.js'
 import type { ResolvedStreamsConfig, StreamsConfig } from './config/types.js'
-import { withinTimeout, type CloseSteps } from './lifecycle/close-steps.js'
+import type { CloseSteps } from './lifecycle/close-steps.js'
 import { isAliveState, isReadyState } from './lifecycle/health.js'
-import { newCloseSteps, releaseResources } from './lifecycle/release.js'
+import { closeWithin, newCloseSteps, releaseResources } from './lifecycle/release.js'
 import { closeOnSignals, type CloseOnSignalsOptions } from './lifecycle/signals.js'
 import { runStartSequence, StartedResources, type ThreadBase } from './lifecycle/start-sequence.js'
 import { StateMachine, type StreamsState } from './lifecycle/streams-state.js'
@@ -243,15 +243,8 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     }
     // Without a timeout every call shares one promise, as before.
     if (timeoutMs === undefined) return (this.closed ??= this.closing.then(() => true))
-    return withinTimeout(this.closing, timeoutMs).then(done => {
+    return closeWithin(this.closing, timeoutMs, this.closeSteps, this.config.logger).then(done => {
       if (done) return true
-      const unfinished = this.closeSteps?.unfinished() ?? []
-      this.config.logger.warn(
-        { timeoutMs, unfinished },
-        `close() gave up waiting after ${timeoutMs} ms; not finished: ${unfinished.join('; ') || 'start() still stopping'}. ` +
-          'Clients are released now; the rest goes on in the background',
-      )
-      void this.closeSteps?.hurry()
       if (this.state !== 'ERROR' && this.state !== 'PENDING_ERROR') {
         this.machine.trySet('PENDING_SHUTDOWN')
         this.machine.trySet('NOT_RUNNING')

@@ -2,7 +2,7 @@ import type { PartitionReader, RecordProducer, AdminClient } from '../clients/ty
 import type { Logger } from '../config/types.js'
 import type { StreamThread } from '../processing/stream-thread.js'
 import type { GlobalStores } from '../tasks/global-stores.js'
-import { CloseSteps } from './close-steps.js'
+import { CloseSteps, withinTimeout } from './close-steps.js'
 
 /** The clean-up steps of close(), as named in its timeout warning. */
 const STEP = {
@@ -42,4 +42,21 @@ export async function releaseResources(held: HeldResources, clean: boolean, step
   if (producer) steps.add(STEP.producer, () => producer.disconnect())
   if (admin) steps.add(STEP.admin, () => admin.disconnect())
   await steps.runInOrder()
+}
+
+/**
+ * Waits up to `timeoutMs` for `closing`. When the time runs out first, warns naming the steps not
+ * finished and starts all of them at once (they go on in the background); resolves whether
+ * closing finished in time.
+ */
+export async function closeWithin(closing: Promise<void>, timeoutMs: number, steps: CloseSteps | null, logger: Logger): Promise<boolean> {
+  if (await withinTimeout(closing, timeoutMs)) return true
+  const unfinished = steps?.unfinished() ?? []
+  logger.warn(
+    { timeoutMs, unfinished },
+    `close() gave up waiting after ${timeoutMs} ms; not finished: ${unfinished.join('; ') || 'start() still stopping'}. ` +
+      'Clients are released now; the rest goes on in the background',
+  )
+  void steps?.hurry()
+  return false
 }
