@@ -3,7 +3,8 @@ import type { Headers, RecordContext } from '../../stores/state-store.js'
 import type { Record } from '../processor/record.js'
 import type { RawRecord } from './task-types.js'
 
-const NO_HEADERS: Headers = Object.freeze({}) as Headers
+/** Shared empty headers: records without headers and punctuations carry this one object. */
+export const NO_HEADERS: Headers = Object.freeze({}) as Headers
 
 /**
  * A record context that also holds the source record as it was read (a reference, not a copy):

@@ -1,85 +1,34 @@
 import { ThreadCache } from '../../stores/cache/thread-cache.js'
-import type { RocksDBOptionsSource } from '../../stores/rocksdb/rocksdb-options.js'
-import { topicPartitionKey } from '../../stores/checkpoint/offset-checkpoint.js'
-import type { Headers, RecordCollector, RecordContext, StateStore } from '../../stores/state-store.js'
-import type { Cancellable, Processor, PunctuationType, Punctuator } from '../processor/processor.js'
+import type { RecordCollector, RecordContext, StateStore } from '../../stores/state-store.js'
+import type { Cancellable, PunctuationType, Punctuator } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
-import { Serdes } from '../serdes/serdes.js'
-import type { AnySerde } from '../serdes/serde.js'
-import { DeserializationError } from '../serdes/serde-errors.js'
 import type { Topology } from '../topology.js'
-import type { SourceNodeDef } from './node-defs.js'
-import { PartitionQueue } from './partition-queue.js'
-import { NodeContext, ProcessorNode, type TaskRuntime } from './processor-node.js'
-import { isJudged, processingHandlerFor, toError, type ProcessingErrorHandler, type ProcessingErrorsOptions } from './processing-errors.js'
-import { PunctuationQueue } from './punctuation-queue.js'
+import { DeferredWork } from './deferred-work.js'
+import { PartitionGroup } from './partition-group.js'
+import type { PartitionQueue } from './partition-queue.js'
+import type { ProcessorNode, TaskRuntime } from './processor-node.js'
+import { processingHandlerFor } from './processing-errors.js'
+import { PunctuationScheduler } from './punctuation-scheduler.js'
 import { RecordCollectorImpl } from './record-collector.js'
-import { AsyncScope, StackScope, type RecordContextScope, type SourceRecordContext } from './record-context-scope.js'
-import { SinkProcessor } from './sink-processor.js'
+import { AsyncScope, StackScope, type SourceRecordContext } from './record-context-scope.js'
+import { RecordDelivery } from './record-delivery.js'
+import { HeadDeserializer } from './record-deserializer.js'
 import { StateManager } from './state-manager.js'
-import type { ChangelogToRestore, CommittableOffset, DeserializationHandler, RawRecord } from './task-types.js'
+import { buildTaskNodes } from './task-nodes.js'
+import type { StreamTaskOptions } from './stream-task-options.js'
+import type { ChangelogToRestore, CommittableOffset, RawRecord } from './task-types.js'
 import { resolveTopic } from './topology-metadata.js'
 import { TopologyError } from './topology-error.js'
 
-export interface StreamTaskOptions {
-  /** RocksDB stores' options (the instance's memory budget and the application's setter). */
-  rocksDb?: RocksDBOptionsSource
-  topology: Topology
-  subtopologyId: number
-  partition: number
-  applicationId: string
-  stateDir: string
-  collector: RecordCollector
-  /** Write-back cache budget of the task's caching stores; 0 forwards every update. */
-  cacheMaxBytes: number
-  deserializationHandler?: DeserializationHandler
-  /**
-   * Kafka Streams' processing exception handler for errors thrown by processors and punctuators
-   * (and the dead-letter-queue topic); without it such an error fails the task as it is.
-   */
-  processingErrors?: ProcessingErrorsOptions
-  /** Called by windowed processors for records past the grace period (dropped unless handled). */
-  onLateRecord?: (info: { processor: string; record: Record<unknown, unknown>; context: RecordContext }) => void
-  /** Called when a processor skips a record it cannot process (Kafka Streams' dropped-records sensor). */
-  onDroppedRecord?: (info: { processor: string; reason: string; context: RecordContext }) => void
-  /** Stores of global tables, readable by every processor. */
-  globalStores?: ReadonlyMap<string, StateStore>
-  /** Serdes for sources and sinks that name none (default: Serdes.Bytes()). */
-  defaultKeySerde?: AnySerde<any>
-  defaultValueSerde?: AnySerde<any>
-  /** Partition count of a topic, for stream partitioners; undefined leaves the default partitioner. */
-  partitionCount?: (topic: string) => number | undefined
-  /** Wall clock (ms); tests pass a mock. */
-  now?: () => number
-  exactlyOnce?: boolean
-  /**
-   * Wipe local state whenever it has no valid checkpoint (the runtime's global stores); by
-   * default only under exactly-once after an unclean close.
-   */
-  wipeStateWithoutCheckpoint?: boolean
-  warn?: (message: string) => void
-}
-
+export type { StreamTaskOptions } from './stream-task-options.js'
 export { GLOBAL_ALL_PARTITIONS } from './state-manager.js'
-
-const NO_HEADERS: Headers = Object.freeze({}) as Headers
-
-class SourceProcessor implements Processor<unknown, unknown, unknown, unknown> {
-  private ctx!: NodeContext
-  init(ctx: NodeContext): void {
-    this.ctx = ctx
-  }
-  process(record: Record<unknown, unknown>): void | Promise<void> {
-    return this.ctx.forward(record)
-  }
-}
 
 /**
  * Runs one task: the records of one partition of every source topic of a sub-topology (or of a
  * global-store group) through its processor graph. Records are picked across partitions by
- * lowest head timestamp; stream time is the highest timestamp processed. Nothing awaits unless a
- * processor, store or serde actually returns a promise, so synchronous work runs a batch without
- * promise hops. Both the runtime and TopologyTestDriver drive this class.
+ * lowest head timestamp (PartitionGroup); stream time is the highest timestamp processed. Nothing
+ * awaits unless a processor, store or serde actually returns a promise, so synchronous work runs
+ * a batch without promise hops. Both the runtime and TopologyTestDriver drive this class.
  */
 export class StreamTask implements TaskRuntime {
   readonly id: string
@@ -95,26 +44,16 @@ export class StreamTask implements TaskRuntime {
 
   private readonly topology: Topology
   private readonly opts: StreamTaskOptions
-  private readonly nodes = new Map<string, ProcessorNode>()
-  private readonly sourceNodes = new Map<string, ProcessorNode>()
-  private readonly sources: SourceNodeDef[] = []
-  private readonly queues = new Map<string, PartitionQueue>()
-  private readonly queueList: PartitionQueue[] = []
-  private readonly streamPunctuations = new PunctuationQueue()
-  private readonly wallPunctuations = new PunctuationQueue()
-  private readonly deserializers = new Map<SourceNodeDef, { key: AnySerde<unknown>; value: AnySerde<unknown> }>()
+  /** Every node in topological order. */
+  private readonly nodes: Map<string, ProcessorNode>
+  private readonly partitions: PartitionGroup
+  private readonly delivery: RecordDelivery
+  private readonly punctuations: PunctuationScheduler
+  private readonly async: DeferredWork
   private readonly cache: ThreadCache | null
-  private pending: Promise<unknown>[] = []
-  private readonly inFlight = new Set<Promise<unknown>>()
-  private deferred: (() => void | Promise<void>)[] = []
-  /** Which record context is current; the context itself travels with each delivered record. */
-  private readonly scope: RecordContextScope
-  private currentStreamTime = -1
   private state: 'created' | 'initialized' | 'running' | 'closed' = 'created'
   private processorsInitialized: Promise<void> | null = null
   private readonly now: () => number
-  /** Null unless configured: the catch path then costs nothing. */
-  private readonly processingErrors: ProcessingErrorHandler | null
 
   constructor(opts: StreamTaskOptions) {
     const group = opts.topology.builder.nodeGroups().find((g) => g.id === opts.subtopologyId)
@@ -145,59 +84,20 @@ export class StreamTask implements TaskRuntime {
     })
     this.taskDir = this.stateManager.taskDir
     if (opts.collector instanceof RecordCollectorImpl) opts.collector.bindRecordContext(() => this.recordContext())
-    this.processingErrors = opts.processingErrors ? processingHandlerFor(opts.processingErrors, this.id, opts.collector) : null
-    this.scope = this.buildNodes(group.nodes) ? new AsyncScope() : new StackScope()
-  }
-
-  /** The task's open stores in opening order: their flush order. */
-  private get storeOrder(): readonly StateStore[] {
-    return this.stateManager.stores()
-  }
-
-  /** Returns whether a node runs Processor API code, whose async chains may interleave (see AsyncScope). */
-  private buildNodes(names: string[]): boolean {
-    let userCode = false
-    const builder = this.topology.builder
-    const defaultKey = this.opts.defaultKeySerde ?? Serdes.Bytes()
-    const defaultValue = this.opts.defaultValueSerde ?? Serdes.Bytes()
-    for (const name of names) {
-      const def = builder.nodes.get(name)!
-      let node: ProcessorNode
-      if (def.kind === 'source') {
-        node = new ProcessorNode(name, new SourceProcessor(), new Set())
-        this.sources.push(def)
-        this.sourceNodes.set(name, node)
-        this.deserializers.set(def, { key: def.keySerde ?? defaultKey, value: def.valueSerde ?? defaultValue })
-      } else if (def.kind === 'sink') {
-        const sink = new SinkProcessor(
-          def,
-          def.keySerde ?? defaultKey,
-          def.valueSerde ?? defaultValue,
-          this.collector,
-          (topic) => resolveTopic(builder, this.applicationId, topic),
-          this.opts.partitionCount ?? (() => undefined),
-        )
-        node = new ProcessorNode(name, sink, new Set())
-      } else {
-        const processor = def.supplier()
-        if (!processor || typeof processor.process !== 'function') {
-          throw new TopologyError(`the supplier of processor ${name} did not return a Processor (an object with process())`)
-        }
-        node = new ProcessorNode(name, processor, def.stores)
-        if (def.userCode) userCode = true
-      }
-      node.context = new NodeContext(this, node)
-      this.nodes.set(name, node)
-      for (const parent of def.predecessors) this.nodes.get(parent)!.addChild(node)
-    }
-    return userCode
+    const processingErrors = opts.processingErrors ? processingHandlerFor(opts.processingErrors, this.id, opts.collector) : null
+    const graph = buildTaskNodes(this, group.nodes, opts)
+    this.nodes = graph.nodes
+    const builder = opts.topology.builder
+    const heads = new HeadDeserializer(this.id, opts.deserializationHandler, (m) => this.warn(m))
+    this.partitions = new PartitionGroup(this.id, graph, (t) => resolveTopic(builder, this.applicationId, t), heads)
+    this.delivery = new RecordDelivery(graph.userCode ? new AsyncScope() : new StackScope(), processingErrors)
+    this.punctuations = new PunctuationScheduler(this.delivery, this.now)
+    this.async = new DeferredWork(this.delivery)
   }
 
   /** Full names of the topics this task reads (repartition topics prefixed). */
   sourceTopics(): string[] {
-    const out: string[] = []
-    for (const s of this.sources) if (s.topics) for (const t of s.topics) out.push(resolveTopic(this.topology.builder, this.applicationId, t))
-    return out
+    return this.partitions.sourceTopics()
   }
 
   /** Opens the task's stores; returns the changelogs to replay (with checkpointed offsets) before processing. */
@@ -251,58 +151,29 @@ export class StreamTask implements TaskRuntime {
   initializePartitionTime(topic: string, partition: number, partitionTime: number): void {
     if (this.state === 'running') throw new Error(`task ${this.id}: partition time of ${topic}-${partition} must be set before processing starts`)
     if (!Number.isSafeInteger(partitionTime)) throw new RangeError(`task ${this.id}: partition time of ${topic}-${partition} must be an integer, got ${partitionTime}`)
-    const queue = this.queueFor(topic, partition)
-    if (partitionTime > queue.partitionTime) queue.partitionTime = partitionTime
-    if (partitionTime > this.currentStreamTime) this.currentStreamTime = partitionTime
+    this.partitions.initializePartitionTime(topic, partition, partitionTime)
   }
 
   addRecords(topic: string, partition: number, records: RawRecord[]): void {
-    this.queueFor(topic, partition).add(records)
-  }
-
-  private queueFor(topic: string, partition: number): PartitionQueue {
-    const key = topicPartitionKey(topic, partition)
-    let queue = this.queues.get(key)
-    if (!queue) {
-      const source = this.sourceFor(topic)
-      if (!source) throw new TopologyError(`task ${this.id} does not read topic ${topic}`)
-      const serdes = this.deserializers.get(source)!
-      queue = new PartitionQueue(topic, partition, source, this.sources.indexOf(source), this.sourceNodes.get(source.name)!, serdes.key, serdes.value)
-      this.queues.set(key, queue)
-      this.queueList.push(queue)
-    }
-    return queue
-  }
-
-  private sourceFor(topic: string): SourceNodeDef | undefined {
-    const builder = this.topology.builder
-    for (const s of this.sources) {
-      if (s.topics) {
-        for (const t of s.topics) if (resolveTopic(builder, this.applicationId, t) === topic) return s
-      }
-    }
-    for (const s of this.sources) if (s.pattern && matchesWhole(s.pattern, topic)) return s
-    return undefined
+    this.partitions.queueFor(topic, partition).add(records)
   }
 
   /** Whether a source of this task reads `topic` (by name or pattern). */
   readsTopic(topic: string): boolean {
-    return this.sourceFor(topic) !== undefined
+    return this.partitions.readsTopic(topic)
   }
 
   bufferedCount(topic: string, partition: number): number {
-    return this.queues.get(topicPartitionKey(topic, partition))?.size() ?? 0
+    return this.partitions.bufferedCount(topic, partition)
   }
 
   /** Total records waiting in all partitions. */
   buffered(): number {
-    let n = 0
-    for (const q of this.queueList) n += q.size()
-    return n
+    return this.partitions.buffered()
   }
 
   streamTime(): number {
-    return this.currentStreamTime
+    return this.partitions.streamTime
   }
 
   wallClockTime(): number {
@@ -310,17 +181,19 @@ export class StreamTask implements TaskRuntime {
   }
 
   recordContext(): RecordContext {
-    return this.scope.current()
+    return this.delivery.scope.current()
   }
 
   /** Processes up to `maxRecords` buffered records; returns how many were taken (skipped ones included). */
   async process(maxRecords: number): Promise<number> {
     const init = this.ensureProcessorsInitialized()
     if (init) await init
+    const partitions = this.partitions
+    const delivery = this.delivery
     let count = 0
     while (count < maxRecords) {
-      if (this.deferred.length > 0) await this.runDeferred()
-      let queue = this.pickQueue()
+      if (this.async.waiting) await this.async.run()
+      let queue = partitions.next()
       if (queue === null) break
       if (queue instanceof Promise) {
         queue = await queue
@@ -329,97 +202,12 @@ export class StreamTask implements TaskRuntime {
       const r = this.processHead(queue)
       if (r instanceof Promise) await r
       count++
-      if (this.pending.length > 0) await this.settlePending()
+      if (delivery.pending.length > 0) await delivery.settlePending()
       // Checked synchronously: a schedule that is not due costs no promise hop.
-      if (this.streamPunctuations.size > 0 && this.streamPunctuations.hasDue(this.currentStreamTime)) await this.punctuateStreamTime()
+      if (this.punctuations.streamTimeDue(partitions.streamTime)) await this.punctuations.punctuateStreamTime(partitions.streamTime)
     }
-    if (this.deferred.length > 0) await this.runDeferred()
+    if (this.async.waiting) await this.async.run()
     return count
-  }
-
-  /** The partition whose head has the lowest timestamp; heads are deserialized here. */
-  private pickQueue(): PartitionQueue | null | Promise<PartitionQueue | null> {
-    let best: PartitionQueue | null = null
-    const queues = this.queueList
-    for (let i = 0; i < queues.length; i++) {
-      const q = queues[i]
-      if (!q.prepared) {
-        const r = this.prepareHead(q)
-        if (r instanceof Promise) return r.then(() => this.pickQueue())
-        if (!q.prepared) continue
-      }
-      if (best === null || q.headTimestamp < best.headTimestamp) best = q
-    }
-    return best
-  }
-
-  /** Deserializes the head of `q`, skipping records the handler drops or with invalid timestamps. */
-  private prepareHead(q: PartitionQueue): void | Promise<void> {
-    for (;;) {
-      const raw = q.peekRaw()
-      if (!raw) return
-      let key: unknown
-      let value: unknown
-      let part: 'key' | 'value' = 'key'
-      try {
-        key = q.keySerde.deserialize(q.topic, raw.key)
-        part = 'value'
-        value = q.valueSerde.deserialize(q.topic, raw.value)
-      } catch (err) {
-        if (this.handleDeserializationError(q, raw, part, err)) continue
-        return
-      }
-      if (key instanceof Promise || value instanceof Promise) {
-        return Promise.all([key, value]).then(
-          ([k, v]) => {
-            this.finishHead(q, raw, k, v)
-          },
-          (err: unknown) => {
-            // which part failed is unknown once both are in flight; name the value unless the key alone was async
-            const failedPart = key instanceof Promise && !(value instanceof Promise) ? 'key' : 'value'
-            if (this.handleDeserializationError(q, raw, failedPart, err)) return this.prepareHead(q)
-          },
-        )
-      }
-      if (this.finishHead(q, raw, key, value)) return
-    }
-  }
-
-  /** Returns true when the head is ready, false when it was dropped. */
-  private finishHead(q: PartitionQueue, raw: RawRecord, key: unknown, value: unknown): boolean {
-    let timestamp = raw.timestamp
-    const extractor = q.source.timestampExtractor
-    if (extractor) {
-      timestamp = extractor({ topic: q.topic, partition: q.partition, offset: raw.offset, key, value, timestamp: raw.timestamp }, q.partitionTime)
-      if (!Number.isFinite(timestamp) || timestamp < 0) {
-        this.warn(`task ${this.id}: skipping the record at ${q.topic}-${q.partition} offset ${raw.offset}: the timestamp extractor returned ${timestamp}`)
-        q.poll()
-        return false
-      }
-    } else if (!(timestamp >= 0)) {
-      throw new TopologyError(
-        `task ${this.id}: the record at ${q.topic}-${q.partition} offset ${raw.offset} has an invalid timestamp ${timestamp}; use a timestamp extractor that handles it`,
-      )
-    }
-    q.prepared = true
-    q.headKey = key
-    q.headValue = value
-    q.headTimestamp = timestamp
-    q.headHeaders = raw.headers ?? NO_HEADERS
-    return true
-  }
-
-  /** Returns true when the record was skipped and the next one should be tried. */
-  private handleDeserializationError(q: PartitionQueue, raw: RawRecord, part: 'key' | 'value', err: unknown): boolean {
-    const error = err instanceof DeserializationError ? err : new DeserializationError(q.topic, q.partition, raw.offset, part, err)
-    const handler = this.opts.deserializationHandler
-    const response = handler ? handler(error, { ...raw, topic: q.topic, partition: q.partition }) : 'FAIL'
-    if (response === 'CONTINUE') {
-      this.warn(`task ${this.id}: skipping a record: ${error.message}`)
-      q.poll()
-      return true
-    }
-    throw error
   }
 
   private processHead(q: PartitionQueue): void | Promise<void> {
@@ -429,60 +217,19 @@ export class StreamTask implements TaskRuntime {
     const headers = q.headHeaders
     const raw = q.poll()
     if (timestamp > q.partitionTime) q.partitionTime = timestamp
-    if (timestamp > this.currentStreamTime) this.currentStreamTime = timestamp
+    if (timestamp > this.partitions.streamTime) this.partitions.streamTime = timestamp
     // the raw record by reference: a dead-letter record carries its bytes
     const context: SourceRecordContext = { topic: q.topic, partition: q.partition, offset: raw.offset, timestamp, headers, source: raw }
-    this.scope.enter(context)
-    return this.deliver(q.sourceNode, { key, value, timestamp, headers }, context)
+    this.delivery.scope.enter(context)
+    return this.delivery.deliver(q.sourceNode, { key, value, timestamp, headers }, context)
   }
 
   deliver(node: ProcessorNode, record: Record<unknown, unknown>, context: RecordContext): void | Promise<void> {
-    if (this.processingErrors !== null) return this.deliverHandled(node, record, context)
-    const r = this.scope.run(context, processRecord, node, record)
-    if (r instanceof Promise) {
-      this.pending.push(r)
-      return r
-    }
-  }
-
-  /**
-   * As Kafka Streams' ProcessorNode.process: an error of this node's processor goes to the
-   * processing exception handler here, at the innermost node, so on 'CONTINUE' the parent goes on
-   * forwarding to its other children; an error already decided on passes through.
-   */
-  private deliverHandled(node: ProcessorNode, record: Record<unknown, unknown>, context: RecordContext): void | Promise<void> {
-    let r: void | Promise<void>
-    try {
-      r = this.scope.run(context, processRecord, node, record)
-    } catch (err) {
-      return this.processingFailed(err, node, record, context)
-    }
-    if (r instanceof Promise) {
-      const handled = r.then(undefined, (err: unknown) => this.processingFailed(err, node, record, context))
-      this.pending.push(handled)
-      return handled
-    }
+    return this.delivery.deliver(node, record, context)
   }
 
   handleUserError(nodeName: string, record: Record<unknown, unknown>, context: RecordContext, error: unknown): boolean {
-    if (this.processingErrors === null) return false
-    if (isJudged(error)) throw error
-    this.processingErrors(toError(error), nodeName, record, context)
-    return true
-  }
-
-  private processingFailed(err: unknown, node: ProcessorNode, record: Record<unknown, unknown> | null, context: RecordContext): void {
-    // a sink's own errors are its parent's, as Kafka's SinkNode does not catch
-    if (isJudged(err) || node.processor instanceof SinkProcessor) throw err
-    this.processingErrors!(toError(err), node.name, record, context)
-  }
-
-  private async settlePending(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending
-      this.pending = []
-      await Promise.all(batch)
-    }
+    return this.delivery.handleUserError(nodeName, record, context, error)
   }
 
   store(node: ProcessorNode, name: string): StateStore {
@@ -501,86 +248,25 @@ export class StreamTask implements TaskRuntime {
   }
 
   schedule(node: ProcessorNode, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
-    if (!Number.isFinite(intervalMs) || intervalMs < 1) {
-      throw new RangeError(`Processor ${node.name}: the punctuation interval must be at least 1 ms, got ${intervalMs}`)
-    }
-    if (typeof punctuator !== 'function') throw new TypeError(`Processor ${node.name}: the punctuator must be a function`)
-    if (type === 'STREAM_TIME') return this.streamPunctuations.add(node, type, intervalMs, 0, punctuator)
-    if (type === 'WALL_CLOCK_TIME') return this.wallPunctuations.add(node, type, intervalMs, this.now() + intervalMs, punctuator)
-    throw new TypeError(`Processor ${node.name}: unknown punctuation type ${String(type)}; use 'STREAM_TIME' or 'WALL_CLOCK_TIME'`)
-  }
-
-  private async punctuateStreamTime(): Promise<number> {
-    if (this.currentStreamTime < 0) return 0
-    return this.runPunctuations(this.streamPunctuations, this.currentStreamTime)
-  }
-
-  private async runPunctuations(queue: PunctuationQueue, time: number): Promise<number> {
-    let fired = 0
-    for (let s = queue.nextDue(time); s; s = queue.nextDue(time)) {
-      // Kafka Streams: a punctuation's context has its time and no topic, offset or headers
-      const context: SourceRecordContext = { topic: '', partition: -1, offset: -1, timestamp: time, headers: NO_HEADERS, source: null }
-      this.scope.enter(context)
-      if (this.processingErrors === null) {
-        const r = this.scope.run(context, s.punctuator, time, undefined)
-        if (r instanceof Promise) await r
-      } else {
-        // Kafka Streams 4.x hands a punctuator's errors to the processing handler too (no record)
-        try {
-          const r = this.scope.run(context, s.punctuator, time, undefined)
-          if (r instanceof Promise) await r
-        } catch (err) {
-          this.processingFailed(err, s.node, null, context)
-        }
-      }
-      if (this.pending.length > 0) await this.settlePending()
-      fired++
-    }
-    return fired
+    return this.punctuations.schedule(node, intervalMs, type, punctuator)
   }
 
   /** Fires due stream-time and wall-clock punctuations; returns how many fired. */
   async punctuate(wallClockMs: number = this.now()): Promise<number> {
     const init = this.ensureProcessorsInitialized()
     if (init) await init
-    if (this.deferred.length > 0) await this.runDeferred()
-    let fired = await this.punctuateStreamTime()
-    fired += await this.runPunctuations(this.wallPunctuations, wallClockMs)
+    if (this.async.waiting) await this.async.run()
+    let fired = await this.punctuations.punctuateStreamTime(this.partitions.streamTime)
+    fired += await this.punctuations.punctuateWallClock(wallClockMs)
     return fired
   }
 
   defer(work: () => void | Promise<void>): void {
-    this.deferred.push(work)
+    this.async.defer(work)
   }
 
   trackInFlight(promise: Promise<unknown>): void {
-    const tracked: Promise<unknown> = promise.then(
-      () => this.inFlight.delete(tracked),
-      () => this.inFlight.delete(tracked),
-    )
-    this.inFlight.add(tracked)
-  }
-
-  /** Runs work deferred by async processors, at a point where no record is mid-flight. */
-  private async runDeferred(): Promise<void> {
-    while (this.deferred.length > 0) {
-      const batch = this.deferred
-      this.deferred = []
-      for (const work of batch) {
-        const r = work()
-        if (r instanceof Promise) await r
-        if (this.pending.length > 0) await this.settlePending()
-      }
-    }
-  }
-
-  /** Waits for every in-flight async call and forwards its results. */
-  private async drainAsync(): Promise<void> {
-    for (;;) {
-      if (this.deferred.length > 0) await this.runDeferred()
-      if (this.inFlight.size === 0 && this.deferred.length === 0) return
-      if (this.inFlight.size > 0) await Promise.all([...this.inFlight])
-    }
+    this.async.track(promise)
   }
 
   /**
@@ -590,17 +276,14 @@ export class StreamTask implements TaskRuntime {
   async commit(): Promise<CommittableOffset[]> {
     const init = this.ensureProcessorsInitialized()
     if (init) await init
-    await this.drainAsync()
-    for (const store of this.storeOrder) {
+    await this.async.drain()
+    // the stores in opening order: their flush order
+    for (const store of this.stateManager.stores()) {
       await store.flush()
-      if (this.pending.length > 0) await this.settlePending()
-      if (this.deferred.length > 0) await this.drainAsync()
+      if (this.delivery.pending.length > 0) await this.delivery.settlePending()
+      if (this.async.waiting) await this.async.drain()
     }
-    const offsets: CommittableOffset[] = []
-    for (const q of this.queueList) {
-      if (q.committableOffset >= 0) offsets.push({ topic: q.topic, partition: q.partition, offset: q.committableOffset, partitionTime: q.partitionTime })
-    }
-    return offsets
+    return this.partitions.committableOffsets()
   }
 
   /**
@@ -627,18 +310,18 @@ export class StreamTask implements TaskRuntime {
     } catch (err) {
       firstError ??= err
     }
-    for (const q of this.queueList) q.clear()
+    this.partitions.clear()
     this.state = 'closed'
     if (firstError !== null && opts.clean) throw firstError
   }
 
   reportLateRecord(processor: string, record: Record<unknown, unknown>): void {
-    this.opts.onLateRecord?.({ processor, record, context: this.scope.current() })
+    this.opts.onLateRecord?.({ processor, record, context: this.delivery.scope.current() })
   }
 
   /** A processor skipped the current record (see topology/internals/dropped-records.ts): warns and counts it. */
   reportDroppedRecord(processor: string, reason: string): void {
-    const context = this.scope.current()
+    const context = this.delivery.scope.current()
     this.warn(`task ${this.id}: ${processor} skipped a record (${reason}); topic ${context.topic}, partition ${context.partition}, offset ${context.offset}`)
     this.opts.onDroppedRecord?.({ processor, reason, context })
   }
@@ -646,13 +329,4 @@ export class StreamTask implements TaskRuntime {
   private warn(message: string): void {
     ;(this.opts.warn ?? ((m: string) => console.warn(`[kstreams] ${m}`)))(message)
   }
-}
-
-function processRecord(node: ProcessorNode, record: Record<unknown, unknown>): void | Promise<void> {
-  return node.processor.process(record)
-}
-
-function matchesWhole(pattern: RegExp, topic: string): boolean {
-  const m = new RegExp(pattern.source, pattern.flags.replace('g', '').replace('y', '')).exec(topic)
-  return m !== null && m.index === 0 && m[0].length === topic.length
 }

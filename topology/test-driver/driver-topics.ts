@@ -18,8 +18,8 @@ export class DriverTopics {
   /** Records not read yet, per topic. */
   private readonly queues = new Map<string, OutputQueue>()
 
-  /** `tasks`: every task, in the order records are handed to them. */
-  constructor(private readonly tasks: readonly StreamTask[]) {}
+  /** `tasks`: every task, in the order records are handed to them (built after the topics). */
+  constructor(private readonly tasks: () => readonly StreamTask[]) {}
 
   queueOf(topic: string): OutputQueue {
     let queue = this.queues.get(topic)
@@ -28,7 +28,7 @@ export class DriverTopics {
   }
 
   isRead(topic: string): boolean {
-    return this.tasks.some((task) => task.readsTopic(topic))
+    return this.tasks().some((task) => task.readsTopic(topic))
   }
 
   /** Appends a piped record to the topic's partition and hands it to the tasks reading it. */
@@ -61,7 +61,7 @@ export class DriverTopics {
   }
 
   private route(topic: string, offset: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
-    for (const task of this.tasks) {
+    for (const task of this.tasks()) {
       if (task.readsTopic(topic)) task.addRecords(topic, 0, [{ key, value, timestamp, offset, headers }])
     }
   }
