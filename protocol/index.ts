@@ -1,0 +1,11 @@
+// The Kafka protocol layer shared by the broker and the client: message types and codecs
+// generated from Kafka's JSON message specs, the codec runtime, and the error-code table.
+export * from './messages/index.js'
+export { Reader } from './runtime/reader.js'
+export { Writer } from './runtime/writer.js'
+export { ProtocolDecodeError } from './runtime/errors.js'
+export {
+  UnsupportedVersionError, type FieldSchema, type MessageSchema, type Primitive, type VersionRange,
+  decodeMessage, encodeMessage, readMessage, writeMessage, isFlexibleVersion,
+} from './runtime/codec.js'
+export * from './headers.js'
