@@ -110,8 +110,15 @@ class MessageGen {
   private readonly common = new Map<string, SpecField[]>()
   private readonly done = new Set<string>()
 
+  private readonly commonVersions = new Map<string, Range>()
+  private readonly valid: Range
+
   constructor(readonly spec: Spec, readonly structNames: Map<string, string>) {
-    for (const s of spec.commonStructs ?? []) this.common.set(s.name, s.fields)
+    this.valid = parseRange(spec.validVersions)
+    for (const s of spec.commonStructs ?? []) {
+      this.common.set(s.name, s.fields)
+      this.commonVersions.set(s.name, intersect(parseRange(s.versions), this.valid))
+    }
   }
 
   structName(name: string): string { return this.structNames.get(`${this.spec.name}/${name}`) ?? name }
@@ -125,8 +132,10 @@ class MessageGen {
     const members: string[] = []
     const schemaEntries: string[] = []
     for (const f of fields) {
-      const versions = intersect(parseRange(f.versions), present)
-      if (!versions) continue
+      // A common struct is shared by fields of different versions: its schema keeps each
+      // field's own range, and `present` (where the struct itself appears) decides optionality.
+      const versions = intersect(parseRange(f.versions), this.valid)
+      if (!versions || !intersect(versions, present)) continue
       const isArray = f.type.startsWith('[]')
       const base = isArray ? f.type.slice(2) : f.type
       const nullable = intersect(parseRange(f.nullableVersions), versions)
@@ -137,12 +146,12 @@ class MessageGen {
       else {
         const subFields = f.fields ?? this.common.get(base)
         if (!subFields) throw new Error(`${this.spec.name}: unknown type ${base} of ${f.name}`)
-        sub = this.struct(base, subFields, versions)
+        sub = this.struct(base, subFields, f.fields ? versions : this.commonVersions.get(base) ?? versions)
         ts = this.structName(base)
       }
       if (isArray) ts = `${ts}[]`
       if (nullable) ts = `${ts} | null`
-      const optional = !covers(versions, present) || tagged !== null
+      const optional = !covers(versions, intersect(present, this.valid)) || tagged !== null
       const def = parseDefault(f, base, isArray)
       const doc: string[] = []
       if (f.about) doc.push(f.about)

@@ -6,9 +6,9 @@ import type { Writer } from '../runtime/writer.js'
 
 /** A AddPartitionsToTxnTopic of AddPartitionsToTxnRequest. */
 export interface AddPartitionsToTxnTopic {
-  /** The name of the topic. Versions 4-5. */
+  /** The name of the topic. Versions 0-5. */
   name: string
-  /** The partition indexes to add to the transaction Versions 4-5. */
+  /** The partition indexes to add to the transaction Versions 0-5. */
   partitions: number[]
 }
 
@@ -41,8 +41,8 @@ export interface AddPartitionsToTxnRequest {
 }
 
 const AddPartitionsToTxnTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [4, 5] },
-  { name: 'partitions', type: 'int32', array: true, versions: [4, 5] },
+  { name: 'name', type: 'string', array: false, versions: [0, 5] },
+  { name: 'partitions', type: 'int32', array: true, versions: [0, 5] },
 ]
 
 const AddPartitionsToTxnTransactionFields: readonly FieldSchema[] = [
@@ -89,17 +89,17 @@ export function readAddPartitionsToTxnRequest(r: Reader, version: number): AddPa
 
 /** A AddPartitionsToTxnPartitionResult of AddPartitionsToTxnResponse. */
 export interface AddPartitionsToTxnPartitionResult {
-  /** The partition indexes. Versions 4-5. */
+  /** The partition indexes. Versions 0-5. */
   partitionIndex: number
-  /** The response error code. Versions 4-5. */
+  /** The response error code. Versions 0-5. */
   partitionErrorCode: number
 }
 
 /** A AddPartitionsToTxnTopicResult of AddPartitionsToTxnResponse. */
 export interface AddPartitionsToTxnTopicResult {
-  /** The topic name. Versions 4-5. */
+  /** The topic name. Versions 0-5. */
   name: string
-  /** The results for each partition Versions 4-5. */
+  /** The results for each partition Versions 0-5. */
   resultsByPartition: AddPartitionsToTxnPartitionResult[]
 }
 
@@ -124,13 +124,13 @@ export interface AddPartitionsToTxnResponse {
 }
 
 const AddPartitionsToTxnPartitionResultFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [4, 5] },
-  { name: 'partitionErrorCode', type: 'int16', array: false, versions: [4, 5] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 5] },
+  { name: 'partitionErrorCode', type: 'int16', array: false, versions: [0, 5] },
 ]
 
 const AddPartitionsToTxnTopicResultFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [4, 5] },
-  { name: 'resultsByPartition', type: 'struct', array: true, fields: AddPartitionsToTxnPartitionResultFields, versions: [4, 5] },
+  { name: 'name', type: 'string', array: false, versions: [0, 5] },
+  { name: 'resultsByPartition', type: 'struct', array: true, fields: AddPartitionsToTxnPartitionResultFields, versions: [0, 5] },
 ]
 
 const AddPartitionsToTxnResultFields: readonly FieldSchema[] = [

@@ -164,9 +164,9 @@ export interface LeaderIdAndEpoch {
 
 /** A SnapshotId of FetchResponse. */
 export interface SnapshotId {
-  /** Versions 12-17. Default "-1". */
+  /** Versions 0-17. Default "-1". */
   endOffset: number
-  /** Versions 12-17. Default "-1". */
+  /** Versions 0-17. Default "-1". */
   epoch: number
 }
 
@@ -251,8 +251,8 @@ const LeaderIdAndEpochFields: readonly FieldSchema[] = [
 ]
 
 const SnapshotIdFields: readonly FieldSchema[] = [
-  { name: 'endOffset', type: 'int64', array: false, versions: [12, 17], default: -1 },
-  { name: 'epoch', type: 'int32', array: false, versions: [12, 17], default: -1 },
+  { name: 'endOffset', type: 'int64', array: false, versions: [0, 17], default: -1 },
+  { name: 'epoch', type: 'int32', array: false, versions: [0, 17], default: -1 },
 ]
 
 const AbortedTransactionFields: readonly FieldSchema[] = [

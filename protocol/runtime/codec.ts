@@ -130,6 +130,7 @@ export function readStruct(r: Reader, fields: readonly FieldSchema[], v: number,
   const out: Record<string, unknown> = {}
   let field: FieldSchema | undefined
   let taggedHere = false
+  let inTagged = false
   try {
     for (field of fields) {
       if (!inRange(field.versions, v)) continue
@@ -143,6 +144,7 @@ export function readStruct(r: Reader, fields: readonly FieldSchema[], v: number,
     }
     field = undefined
     if (flexible) {
+      inTagged = true
       const count = r.uvarint()
       let last = -1
       for (let i = 0; i < count; i++) {
@@ -162,7 +164,10 @@ export function readStruct(r: Reader, fields: readonly FieldSchema[], v: number,
       }
     }
   } catch (err) {
-    if (err instanceof ProtocolDecodeError && field !== undefined) err.path.unshift(field.name)
+    if (err instanceof ProtocolDecodeError) {
+      if (field !== undefined) err.path.unshift(field.name)
+      else if (inTagged) err.path.unshift('_taggedFields')
+    }
     throw err
   }
   return out

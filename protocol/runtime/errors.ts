@@ -13,7 +13,7 @@ export class ProtocolDecodeError extends Error {
 
   /** Rebuilds the message once the API, version and field path are known. */
   describe(): this {
-    const field = this.path.length > 0 ? ` reading field ${this.path.join('.')}` : ''
+    const field = this.path.length > 0 ? ` (reading field ${this.path.join('.')})` : ''
     this.message = `${this.what}: ${this.reason}${field}`
     return this
   }
