@@ -9,3 +9,4 @@ export {
   decodeMessage, encodeMessage, readMessage, writeMessage, isFlexibleVersion,
 } from './runtime/codec.js'
 export * from './headers.js'
+export * from './errors.js'
