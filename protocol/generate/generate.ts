@@ -37,6 +37,8 @@ interface Spec {
   apiKey?: number
   validVersions: string
   flexibleVersions: string
+  /** The newest version is still under development in Kafka. */
+  latestVersionUnstable?: boolean
   fields: SpecField[]
   commonStructs?: { name: string; versions: string; fields: SpecField[] }[]
 }
@@ -244,7 +246,7 @@ function main(): void {
     const spec = parseSpec(readFileSync(join(specDir, f), 'utf8'))
     specs.set(spec.name, spec)
   }
-  const apis: { key: number; name: string; file: string; versions: Range; flexible: Range; respVersions: Range; respFlexible: Range }[] = []
+  const apis: { key: number; name: string; file: string; unstable: boolean; versions: Range; flexible: Range; respVersions: Range; respFlexible: Range }[] = []
   for (const [name, req] of specs) {
     if (req.type !== 'request') continue
     const api = name.replace(/Request$/, '')
@@ -252,7 +254,7 @@ function main(): void {
     if (!resp) throw new Error(`no response spec for ${name}`)
     const file = `${kebab(api)}.ts`
     emitFile(file, [req, resp], api)
-    apis.push({ key: req.apiKey!, name: api, file, versions: parseRange(req.validVersions), flexible: parseRange(req.flexibleVersions), respVersions: parseRange(resp.validVersions), respFlexible: parseRange(resp.flexibleVersions) })
+    apis.push({ key: req.apiKey!, name: api, file, unstable: req.latestVersionUnstable === true, versions: parseRange(req.validVersions), flexible: parseRange(req.flexibleVersions), respVersions: parseRange(resp.validVersions), respFlexible: parseRange(resp.flexibleVersions) })
   }
   emitFile('headers.ts', [specs.get('RequestHeader')!, specs.get('ResponseHeader')!], 'Header')
   apis.sort((a, b) => a.key - b.key)
@@ -274,12 +276,13 @@ function main(): void {
   idx.push('', 'export interface ApiInfo {', '  readonly key: number', '  readonly name: string',
     '  /** Versions in Kafka\'s specs. */', '  readonly minVersion: number', '  readonly maxVersion: number',
     '  /** First flexible version; Infinity when none. */', '  readonly flexibleFrom: number',
+    '  /** maxVersion, or one less where Kafka marks its newest version unstable. */', '  readonly maxStableVersion: number',
     '  readonly request: MessageSchema', '  readonly response: MessageSchema', '}', '',
     '/** Every API generated, by key. */', 'export const APIS: readonly ApiInfo[] = [')
   for (const a of apis) {
     if (a.versions![0] !== a.respVersions![0] || a.versions![1] !== a.respVersions![1]) throw new Error(`${a.name}: request and response versions differ`)
     if (a.flexible?.[0] !== a.respFlexible?.[0]) throw new Error(`${a.name}: request and response flexible versions differ`)
-    idx.push(`  { key: ${a.key}, name: '${a.name}', minVersion: ${a.versions![0]}, maxVersion: ${a.versions![1]}, flexibleFrom: ${a.flexible ? a.flexible[0] : 'Infinity'}, request: ${a.name}RequestSchema, response: ${a.name}ResponseSchema },`)
+    idx.push(`  { key: ${a.key}, name: '${a.name}', minVersion: ${a.versions![0]}, maxVersion: ${a.versions![1]}, flexibleFrom: ${a.flexible ? a.flexible[0] : 'Infinity'}, maxStableVersion: ${a.versions![1] - (a.unstable ? 1 : 0)}, request: ${a.name}RequestSchema, response: ${a.name}ResponseSchema },`)
   }
   idx.push(']', '')
   writeFileSync(join(outDir, 'index.ts'), idx.join('\n'))

@@ -119,37 +119,39 @@ export interface ApiInfo {
   readonly maxVersion: number
   /** First flexible version; Infinity when none. */
   readonly flexibleFrom: number
+  /** maxVersion, or one less where Kafka marks its newest version unstable. */
+  readonly maxStableVersion: number
   readonly request: MessageSchema
   readonly response: MessageSchema
 }
 
 /** Every API generated, by key. */
 export const APIS: readonly ApiInfo[] = [
-  { key: 0, name: 'Produce', minVersion: 0, maxVersion: 11, flexibleFrom: 9, request: ProduceRequestSchema, response: ProduceResponseSchema },
-  { key: 1, name: 'Fetch', minVersion: 0, maxVersion: 17, flexibleFrom: 12, request: FetchRequestSchema, response: FetchResponseSchema },
-  { key: 2, name: 'ListOffsets', minVersion: 0, maxVersion: 10, flexibleFrom: 6, request: ListOffsetsRequestSchema, response: ListOffsetsResponseSchema },
-  { key: 3, name: 'Metadata', minVersion: 0, maxVersion: 12, flexibleFrom: 9, request: MetadataRequestSchema, response: MetadataResponseSchema },
-  { key: 8, name: 'OffsetCommit', minVersion: 0, maxVersion: 9, flexibleFrom: 8, request: OffsetCommitRequestSchema, response: OffsetCommitResponseSchema },
-  { key: 9, name: 'OffsetFetch', minVersion: 0, maxVersion: 9, flexibleFrom: 6, request: OffsetFetchRequestSchema, response: OffsetFetchResponseSchema },
-  { key: 10, name: 'FindCoordinator', minVersion: 0, maxVersion: 6, flexibleFrom: 3, request: FindCoordinatorRequestSchema, response: FindCoordinatorResponseSchema },
-  { key: 11, name: 'JoinGroup', minVersion: 0, maxVersion: 9, flexibleFrom: 6, request: JoinGroupRequestSchema, response: JoinGroupResponseSchema },
-  { key: 12, name: 'Heartbeat', minVersion: 0, maxVersion: 4, flexibleFrom: 4, request: HeartbeatRequestSchema, response: HeartbeatResponseSchema },
-  { key: 13, name: 'LeaveGroup', minVersion: 0, maxVersion: 5, flexibleFrom: 4, request: LeaveGroupRequestSchema, response: LeaveGroupResponseSchema },
-  { key: 14, name: 'SyncGroup', minVersion: 0, maxVersion: 5, flexibleFrom: 4, request: SyncGroupRequestSchema, response: SyncGroupResponseSchema },
-  { key: 15, name: 'DescribeGroups', minVersion: 0, maxVersion: 5, flexibleFrom: 5, request: DescribeGroupsRequestSchema, response: DescribeGroupsResponseSchema },
-  { key: 16, name: 'ListGroups', minVersion: 0, maxVersion: 5, flexibleFrom: 3, request: ListGroupsRequestSchema, response: ListGroupsResponseSchema },
-  { key: 17, name: 'SaslHandshake', minVersion: 0, maxVersion: 1, flexibleFrom: Infinity, request: SaslHandshakeRequestSchema, response: SaslHandshakeResponseSchema },
-  { key: 18, name: 'ApiVersions', minVersion: 0, maxVersion: 4, flexibleFrom: 3, request: ApiVersionsRequestSchema, response: ApiVersionsResponseSchema },
-  { key: 19, name: 'CreateTopics', minVersion: 0, maxVersion: 7, flexibleFrom: 5, request: CreateTopicsRequestSchema, response: CreateTopicsResponseSchema },
-  { key: 20, name: 'DeleteTopics', minVersion: 0, maxVersion: 6, flexibleFrom: 4, request: DeleteTopicsRequestSchema, response: DeleteTopicsResponseSchema },
-  { key: 21, name: 'DeleteRecords', minVersion: 0, maxVersion: 2, flexibleFrom: 2, request: DeleteRecordsRequestSchema, response: DeleteRecordsResponseSchema },
-  { key: 22, name: 'InitProducerId', minVersion: 0, maxVersion: 5, flexibleFrom: 2, request: InitProducerIdRequestSchema, response: InitProducerIdResponseSchema },
-  { key: 24, name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, flexibleFrom: 3, request: AddPartitionsToTxnRequestSchema, response: AddPartitionsToTxnResponseSchema },
-  { key: 25, name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4, flexibleFrom: 3, request: AddOffsetsToTxnRequestSchema, response: AddOffsetsToTxnResponseSchema },
-  { key: 26, name: 'EndTxn', minVersion: 0, maxVersion: 5, flexibleFrom: 3, request: EndTxnRequestSchema, response: EndTxnResponseSchema },
-  { key: 28, name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4, flexibleFrom: 3, request: TxnOffsetCommitRequestSchema, response: TxnOffsetCommitResponseSchema },
-  { key: 32, name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, flexibleFrom: 4, request: DescribeConfigsRequestSchema, response: DescribeConfigsResponseSchema },
-  { key: 33, name: 'AlterConfigs', minVersion: 0, maxVersion: 2, flexibleFrom: 2, request: AlterConfigsRequestSchema, response: AlterConfigsResponseSchema },
-  { key: 37, name: 'CreatePartitions', minVersion: 0, maxVersion: 3, flexibleFrom: 2, request: CreatePartitionsRequestSchema, response: CreatePartitionsResponseSchema },
-  { key: 42, name: 'DeleteGroups', minVersion: 0, maxVersion: 2, flexibleFrom: 2, request: DeleteGroupsRequestSchema, response: DeleteGroupsResponseSchema },
+  { key: 0, name: 'Produce', minVersion: 0, maxVersion: 11, flexibleFrom: 9, maxStableVersion: 11, request: ProduceRequestSchema, response: ProduceResponseSchema },
+  { key: 1, name: 'Fetch', minVersion: 0, maxVersion: 17, flexibleFrom: 12, maxStableVersion: 17, request: FetchRequestSchema, response: FetchResponseSchema },
+  { key: 2, name: 'ListOffsets', minVersion: 0, maxVersion: 10, flexibleFrom: 6, maxStableVersion: 10, request: ListOffsetsRequestSchema, response: ListOffsetsResponseSchema },
+  { key: 3, name: 'Metadata', minVersion: 0, maxVersion: 12, flexibleFrom: 9, maxStableVersion: 12, request: MetadataRequestSchema, response: MetadataResponseSchema },
+  { key: 8, name: 'OffsetCommit', minVersion: 0, maxVersion: 9, flexibleFrom: 8, maxStableVersion: 9, request: OffsetCommitRequestSchema, response: OffsetCommitResponseSchema },
+  { key: 9, name: 'OffsetFetch', minVersion: 0, maxVersion: 9, flexibleFrom: 6, maxStableVersion: 9, request: OffsetFetchRequestSchema, response: OffsetFetchResponseSchema },
+  { key: 10, name: 'FindCoordinator', minVersion: 0, maxVersion: 6, flexibleFrom: 3, maxStableVersion: 6, request: FindCoordinatorRequestSchema, response: FindCoordinatorResponseSchema },
+  { key: 11, name: 'JoinGroup', minVersion: 0, maxVersion: 9, flexibleFrom: 6, maxStableVersion: 9, request: JoinGroupRequestSchema, response: JoinGroupResponseSchema },
+  { key: 12, name: 'Heartbeat', minVersion: 0, maxVersion: 4, flexibleFrom: 4, maxStableVersion: 4, request: HeartbeatRequestSchema, response: HeartbeatResponseSchema },
+  { key: 13, name: 'LeaveGroup', minVersion: 0, maxVersion: 5, flexibleFrom: 4, maxStableVersion: 5, request: LeaveGroupRequestSchema, response: LeaveGroupResponseSchema },
+  { key: 14, name: 'SyncGroup', minVersion: 0, maxVersion: 5, flexibleFrom: 4, maxStableVersion: 5, request: SyncGroupRequestSchema, response: SyncGroupResponseSchema },
+  { key: 15, name: 'DescribeGroups', minVersion: 0, maxVersion: 5, flexibleFrom: 5, maxStableVersion: 5, request: DescribeGroupsRequestSchema, response: DescribeGroupsResponseSchema },
+  { key: 16, name: 'ListGroups', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 5, request: ListGroupsRequestSchema, response: ListGroupsResponseSchema },
+  { key: 17, name: 'SaslHandshake', minVersion: 0, maxVersion: 1, flexibleFrom: Infinity, maxStableVersion: 1, request: SaslHandshakeRequestSchema, response: SaslHandshakeResponseSchema },
+  { key: 18, name: 'ApiVersions', minVersion: 0, maxVersion: 4, flexibleFrom: 3, maxStableVersion: 4, request: ApiVersionsRequestSchema, response: ApiVersionsResponseSchema },
+  { key: 19, name: 'CreateTopics', minVersion: 0, maxVersion: 7, flexibleFrom: 5, maxStableVersion: 7, request: CreateTopicsRequestSchema, response: CreateTopicsResponseSchema },
+  { key: 20, name: 'DeleteTopics', minVersion: 0, maxVersion: 6, flexibleFrom: 4, maxStableVersion: 6, request: DeleteTopicsRequestSchema, response: DeleteTopicsResponseSchema },
+  { key: 21, name: 'DeleteRecords', minVersion: 0, maxVersion: 2, flexibleFrom: 2, maxStableVersion: 2, request: DeleteRecordsRequestSchema, response: DeleteRecordsResponseSchema },
+  { key: 22, name: 'InitProducerId', minVersion: 0, maxVersion: 5, flexibleFrom: 2, maxStableVersion: 5, request: InitProducerIdRequestSchema, response: InitProducerIdResponseSchema },
+  { key: 24, name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 5, request: AddPartitionsToTxnRequestSchema, response: AddPartitionsToTxnResponseSchema },
+  { key: 25, name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4, flexibleFrom: 3, maxStableVersion: 4, request: AddOffsetsToTxnRequestSchema, response: AddOffsetsToTxnResponseSchema },
+  { key: 26, name: 'EndTxn', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 4, request: EndTxnRequestSchema, response: EndTxnResponseSchema },
+  { key: 28, name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4, flexibleFrom: 3, maxStableVersion: 4, request: TxnOffsetCommitRequestSchema, response: TxnOffsetCommitResponseSchema },
+  { key: 32, name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, flexibleFrom: 4, maxStableVersion: 4, request: DescribeConfigsRequestSchema, response: DescribeConfigsResponseSchema },
+  { key: 33, name: 'AlterConfigs', minVersion: 0, maxVersion: 2, flexibleFrom: 2, maxStableVersion: 2, request: AlterConfigsRequestSchema, response: AlterConfigsResponseSchema },
+  { key: 37, name: 'CreatePartitions', minVersion: 0, maxVersion: 3, flexibleFrom: 2, maxStableVersion: 3, request: CreatePartitionsRequestSchema, response: CreatePartitionsResponseSchema },
+  { key: 42, name: 'DeleteGroups', minVersion: 0, maxVersion: 2, flexibleFrom: 2, maxStableVersion: 2, request: DeleteGroupsRequestSchema, response: DeleteGroupsResponseSchema },
 ]
