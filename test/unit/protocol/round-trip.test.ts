@@ -42,6 +42,11 @@ describe('generated protocol messages', () => {
             const bytes = encodeMessage(schema, value, v)
             expect(decodeMessage(schema, bytes, v)).toEqual(value)
           })
+          it(`${schema.kind} v${v} round-trips nulls in nullable fields and negative numbers`, () => {
+            const value = makeValue(schema.fields, v, 5, () => true, '', { nulls: true, negative: true })
+            // A tagged field whose default is null is not written, and reads back as null: the same value.
+            expect(decodeMessage(schema, encodeMessage(schema, value, v), v)).toEqual(value)
+          })
         }
       }
     })

@@ -30,13 +30,25 @@ function primitive(f: FieldSchema, seed: number): unknown {
 /** Include a field? Lets cross-checks leave out tagged fields the other codec does not know. */
 export type Filter = (f: FieldSchema, path: string) => boolean
 
-export function makeValue(fields: readonly FieldSchema[], v: number, seed = 1, filter: Filter = () => true, path = ''): Record<string, unknown> {
+export interface Options {
+  /** Null in every field nullable at the version (instead of a non-null value). */
+  nulls?: boolean
+  /** Negative numbers for the signed integer and float types. */
+  negative?: boolean
+}
+
+export function makeValue(fields: readonly FieldSchema[], v: number, seed = 1, filter: Filter = () => true, path = '', opts: Options = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const f of fields) {
     if (!inRange(f.versions, v)) continue
     const p = path + f.name
     if (!filter(f, p)) continue
-    const one = (s: number): unknown => f.type === 'struct' ? makeValue(f.fields!, v, s, filter, p + '.') : primitive(f, s)
+    if (opts.nulls && inRange(f.nullable, v)) { out[f.name] = null; continue }
+    const one = (s: number): unknown => {
+      if (f.type === 'struct') return makeValue(f.fields!, v, s, filter, p + '.', opts)
+      const x = primitive(f, s)
+      return opts.negative && typeof x === 'number' && f.type !== 'uint16' ? -x : x
+    }
     out[f.name] = f.array ? [one(seed), one(seed + 1)] : one(seed)
   }
   return out
