@@ -1,7 +1,8 @@
 // Byte-for-byte cross-check of the generated codecs against the broker's hand-written field
 // tables, at every version the broker supports: encode with one, decode with the other.
 import { describe, expect, it } from 'vitest'
-import { APIS, decodeMessage, encodeMessage, type FieldSchema } from '../../../protocol/index.js'
+import { APIS, decodeMessage, encodeMessage, encodeRequest, decodeRequest, encodeResponse, decodeResponse, type FieldSchema } from '../../../protocol/index.js'
+import * as brokerFrames from '../../../broker/protocol/messages.js'
 import { ALL_APIS } from '../../../broker/protocol/apis/index.js'
 import { readStruct, writeStruct } from '../../../broker/protocol/codec.js'
 import { Reader as BrokerReader } from '../../../broker/protocol/reader.js'
@@ -64,5 +65,28 @@ describe('generated codecs agree with the broker codec byte for byte', () => {
         }
       }
     })
+  }
+})
+
+describe('whole frames with headers agree with the broker', () => {
+  for (const b of ALL_APIS.filter((x) => REQUIRED.includes(x.name))) {
+    const g = APIS.find((a) => a.key === b.key)!
+    for (let v = b.minVersion; v <= b.maxVersion; v++) {
+      it(`${b.name} v${v} request and response frames`, () => {
+        const req = makeValue(g.request.fields, v, 2, filterFor(b.request))
+        const ours = encodeRequest({ requestApiKey: b.key, requestApiVersion: v, correlationId: 77, clientId: 'client-1' }, req)
+        const theirs = brokerFrames.encodeRequest(b, v, 77, 'client-1', req)
+        expect(theirs.subarray(4).equals(ours)).toBe(true)
+        expect(brokerFrames.decodeRequest(ours, b).body).toEqual(req)
+        expect(decodeRequest(ours).body).toEqual(req)
+
+        const resp = makeValue(g.response.fields, v, 4, filterFor(b.response))
+        const oursResp = encodeResponse(b.key, v, { correlationId: 78 }, resp)
+        const theirsResp = Buffer.concat(brokerFrames.encodeResponse(b, v, 78, resp))
+        expect(theirsResp.subarray(4).equals(oursResp)).toBe(true)
+        expect(brokerFrames.decodeResponse(oursResp, b, v)).toEqual({ correlationId: 78, body: resp })
+        expect(decodeResponse(b.key, v, oursResp)).toEqual({ header: { correlationId: 78 }, body: resp })
+      })
+    }
   }
 })
