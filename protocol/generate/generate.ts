@@ -175,7 +175,7 @@ class MessageGen {
       if (def !== undefined) parts.push(`default: ${JSON.stringify(def)}`)
       schemaEntries.push(`  { ${parts.join(', ')} },`)
     }
-    const what = top ? `${this.spec.name} (versions ${rangeText(present)})` : `A ${name} of ${this.spec.name}`
+    const what = top ? `${this.spec.name} (versions ${rangeText(present)})` : `${name}: a struct of ${this.spec.name}`
     this.interfaces.push(`/** ${what}. */\nexport interface ${tsName} {\n${members.join('\n')}\n}`)
     this.schemas.push(`const ${constName}: readonly FieldSchema[] = [\n${schemaEntries.join('\n')}\n]`)
     return constName

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A AddPartitionsToTxnTopic of AddPartitionsToTxnRequest. */
+/** AddPartitionsToTxnTopic: a struct of AddPartitionsToTxnRequest. */
 export interface AddPartitionsToTxnTopic {
   /** The name of the topic. Versions 0-5. */
   name: string
@@ -12,7 +12,7 @@ export interface AddPartitionsToTxnTopic {
   partitions: number[]
 }
 
-/** A AddPartitionsToTxnTransaction of AddPartitionsToTxnRequest. */
+/** AddPartitionsToTxnTransaction: a struct of AddPartitionsToTxnRequest. */
 export interface AddPartitionsToTxnTransaction {
   /** The transactional id corresponding to the transaction. Versions 4-5. */
   transactionalId: string
@@ -87,7 +87,7 @@ export function readAddPartitionsToTxnRequest(r: Reader, version: number): AddPa
   return readMessage(AddPartitionsToTxnRequestSchema, r, version) as unknown as AddPartitionsToTxnRequest
 }
 
-/** A AddPartitionsToTxnPartitionResult of AddPartitionsToTxnResponse. */
+/** AddPartitionsToTxnPartitionResult: a struct of AddPartitionsToTxnResponse. */
 export interface AddPartitionsToTxnPartitionResult {
   /** The partition indexes. Versions 0-5. */
   partitionIndex: number
@@ -95,7 +95,7 @@ export interface AddPartitionsToTxnPartitionResult {
   partitionErrorCode: number
 }
 
-/** A AddPartitionsToTxnTopicResult of AddPartitionsToTxnResponse. */
+/** AddPartitionsToTxnTopicResult: a struct of AddPartitionsToTxnResponse. */
 export interface AddPartitionsToTxnTopicResult {
   /** The topic name. Versions 0-5. */
   name: string
@@ -103,7 +103,7 @@ export interface AddPartitionsToTxnTopicResult {
   resultsByPartition: AddPartitionsToTxnPartitionResult[]
 }
 
-/** A AddPartitionsToTxnResult of AddPartitionsToTxnResponse. */
+/** AddPartitionsToTxnResult: a struct of AddPartitionsToTxnResponse. */
 export interface AddPartitionsToTxnResult {
   /** The transactional id corresponding to the transaction. Versions 4-5. */
   transactionalId: string

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A AlterableConfig of AlterConfigsRequest. */
+/** AlterableConfig: a struct of AlterConfigsRequest. */
 export interface AlterableConfig {
   /** The configuration key name. Versions 0-2. */
   name: string
@@ -12,7 +12,7 @@ export interface AlterableConfig {
   value: string | null
 }
 
-/** A AlterConfigsResource of AlterConfigsRequest. */
+/** AlterConfigsResource: a struct of AlterConfigsRequest. */
 export interface AlterConfigsResource {
   /** The resource type. Versions 0-2. */
   resourceType: number
@@ -72,7 +72,7 @@ export function readAlterConfigsRequest(r: Reader, version: number): AlterConfig
   return readMessage(AlterConfigsRequestSchema, r, version) as unknown as AlterConfigsRequest
 }
 
-/** A AlterConfigsResourceResponse of AlterConfigsResponse. */
+/** AlterConfigsResourceResponse: a struct of AlterConfigsResponse. */
 export interface AlterConfigsResourceResponse {
   /** The resource error code. Versions 0-2. */
   errorCode: number

@@ -43,7 +43,7 @@ export function readApiVersionsRequest(r: Reader, version: number): ApiVersionsR
   return readMessage(ApiVersionsRequestSchema, r, version) as unknown as ApiVersionsRequest
 }
 
-/** A ApiVersion of ApiVersionsResponse. */
+/** ApiVersion: a struct of ApiVersionsResponse. */
 export interface ApiVersion {
   /** The API index. Versions 0-4. */
   apiKey: number
@@ -53,7 +53,7 @@ export interface ApiVersion {
   maxVersion: number
 }
 
-/** A SupportedFeatureKey of ApiVersionsResponse. */
+/** SupportedFeatureKey: a struct of ApiVersionsResponse. */
 export interface SupportedFeatureKey {
   /** The name of the feature. Versions 3-4. */
   name: string
@@ -63,7 +63,7 @@ export interface SupportedFeatureKey {
   maxVersion: number
 }
 
-/** A FinalizedFeatureKey of ApiVersionsResponse. */
+/** FinalizedFeatureKey: a struct of ApiVersionsResponse. */
 export interface FinalizedFeatureKey {
   /** The name of the feature. Versions 3-4. */
   name: string

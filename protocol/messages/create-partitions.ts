@@ -4,13 +4,13 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A CreatePartitionsAssignment of CreatePartitionsRequest. */
+/** CreatePartitionsAssignment: a struct of CreatePartitionsRequest. */
 export interface CreatePartitionsAssignment {
   /** The assigned broker IDs. Versions 0-3. */
   brokerIds: number[]
 }
 
-/** A CreatePartitionsTopic of CreatePartitionsRequest. */
+/** CreatePartitionsTopic: a struct of CreatePartitionsRequest. */
 export interface CreatePartitionsTopic {
   /** The topic name. Versions 0-3. */
   name: string
@@ -72,7 +72,7 @@ export function readCreatePartitionsRequest(r: Reader, version: number): CreateP
   return readMessage(CreatePartitionsRequestSchema, r, version) as unknown as CreatePartitionsRequest
 }
 
-/** A CreatePartitionsTopicResult of CreatePartitionsResponse. */
+/** CreatePartitionsTopicResult: a struct of CreatePartitionsResponse. */
 export interface CreatePartitionsTopicResult {
   /** The topic name. Versions 0-3. */
   name: string

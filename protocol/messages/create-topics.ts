@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A CreatableReplicaAssignment of CreateTopicsRequest. */
+/** CreatableReplicaAssignment: a struct of CreateTopicsRequest. */
 export interface CreatableReplicaAssignment {
   /** The partition index. Versions 0-7. */
   partitionIndex: number
@@ -12,7 +12,7 @@ export interface CreatableReplicaAssignment {
   brokerIds: number[]
 }
 
-/** A CreatableTopicConfig of CreateTopicsRequest. */
+/** CreatableTopicConfig: a struct of CreateTopicsRequest. */
 export interface CreatableTopicConfig {
   /** The configuration name. Versions 0-7. */
   name: string
@@ -20,7 +20,7 @@ export interface CreatableTopicConfig {
   value: string | null
 }
 
-/** A CreatableTopic of CreateTopicsRequest. */
+/** CreatableTopic: a struct of CreateTopicsRequest. */
 export interface CreatableTopic {
   /** The topic name. Versions 0-7. */
   name: string
@@ -94,7 +94,7 @@ export function readCreateTopicsRequest(r: Reader, version: number): CreateTopic
   return readMessage(CreateTopicsRequestSchema, r, version) as unknown as CreateTopicsRequest
 }
 
-/** A CreatableTopicConfigs of CreateTopicsResponse. */
+/** CreatableTopicConfigs: a struct of CreateTopicsResponse. */
 export interface CreatableTopicConfigs {
   /** The configuration name. Versions 5-7. */
   name: string
@@ -108,7 +108,7 @@ export interface CreatableTopicConfigs {
   isSensitive: boolean
 }
 
-/** A CreatableTopicResult of CreateTopicsResponse. */
+/** CreatableTopicResult: a struct of CreateTopicsResponse. */
 export interface CreatableTopicResult {
   /** The topic name. Versions 0-7. */
   name: string

@@ -40,7 +40,7 @@ export function readDeleteGroupsRequest(r: Reader, version: number): DeleteGroup
   return readMessage(DeleteGroupsRequestSchema, r, version) as unknown as DeleteGroupsRequest
 }
 
-/** A DeletableGroupResult of DeleteGroupsResponse. */
+/** DeletableGroupResult: a struct of DeleteGroupsResponse. */
 export interface DeletableGroupResult {
   /** The group id Versions 0-2. */
   groupId: string

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A DeleteRecordsPartition of DeleteRecordsRequest. */
+/** DeleteRecordsPartition: a struct of DeleteRecordsRequest. */
 export interface DeleteRecordsPartition {
   /** The partition index. Versions 0-2. */
   partitionIndex: number
@@ -12,7 +12,7 @@ export interface DeleteRecordsPartition {
   offset: number
 }
 
-/** A DeleteRecordsTopic of DeleteRecordsRequest. */
+/** DeleteRecordsTopic: a struct of DeleteRecordsRequest. */
 export interface DeleteRecordsTopic {
   /** The topic name. Versions 0-2. */
   name: string
@@ -69,7 +69,7 @@ export function readDeleteRecordsRequest(r: Reader, version: number): DeleteReco
   return readMessage(DeleteRecordsRequestSchema, r, version) as unknown as DeleteRecordsRequest
 }
 
-/** A DeleteRecordsPartitionResult of DeleteRecordsResponse. */
+/** DeleteRecordsPartitionResult: a struct of DeleteRecordsResponse. */
 export interface DeleteRecordsPartitionResult {
   /** The partition index. Versions 0-2. */
   partitionIndex: number
@@ -79,7 +79,7 @@ export interface DeleteRecordsPartitionResult {
   errorCode: number
 }
 
-/** A DeleteRecordsTopicResult of DeleteRecordsResponse. */
+/** DeleteRecordsTopicResult: a struct of DeleteRecordsResponse. */
 export interface DeleteRecordsTopicResult {
   /** The topic name. Versions 0-2. */
   name: string

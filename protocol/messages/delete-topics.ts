@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A DeleteTopicState of DeleteTopicsRequest. */
+/** DeleteTopicState: a struct of DeleteTopicsRequest. */
 export interface DeleteTopicState {
   /** The topic name Versions 6. Nullable in 6. Default "null". */
   name: string | null
@@ -59,7 +59,7 @@ export function readDeleteTopicsRequest(r: Reader, version: number): DeleteTopic
   return readMessage(DeleteTopicsRequestSchema, r, version) as unknown as DeleteTopicsRequest
 }
 
-/** A DeletableTopicResult of DeleteTopicsResponse. */
+/** DeletableTopicResult: a struct of DeleteTopicsResponse. */
 export interface DeletableTopicResult {
   /** The topic name Versions 0-6. Nullable in 6. */
   name: string | null

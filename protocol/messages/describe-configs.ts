@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A DescribeConfigsResource of DescribeConfigsRequest. */
+/** DescribeConfigsResource: a struct of DescribeConfigsRequest. */
 export interface DescribeConfigsResource {
   /** The resource type. Versions 0-4. */
   resourceType: number
@@ -62,7 +62,7 @@ export function readDescribeConfigsRequest(r: Reader, version: number): Describe
   return readMessage(DescribeConfigsRequestSchema, r, version) as unknown as DescribeConfigsRequest
 }
 
-/** A DescribeConfigsSynonym of DescribeConfigsResponse. */
+/** DescribeConfigsSynonym: a struct of DescribeConfigsResponse. */
 export interface DescribeConfigsSynonym {
   /** The synonym name. Versions 1-4. */
   name: string
@@ -72,7 +72,7 @@ export interface DescribeConfigsSynonym {
   source: number
 }
 
-/** A DescribeConfigsResourceResult of DescribeConfigsResponse. */
+/** DescribeConfigsResourceResult: a struct of DescribeConfigsResponse. */
 export interface DescribeConfigsResourceResult {
   /** The configuration name. Versions 0-4. */
   name: string
@@ -94,7 +94,7 @@ export interface DescribeConfigsResourceResult {
   documentation?: string | null
 }
 
-/** A DescribeConfigsResult of DescribeConfigsResponse. */
+/** DescribeConfigsResult: a struct of DescribeConfigsResponse. */
 export interface DescribeConfigsResult {
   /** The error code, or 0 if we were able to successfully describe the configurations. Versions 0-4. */
   errorCode: number

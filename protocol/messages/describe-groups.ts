@@ -43,7 +43,7 @@ export function readDescribeGroupsRequest(r: Reader, version: number): DescribeG
   return readMessage(DescribeGroupsRequestSchema, r, version) as unknown as DescribeGroupsRequest
 }
 
-/** A DescribedGroupMember of DescribeGroupsResponse. */
+/** DescribedGroupMember: a struct of DescribeGroupsResponse. */
 export interface DescribedGroupMember {
   /** The member ID assigned by the group coordinator. Versions 0-5. */
   memberId: string
@@ -59,7 +59,7 @@ export interface DescribedGroupMember {
   memberAssignment: Buffer
 }
 
-/** A DescribedGroup of DescribeGroupsResponse. */
+/** DescribedGroup: a struct of DescribeGroupsResponse. */
 export interface DescribedGroup {
   /** The describe error, or 0 if there was no error. Versions 0-5. */
   errorCode: number

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A ReplicaState of FetchRequest. */
+/** ReplicaState: a struct of FetchRequest. */
 export interface ReplicaState {
   /** The replica ID of the follower, or -1 if this request is from a consumer. Versions 15-17. Default "-1". */
   replicaId: number
@@ -12,7 +12,7 @@ export interface ReplicaState {
   replicaEpoch: number
 }
 
-/** A FetchPartition of FetchRequest. */
+/** FetchPartition: a struct of FetchRequest. */
 export interface FetchPartition {
   /** The partition index. Versions 0-17. */
   partition: number
@@ -30,7 +30,7 @@ export interface FetchPartition {
   replicaDirectoryId?: Buffer
 }
 
-/** A FetchTopic of FetchRequest. */
+/** FetchTopic: a struct of FetchRequest. */
 export interface FetchTopic {
   /** The name of the topic to fetch. Versions 0-12. */
   topic?: string
@@ -40,7 +40,7 @@ export interface FetchTopic {
   partitions: FetchPartition[]
 }
 
-/** A ForgottenTopic of FetchRequest. */
+/** ForgottenTopic: a struct of FetchRequest. */
 export interface ForgottenTopic {
   /** The topic name. Versions 7-12. */
   topic?: string
@@ -146,7 +146,7 @@ export function readFetchRequest(r: Reader, version: number): FetchRequest {
   return readMessage(FetchRequestSchema, r, version) as unknown as FetchRequest
 }
 
-/** A EpochEndOffset of FetchResponse. */
+/** EpochEndOffset: a struct of FetchResponse. */
 export interface EpochEndOffset {
   /** Versions 12-17. Default "-1". */
   epoch: number
@@ -154,7 +154,7 @@ export interface EpochEndOffset {
   endOffset: number
 }
 
-/** A LeaderIdAndEpoch of FetchResponse. */
+/** LeaderIdAndEpoch: a struct of FetchResponse. */
 export interface LeaderIdAndEpoch {
   /** The ID of the current leader or -1 if the leader is unknown. Versions 12-17. Default "-1". */
   leaderId: number
@@ -162,7 +162,7 @@ export interface LeaderIdAndEpoch {
   leaderEpoch: number
 }
 
-/** A SnapshotId of FetchResponse. */
+/** SnapshotId: a struct of FetchResponse. */
 export interface SnapshotId {
   /** Versions 0-17. Default "-1". */
   endOffset: number
@@ -170,7 +170,7 @@ export interface SnapshotId {
   epoch: number
 }
 
-/** A AbortedTransaction of FetchResponse. */
+/** AbortedTransaction: a struct of FetchResponse. */
 export interface AbortedTransaction {
   /** The producer id associated with the aborted transaction. Versions 4-17. */
   producerId: number
@@ -178,7 +178,7 @@ export interface AbortedTransaction {
   firstOffset: number
 }
 
-/** A PartitionData of FetchResponse. */
+/** PartitionData: a struct of FetchResponse. */
 export interface PartitionData {
   /** The partition index. Versions 0-17. */
   partitionIndex: number
@@ -204,7 +204,7 @@ export interface PartitionData {
   records: Buffer | null
 }
 
-/** A FetchableTopicResponse of FetchResponse. */
+/** FetchableTopicResponse: a struct of FetchResponse. */
 export interface FetchableTopicResponse {
   /** The topic name. Versions 0-12. */
   topic?: string
@@ -214,7 +214,7 @@ export interface FetchableTopicResponse {
   partitions: PartitionData[]
 }
 
-/** A NodeEndpoint of FetchResponse. */
+/** NodeEndpoint: a struct of FetchResponse. */
 export interface NodeEndpoint {
   /** The ID of the associated node. Versions 16-17. */
   nodeId: number

@@ -46,7 +46,7 @@ export function readFindCoordinatorRequest(r: Reader, version: number): FindCoor
   return readMessage(FindCoordinatorRequestSchema, r, version) as unknown as FindCoordinatorRequest
 }
 
-/** A Coordinator of FindCoordinatorResponse. */
+/** Coordinator: a struct of FindCoordinatorResponse. */
 export interface Coordinator {
   /** The coordinator key. Versions 4-6. */
   key: string

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A JoinGroupRequestProtocol of JoinGroupRequest. */
+/** JoinGroupRequestProtocol: a struct of JoinGroupRequest. */
 export interface JoinGroupRequestProtocol {
   /** The protocol name. Versions 0-9. */
   name: string
@@ -74,7 +74,7 @@ export function readJoinGroupRequest(r: Reader, version: number): JoinGroupReque
   return readMessage(JoinGroupRequestSchema, r, version) as unknown as JoinGroupRequest
 }
 
-/** A JoinGroupResponseMember of JoinGroupResponse. */
+/** JoinGroupResponseMember: a struct of JoinGroupResponse. */
 export interface JoinGroupResponseMember {
   /** The group member ID. Versions 0-9. */
   memberId: string

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A MemberIdentity of LeaveGroupRequest. */
+/** MemberIdentity: a struct of LeaveGroupRequest. */
 export interface MemberIdentity {
   /** The member ID to remove from the group. Versions 3-5. */
   memberId: string
@@ -62,7 +62,7 @@ export function readLeaveGroupRequest(r: Reader, version: number): LeaveGroupReq
   return readMessage(LeaveGroupRequestSchema, r, version) as unknown as LeaveGroupRequest
 }
 
-/** A MemberResponse of LeaveGroupResponse. */
+/** MemberResponse: a struct of LeaveGroupResponse. */
 export interface MemberResponse {
   /** The member ID to remove from the group. Versions 3-5. */
   memberId: string

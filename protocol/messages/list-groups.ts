@@ -43,7 +43,7 @@ export function readListGroupsRequest(r: Reader, version: number): ListGroupsReq
   return readMessage(ListGroupsRequestSchema, r, version) as unknown as ListGroupsRequest
 }
 
-/** A ListedGroup of ListGroupsResponse. */
+/** ListedGroup: a struct of ListGroupsResponse. */
 export interface ListedGroup {
   /** The group ID. Versions 0-5. */
   groupId: string

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A ListOffsetsPartition of ListOffsetsRequest. */
+/** ListOffsetsPartition: a struct of ListOffsetsRequest. */
 export interface ListOffsetsPartition {
   /** The partition index. Versions 0-10. */
   partitionIndex: number
@@ -16,7 +16,7 @@ export interface ListOffsetsPartition {
   maxNumOffsets?: number
 }
 
-/** A ListOffsetsTopic of ListOffsetsRequest. */
+/** ListOffsetsTopic: a struct of ListOffsetsRequest. */
 export interface ListOffsetsTopic {
   /** The topic name. Versions 0-10. */
   name: string
@@ -81,7 +81,7 @@ export function readListOffsetsRequest(r: Reader, version: number): ListOffsetsR
   return readMessage(ListOffsetsRequestSchema, r, version) as unknown as ListOffsetsRequest
 }
 
-/** A ListOffsetsPartitionResponse of ListOffsetsResponse. */
+/** ListOffsetsPartitionResponse: a struct of ListOffsetsResponse. */
 export interface ListOffsetsPartitionResponse {
   /** The partition index. Versions 0-10. */
   partitionIndex: number
@@ -97,7 +97,7 @@ export interface ListOffsetsPartitionResponse {
   leaderEpoch?: number
 }
 
-/** A ListOffsetsTopicResponse of ListOffsetsResponse. */
+/** ListOffsetsTopicResponse: a struct of ListOffsetsResponse. */
 export interface ListOffsetsTopicResponse {
   /** The topic name Versions 0-10. */
   name: string

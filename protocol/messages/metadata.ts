@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A MetadataRequestTopic of MetadataRequest. */
+/** MetadataRequestTopic: a struct of MetadataRequest. */
 export interface MetadataRequestTopic {
   /** The topic id. Versions 10-12. */
   topicId?: Buffer
@@ -62,7 +62,7 @@ export function readMetadataRequest(r: Reader, version: number): MetadataRequest
   return readMessage(MetadataRequestSchema, r, version) as unknown as MetadataRequest
 }
 
-/** A MetadataResponseBroker of MetadataResponse. */
+/** MetadataResponseBroker: a struct of MetadataResponse. */
 export interface MetadataResponseBroker {
   /** The broker ID. Versions 0-12. */
   nodeId: number
@@ -74,7 +74,7 @@ export interface MetadataResponseBroker {
   rack?: string | null
 }
 
-/** A MetadataResponsePartition of MetadataResponse. */
+/** MetadataResponsePartition: a struct of MetadataResponse. */
 export interface MetadataResponsePartition {
   /** The partition error, or 0 if there was no error. Versions 0-12. */
   errorCode: number
@@ -92,7 +92,7 @@ export interface MetadataResponsePartition {
   offlineReplicas?: number[]
 }
 
-/** A MetadataResponseTopic of MetadataResponse. */
+/** MetadataResponseTopic: a struct of MetadataResponse. */
 export interface MetadataResponseTopic {
   /** The topic error, or 0 if there was no error. Versions 0-12. */
   errorCode: number

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A OffsetCommitRequestPartition of OffsetCommitRequest. */
+/** OffsetCommitRequestPartition: a struct of OffsetCommitRequest. */
 export interface OffsetCommitRequestPartition {
   /** The partition index. Versions 0-9. */
   partitionIndex: number
@@ -18,7 +18,7 @@ export interface OffsetCommitRequestPartition {
   committedMetadata: string | null
 }
 
-/** A OffsetCommitRequestTopic of OffsetCommitRequest. */
+/** OffsetCommitRequestTopic: a struct of OffsetCommitRequest. */
 export interface OffsetCommitRequestTopic {
   /** The topic name. Versions 0-9. */
   name: string
@@ -90,7 +90,7 @@ export function readOffsetCommitRequest(r: Reader, version: number): OffsetCommi
   return readMessage(OffsetCommitRequestSchema, r, version) as unknown as OffsetCommitRequest
 }
 
-/** A OffsetCommitResponsePartition of OffsetCommitResponse. */
+/** OffsetCommitResponsePartition: a struct of OffsetCommitResponse. */
 export interface OffsetCommitResponsePartition {
   /** The partition index. Versions 0-9. */
   partitionIndex: number
@@ -98,7 +98,7 @@ export interface OffsetCommitResponsePartition {
   errorCode: number
 }
 
-/** A OffsetCommitResponseTopic of OffsetCommitResponse. */
+/** OffsetCommitResponseTopic: a struct of OffsetCommitResponse. */
 export interface OffsetCommitResponseTopic {
   /** The topic name. Versions 0-9. */
   name: string

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A OffsetFetchRequestTopic of OffsetFetchRequest. */
+/** OffsetFetchRequestTopic: a struct of OffsetFetchRequest. */
 export interface OffsetFetchRequestTopic {
   /** The topic name. Versions 0-7. */
   name: string
@@ -12,7 +12,7 @@ export interface OffsetFetchRequestTopic {
   partitionIndexes: number[]
 }
 
-/** A OffsetFetchRequestTopics of OffsetFetchRequest. */
+/** OffsetFetchRequestTopics: a struct of OffsetFetchRequest. */
 export interface OffsetFetchRequestTopics {
   /** The topic name. Versions 8-9. */
   name: string
@@ -20,7 +20,7 @@ export interface OffsetFetchRequestTopics {
   partitionIndexes: number[]
 }
 
-/** A OffsetFetchRequestGroup of OffsetFetchRequest. */
+/** OffsetFetchRequestGroup: a struct of OffsetFetchRequest. */
 export interface OffsetFetchRequestGroup {
   /** The group ID. Versions 8-9. */
   groupId: string
@@ -94,7 +94,7 @@ export function readOffsetFetchRequest(r: Reader, version: number): OffsetFetchR
   return readMessage(OffsetFetchRequestSchema, r, version) as unknown as OffsetFetchRequest
 }
 
-/** A OffsetFetchResponsePartition of OffsetFetchResponse. */
+/** OffsetFetchResponsePartition: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponsePartition {
   /** The partition index. Versions 0-7. */
   partitionIndex: number
@@ -108,7 +108,7 @@ export interface OffsetFetchResponsePartition {
   errorCode: number
 }
 
-/** A OffsetFetchResponseTopic of OffsetFetchResponse. */
+/** OffsetFetchResponseTopic: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponseTopic {
   /** The topic name. Versions 0-7. */
   name: string
@@ -116,7 +116,7 @@ export interface OffsetFetchResponseTopic {
   partitions: OffsetFetchResponsePartition[]
 }
 
-/** A OffsetFetchResponsePartitions of OffsetFetchResponse. */
+/** OffsetFetchResponsePartitions: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponsePartitions {
   /** The partition index. Versions 8-9. */
   partitionIndex: number
@@ -130,7 +130,7 @@ export interface OffsetFetchResponsePartitions {
   errorCode: number
 }
 
-/** A OffsetFetchResponseTopics of OffsetFetchResponse. */
+/** OffsetFetchResponseTopics: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponseTopics {
   /** The topic name. Versions 8-9. */
   name: string
@@ -138,7 +138,7 @@ export interface OffsetFetchResponseTopics {
   partitions: OffsetFetchResponsePartitions[]
 }
 
-/** A OffsetFetchResponseGroup of OffsetFetchResponse. */
+/** OffsetFetchResponseGroup: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponseGroup {
   /** The group ID. Versions 8-9. */
   groupId: string

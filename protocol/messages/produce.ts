@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A PartitionProduceData of ProduceRequest. */
+/** PartitionProduceData: a struct of ProduceRequest. */
 export interface PartitionProduceData {
   /** The partition index. Versions 0-11. */
   index: number
@@ -12,7 +12,7 @@ export interface PartitionProduceData {
   records: Buffer | null
 }
 
-/** A TopicProduceData of ProduceRequest. */
+/** TopicProduceData: a struct of ProduceRequest. */
 export interface TopicProduceData {
   /** The topic name. Versions 0-11. */
   name: string
@@ -75,7 +75,7 @@ export function readProduceRequest(r: Reader, version: number): ProduceRequest {
   return readMessage(ProduceRequestSchema, r, version) as unknown as ProduceRequest
 }
 
-/** A BatchIndexAndErrorMessage of ProduceResponse. */
+/** BatchIndexAndErrorMessage: a struct of ProduceResponse. */
 export interface BatchIndexAndErrorMessage {
   /** The batch index of the record that cause the batch to be dropped Versions 8-11. */
   batchIndex: number
@@ -83,7 +83,7 @@ export interface BatchIndexAndErrorMessage {
   batchIndexErrorMessage: string | null
 }
 
-/** A LeaderIdAndEpoch of ProduceResponse. */
+/** LeaderIdAndEpoch: a struct of ProduceResponse. */
 export interface LeaderIdAndEpoch {
   /** The ID of the current leader or -1 if the leader is unknown. Versions 10-11. Default "-1". */
   leaderId: number
@@ -91,7 +91,7 @@ export interface LeaderIdAndEpoch {
   leaderEpoch: number
 }
 
-/** A PartitionProduceResponse of ProduceResponse. */
+/** PartitionProduceResponse: a struct of ProduceResponse. */
 export interface PartitionProduceResponse {
   /** The partition index. Versions 0-11. */
   index: number
@@ -111,7 +111,7 @@ export interface PartitionProduceResponse {
   currentLeader?: LeaderIdAndEpoch
 }
 
-/** A TopicProduceResponse of ProduceResponse. */
+/** TopicProduceResponse: a struct of ProduceResponse. */
 export interface TopicProduceResponse {
   /** The topic name Versions 0-11. */
   name: string
@@ -119,7 +119,7 @@ export interface TopicProduceResponse {
   partitionResponses: PartitionProduceResponse[]
 }
 
-/** A NodeEndpoint of ProduceResponse. */
+/** NodeEndpoint: a struct of ProduceResponse. */
 export interface NodeEndpoint {
   /** The ID of the associated node. Versions 10-11. */
   nodeId: number

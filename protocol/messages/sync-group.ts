@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A SyncGroupRequestAssignment of SyncGroupRequest. */
+/** SyncGroupRequestAssignment: a struct of SyncGroupRequest. */
 export interface SyncGroupRequestAssignment {
   /** The ID of the member to assign. Versions 0-5. */
   memberId: string

@@ -4,7 +4,7 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** A TxnOffsetCommitRequestPartition of TxnOffsetCommitRequest. */
+/** TxnOffsetCommitRequestPartition: a struct of TxnOffsetCommitRequest. */
 export interface TxnOffsetCommitRequestPartition {
   /** The index of the partition within the topic. Versions 0-4. */
   partitionIndex: number
@@ -16,7 +16,7 @@ export interface TxnOffsetCommitRequestPartition {
   committedMetadata: string | null
 }
 
-/** A TxnOffsetCommitRequestTopic of TxnOffsetCommitRequest. */
+/** TxnOffsetCommitRequestTopic: a struct of TxnOffsetCommitRequest. */
 export interface TxnOffsetCommitRequestTopic {
   /** The topic name. Versions 0-4. */
   name: string
@@ -93,7 +93,7 @@ export function readTxnOffsetCommitRequest(r: Reader, version: number): TxnOffse
   return readMessage(TxnOffsetCommitRequestSchema, r, version) as unknown as TxnOffsetCommitRequest
 }
 
-/** A TxnOffsetCommitResponsePartition of TxnOffsetCommitResponse. */
+/** TxnOffsetCommitResponsePartition: a struct of TxnOffsetCommitResponse. */
 export interface TxnOffsetCommitResponsePartition {
   /** The partition index. Versions 0-4. */
   partitionIndex: number
@@ -101,7 +101,7 @@ export interface TxnOffsetCommitResponsePartition {
   errorCode: number
 }
 
-/** A TxnOffsetCommitResponseTopic of TxnOffsetCommitResponse. */
+/** TxnOffsetCommitResponseTopic: a struct of TxnOffsetCommitResponse. */
 export interface TxnOffsetCommitResponseTopic {
   /** The topic name. Versions 0-4. */
   name: string
