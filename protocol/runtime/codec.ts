@@ -85,6 +85,59 @@ function isDefault(field: FieldSchema, value: unknown): boolean {
   return false
 }
 
+// ---- plans: what a struct holds at one version, worked out once ----
+
+interface PlanField {
+  readonly f: FieldSchema
+  readonly name: string
+  readonly flexible: boolean
+  readonly nullable: boolean
+  /** The plan of the struct type (struct fields only). */
+  readonly sub: Plan | null
+}
+
+interface Plan {
+  /** Fields written in order, at this version. */
+  readonly regular: readonly PlanField[]
+  /** Tagged fields at this version, by tag order; null when none. */
+  readonly tagged: readonly PlanField[] | null
+  /** Defaults of the tagged fields, filled in before the tagged section is read. */
+  readonly taggedDefaults: readonly [string, FieldSchema][]
+  /** Fields this version lacks, which encoding must not be given a value for. */
+  readonly absent: readonly FieldSchema[]
+  readonly flexible: boolean
+}
+
+const plans = new WeakMap<readonly FieldSchema[], Map<number, Plan>>()
+
+function planFor(fields: readonly FieldSchema[], v: number, flexible: boolean): Plan {
+  let byVersion = plans.get(fields)
+  if (byVersion === undefined) { byVersion = new Map(); plans.set(fields, byVersion) }
+  const key = flexible ? -1 - v : v
+  let plan = byVersion.get(key)
+  if (plan !== undefined) return plan
+  const regular: PlanField[] = []
+  const tagged: PlanField[] = []
+  const absent: FieldSchema[] = []
+  for (const f of fields) {
+    if (!inRange(f.versions, v)) { absent.push(f); continue }
+    const pf: PlanField = {
+      f, name: f.name, flexible: isFlexible(f, flexible, v), nullable: inRange(f.nullable, v),
+      sub: f.type === 'struct' ? planFor(f.fields!, v, flexible) : null,
+    }
+    if (flexible && isTagged(f, v)) tagged.push(pf)
+    else if (!isTagged(f, v)) regular.push(pf)
+  }
+  tagged.sort((a, b) => a.f.tag! - b.f.tag!)
+  plan = {
+    regular, tagged: tagged.length > 0 ? tagged : null,
+    taggedDefaults: tagged.map((t) => [t.name, t.f] as [string, FieldSchema]).filter(([, f]) => defaultValue(f) !== undefined),
+    absent, flexible,
+  }
+  byVersion.set(key, plan)
+  return plan
+}
+
 // ---- decoding ----
 
 function readPrimitive(r: Reader, type: Primitive, flexible: boolean): unknown {
@@ -103,74 +156,67 @@ function readPrimitive(r: Reader, type: Primitive, flexible: boolean): unknown {
   }
 }
 
-function readValue(r: Reader, field: FieldSchema, v: number, msgFlexible: boolean): unknown {
-  const flexible = isFlexible(field, msgFlexible, v)
-  let value: unknown
-  if (field.array) {
-    const n = flexible ? r.compactArrayLength() : r.arrayLength()
-    if (n < 0) value = null
-    else {
-      const out = new Array(n)
-      if (field.type === 'struct') for (let i = 0; i < n; i++) out[i] = readStruct(r, field.fields!, v, msgFlexible)
-      else for (let i = 0; i < n; i++) out[i] = readPrimitive(r, field.type, flexible)
-      value = out
-    }
-  } else if (field.type === 'struct') {
-    if (inRange(field.nullable, v)) {
-      const present = r.int8()
-      if (present < 0) return null
-    }
-    return readStruct(r, field.fields!, v, msgFlexible)
-  } else value = readPrimitive(r, field.type, flexible)
-  if (value === null && !inRange(field.nullable, v)) throw new ProtocolDecodeError('null in a field that is not nullable at this version')
-  return value
+const notNullable = (): never => { throw new ProtocolDecodeError('null in a field that is not nullable at this version') }
+
+function readValue(r: Reader, pf: PlanField): unknown {
+  const f = pf.f
+  if (f.array) {
+    const n = pf.flexible ? r.compactArrayLength() : r.arrayLength()
+    if (n < 0) return pf.nullable ? null : notNullable()
+    const out = new Array(n)
+    if (pf.sub !== null) for (let i = 0; i < n; i++) out[i] = readPlan(r, pf.sub)
+    else for (let i = 0; i < n; i++) out[i] = readPrimitive(r, f.type as Primitive, pf.flexible)
+    return out
+  }
+  if (pf.sub !== null) {
+    if (pf.nullable && r.int8() < 0) return null
+    return readPlan(r, pf.sub)
+  }
+  const value = readPrimitive(r, f.type as Primitive, pf.flexible)
+  return value === null && !pf.nullable ? notNullable() : value
 }
 
-export function readStruct(r: Reader, fields: readonly FieldSchema[], v: number, flexible: boolean): Record<string, unknown> {
+function readPlan(r: Reader, plan: Plan): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  let field: FieldSchema | undefined
-  let taggedHere = false
+  const regular = plan.regular
+  let i = 0
   let inTagged = false
+  let current: PlanField | undefined
   try {
-    for (field of fields) {
-      if (!inRange(field.versions, v)) continue
-      if (isTagged(field, v)) {
-        taggedHere = true
-        const d = defaultValue(field)
-        if (d !== undefined) out[field.name] = d
-        continue
-      }
-      out[field.name] = readValue(r, field, v, flexible)
-    }
-    field = undefined
-    if (flexible) {
+    for (; i < regular.length; i++) out[regular[i]!.name] = readValue(r, regular[i]!)
+    if (plan.flexible) {
       inTagged = true
+      for (const [name, f] of plan.taggedDefaults) out[name] = defaultValue(f)
       const count = r.uvarint()
       let last = -1
-      for (let i = 0; i < count; i++) {
+      for (let k = 0; k < count; k++) {
         const tag = r.uvarint()
         if (tag <= last) throw new ProtocolDecodeError(`tagged fields out of order: tag ${tag} after ${last}`)
         last = tag
         const size = r.uvarint()
-        field = taggedHere ? fields.find((f) => f.tag === tag && inRange(f.versions, v) && isTagged(f, v)) : undefined
-        if (field === undefined) { r.skip(size); continue }
+        current = plan.tagged?.find((t) => t.f.tag === tag)
+        if (current === undefined) { r.skip(size); continue }
         const end = r.pos + size
         if (end > r.end) throw new ProtocolDecodeError(`buffer truncated: tagged field of ${size} bytes, ${r.end - r.pos} left`)
         const sub = new Reader(r.buf, r.pos, end)
-        out[field.name] = readValue(sub, field, v, flexible)
+        out[current.name] = readValue(sub, current)
         if (sub.pos !== end) throw new ProtocolDecodeError(`tagged field is ${size} bytes but its value took ${sub.pos - r.pos}`)
         r.pos = end
-        field = undefined
+        current = undefined
       }
     }
   } catch (err) {
     if (err instanceof ProtocolDecodeError) {
-      if (field !== undefined) err.path.unshift(field.name)
-      else if (inTagged) err.path.unshift('_taggedFields')
+      if (!inTagged) err.path.unshift(regular[i]!.name)
+      else err.path.unshift(current !== undefined ? current.name : '_taggedFields')
     }
     throw err
   }
   return out
+}
+
+export function readStruct(r: Reader, fields: readonly FieldSchema[], v: number, flexible: boolean): Record<string, unknown> {
+  return readPlan(r, planFor(fields, v, flexible))
 }
 
 function checkVersion(schema: MessageSchema, v: number): void {
@@ -234,63 +280,68 @@ function writePrimitive(w: Writer, type: Primitive, value: any, flexible: boolea
   }
 }
 
-function writeValue(w: Writer, field: FieldSchema, value: any, v: number, msgFlexible: boolean, ctx: string, path: string): void {
-  if (value === undefined) value = defaultValue(field)
-  if (value === null && !inRange(field.nullable, v)) fail(ctx, path, `is not nullable at version ${v}`)
-  const flexible = isFlexible(field, msgFlexible, v)
-  if (field.array) {
-    if (value === null) { if (flexible) w.uvarint(0); else w.int32(-1); return }
+function writeValue(w: Writer, pf: PlanField, value: any, v: number, ctx: string, path: string): void {
+  const f = pf.f
+  if (value === undefined) value = defaultValue(f)
+  if (value === null && !pf.nullable) fail(ctx, path, `is not nullable at version ${v}`)
+  if (f.array) {
+    if (value === null) { if (pf.flexible) w.uvarint(0); else w.int32(-1); return }
     if (!Array.isArray(value)) fail(ctx, path, 'must be an array')
-    if (flexible) w.uvarint(value.length + 1); else w.int32(value.length)
-    if (field.type === 'struct') for (let i = 0; i < value.length; i++) writeStruct(w, field.fields!, value[i], v, msgFlexible, ctx, path)
-    else for (let i = 0; i < value.length; i++) writePrimitive(w, field.type, value[i], flexible, ctx, path)
+    if (pf.flexible) w.uvarint(value.length + 1); else w.int32(value.length)
+    if (pf.sub !== null) for (let i = 0; i < value.length; i++) writePlan(w, pf.sub, value[i], v, ctx, path + '.')
+    else for (let i = 0; i < value.length; i++) writePrimitive(w, f.type as Primitive, value[i], pf.flexible, ctx, path)
     return
   }
-  if (field.type === 'struct') {
-    if (inRange(field.nullable, v)) {
+  if (pf.sub !== null) {
+    if (pf.nullable) {
       if (value === null) { w.int8(-1); return }
       w.int8(1)
     }
-    writeStruct(w, field.fields!, value ?? {}, v, msgFlexible, ctx, path)
+    writePlan(w, pf.sub, value ?? {}, v, ctx, path + '.')
     return
   }
-  writePrimitive(w, field.type, value, flexible, ctx, path)
+  writePrimitive(w, f.type as Primitive, value, pf.flexible, ctx, path)
 }
 
-export function writeStruct(w: Writer, fields: readonly FieldSchema[], value: any, v: number, flexible: boolean, ctx: string, prefix = ''): void {
+function writePlan(w: Writer, plan: Plan, value: any, v: number, ctx: string, prefix: string): void {
   if (value === null || typeof value !== 'object') fail(ctx, prefix || '(message)', 'must be an object')
-  let tagged: FieldSchema[] | null = null
-  for (const field of fields) {
-    const x = value[field.name]
-    if (!inRange(field.versions, v)) {
-      if (!field.ignorable && x !== undefined && !isDefault(field, x)) {
-        throw new UnsupportedVersionError(`${ctx}: field ${prefix}${field.name} cannot be sent at version ${v}`)
-      }
-      continue
+  for (const f of plan.absent) {
+    const x = value[f.name]
+    if (x !== undefined && !f.ignorable && !isDefault(f, x)) {
+      throw new UnsupportedVersionError(`${ctx}: field ${prefix}${f.name} cannot be sent at version ${v}`)
     }
-    if (isTagged(field, v)) {
-      if (x !== undefined && !isDefault(field, x)) (tagged ??= []).push(field)
-      continue
-    }
-    writeValue(w, field, x, v, flexible, ctx, prefix + field.name)
   }
-  if (!flexible) return
+  const regular = plan.regular
+  for (let i = 0; i < regular.length; i++) {
+    const pf = regular[i]!
+    writeValue(w, pf, value[pf.name], v, ctx, prefix + pf.name)
+  }
+  if (!plan.flexible) return
+  const tagged = plan.tagged
   if (tagged === null) { w.uvarint(0); return }
-  tagged.sort((a, b) => a.tag! - b.tag!)
-  w.uvarint(tagged.length)
-  for (const field of tagged) {
+  let count = 0
+  for (const t of tagged) if (!isDefault(t.f, value[t.name])) count++
+  w.uvarint(count)
+  if (count === 0) return
+  for (const t of tagged) {
+    const x = value[t.name]
+    if (isDefault(t.f, x)) continue
     const sub = new Writer(64)
-    writeValue(sub, field, value[field.name], v, true, ctx, prefix + field.name)
-    w.uvarint(field.tag!)
+    writeValue(sub, t, x, v, ctx, prefix + t.name)
+    w.uvarint(t.f.tag!)
     w.uvarint(sub.pos)
     w.raw(sub.toBuffer())
   }
 }
 
+export function writeStruct(w: Writer, fields: readonly FieldSchema[], value: any, v: number, flexible: boolean, ctx: string, prefix = ''): void {
+  writePlan(w, planFor(fields, v, flexible), value, v, ctx, prefix)
+}
+
 /** Appends one message to a writer (e.g. after a header). */
 export function writeMessage(schema: MessageSchema, w: Writer, value: object, v: number): void {
   checkVersion(schema, v)
-  writeStruct(w, schema.fields, value, v, inRange(schema.flexible, v), `${describe(schema, v)}`)
+  writeStruct(w, schema.fields, value, v, inRange(schema.flexible, v), describe(schema, v))
 }
 
 export function encodeMessage(schema: MessageSchema, value: object, v: number): Buffer {
