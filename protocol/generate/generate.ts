@@ -217,7 +217,7 @@ function emitMessage(spec: Spec, names: Map<string, string>, apiName: string): {
     `export function encode${n}(value: ${n}, version: number): Buffer {\n  return encodeMessage(${n}Schema, value, version)\n}\n`,
     `/** Appends a ${n} at \`version\` to a writer. */`,
     `export function write${n}(w: Writer, value: ${n}, version: number): void {\n  writeMessage(${n}Schema, w, value, version)\n}\n`,
-    `/** Decodes a ${n} of \`version\` filling \`buf\` from \`offset\`. */`,
+    `/** Decodes a ${n} of \`version\` that fills \`buf\` from \`offset\` to its end. */`,
     `export function decode${n}(buf: Buffer, version: number, offset = 0): ${n} {\n  return decodeMessage(${n}Schema, buf, version, offset) as unknown as ${n}\n}\n`,
     `/** Reads a ${n} of \`version\` at the reader's position. */`,
     `export function read${n}(r: Reader, version: number): ${n} {\n  return readMessage(${n}Schema, r, version) as unknown as ${n}\n}`,

@@ -39,7 +39,7 @@ export function writeAddOffsetsToTxnRequest(w: Writer, value: AddOffsetsToTxnReq
   writeMessage(AddOffsetsToTxnRequestSchema, w, value, version)
 }
 
-/** Decodes a AddOffsetsToTxnRequest of `version` filling `buf` from `offset`. */
+/** Decodes a AddOffsetsToTxnRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeAddOffsetsToTxnRequest(buf: Buffer, version: number, offset = 0): AddOffsetsToTxnRequest {
   return decodeMessage(AddOffsetsToTxnRequestSchema, buf, version, offset) as unknown as AddOffsetsToTxnRequest
 }
@@ -78,7 +78,7 @@ export function writeAddOffsetsToTxnResponse(w: Writer, value: AddOffsetsToTxnRe
   writeMessage(AddOffsetsToTxnResponseSchema, w, value, version)
 }
 
-/** Decodes a AddOffsetsToTxnResponse of `version` filling `buf` from `offset`. */
+/** Decodes a AddOffsetsToTxnResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeAddOffsetsToTxnResponse(buf: Buffer, version: number, offset = 0): AddOffsetsToTxnResponse {
   return decodeMessage(AddOffsetsToTxnResponseSchema, buf, version, offset) as unknown as AddOffsetsToTxnResponse
 }

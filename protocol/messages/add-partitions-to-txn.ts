@@ -77,7 +77,7 @@ export function writeAddPartitionsToTxnRequest(w: Writer, value: AddPartitionsTo
   writeMessage(AddPartitionsToTxnRequestSchema, w, value, version)
 }
 
-/** Decodes a AddPartitionsToTxnRequest of `version` filling `buf` from `offset`. */
+/** Decodes a AddPartitionsToTxnRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeAddPartitionsToTxnRequest(buf: Buffer, version: number, offset = 0): AddPartitionsToTxnRequest {
   return decodeMessage(AddPartitionsToTxnRequestSchema, buf, version, offset) as unknown as AddPartitionsToTxnRequest
 }
@@ -161,7 +161,7 @@ export function writeAddPartitionsToTxnResponse(w: Writer, value: AddPartitionsT
   writeMessage(AddPartitionsToTxnResponseSchema, w, value, version)
 }
 
-/** Decodes a AddPartitionsToTxnResponse of `version` filling `buf` from `offset`. */
+/** Decodes a AddPartitionsToTxnResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeAddPartitionsToTxnResponse(buf: Buffer, version: number, offset = 0): AddPartitionsToTxnResponse {
   return decodeMessage(AddPartitionsToTxnResponseSchema, buf, version, offset) as unknown as AddPartitionsToTxnResponse
 }

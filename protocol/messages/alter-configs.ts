@@ -62,7 +62,7 @@ export function writeAlterConfigsRequest(w: Writer, value: AlterConfigsRequest, 
   writeMessage(AlterConfigsRequestSchema, w, value, version)
 }
 
-/** Decodes a AlterConfigsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a AlterConfigsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeAlterConfigsRequest(buf: Buffer, version: number, offset = 0): AlterConfigsRequest {
   return decodeMessage(AlterConfigsRequestSchema, buf, version, offset) as unknown as AlterConfigsRequest
 }
@@ -120,7 +120,7 @@ export function writeAlterConfigsResponse(w: Writer, value: AlterConfigsResponse
   writeMessage(AlterConfigsResponseSchema, w, value, version)
 }
 
-/** Decodes a AlterConfigsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a AlterConfigsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeAlterConfigsResponse(buf: Buffer, version: number, offset = 0): AlterConfigsResponse {
   return decodeMessage(AlterConfigsResponseSchema, buf, version, offset) as unknown as AlterConfigsResponse
 }

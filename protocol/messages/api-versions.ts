@@ -33,7 +33,7 @@ export function writeApiVersionsRequest(w: Writer, value: ApiVersionsRequest, ve
   writeMessage(ApiVersionsRequestSchema, w, value, version)
 }
 
-/** Decodes a ApiVersionsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a ApiVersionsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeApiVersionsRequest(buf: Buffer, version: number, offset = 0): ApiVersionsRequest {
   return decodeMessage(ApiVersionsRequestSchema, buf, version, offset) as unknown as ApiVersionsRequest
 }
@@ -135,7 +135,7 @@ export function writeApiVersionsResponse(w: Writer, value: ApiVersionsResponse, 
   writeMessage(ApiVersionsResponseSchema, w, value, version)
 }
 
-/** Decodes a ApiVersionsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a ApiVersionsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeApiVersionsResponse(buf: Buffer, version: number, offset = 0): ApiVersionsResponse {
   return decodeMessage(ApiVersionsResponseSchema, buf, version, offset) as unknown as ApiVersionsResponse
 }

@@ -62,7 +62,7 @@ export function writeCreatePartitionsRequest(w: Writer, value: CreatePartitionsR
   writeMessage(CreatePartitionsRequestSchema, w, value, version)
 }
 
-/** Decodes a CreatePartitionsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a CreatePartitionsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeCreatePartitionsRequest(buf: Buffer, version: number, offset = 0): CreatePartitionsRequest {
   return decodeMessage(CreatePartitionsRequestSchema, buf, version, offset) as unknown as CreatePartitionsRequest
 }
@@ -117,7 +117,7 @@ export function writeCreatePartitionsResponse(w: Writer, value: CreatePartitions
   writeMessage(CreatePartitionsResponseSchema, w, value, version)
 }
 
-/** Decodes a CreatePartitionsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a CreatePartitionsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeCreatePartitionsResponse(buf: Buffer, version: number, offset = 0): CreatePartitionsResponse {
   return decodeMessage(CreatePartitionsResponseSchema, buf, version, offset) as unknown as CreatePartitionsResponse
 }

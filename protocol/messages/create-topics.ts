@@ -84,7 +84,7 @@ export function writeCreateTopicsRequest(w: Writer, value: CreateTopicsRequest, 
   writeMessage(CreateTopicsRequestSchema, w, value, version)
 }
 
-/** Decodes a CreateTopicsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a CreateTopicsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeCreateTopicsRequest(buf: Buffer, version: number, offset = 0): CreateTopicsRequest {
   return decodeMessage(CreateTopicsRequestSchema, buf, version, offset) as unknown as CreateTopicsRequest
 }
@@ -176,7 +176,7 @@ export function writeCreateTopicsResponse(w: Writer, value: CreateTopicsResponse
   writeMessage(CreateTopicsResponseSchema, w, value, version)
 }
 
-/** Decodes a CreateTopicsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a CreateTopicsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeCreateTopicsResponse(buf: Buffer, version: number, offset = 0): CreateTopicsResponse {
   return decodeMessage(CreateTopicsResponseSchema, buf, version, offset) as unknown as CreateTopicsResponse
 }

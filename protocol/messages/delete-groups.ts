@@ -30,7 +30,7 @@ export function writeDeleteGroupsRequest(w: Writer, value: DeleteGroupsRequest, 
   writeMessage(DeleteGroupsRequestSchema, w, value, version)
 }
 
-/** Decodes a DeleteGroupsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a DeleteGroupsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeDeleteGroupsRequest(buf: Buffer, version: number, offset = 0): DeleteGroupsRequest {
   return decodeMessage(DeleteGroupsRequestSchema, buf, version, offset) as unknown as DeleteGroupsRequest
 }
@@ -82,7 +82,7 @@ export function writeDeleteGroupsResponse(w: Writer, value: DeleteGroupsResponse
   writeMessage(DeleteGroupsResponseSchema, w, value, version)
 }
 
-/** Decodes a DeleteGroupsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a DeleteGroupsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeDeleteGroupsResponse(buf: Buffer, version: number, offset = 0): DeleteGroupsResponse {
   return decodeMessage(DeleteGroupsResponseSchema, buf, version, offset) as unknown as DeleteGroupsResponse
 }

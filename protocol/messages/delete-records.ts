@@ -59,7 +59,7 @@ export function writeDeleteRecordsRequest(w: Writer, value: DeleteRecordsRequest
   writeMessage(DeleteRecordsRequestSchema, w, value, version)
 }
 
-/** Decodes a DeleteRecordsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a DeleteRecordsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeDeleteRecordsRequest(buf: Buffer, version: number, offset = 0): DeleteRecordsRequest {
   return decodeMessage(DeleteRecordsRequestSchema, buf, version, offset) as unknown as DeleteRecordsRequest
 }
@@ -127,7 +127,7 @@ export function writeDeleteRecordsResponse(w: Writer, value: DeleteRecordsRespon
   writeMessage(DeleteRecordsResponseSchema, w, value, version)
 }
 
-/** Decodes a DeleteRecordsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a DeleteRecordsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeDeleteRecordsResponse(buf: Buffer, version: number, offset = 0): DeleteRecordsResponse {
   return decodeMessage(DeleteRecordsResponseSchema, buf, version, offset) as unknown as DeleteRecordsResponse
 }

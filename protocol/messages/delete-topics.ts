@@ -49,7 +49,7 @@ export function writeDeleteTopicsRequest(w: Writer, value: DeleteTopicsRequest, 
   writeMessage(DeleteTopicsRequestSchema, w, value, version)
 }
 
-/** Decodes a DeleteTopicsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a DeleteTopicsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeDeleteTopicsRequest(buf: Buffer, version: number, offset = 0): DeleteTopicsRequest {
   return decodeMessage(DeleteTopicsRequestSchema, buf, version, offset) as unknown as DeleteTopicsRequest
 }
@@ -107,7 +107,7 @@ export function writeDeleteTopicsResponse(w: Writer, value: DeleteTopicsResponse
   writeMessage(DeleteTopicsResponseSchema, w, value, version)
 }
 
-/** Decodes a DeleteTopicsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a DeleteTopicsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeDeleteTopicsResponse(buf: Buffer, version: number, offset = 0): DeleteTopicsResponse {
   return decodeMessage(DeleteTopicsResponseSchema, buf, version, offset) as unknown as DeleteTopicsResponse
 }

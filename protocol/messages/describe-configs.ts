@@ -52,7 +52,7 @@ export function writeDescribeConfigsRequest(w: Writer, value: DescribeConfigsReq
   writeMessage(DescribeConfigsRequestSchema, w, value, version)
 }
 
-/** Decodes a DescribeConfigsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a DescribeConfigsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeDescribeConfigsRequest(buf: Buffer, version: number, offset = 0): DescribeConfigsRequest {
   return decodeMessage(DescribeConfigsRequestSchema, buf, version, offset) as unknown as DescribeConfigsRequest
 }
@@ -163,7 +163,7 @@ export function writeDescribeConfigsResponse(w: Writer, value: DescribeConfigsRe
   writeMessage(DescribeConfigsResponseSchema, w, value, version)
 }
 
-/** Decodes a DescribeConfigsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a DescribeConfigsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeDescribeConfigsResponse(buf: Buffer, version: number, offset = 0): DescribeConfigsResponse {
   return decodeMessage(DescribeConfigsResponseSchema, buf, version, offset) as unknown as DescribeConfigsResponse
 }

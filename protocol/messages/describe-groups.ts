@@ -33,7 +33,7 @@ export function writeDescribeGroupsRequest(w: Writer, value: DescribeGroupsReque
   writeMessage(DescribeGroupsRequestSchema, w, value, version)
 }
 
-/** Decodes a DescribeGroupsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a DescribeGroupsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeDescribeGroupsRequest(buf: Buffer, version: number, offset = 0): DescribeGroupsRequest {
   return decodeMessage(DescribeGroupsRequestSchema, buf, version, offset) as unknown as DescribeGroupsRequest
 }
@@ -125,7 +125,7 @@ export function writeDescribeGroupsResponse(w: Writer, value: DescribeGroupsResp
   writeMessage(DescribeGroupsResponseSchema, w, value, version)
 }
 
-/** Decodes a DescribeGroupsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a DescribeGroupsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeDescribeGroupsResponse(buf: Buffer, version: number, offset = 0): DescribeGroupsResponse {
   return decodeMessage(DescribeGroupsResponseSchema, buf, version, offset) as unknown as DescribeGroupsResponse
 }

@@ -39,7 +39,7 @@ export function writeEndTxnRequest(w: Writer, value: EndTxnRequest, version: num
   writeMessage(EndTxnRequestSchema, w, value, version)
 }
 
-/** Decodes a EndTxnRequest of `version` filling `buf` from `offset`. */
+/** Decodes a EndTxnRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeEndTxnRequest(buf: Buffer, version: number, offset = 0): EndTxnRequest {
   return decodeMessage(EndTxnRequestSchema, buf, version, offset) as unknown as EndTxnRequest
 }
@@ -84,7 +84,7 @@ export function writeEndTxnResponse(w: Writer, value: EndTxnResponse, version: n
   writeMessage(EndTxnResponseSchema, w, value, version)
 }
 
-/** Decodes a EndTxnResponse of `version` filling `buf` from `offset`. */
+/** Decodes a EndTxnResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeEndTxnResponse(buf: Buffer, version: number, offset = 0): EndTxnResponse {
   return decodeMessage(EndTxnResponseSchema, buf, version, offset) as unknown as EndTxnResponse
 }

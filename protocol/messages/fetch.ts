@@ -136,7 +136,7 @@ export function writeFetchRequest(w: Writer, value: FetchRequest, version: numbe
   writeMessage(FetchRequestSchema, w, value, version)
 }
 
-/** Decodes a FetchRequest of `version` filling `buf` from `offset`. */
+/** Decodes a FetchRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeFetchRequest(buf: Buffer, version: number, offset = 0): FetchRequest {
   return decodeMessage(FetchRequestSchema, buf, version, offset) as unknown as FetchRequest
 }
@@ -311,7 +311,7 @@ export function writeFetchResponse(w: Writer, value: FetchResponse, version: num
   writeMessage(FetchResponseSchema, w, value, version)
 }
 
-/** Decodes a FetchResponse of `version` filling `buf` from `offset`. */
+/** Decodes a FetchResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeFetchResponse(buf: Buffer, version: number, offset = 0): FetchResponse {
   return decodeMessage(FetchResponseSchema, buf, version, offset) as unknown as FetchResponse
 }

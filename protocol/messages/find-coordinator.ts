@@ -36,7 +36,7 @@ export function writeFindCoordinatorRequest(w: Writer, value: FindCoordinatorReq
   writeMessage(FindCoordinatorRequestSchema, w, value, version)
 }
 
-/** Decodes a FindCoordinatorRequest of `version` filling `buf` from `offset`. */
+/** Decodes a FindCoordinatorRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeFindCoordinatorRequest(buf: Buffer, version: number, offset = 0): FindCoordinatorRequest {
   return decodeMessage(FindCoordinatorRequestSchema, buf, version, offset) as unknown as FindCoordinatorRequest
 }
@@ -115,7 +115,7 @@ export function writeFindCoordinatorResponse(w: Writer, value: FindCoordinatorRe
   writeMessage(FindCoordinatorResponseSchema, w, value, version)
 }
 
-/** Decodes a FindCoordinatorResponse of `version` filling `buf` from `offset`. */
+/** Decodes a FindCoordinatorResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeFindCoordinatorResponse(buf: Buffer, version: number, offset = 0): FindCoordinatorResponse {
   return decodeMessage(FindCoordinatorResponseSchema, buf, version, offset) as unknown as FindCoordinatorResponse
 }

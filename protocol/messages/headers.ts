@@ -39,7 +39,7 @@ export function writeRequestHeader(w: Writer, value: RequestHeader, version: num
   writeMessage(RequestHeaderSchema, w, value, version)
 }
 
-/** Decodes a RequestHeader of `version` filling `buf` from `offset`. */
+/** Decodes a RequestHeader of `version` that fills `buf` from `offset` to its end. */
 export function decodeRequestHeader(buf: Buffer, version: number, offset = 0): RequestHeader {
   return decodeMessage(RequestHeaderSchema, buf, version, offset) as unknown as RequestHeader
 }
@@ -75,7 +75,7 @@ export function writeResponseHeader(w: Writer, value: ResponseHeader, version: n
   writeMessage(ResponseHeaderSchema, w, value, version)
 }
 
-/** Decodes a ResponseHeader of `version` filling `buf` from `offset`. */
+/** Decodes a ResponseHeader of `version` that fills `buf` from `offset` to its end. */
 export function decodeResponseHeader(buf: Buffer, version: number, offset = 0): ResponseHeader {
   return decodeMessage(ResponseHeaderSchema, buf, version, offset) as unknown as ResponseHeader
 }

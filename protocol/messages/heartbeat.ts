@@ -39,7 +39,7 @@ export function writeHeartbeatRequest(w: Writer, value: HeartbeatRequest, versio
   writeMessage(HeartbeatRequestSchema, w, value, version)
 }
 
-/** Decodes a HeartbeatRequest of `version` filling `buf` from `offset`. */
+/** Decodes a HeartbeatRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeHeartbeatRequest(buf: Buffer, version: number, offset = 0): HeartbeatRequest {
   return decodeMessage(HeartbeatRequestSchema, buf, version, offset) as unknown as HeartbeatRequest
 }
@@ -78,7 +78,7 @@ export function writeHeartbeatResponse(w: Writer, value: HeartbeatResponse, vers
   writeMessage(HeartbeatResponseSchema, w, value, version)
 }
 
-/** Decodes a HeartbeatResponse of `version` filling `buf` from `offset`. */
+/** Decodes a HeartbeatResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeHeartbeatResponse(buf: Buffer, version: number, offset = 0): HeartbeatResponse {
   return decodeMessage(HeartbeatResponseSchema, buf, version, offset) as unknown as HeartbeatResponse
 }

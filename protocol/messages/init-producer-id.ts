@@ -39,7 +39,7 @@ export function writeInitProducerIdRequest(w: Writer, value: InitProducerIdReque
   writeMessage(InitProducerIdRequestSchema, w, value, version)
 }
 
-/** Decodes a InitProducerIdRequest of `version` filling `buf` from `offset`. */
+/** Decodes a InitProducerIdRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeInitProducerIdRequest(buf: Buffer, version: number, offset = 0): InitProducerIdRequest {
   return decodeMessage(InitProducerIdRequestSchema, buf, version, offset) as unknown as InitProducerIdRequest
 }
@@ -84,7 +84,7 @@ export function writeInitProducerIdResponse(w: Writer, value: InitProducerIdResp
   writeMessage(InitProducerIdResponseSchema, w, value, version)
 }
 
-/** Decodes a InitProducerIdResponse of `version` filling `buf` from `offset`. */
+/** Decodes a InitProducerIdResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeInitProducerIdResponse(buf: Buffer, version: number, offset = 0): InitProducerIdResponse {
   return decodeMessage(InitProducerIdResponseSchema, buf, version, offset) as unknown as InitProducerIdResponse
 }

@@ -64,7 +64,7 @@ export function writeJoinGroupRequest(w: Writer, value: JoinGroupRequest, versio
   writeMessage(JoinGroupRequestSchema, w, value, version)
 }
 
-/** Decodes a JoinGroupRequest of `version` filling `buf` from `offset`. */
+/** Decodes a JoinGroupRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeJoinGroupRequest(buf: Buffer, version: number, offset = 0): JoinGroupRequest {
   return decodeMessage(JoinGroupRequestSchema, buf, version, offset) as unknown as JoinGroupRequest
 }
@@ -140,7 +140,7 @@ export function writeJoinGroupResponse(w: Writer, value: JoinGroupResponse, vers
   writeMessage(JoinGroupResponseSchema, w, value, version)
 }
 
-/** Decodes a JoinGroupResponse of `version` filling `buf` from `offset`. */
+/** Decodes a JoinGroupResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeJoinGroupResponse(buf: Buffer, version: number, offset = 0): JoinGroupResponse {
   return decodeMessage(JoinGroupResponseSchema, buf, version, offset) as unknown as JoinGroupResponse
 }

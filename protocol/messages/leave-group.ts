@@ -52,7 +52,7 @@ export function writeLeaveGroupRequest(w: Writer, value: LeaveGroupRequest, vers
   writeMessage(LeaveGroupRequestSchema, w, value, version)
 }
 
-/** Decodes a LeaveGroupRequest of `version` filling `buf` from `offset`. */
+/** Decodes a LeaveGroupRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeLeaveGroupRequest(buf: Buffer, version: number, offset = 0): LeaveGroupRequest {
   return decodeMessage(LeaveGroupRequestSchema, buf, version, offset) as unknown as LeaveGroupRequest
 }
@@ -110,7 +110,7 @@ export function writeLeaveGroupResponse(w: Writer, value: LeaveGroupResponse, ve
   writeMessage(LeaveGroupResponseSchema, w, value, version)
 }
 
-/** Decodes a LeaveGroupResponse of `version` filling `buf` from `offset`. */
+/** Decodes a LeaveGroupResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeLeaveGroupResponse(buf: Buffer, version: number, offset = 0): LeaveGroupResponse {
   return decodeMessage(LeaveGroupResponseSchema, buf, version, offset) as unknown as LeaveGroupResponse
 }

@@ -33,7 +33,7 @@ export function writeListGroupsRequest(w: Writer, value: ListGroupsRequest, vers
   writeMessage(ListGroupsRequestSchema, w, value, version)
 }
 
-/** Decodes a ListGroupsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a ListGroupsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeListGroupsRequest(buf: Buffer, version: number, offset = 0): ListGroupsRequest {
   return decodeMessage(ListGroupsRequestSchema, buf, version, offset) as unknown as ListGroupsRequest
 }
@@ -94,7 +94,7 @@ export function writeListGroupsResponse(w: Writer, value: ListGroupsResponse, ve
   writeMessage(ListGroupsResponseSchema, w, value, version)
 }
 
-/** Decodes a ListGroupsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a ListGroupsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeListGroupsResponse(buf: Buffer, version: number, offset = 0): ListGroupsResponse {
   return decodeMessage(ListGroupsResponseSchema, buf, version, offset) as unknown as ListGroupsResponse
 }

@@ -71,7 +71,7 @@ export function writeListOffsetsRequest(w: Writer, value: ListOffsetsRequest, ve
   writeMessage(ListOffsetsRequestSchema, w, value, version)
 }
 
-/** Decodes a ListOffsetsRequest of `version` filling `buf` from `offset`. */
+/** Decodes a ListOffsetsRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeListOffsetsRequest(buf: Buffer, version: number, offset = 0): ListOffsetsRequest {
   return decodeMessage(ListOffsetsRequestSchema, buf, version, offset) as unknown as ListOffsetsRequest
 }
@@ -148,7 +148,7 @@ export function writeListOffsetsResponse(w: Writer, value: ListOffsetsResponse, 
   writeMessage(ListOffsetsResponseSchema, w, value, version)
 }
 
-/** Decodes a ListOffsetsResponse of `version` filling `buf` from `offset`. */
+/** Decodes a ListOffsetsResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeListOffsetsResponse(buf: Buffer, version: number, offset = 0): ListOffsetsResponse {
   return decodeMessage(ListOffsetsResponseSchema, buf, version, offset) as unknown as ListOffsetsResponse
 }

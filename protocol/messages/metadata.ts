@@ -52,7 +52,7 @@ export function writeMetadataRequest(w: Writer, value: MetadataRequest, version:
   writeMessage(MetadataRequestSchema, w, value, version)
 }
 
-/** Decodes a MetadataRequest of `version` filling `buf` from `offset`. */
+/** Decodes a MetadataRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeMetadataRequest(buf: Buffer, version: number, offset = 0): MetadataRequest {
   return decodeMessage(MetadataRequestSchema, buf, version, offset) as unknown as MetadataRequest
 }
@@ -175,7 +175,7 @@ export function writeMetadataResponse(w: Writer, value: MetadataResponse, versio
   writeMessage(MetadataResponseSchema, w, value, version)
 }
 
-/** Decodes a MetadataResponse of `version` filling `buf` from `offset`. */
+/** Decodes a MetadataResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeMetadataResponse(buf: Buffer, version: number, offset = 0): MetadataResponse {
   return decodeMessage(MetadataResponseSchema, buf, version, offset) as unknown as MetadataResponse
 }

@@ -80,7 +80,7 @@ export function writeOffsetCommitRequest(w: Writer, value: OffsetCommitRequest, 
   writeMessage(OffsetCommitRequestSchema, w, value, version)
 }
 
-/** Decodes a OffsetCommitRequest of `version` filling `buf` from `offset`. */
+/** Decodes a OffsetCommitRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeOffsetCommitRequest(buf: Buffer, version: number, offset = 0): OffsetCommitRequest {
   return decodeMessage(OffsetCommitRequestSchema, buf, version, offset) as unknown as OffsetCommitRequest
 }
@@ -145,7 +145,7 @@ export function writeOffsetCommitResponse(w: Writer, value: OffsetCommitResponse
   writeMessage(OffsetCommitResponseSchema, w, value, version)
 }
 
-/** Decodes a OffsetCommitResponse of `version` filling `buf` from `offset`. */
+/** Decodes a OffsetCommitResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeOffsetCommitResponse(buf: Buffer, version: number, offset = 0): OffsetCommitResponse {
   return decodeMessage(OffsetCommitResponseSchema, buf, version, offset) as unknown as OffsetCommitResponse
 }

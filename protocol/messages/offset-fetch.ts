@@ -84,7 +84,7 @@ export function writeOffsetFetchRequest(w: Writer, value: OffsetFetchRequest, ve
   writeMessage(OffsetFetchRequestSchema, w, value, version)
 }
 
-/** Decodes a OffsetFetchRequest of `version` filling `buf` from `offset`. */
+/** Decodes a OffsetFetchRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeOffsetFetchRequest(buf: Buffer, version: number, offset = 0): OffsetFetchRequest {
   return decodeMessage(OffsetFetchRequestSchema, buf, version, offset) as unknown as OffsetFetchRequest
 }
@@ -215,7 +215,7 @@ export function writeOffsetFetchResponse(w: Writer, value: OffsetFetchResponse, 
   writeMessage(OffsetFetchResponseSchema, w, value, version)
 }
 
-/** Decodes a OffsetFetchResponse of `version` filling `buf` from `offset`. */
+/** Decodes a OffsetFetchResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeOffsetFetchResponse(buf: Buffer, version: number, offset = 0): OffsetFetchResponse {
   return decodeMessage(OffsetFetchResponseSchema, buf, version, offset) as unknown as OffsetFetchResponse
 }

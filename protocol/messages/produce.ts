@@ -65,7 +65,7 @@ export function writeProduceRequest(w: Writer, value: ProduceRequest, version: n
   writeMessage(ProduceRequestSchema, w, value, version)
 }
 
-/** Decodes a ProduceRequest of `version` filling `buf` from `offset`. */
+/** Decodes a ProduceRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeProduceRequest(buf: Buffer, version: number, offset = 0): ProduceRequest {
   return decodeMessage(ProduceRequestSchema, buf, version, offset) as unknown as ProduceRequest
 }
@@ -196,7 +196,7 @@ export function writeProduceResponse(w: Writer, value: ProduceResponse, version:
   writeMessage(ProduceResponseSchema, w, value, version)
 }
 
-/** Decodes a ProduceResponse of `version` filling `buf` from `offset`. */
+/** Decodes a ProduceResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeProduceResponse(buf: Buffer, version: number, offset = 0): ProduceResponse {
   return decodeMessage(ProduceResponseSchema, buf, version, offset) as unknown as ProduceResponse
 }

@@ -30,7 +30,7 @@ export function writeSaslHandshakeRequest(w: Writer, value: SaslHandshakeRequest
   writeMessage(SaslHandshakeRequestSchema, w, value, version)
 }
 
-/** Decodes a SaslHandshakeRequest of `version` filling `buf` from `offset`. */
+/** Decodes a SaslHandshakeRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeSaslHandshakeRequest(buf: Buffer, version: number, offset = 0): SaslHandshakeRequest {
   return decodeMessage(SaslHandshakeRequestSchema, buf, version, offset) as unknown as SaslHandshakeRequest
 }
@@ -69,7 +69,7 @@ export function writeSaslHandshakeResponse(w: Writer, value: SaslHandshakeRespon
   writeMessage(SaslHandshakeResponseSchema, w, value, version)
 }
 
-/** Decodes a SaslHandshakeResponse of `version` filling `buf` from `offset`. */
+/** Decodes a SaslHandshakeResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeSaslHandshakeResponse(buf: Buffer, version: number, offset = 0): SaslHandshakeResponse {
   return decodeMessage(SaslHandshakeResponseSchema, buf, version, offset) as unknown as SaslHandshakeResponse
 }

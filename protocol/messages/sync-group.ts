@@ -61,7 +61,7 @@ export function writeSyncGroupRequest(w: Writer, value: SyncGroupRequest, versio
   writeMessage(SyncGroupRequestSchema, w, value, version)
 }
 
-/** Decodes a SyncGroupRequest of `version` filling `buf` from `offset`. */
+/** Decodes a SyncGroupRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeSyncGroupRequest(buf: Buffer, version: number, offset = 0): SyncGroupRequest {
   return decodeMessage(SyncGroupRequestSchema, buf, version, offset) as unknown as SyncGroupRequest
 }
@@ -109,7 +109,7 @@ export function writeSyncGroupResponse(w: Writer, value: SyncGroupResponse, vers
   writeMessage(SyncGroupResponseSchema, w, value, version)
 }
 
-/** Decodes a SyncGroupResponse of `version` filling `buf` from `offset`. */
+/** Decodes a SyncGroupResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeSyncGroupResponse(buf: Buffer, version: number, offset = 0): SyncGroupResponse {
   return decodeMessage(SyncGroupResponseSchema, buf, version, offset) as unknown as SyncGroupResponse
 }

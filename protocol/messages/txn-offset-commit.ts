@@ -83,7 +83,7 @@ export function writeTxnOffsetCommitRequest(w: Writer, value: TxnOffsetCommitReq
   writeMessage(TxnOffsetCommitRequestSchema, w, value, version)
 }
 
-/** Decodes a TxnOffsetCommitRequest of `version` filling `buf` from `offset`. */
+/** Decodes a TxnOffsetCommitRequest of `version` that fills `buf` from `offset` to its end. */
 export function decodeTxnOffsetCommitRequest(buf: Buffer, version: number, offset = 0): TxnOffsetCommitRequest {
   return decodeMessage(TxnOffsetCommitRequestSchema, buf, version, offset) as unknown as TxnOffsetCommitRequest
 }
@@ -148,7 +148,7 @@ export function writeTxnOffsetCommitResponse(w: Writer, value: TxnOffsetCommitRe
   writeMessage(TxnOffsetCommitResponseSchema, w, value, version)
 }
 
-/** Decodes a TxnOffsetCommitResponse of `version` filling `buf` from `offset`. */
+/** Decodes a TxnOffsetCommitResponse of `version` that fills `buf` from `offset` to its end. */
 export function decodeTxnOffsetCommitResponse(buf: Buffer, version: number, offset = 0): TxnOffsetCommitResponse {
   return decodeMessage(TxnOffsetCommitResponseSchema, buf, version, offset) as unknown as TxnOffsetCommitResponse
 }
