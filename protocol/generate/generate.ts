@@ -156,11 +156,11 @@ class MessageGen {
       const optional = !covers(versions, intersect(present, this.valid)) || tagged !== null
       const def = parseDefault(f, base, isArray)
       const doc: string[] = []
-      if (f.about) doc.push(f.about)
+      if (f.about) doc.push(/[.!?:]$/.test(f.about.trim()) ? f.about.trim() : `${f.about.trim()}.`)
       doc.push(`Versions ${rangeText(versions)}.` +
         (nullable ? ` Nullable in ${rangeText(nullable)}.` : '') +
         (tagged ? ` Tagged field ${f.tag} in ${rangeText(tagged)}.` : '') +
-        (f.default !== undefined ? ` Default ${JSON.stringify(f.default)}.` : ''))
+        (def !== undefined ? ` Default ${JSON.stringify(def)}.` : ''))
       members.push(`  /** ${doc.join(' ').replace(/\*\//g, '*\\/')} */\n  ${lowerFirst(f.name)}${optional ? '?' : ''}: ${ts}`)
       const parts = [`name: '${lowerFirst(f.name)}'`, `type: '${sub ? 'struct' : base}'`, `array: ${isArray}`]
       if (sub) parts.push(`fields: ${sub}`)

@@ -8,7 +8,7 @@ import type { Writer } from '../runtime/writer.js'
 export interface AddPartitionsToTxnTopic {
   /** The name of the topic. Versions 0-5. */
   name: string
-  /** The partition indexes to add to the transaction Versions 0-5. */
+  /** The partition indexes to add to the transaction. Versions 0-5. */
   partitions: number[]
 }
 
@@ -99,7 +99,7 @@ export interface AddPartitionsToTxnPartitionResult {
 export interface AddPartitionsToTxnTopicResult {
   /** The topic name. Versions 0-5. */
   name: string
-  /** The results for each partition Versions 0-5. */
+  /** The results for each partition. Versions 0-5. */
   resultsByPartition: AddPartitionsToTxnPartitionResult[]
 }
 

@@ -83,11 +83,11 @@ export interface ApiVersionsResponse {
   throttleTimeMs?: number
   /** Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted. Versions 3-4. Tagged field 0 in 3-4. */
   supportedFeatures?: SupportedFeatureKey[]
-  /** The monotonically increasing epoch for the finalized features information. Valid values are >= 0. A value of -1 is special and represents unknown epoch. Versions 3-4. Tagged field 1 in 3-4. Default "-1". */
+  /** The monotonically increasing epoch for the finalized features information. Valid values are >= 0. A value of -1 is special and represents unknown epoch. Versions 3-4. Tagged field 1 in 3-4. Default -1. */
   finalizedFeaturesEpoch?: number
   /** List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch >= 0. Versions 3-4. Tagged field 2 in 3-4. */
   finalizedFeatures?: FinalizedFeatureKey[]
-  /** Set by a KRaft controller if the required configurations for ZK migration are present Versions 3-4. Tagged field 3 in 3-4. Default "false". */
+  /** Set by a KRaft controller if the required configurations for ZK migration are present. Versions 3-4. Tagged field 3 in 3-4. Default false. */
   zkMigrationReady?: boolean
 }
 

@@ -78,7 +78,7 @@ export interface CreatePartitionsTopicResult {
   name: string
   /** The result error, or zero if there was no error. Versions 0-3. */
   errorCode: number
-  /** The result message, or null if there was no error. Versions 0-3. Nullable in 0-3. Default "null". */
+  /** The result message, or null if there was no error. Versions 0-3. Nullable in 0-3. Default null. */
   errorMessage: string | null
 }
 

@@ -38,9 +38,9 @@ export interface CreatableTopic {
 export interface CreateTopicsRequest {
   /** The topics to create. Versions 0-7. */
   topics: CreatableTopic[]
-  /** How long to wait in milliseconds before timing out the request. Versions 0-7. Default "60000". */
+  /** How long to wait in milliseconds before timing out the request. Versions 0-7. Default 60000. */
   timeoutMs: number
-  /** If true, check that the topics can be created as specified, but don't create anything. Versions 1-7. Default "false". */
+  /** If true, check that the topics can be created as specified, but don't create anything. Versions 1-7. Default false. */
   validateOnly?: boolean
 }
 
@@ -102,7 +102,7 @@ export interface CreatableTopicConfigs {
   value: string | null
   /** True if the configuration is read-only. Versions 5-7. */
   readOnly: boolean
-  /** The configuration source. Versions 5-7. Default "-1". */
+  /** The configuration source. Versions 5-7. Default -1. */
   configSource: number
   /** True if this configuration is sensitive. Versions 5-7. */
   isSensitive: boolean
@@ -112,7 +112,7 @@ export interface CreatableTopicConfigs {
 export interface CreatableTopicResult {
   /** The topic name. Versions 0-7. */
   name: string
-  /** The unique topic ID Versions 7. */
+  /** The unique topic ID. Versions 7. */
   topicId?: Buffer
   /** The error code, or 0 if there was no error. Versions 0-7. */
   errorCode: number
@@ -120,9 +120,9 @@ export interface CreatableTopicResult {
   errorMessage?: string | null
   /** Optional topic config error returned if configs are not returned in the response. Versions 5-7. Tagged field 0 in 5-7. */
   topicConfigErrorCode?: number
-  /** Number of partitions of the topic. Versions 5-7. Default "-1". */
+  /** Number of partitions of the topic. Versions 5-7. Default -1. */
   numPartitions?: number
-  /** Replication factor of the topic. Versions 5-7. Default "-1". */
+  /** Replication factor of the topic. Versions 5-7. Default -1. */
   replicationFactor?: number
   /** Configuration of the topic. Versions 5-7. Nullable in 5-7. */
   configs?: CreatableTopicConfigs[] | null

@@ -42,7 +42,7 @@ export function readDeleteGroupsRequest(r: Reader, version: number): DeleteGroup
 
 /** DeletableGroupResult: a struct of DeleteGroupsResponse. */
 export interface DeletableGroupResult {
-  /** The group id Versions 0-2. */
+  /** The group id. Versions 0-2. */
   groupId: string
   /** The deletion error, or 0 if the deletion succeeded. Versions 0-2. */
   errorCode: number
@@ -52,7 +52,7 @@ export interface DeletableGroupResult {
 export interface DeleteGroupsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0-2. */
   throttleTimeMs: number
-  /** The deletion results Versions 0-2. */
+  /** The deletion results. Versions 0-2. */
   results: DeletableGroupResult[]
 }
 

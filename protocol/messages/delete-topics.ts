@@ -6,17 +6,17 @@ import type { Writer } from '../runtime/writer.js'
 
 /** DeleteTopicState: a struct of DeleteTopicsRequest. */
 export interface DeleteTopicState {
-  /** The topic name Versions 6. Nullable in 6. Default "null". */
+  /** The topic name. Versions 6. Nullable in 6. Default null. */
   name: string | null
-  /** The unique topic ID Versions 6. */
+  /** The unique topic ID. Versions 6. */
   topicId: Buffer
 }
 
 /** DeleteTopicsRequest (versions 0-6). */
 export interface DeleteTopicsRequest {
-  /** The name or topic ID of the topic Versions 6. */
+  /** The name or topic ID of the topic. Versions 6. */
   topics?: DeleteTopicState[]
-  /** The names of the topics to delete Versions 0-5. */
+  /** The names of the topics to delete. Versions 0-5. */
   topicNames?: string[]
   /** The length of time in milliseconds to wait for the deletions to complete. Versions 0-6. */
   timeoutMs: number
@@ -61,13 +61,13 @@ export function readDeleteTopicsRequest(r: Reader, version: number): DeleteTopic
 
 /** DeletableTopicResult: a struct of DeleteTopicsResponse. */
 export interface DeletableTopicResult {
-  /** The topic name Versions 0-6. Nullable in 6. */
+  /** The topic name. Versions 0-6. Nullable in 6. */
   name: string | null
-  /** the unique topic ID Versions 6. */
+  /** the unique topic ID. Versions 6. */
   topicId?: Buffer
   /** The deletion error, or 0 if the deletion succeeded. Versions 0-6. */
   errorCode: number
-  /** The error message, or null if there was no error. Versions 5-6. Nullable in 5-6. Default "null". */
+  /** The error message, or null if there was no error. Versions 5-6. Nullable in 5-6. Default null. */
   errorMessage?: string | null
 }
 

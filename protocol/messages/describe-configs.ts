@@ -18,9 +18,9 @@ export interface DescribeConfigsResource {
 export interface DescribeConfigsRequest {
   /** The resources whose configurations we want to describe. Versions 0-4. */
   resources: DescribeConfigsResource[]
-  /** True if we should include all synonyms. Versions 1-4. Default "false". */
+  /** True if we should include all synonyms. Versions 1-4. Default false. */
   includeSynonyms?: boolean
-  /** True if we should include configuration documentation. Versions 3-4. Default "false". */
+  /** True if we should include configuration documentation. Versions 3-4. Default false. */
   includeDocumentation?: boolean
 }
 
@@ -82,13 +82,13 @@ export interface DescribeConfigsResourceResult {
   readOnly: boolean
   /** True if the configuration is not set. Versions 0. */
   isDefault?: boolean
-  /** The configuration source. Versions 1-4. Default "-1". */
+  /** The configuration source. Versions 1-4. Default -1. */
   configSource?: number
   /** True if this configuration is sensitive. Versions 0-4. */
   isSensitive: boolean
   /** The synonyms for this configuration key. Versions 1-4. */
   synonyms?: DescribeConfigsSynonym[]
-  /** The configuration data type. Type can be one of the following values - BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD Versions 3-4. Default "0". */
+  /** The configuration data type. Type can be one of the following values - BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD. Versions 3-4. Default 0. */
   configType?: number
   /** The configuration documentation. Versions 3-4. Nullable in 3-4. */
   documentation?: string | null

@@ -6,7 +6,7 @@ import type { Writer } from '../runtime/writer.js'
 
 /** DescribeGroupsRequest (versions 0-5). */
 export interface DescribeGroupsRequest {
-  /** The names of the groups to describe Versions 0-5. */
+  /** The names of the groups to describe. Versions 0-5. */
   groups: string[]
   /** Whether to include authorized operations. Versions 3-5. */
   includeAuthorizedOperations?: boolean
@@ -47,7 +47,7 @@ export function readDescribeGroupsRequest(r: Reader, version: number): DescribeG
 export interface DescribedGroupMember {
   /** The member ID assigned by the group coordinator. Versions 0-5. */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 4-5. Nullable in 4-5. Default "null". */
+  /** The unique identifier of the consumer instance provided by end user. Versions 4-5. Nullable in 4-5. Default null. */
   groupInstanceId?: string | null
   /** The client ID used in the member's latest join group request. Versions 0-5. */
   clientId: string
@@ -73,7 +73,7 @@ export interface DescribedGroup {
   protocolData: string
   /** The group members. Versions 0-5. */
   members: DescribedGroupMember[]
-  /** 32-bit bitfield to represent authorized operations for this group. Versions 3-5. Default "-2147483648". */
+  /** 32-bit bitfield to represent authorized operations for this group. Versions 3-5. Default -2147483648. */
   authorizedOperations?: number
 }
 

@@ -55,9 +55,9 @@ export interface EndTxnResponse {
   throttleTimeMs: number
   /** The error code, or 0 if there was no error. Versions 0-5. */
   errorCode: number
-  /** The producer ID. Versions 5. Default "-1". */
+  /** The producer ID. Versions 5. Default -1. */
   producerId?: number
-  /** The current epoch associated with the producer. Versions 5. Default "-1". */
+  /** The current epoch associated with the producer. Versions 5. Default -1. */
   producerEpoch?: number
 }
 

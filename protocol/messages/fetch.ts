@@ -6,9 +6,9 @@ import type { Writer } from '../runtime/writer.js'
 
 /** ReplicaState: a struct of FetchRequest. */
 export interface ReplicaState {
-  /** The replica ID of the follower, or -1 if this request is from a consumer. Versions 15-17. Default "-1". */
+  /** The replica ID of the follower, or -1 if this request is from a consumer. Versions 15-17. Default -1. */
   replicaId: number
-  /** The epoch of this follower, or -1 if not available. Versions 15-17. Default "-1". */
+  /** The epoch of this follower, or -1 if not available. Versions 15-17. Default -1. */
   replicaEpoch: number
 }
 
@@ -16,17 +16,17 @@ export interface ReplicaState {
 export interface FetchPartition {
   /** The partition index. Versions 0-17. */
   partition: number
-  /** The current leader epoch of the partition. Versions 9-17. Default "-1". */
+  /** The current leader epoch of the partition. Versions 9-17. Default -1. */
   currentLeaderEpoch?: number
   /** The message offset. Versions 0-17. */
   fetchOffset: number
-  /** The epoch of the last fetched record or -1 if there is none Versions 12-17. Default "-1". */
+  /** The epoch of the last fetched record or -1 if there is none. Versions 12-17. Default -1. */
   lastFetchedEpoch?: number
-  /** The earliest available offset of the follower replica.  The field is only used when the request is sent by the follower. Versions 5-17. Default "-1". */
+  /** The earliest available offset of the follower replica.  The field is only used when the request is sent by the follower. Versions 5-17. Default -1. */
   logStartOffset?: number
   /** The maximum bytes to fetch from this partition.  See KIP-74 for cases where this limit may not be honored. Versions 0-17. */
   partitionMaxBytes: number
-  /** The directory id of the follower fetching Versions 17. Tagged field 0 in 17. */
+  /** The directory id of the follower fetching. Versions 17. Tagged field 0 in 17. */
   replicaDirectoryId?: Buffer
 }
 
@@ -34,7 +34,7 @@ export interface FetchPartition {
 export interface FetchTopic {
   /** The name of the topic to fetch. Versions 0-12. */
   topic?: string
-  /** The unique topic ID Versions 13-17. */
+  /** The unique topic ID. Versions 13-17. */
   topicId?: Buffer
   /** The partitions to fetch. Versions 0-17. */
   partitions: FetchPartition[]
@@ -44,7 +44,7 @@ export interface FetchTopic {
 export interface ForgottenTopic {
   /** The topic name. Versions 7-12. */
   topic?: string
-  /** The unique topic ID Versions 13-17. */
+  /** The unique topic ID. Versions 13-17. */
   topicId?: Buffer
   /** The partitions indexes to forget. Versions 7-17. */
   partitions: number[]
@@ -52,9 +52,9 @@ export interface ForgottenTopic {
 
 /** FetchRequest (versions 0-17). */
 export interface FetchRequest {
-  /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. Versions 12-17. Nullable in 12-17. Tagged field 0 in 12-17. Default "null". */
+  /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. Versions 12-17. Nullable in 12-17. Tagged field 0 in 12-17. Default null. */
   clusterId?: string | null
-  /** The broker ID of the follower, of -1 if this request is from a consumer. Versions 0-14. Default "-1". */
+  /** The broker ID of the follower, of -1 if this request is from a consumer. Versions 0-14. Default -1. */
   replicaId?: number
   /** Versions 15-17. Tagged field 1 in 15-17. */
   replicaState?: ReplicaState
@@ -62,19 +62,19 @@ export interface FetchRequest {
   maxWaitMs: number
   /** The minimum bytes to accumulate in the response. Versions 0-17. */
   minBytes: number
-  /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. Versions 3-17. Default "0x7fffffff". */
+  /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. Versions 3-17. Default 2147483647. */
   maxBytes?: number
-  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records Versions 4-17. Default "0". */
+  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. Versions 4-17. Default 0. */
   isolationLevel?: number
-  /** The fetch session ID. Versions 7-17. Default "0". */
+  /** The fetch session ID. Versions 7-17. Default 0. */
   sessionId?: number
-  /** The fetch session epoch, which is used for ordering requests in a session. Versions 7-17. Default "-1". */
+  /** The fetch session epoch, which is used for ordering requests in a session. Versions 7-17. Default -1. */
   sessionEpoch?: number
   /** The topics to fetch. Versions 0-17. */
   topics: FetchTopic[]
   /** In an incremental fetch request, the partitions to remove. Versions 7-17. */
   forgottenTopicsData?: ForgottenTopic[]
-  /** Rack ID of the consumer making this request Versions 11-17. Default "". */
+  /** Rack ID of the consumer making this request. Versions 11-17. Default "". */
   rackId?: string
 }
 
@@ -148,25 +148,25 @@ export function readFetchRequest(r: Reader, version: number): FetchRequest {
 
 /** EpochEndOffset: a struct of FetchResponse. */
 export interface EpochEndOffset {
-  /** Versions 12-17. Default "-1". */
+  /** Versions 12-17. Default -1. */
   epoch: number
-  /** Versions 12-17. Default "-1". */
+  /** Versions 12-17. Default -1. */
   endOffset: number
 }
 
 /** LeaderIdAndEpoch: a struct of FetchResponse. */
 export interface LeaderIdAndEpoch {
-  /** The ID of the current leader or -1 if the leader is unknown. Versions 12-17. Default "-1". */
+  /** The ID of the current leader or -1 if the leader is unknown. Versions 12-17. Default -1. */
   leaderId: number
-  /** The latest known leader epoch Versions 12-17. Default "-1". */
+  /** The latest known leader epoch. Versions 12-17. Default -1. */
   leaderEpoch: number
 }
 
 /** SnapshotId: a struct of FetchResponse. */
 export interface SnapshotId {
-  /** Versions 0-17. Default "-1". */
+  /** Versions 0-17. Default -1. */
   endOffset: number
-  /** Versions 0-17. Default "-1". */
+  /** Versions 0-17. Default -1. */
   epoch: number
 }
 
@@ -186,11 +186,11 @@ export interface PartitionData {
   errorCode: number
   /** The current high water mark. Versions 0-17. */
   highWatermark: number
-  /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED) Versions 4-17. Default "-1". */
+  /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED). Versions 4-17. Default -1. */
   lastStableOffset?: number
-  /** The current log start offset. Versions 5-17. Default "-1". */
+  /** The current log start offset. Versions 5-17. Default -1. */
   logStartOffset?: number
-  /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge Versions 12-17. Tagged field 0 in 12-17. */
+  /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge. Versions 12-17. Tagged field 0 in 12-17. */
   divergingEpoch?: EpochEndOffset
   /** Versions 12-17. Tagged field 1 in 12-17. */
   currentLeader?: LeaderIdAndEpoch
@@ -198,7 +198,7 @@ export interface PartitionData {
   snapshotId?: SnapshotId
   /** The aborted transactions. Versions 4-17. Nullable in 4-17. */
   abortedTransactions?: AbortedTransaction[] | null
-  /** The preferred read replica for the consumer to use on its next fetch request Versions 11-17. Default "-1". */
+  /** The preferred read replica for the consumer to use on its next fetch request. Versions 11-17. Default -1. */
   preferredReadReplica?: number
   /** The record data. Versions 0-17. Nullable in 0-17. */
   records: Buffer | null
@@ -208,7 +208,7 @@ export interface PartitionData {
 export interface FetchableTopicResponse {
   /** The topic name. Versions 0-12. */
   topic?: string
-  /** The unique topic ID Versions 13-17. */
+  /** The unique topic ID. Versions 13-17. */
   topicId?: Buffer
   /** The topic partitions. Versions 0-17. */
   partitions: PartitionData[]
@@ -222,7 +222,7 @@ export interface NodeEndpoint {
   host: string
   /** The node's port. Versions 16-17. */
   port: number
-  /** The rack of the node, or null if it has not been assigned to a rack. Versions 16-17. Nullable in 16-17. Default "null". */
+  /** The rack of the node, or null if it has not been assigned to a rack. Versions 16-17. Nullable in 16-17. Default null. */
   rack: string | null
 }
 
@@ -232,7 +232,7 @@ export interface FetchResponse {
   throttleTimeMs?: number
   /** The top level response error code. Versions 7-17. */
   errorCode?: number
-  /** The fetch session ID, or 0 if this is not part of a fetch session. Versions 7-17. Default "0". */
+  /** The fetch session ID, or 0 if this is not part of a fetch session. Versions 7-17. Default 0. */
   sessionId?: number
   /** The response topics. Versions 0-17. */
   responses: FetchableTopicResponse[]

@@ -12,7 +12,7 @@ export interface HeartbeatRequest {
   generationId: number
   /** The member ID. Versions 0-4. */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 3-4. Nullable in 3-4. Default "null". */
+  /** The unique identifier of the consumer instance provided by end user. Versions 3-4. Nullable in 3-4. Default null. */
   groupInstanceId?: string | null
 }
 

@@ -10,9 +10,9 @@ export interface InitProducerIdRequest {
   transactionalId: string | null
   /** The time in ms to wait before aborting idle transactions sent by this producer. This is only relevant if a TransactionalId has been defined. Versions 0-5. */
   transactionTimeoutMs: number
-  /** The producer id. This is used to disambiguate requests if a transactional id is reused following its expiration. Versions 3-5. Default "-1". */
+  /** The producer id. This is used to disambiguate requests if a transactional id is reused following its expiration. Versions 3-5. Default -1. */
   producerId?: number
-  /** The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match. Versions 3-5. Default "-1". */
+  /** The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match. Versions 3-5. Default -1. */
   producerEpoch?: number
 }
 

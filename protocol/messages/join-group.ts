@@ -18,17 +18,17 @@ export interface JoinGroupRequest {
   groupId: string
   /** The coordinator considers the consumer dead if it receives no heartbeat after this timeout in milliseconds. Versions 0-9. */
   sessionTimeoutMs: number
-  /** The maximum time in milliseconds that the coordinator will wait for each member to rejoin when rebalancing the group. Versions 1-9. Default "-1". */
+  /** The maximum time in milliseconds that the coordinator will wait for each member to rejoin when rebalancing the group. Versions 1-9. Default -1. */
   rebalanceTimeoutMs?: number
   /** The member id assigned by the group coordinator. Versions 0-9. */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 5-9. Nullable in 5-9. Default "null". */
+  /** The unique identifier of the consumer instance provided by end user. Versions 5-9. Nullable in 5-9. Default null. */
   groupInstanceId?: string | null
   /** The unique name the for class of protocols implemented by the group we want to join. Versions 0-9. */
   protocolType: string
   /** The list of protocols that the member supports. Versions 0-9. */
   protocols: JoinGroupRequestProtocol[]
-  /** The reason why the member (re-)joins the group. Versions 8-9. Nullable in 8-9. Default "null". */
+  /** The reason why the member (re-)joins the group. Versions 8-9. Nullable in 8-9. Default null. */
   reason?: string | null
 }
 
@@ -78,7 +78,7 @@ export function readJoinGroupRequest(r: Reader, version: number): JoinGroupReque
 export interface JoinGroupResponseMember {
   /** The group member ID. Versions 0-9. */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 5-9. Nullable in 5-9. Default "null". */
+  /** The unique identifier of the consumer instance provided by end user. Versions 5-9. Nullable in 5-9. Default null. */
   groupInstanceId?: string | null
   /** The group member metadata. Versions 0-9. */
   metadata: Buffer
@@ -90,15 +90,15 @@ export interface JoinGroupResponse {
   throttleTimeMs?: number
   /** The error code, or 0 if there was no error. Versions 0-9. */
   errorCode: number
-  /** The generation ID of the group. Versions 0-9. Default "-1". */
+  /** The generation ID of the group. Versions 0-9. Default -1. */
   generationId: number
-  /** The group protocol name. Versions 7-9. Nullable in 7-9. Default "null". */
+  /** The group protocol name. Versions 7-9. Nullable in 7-9. Default null. */
   protocolType?: string | null
   /** The group protocol selected by the coordinator. Versions 0-9. Nullable in 7-9. */
   protocolName: string | null
   /** The leader of the group. Versions 0-9. */
   leader: string
-  /** True if the leader must skip running the assignment. Versions 9. Default "false". */
+  /** True if the leader must skip running the assignment. Versions 9. Default false. */
   skipAssignment?: boolean
   /** The member ID assigned by the group coordinator. Versions 0-9. */
   memberId: string

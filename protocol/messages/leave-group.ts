@@ -8,9 +8,9 @@ import type { Writer } from '../runtime/writer.js'
 export interface MemberIdentity {
   /** The member ID to remove from the group. Versions 3-5. */
   memberId: string
-  /** The group instance ID to remove from the group. Versions 3-5. Nullable in 3-5. Default "null". */
+  /** The group instance ID to remove from the group. Versions 3-5. Nullable in 3-5. Default null. */
   groupInstanceId: string | null
-  /** The reason why the member left the group. Versions 5. Nullable in 5. Default "null". */
+  /** The reason why the member left the group. Versions 5. Nullable in 5. Default null. */
   reason?: string | null
 }
 

@@ -8,11 +8,11 @@ import type { Writer } from '../runtime/writer.js'
 export interface ListOffsetsPartition {
   /** The partition index. Versions 0-10. */
   partitionIndex: number
-  /** The current leader epoch. Versions 4-10. Default "-1". */
+  /** The current leader epoch. Versions 4-10. Default -1. */
   currentLeaderEpoch?: number
   /** The current timestamp. Versions 0-10. */
   timestamp: number
-  /** The maximum number of offsets to report. Versions 0. Default "1". */
+  /** The maximum number of offsets to report. Versions 0. Default 1. */
   maxNumOffsets?: number
 }
 
@@ -28,7 +28,7 @@ export interface ListOffsetsTopic {
 export interface ListOffsetsRequest {
   /** The broker ID of the requester, or -1 if this request is being made by a normal consumer. Versions 0-10. */
   replicaId: number
-  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records Versions 2-10. */
+  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. Versions 2-10. */
   isolationLevel?: number
   /** Each topic in the request. Versions 0-10. */
   topics: ListOffsetsTopic[]
@@ -89,17 +89,17 @@ export interface ListOffsetsPartitionResponse {
   errorCode: number
   /** The result offsets. Versions 0. */
   oldStyleOffsets?: number[]
-  /** The timestamp associated with the returned offset. Versions 1-10. Default "-1". */
+  /** The timestamp associated with the returned offset. Versions 1-10. Default -1. */
   timestamp?: number
-  /** The returned offset. Versions 1-10. Default "-1". */
+  /** The returned offset. Versions 1-10. Default -1. */
   offset?: number
-  /** Versions 4-10. Default "-1". */
+  /** Versions 4-10. Default -1. */
   leaderEpoch?: number
 }
 
 /** ListOffsetsTopicResponse: a struct of ListOffsetsResponse. */
 export interface ListOffsetsTopicResponse {
-  /** The topic name Versions 0-10. */
+  /** The topic name. Versions 0-10. */
   name: string
   /** Each partition in the response. Versions 0-10. */
   partitions: ListOffsetsPartitionResponse[]

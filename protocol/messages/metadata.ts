@@ -16,7 +16,7 @@ export interface MetadataRequestTopic {
 export interface MetadataRequest {
   /** The topics to fetch metadata for. Versions 0-12. Nullable in 1-12. */
   topics: MetadataRequestTopic[] | null
-  /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. Versions 4-12. Default "true". */
+  /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. Versions 4-12. Default true. */
   allowAutoTopicCreation?: boolean
   /** Whether to include cluster authorized operations. Versions 8-10. */
   includeClusterAuthorizedOperations?: boolean
@@ -70,7 +70,7 @@ export interface MetadataResponseBroker {
   host: string
   /** The broker port. Versions 0-12. */
   port: number
-  /** The rack of the broker, or null if it has not been assigned to a rack. Versions 1-12. Nullable in 1-12. Default "null". */
+  /** The rack of the broker, or null if it has not been assigned to a rack. Versions 1-12. Nullable in 1-12. Default null. */
   rack?: string | null
 }
 
@@ -82,7 +82,7 @@ export interface MetadataResponsePartition {
   partitionIndex: number
   /** The ID of the leader broker. Versions 0-12. */
   leaderId: number
-  /** The leader epoch of this partition. Versions 7-12. Default "-1". */
+  /** The leader epoch of this partition. Versions 7-12. Default -1. */
   leaderEpoch?: number
   /** The set of all nodes that host this partition. Versions 0-12. */
   replicaNodes: number[]
@@ -100,11 +100,11 @@ export interface MetadataResponseTopic {
   name: string | null
   /** The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. Versions 10-12. */
   topicId?: Buffer
-  /** True if the topic is internal. Versions 1-12. Default "false". */
+  /** True if the topic is internal. Versions 1-12. Default false. */
   isInternal?: boolean
   /** Each partition in the topic. Versions 0-12. */
   partitions: MetadataResponsePartition[]
-  /** 32-bit bitfield to represent authorized operations for this topic. Versions 8-12. Default "-2147483648". */
+  /** 32-bit bitfield to represent authorized operations for this topic. Versions 8-12. Default -2147483648. */
   topicAuthorizedOperations?: number
 }
 
@@ -114,13 +114,13 @@ export interface MetadataResponse {
   throttleTimeMs?: number
   /** A list of brokers present in the cluster. Versions 0-12. */
   brokers: MetadataResponseBroker[]
-  /** The cluster ID that responding broker belongs to. Versions 2-12. Nullable in 2-12. Default "null". */
+  /** The cluster ID that responding broker belongs to. Versions 2-12. Nullable in 2-12. Default null. */
   clusterId?: string | null
-  /** The ID of the controller broker. Versions 1-12. Default "-1". */
+  /** The ID of the controller broker. Versions 1-12. Default -1. */
   controllerId?: number
   /** Each topic in the response. Versions 0-12. */
   topics: MetadataResponseTopic[]
-  /** 32-bit bitfield to represent authorized operations for this cluster. Versions 8-10. Default "-2147483648". */
+  /** 32-bit bitfield to represent authorized operations for this cluster. Versions 8-10. Default -2147483648. */
   clusterAuthorizedOperations?: number
 }
 

@@ -10,9 +10,9 @@ export interface OffsetCommitRequestPartition {
   partitionIndex: number
   /** The message offset to be committed. Versions 0-9. */
   committedOffset: number
-  /** The leader epoch of this partition. Versions 6-9. Default "-1". */
+  /** The leader epoch of this partition. Versions 6-9. Default -1. */
   committedLeaderEpoch?: number
-  /** The timestamp of the commit. Versions 1. Default "-1". */
+  /** The timestamp of the commit. Versions 1. Default -1. */
   commitTimestamp?: number
   /** Any associated metadata the client wants to keep. Versions 0-9. Nullable in 0-9. */
   committedMetadata: string | null
@@ -30,13 +30,13 @@ export interface OffsetCommitRequestTopic {
 export interface OffsetCommitRequest {
   /** The unique group identifier. Versions 0-9. */
   groupId: string
-  /** The generation of the group if using the classic group protocol or the member epoch if using the consumer protocol. Versions 1-9. Default "-1". */
+  /** The generation of the group if using the classic group protocol or the member epoch if using the consumer protocol. Versions 1-9. Default -1. */
   generationIdOrMemberEpoch?: number
   /** The member ID assigned by the group coordinator. Versions 1-9. */
   memberId?: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 7-9. Nullable in 7-9. Default "null". */
+  /** The unique identifier of the consumer instance provided by end user. Versions 7-9. Nullable in 7-9. Default null. */
   groupInstanceId?: string | null
-  /** The time period in ms to retain the offset. Versions 2-4. Default "-1". */
+  /** The time period in ms to retain the offset. Versions 2-4. Default -1. */
   retentionTimeMs?: number
   /** The topics to commit offsets for. Versions 0-9. */
   topics: OffsetCommitRequestTopic[]

@@ -24,9 +24,9 @@ export interface OffsetFetchRequestTopics {
 export interface OffsetFetchRequestGroup {
   /** The group ID. Versions 8-9. */
   groupId: string
-  /** The member ID assigned by the group coordinator if using the new consumer protocol (KIP-848). Versions 9. Nullable in 9. Default "null". */
+  /** The member ID assigned by the group coordinator if using the new consumer protocol (KIP-848). Versions 9. Nullable in 9. Default null. */
   memberId?: string | null
-  /** The member epoch if using the new consumer protocol (KIP-848). Versions 9. Default "-1". */
+  /** The member epoch if using the new consumer protocol (KIP-848). Versions 9. Default -1. */
   memberEpoch?: number
   /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 8-9. Nullable in 8-9. */
   topics: OffsetFetchRequestTopics[] | null
@@ -38,9 +38,9 @@ export interface OffsetFetchRequest {
   groupId?: string
   /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 0-7. Nullable in 2-7. */
   topics?: OffsetFetchRequestTopic[] | null
-  /** Each group we would like to fetch offsets for Versions 8-9. */
+  /** Each group we would like to fetch offsets for. Versions 8-9. */
   groups?: OffsetFetchRequestGroup[]
-  /** Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions. Versions 7-9. Default "false". */
+  /** Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions. Versions 7-9. Default false. */
   requireStable?: boolean
 }
 
@@ -100,7 +100,7 @@ export interface OffsetFetchResponsePartition {
   partitionIndex: number
   /** The committed message offset. Versions 0-7. */
   committedOffset: number
-  /** The leader epoch. Versions 5-7. Default "-1". */
+  /** The leader epoch. Versions 5-7. Default -1. */
   committedLeaderEpoch?: number
   /** The partition metadata. Versions 0-7. Nullable in 0-7. */
   metadata: string | null
@@ -112,7 +112,7 @@ export interface OffsetFetchResponsePartition {
 export interface OffsetFetchResponseTopic {
   /** The topic name. Versions 0-7. */
   name: string
-  /** The responses per partition Versions 0-7. */
+  /** The responses per partition. Versions 0-7. */
   partitions: OffsetFetchResponsePartition[]
 }
 
@@ -122,7 +122,7 @@ export interface OffsetFetchResponsePartitions {
   partitionIndex: number
   /** The committed message offset. Versions 8-9. */
   committedOffset: number
-  /** The leader epoch. Versions 8-9. Default "-1". */
+  /** The leader epoch. Versions 8-9. Default -1. */
   committedLeaderEpoch: number
   /** The partition metadata. Versions 8-9. Nullable in 8-9. */
   metadata: string | null
@@ -134,7 +134,7 @@ export interface OffsetFetchResponsePartitions {
 export interface OffsetFetchResponseTopics {
   /** The topic name. Versions 8-9. */
   name: string
-  /** The responses per partition Versions 8-9. */
+  /** The responses per partition. Versions 8-9. */
   partitions: OffsetFetchResponsePartitions[]
 }
 
@@ -144,7 +144,7 @@ export interface OffsetFetchResponseGroup {
   groupId: string
   /** The responses per topic. Versions 8-9. */
   topics: OffsetFetchResponseTopics[]
-  /** The group-level error code, or 0 if there was no error. Versions 8-9. Default "0". */
+  /** The group-level error code, or 0 if there was no error. Versions 8-9. Default 0. */
   errorCode: number
 }
 
@@ -154,7 +154,7 @@ export interface OffsetFetchResponse {
   throttleTimeMs?: number
   /** The responses per topic. Versions 0-7. */
   topics?: OffsetFetchResponseTopic[]
-  /** The top-level error code, or 0 if there was no error. Versions 2-7. Default "0". */
+  /** The top-level error code, or 0 if there was no error. Versions 2-7. Default 0. */
   errorCode?: number
   /** The responses per group id. Versions 8-9. */
   groups?: OffsetFetchResponseGroup[]

@@ -22,7 +22,7 @@ export interface TopicProduceData {
 
 /** ProduceRequest (versions 0-11). */
 export interface ProduceRequest {
-  /** The transactional ID, or null if the producer is not transactional. Versions 3-11. Nullable in 3-11. Default "null". */
+  /** The transactional ID, or null if the producer is not transactional. Versions 3-11. Nullable in 3-11. Default null. */
   transactionalId?: string | null
   /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. Versions 0-11. */
   acks: number
@@ -77,17 +77,17 @@ export function readProduceRequest(r: Reader, version: number): ProduceRequest {
 
 /** BatchIndexAndErrorMessage: a struct of ProduceResponse. */
 export interface BatchIndexAndErrorMessage {
-  /** The batch index of the record that cause the batch to be dropped Versions 8-11. */
+  /** The batch index of the record that cause the batch to be dropped. Versions 8-11. */
   batchIndex: number
-  /** The error message of the record that caused the batch to be dropped Versions 8-11. Nullable in 8-11. Default "null". */
+  /** The error message of the record that caused the batch to be dropped. Versions 8-11. Nullable in 8-11. Default null. */
   batchIndexErrorMessage: string | null
 }
 
 /** LeaderIdAndEpoch: a struct of ProduceResponse. */
 export interface LeaderIdAndEpoch {
-  /** The ID of the current leader or -1 if the leader is unknown. Versions 10-11. Default "-1". */
+  /** The ID of the current leader or -1 if the leader is unknown. Versions 10-11. Default -1. */
   leaderId: number
-  /** The latest known leader epoch Versions 10-11. Default "-1". */
+  /** The latest known leader epoch. Versions 10-11. Default -1. */
   leaderEpoch: number
 }
 
@@ -99,13 +99,13 @@ export interface PartitionProduceResponse {
   errorCode: number
   /** The base offset. Versions 0-11. */
   baseOffset: number
-  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. Versions 2-11. Default "-1". */
+  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. Versions 2-11. Default -1. */
   logAppendTimeMs?: number
-  /** The log start offset. Versions 5-11. Default "-1". */
+  /** The log start offset. Versions 5-11. Default -1. */
   logStartOffset?: number
-  /** The batch indices of records that caused the batch to be dropped Versions 8-11. */
+  /** The batch indices of records that caused the batch to be dropped. Versions 8-11. */
   recordErrors?: BatchIndexAndErrorMessage[]
-  /** The global error message summarizing the common root cause of the records that caused the batch to be dropped Versions 8-11. Nullable in 8-11. Default "null". */
+  /** The global error message summarizing the common root cause of the records that caused the batch to be dropped. Versions 8-11. Nullable in 8-11. Default null. */
   errorMessage?: string | null
   /** Versions 10-11. Tagged field 0 in 10-11. */
   currentLeader?: LeaderIdAndEpoch
@@ -113,7 +113,7 @@ export interface PartitionProduceResponse {
 
 /** TopicProduceResponse: a struct of ProduceResponse. */
 export interface TopicProduceResponse {
-  /** The topic name Versions 0-11. */
+  /** The topic name. Versions 0-11. */
   name: string
   /** Each partition that we produced to within the topic. Versions 0-11. */
   partitionResponses: PartitionProduceResponse[]
@@ -127,15 +127,15 @@ export interface NodeEndpoint {
   host: string
   /** The node's port. Versions 10-11. */
   port: number
-  /** The rack of the node, or null if it has not been assigned to a rack. Versions 10-11. Nullable in 10-11. Default "null". */
+  /** The rack of the node, or null if it has not been assigned to a rack. Versions 10-11. Nullable in 10-11. Default null. */
   rack: string | null
 }
 
 /** ProduceResponse (versions 0-11). */
 export interface ProduceResponse {
-  /** Each produce response Versions 0-11. */
+  /** Each produce response. Versions 0-11. */
   responses: TopicProduceResponse[]
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-11. Default "0". */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-11. Default 0. */
   throttleTimeMs?: number
   /** Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. Versions 10-11. Tagged field 0 in 10-11. */
   nodeEndpoints?: NodeEndpoint[]

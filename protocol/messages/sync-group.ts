@@ -20,11 +20,11 @@ export interface SyncGroupRequest {
   generationId: number
   /** The member ID assigned by the group. Versions 0-5. */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 3-5. Nullable in 3-5. Default "null". */
+  /** The unique identifier of the consumer instance provided by end user. Versions 3-5. Nullable in 3-5. Default null. */
   groupInstanceId?: string | null
-  /** The group protocol type. Versions 5. Nullable in 5. Default "null". */
+  /** The group protocol type. Versions 5. Nullable in 5. Default null. */
   protocolType?: string | null
-  /** The group protocol name. Versions 5. Nullable in 5. Default "null". */
+  /** The group protocol name. Versions 5. Nullable in 5. Default null. */
   protocolName?: string | null
   /** Each assignment. Versions 0-5. */
   assignments: SyncGroupRequestAssignment[]
@@ -77,9 +77,9 @@ export interface SyncGroupResponse {
   throttleTimeMs?: number
   /** The error code, or 0 if there was no error. Versions 0-5. */
   errorCode: number
-  /** The group protocol type. Versions 5. Nullable in 5. Default "null". */
+  /** The group protocol type. Versions 5. Nullable in 5. Default null. */
   protocolType?: string | null
-  /** The group protocol name. Versions 5. Nullable in 5. Default "null". */
+  /** The group protocol name. Versions 5. Nullable in 5. Default null. */
   protocolName?: string | null
   /** The member assignment. Versions 0-5. */
   assignment: Buffer

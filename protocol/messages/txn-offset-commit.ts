@@ -10,7 +10,7 @@ export interface TxnOffsetCommitRequestPartition {
   partitionIndex: number
   /** The message offset to be committed. Versions 0-4. */
   committedOffset: number
-  /** The leader epoch of the last consumed record. Versions 2-4. Default "-1". */
+  /** The leader epoch of the last consumed record. Versions 2-4. Default -1. */
   committedLeaderEpoch?: number
   /** Any associated metadata the client wants to keep. Versions 0-4. Nullable in 0-4. */
   committedMetadata: string | null
@@ -34,11 +34,11 @@ export interface TxnOffsetCommitRequest {
   producerId: number
   /** The current epoch associated with the producer ID. Versions 0-4. */
   producerEpoch: number
-  /** The generation of the consumer. Versions 3-4. Default "-1". */
+  /** The generation of the consumer. Versions 3-4. Default -1. */
   generationId?: number
   /** The member ID assigned by the group coordinator. Versions 3-4. Default "". */
   memberId?: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 3-4. Nullable in 3-4. Default "null". */
+  /** The unique identifier of the consumer instance provided by end user. Versions 3-4. Nullable in 3-4. Default null. */
   groupInstanceId?: string | null
   /** Each topic that we want to commit offsets for. Versions 0-4. */
   topics: TxnOffsetCommitRequestTopic[]
