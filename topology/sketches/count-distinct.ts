@@ -15,6 +15,7 @@ import { SlidingWindows } from '../windows/sliding-windows.js'
 import { TimeWindowAggregator } from '../windows/time-window-aggregator.js'
 import type { TimeWindows } from '../windows/time-windows.js'
 import type { Windowed } from '../windows/window.js'
+import { timeWindowLayout } from '../windows/time-window-layout.js'
 import { sessionStoreBuilder, timestampedWindowStoreBuilder, windowRetention } from '../windows/window-stores.js'
 import { buildWindowedAggregation, type LateRecordsHandler } from '../windows/windowed-aggregation.js'
 import type { WindowAggregatorCore } from '../windows/windowed-aggregate-processor.js'
@@ -98,10 +99,8 @@ export function timeWindowedCountDistinct<K, V>(
   materialized?: Materialized<K, number>,
 ): KTable<Windowed<K>, number> {
   requireFunction(mapper, OPERATOR, 'mapper')
-  // As TimeWindowedKStream's aggregations: sliding windows are stored by start with size = time difference.
-  const sliding = windows instanceof SlidingWindows
-  const windowSize = sliding ? windows.timeDifferenceMs : (windows as TimeWindows).sizeMs
-  const minRetention = sliding ? 2 * windows.timeDifferenceMs + windows.graceMs : windowSize + windows.graceMs
+  const layout = timeWindowLayout(windows)
+  const { sliding, windowSize } = layout
   return buildWindowedAggregation<K, V, number>({
     grouped,
     processorPrefix: PREFIX,
@@ -111,17 +110,16 @@ export function timeWindowedCountDistinct<K, V>(
     lateRecords,
     timestampedStore: true,
     skipNullValues: true,
-    closeDelayMs: sliding ? windows.graceMs + 1 : windows.graceMs,
+    closeDelayMs: layout.closeDelayMs,
     makeCore: (store, out) => {
       const sketches = windowSketchView<K>(store)
-      const core = sliding
+      const core = windows instanceof SlidingWindows
         ? new SlidingWindowAggregator<K, DistinctItem, HyperLogLog>(windows, sketches, empty, addItem, estimates(out))
-        : new TimeWindowAggregator<K, DistinctItem, HyperLogLog>(windows as TimeWindows, sketches, empty, addItem, estimates(out))
+        : new TimeWindowAggregator<K, DistinctItem, HyperLogLog>(windows, sketches, empty, addItem, estimates(out))
       return itemsInto(mapper, core)
     },
     storeBuilder: (storeName, keySerde) => {
-      const what = sliding ? 'twice the time difference plus the grace period' : 'the window size plus the grace period'
-      const retention = windowRetention(storeName, materialized, minRetention, what)
+      const retention = layout.retention(storeName, materialized)
       return timestampedWindowStoreBuilder(storeName, storeMaterialized(materialized), keySerde, syncSerde(ESTIMATE_SERDE), retention, windowSize)
     },
     windowedKeySerde: (keySerde) => new TimeWindowedSerde(keySerde, Math.max(1, windowSize)),

@@ -8,7 +8,8 @@ import { SlidingWindows } from './sliding-windows.js'
 import { TimeWindowAggregator } from './time-window-aggregator.js'
 import type { TimeWindows } from './time-windows.js'
 import type { Windowed } from './window.js'
-import { timestampedWindowStoreBuilder, windowRetention } from './window-stores.js'
+import { timeWindowLayout } from './time-window-layout.js'
+import { timestampedWindowStoreBuilder } from './window-stores.js'
 import { buildWindowedCogroup } from './windowed-cogroup.js'
 import { TimeWindowedSerde } from './windowed-serdes.js'
 import { WindowStoreValueSource } from './windowed-value-sources.js'
@@ -32,11 +33,8 @@ export class TimeWindowedCogroupedKStream<K = unknown, VA = unknown> {
     requireFunction(initializer, 'aggregate', 'initializer')
     const { named, materialized } = namedAndMaterialized(a, b, 'aggregate')
     const windows = this.windows
-    const sliding = windows instanceof SlidingWindows
-    // As TimeWindowedKStream: sliding windows are stored by start with size = time difference, and
-    // the store keeps a record's left and right windows.
-    const windowSize = sliding ? windows.timeDifferenceMs : windows.sizeMs
-    const minRetention = sliding ? 2 * windows.timeDifferenceMs + windows.graceMs : windows.sizeMs + windows.graceMs
+    const layout = timeWindowLayout(windows)
+    const { sliding, windowSize } = layout
     return buildWindowedCogroup<K, VA>({
       patterns: this.patterns,
       aggregateBuilder: this.aggregateBuilder,
@@ -44,14 +42,13 @@ export class TimeWindowedCogroupedKStream<K = unknown, VA = unknown> {
       named,
       timestampedStore: true,
       skipNullValues: sliding,
-      closeDelayMs: sliding ? windows.graceMs + 1 : windows.graceMs,
+      closeDelayMs: layout.closeDelayMs,
       makeCore: (aggregator, store, out) =>
-        sliding
+        windows instanceof SlidingWindows
           ? new SlidingWindowAggregator<K, unknown, VA>(windows, store, initializer, aggregator, out)
           : new TimeWindowAggregator<K, unknown, VA>(windows, store, initializer, aggregator, out),
       storeBuilder: (storeName, keySerde, valueSerde) => {
-        const what = sliding ? 'twice the time difference plus the grace period' : 'the window size plus the grace period'
-        const retention = windowRetention(storeName, materialized, minRetention, what)
+        const retention = layout.retention(storeName, materialized)
         return timestampedWindowStoreBuilder(storeName, materialized, keySerde, valueSerde, retention, windowSize)
       },
       windowedKeySerde: (keySerde) => new TimeWindowedSerde(keySerde, Math.max(1, windowSize)),

@@ -15,7 +15,8 @@ import { SlidingWindows } from './sliding-windows.js'
 import { TimeWindowAggregator } from './time-window-aggregator.js'
 import { TimeWindows } from './time-windows.js'
 import type { Windowed } from './window.js'
-import { timestampedWindowStoreBuilder, windowRetention } from './window-stores.js'
+import { timeWindowLayout } from './time-window-layout.js'
+import { timestampedWindowStoreBuilder } from './window-stores.js'
 import { TimeWindowedSerde } from './windowed-serdes.js'
 import { WindowStoreValueSource } from './windowed-value-sources.js'
 import { buildWindowedAggregation, type LateRecordsHandler } from './windowed-aggregation.js'
@@ -96,11 +97,8 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
     skipNullValues: boolean,
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows
-    const sliding = windows instanceof SlidingWindows
-    // Sliding windows are stored by start with size = time difference; retention covers a record's
-    // left and right windows.
-    const windowSize = sliding ? windows.timeDifferenceMs : windows.sizeMs
-    const minRetention = sliding ? 2 * windows.timeDifferenceMs + windows.graceMs : windows.sizeMs + windows.graceMs
+    const layout = timeWindowLayout(windows)
+    const { sliding, windowSize } = layout
     return buildWindowedAggregation<K, V, VA>({
       grouped: this.grouped,
       processorPrefix: prefix,
@@ -111,15 +109,13 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
       timestampedStore: true,
       // Kafka Streams aggregates null values into time windows, but not into sliding windows.
       skipNullValues: skipNullValues || sliding,
-      // Sliding windows include their end: [s, e] accepts records until stream time passes e + grace.
-      closeDelayMs: sliding ? windows.graceMs + 1 : windows.graceMs,
+      closeDelayMs: layout.closeDelayMs,
       makeCore: (store, out) =>
-        sliding
+        windows instanceof SlidingWindows
           ? new SlidingWindowAggregator<K, V, VA>(windows, store, initializer, aggregator, out)
           : new TimeWindowAggregator<K, V, VA>(windows, store, initializer, aggregator, out),
       storeBuilder: (storeName, keySerde, valueSerde) => {
-        const what = sliding ? 'twice the time difference plus the grace period' : 'the window size plus the grace period'
-        const retention = windowRetention(storeName, materialized, minRetention, what)
+        const retention = layout.retention(storeName, materialized)
         // Kafka Streams' emit-final window store keeps windows starting at stream time - retention,
         // one more than other window stores: the window closing right now is still there to emit
         const kept = this.emit.type === 'ON_WINDOW_CLOSE' ? retention + 1 : retention
@@ -127,7 +123,7 @@ export class TimeWindowedKStream<K = unknown, V = unknown> {
       },
       windowedKeySerde: (keySerde: Serde<K>) => new TimeWindowedSerde(keySerde, Math.max(1, windowSize)),
       valueSource: (storeName, flag) => new WindowStoreValueSource<K, VA>(storeName, flag),
-      emitFinal: this.emit.type !== 'ON_WINDOW_CLOSE' ? null : sliding ? slidingWindowsReader<K, VA>(windows) : timeWindowsReader<K, VA>(windows),
+      emitFinal: this.emit.type !== 'ON_WINDOW_CLOSE' ? null : windows instanceof SlidingWindows ? slidingWindowsReader<K, VA>(windows) : timeWindowsReader<K, VA>(windows),
     })
   }
 }
