@@ -1,10 +1,10 @@
 import type { ChangelogOffset } from '../../stores/checkpoint/offset-checkpoint.js'
 import type { StateManager } from '../../topology/internals/state-manager.js'
+import type { RecordCollectorImpl } from '../../topology/internals/record-collector.js'
 import type { StreamTask } from '../../topology/internals/stream-task.js'
 import type { RecordProducer, TopicPartition, TopicPartitionOffset } from '../clients/types.js'
 import { tpKey } from '../clients/types.js'
 import type { TaskMetrics } from '../metrics/streams-metrics.js'
-import type { RuntimeRecordCollector } from '../processing/record-collector.js'
 
 /** A StreamTask with what the runtime keeps beside it: inputs, producer, collector, committed offsets (its state manager keeps the changelog positions). */
 export class ActiveTask {
@@ -14,18 +14,12 @@ export class ActiveTask {
   constructor(
     readonly task: StreamTask,
     readonly inputs: readonly TopicPartition[],
-    readonly collector: RuntimeRecordCollector,
+    readonly collector: RecordCollectorImpl,
     /** Under exactly_once_v2 this task's own transactional producer; else the shared one. */
     readonly producer: RecordProducer,
     readonly ownsProducer: boolean,
     readonly metrics: TaskMetrics,
-    /** Offsets restoration reached, when the restorer did not record them in the state manager itself. */
-    restored: ReadonlyMap<string, ChangelogOffset> = new Map(),
-    /** Unused: the state manager knows which stores are persistent (kept for existing callers). */
-    _persistentChangelogs?: ReadonlySet<string>,
-  ) {
-    for (const r of restored.values()) this.stateManager.restored(r.topic, r.partition, r.offset)
-  }
+  ) {}
 
   get id(): string {
     return this.task.id
