@@ -158,9 +158,40 @@ export interface ProducerOptions {
   transactionTimeoutMs?: number
 }
 
-export interface GroupConsumerOptions<Assigner = unknown> {
+/** A member's subscription as the group leader sees it (Kafka's ConsumerProtocolSubscription). */
+export interface GroupMemberSubscription {
+  memberId: string
+  topics: string[]
+  userData: Buffer | null
+}
+
+/** What the leader gives one member (Kafka's ConsumerProtocolAssignment). */
+export interface GroupMemberAssignment {
+  memberId: string
+  partitions: { topic: string; partitions: number[] }[]
+  userData: Buffer | null
+}
+
+/**
+ * A consumer group's partition assignor, independent of any client (Kafka's
+ * ConsumerPartitionAssignor): each adapter carries it in its own protocol form.
+ */
+export interface GroupAssignor {
+  /** The protocol name members agree on (`stream` for kstreams). */
+  readonly name: string
+  readonly version: number
+  /** This member's subscription user data; read at every join, so always fresh. */
+  subscriptionUserData(topics: readonly string[]): Buffer | null
+  /**
+   * Run by the group leader. `partitionCounts` holds the subscribed topics that exist; a missing
+   * topic is absent. Returns one assignment per member.
+   */
+  assign(members: readonly GroupMemberSubscription[], partitionCounts: ReadonlyMap<string, number>): GroupMemberAssignment[]
+}
+
+export interface GroupConsumerOptions<Assigner = GroupAssignor> {
   groupId: string
-  /** The partition assignor in the adapter's own form. */
+  /** The partition assignor. */
   assigner: Assigner
   sessionTimeoutMs: number
   rebalanceTimeoutMs: number
@@ -170,7 +201,7 @@ export interface GroupConsumerOptions<Assigner = unknown> {
 }
 
 /** Creates every client the runtime needs; one implementation per adapter. */
-export interface ClientFactory<Assigner = unknown> {
+export interface ClientFactory<Assigner = GroupAssignor> {
   admin(): AdminClient
   producer(opts?: ProducerOptions): RecordProducer
   groupConsumer(opts: GroupConsumerOptions<Assigner>): GroupConsumer
