@@ -32,17 +32,6 @@ export const Api = {
   DeleteGroups: 42,
 } as const
 
-/** A SaslAuthenticate exchange: opaque bytes each way (versions 0-2). */
-export interface SaslAuthenticateRequest {
-  authBytes: Buffer
-}
-export interface SaslAuthenticateResponse {
-  errorCode: number
-  errorMessage: string | null
-  authBytes: Buffer
-  sessionLifetimeMs?: number
-}
-
 /** Request and response types of each API key. */
 export interface ApiTypes {
   0: [M.ProduceRequest, M.ProduceResponse]
@@ -70,7 +59,7 @@ export interface ApiTypes {
   28: [M.TxnOffsetCommitRequest, M.TxnOffsetCommitResponse]
   32: [M.DescribeConfigsRequest, M.DescribeConfigsResponse]
   33: [M.AlterConfigsRequest, M.AlterConfigsResponse]
-  36: [SaslAuthenticateRequest, SaslAuthenticateResponse]
+  36: [M.SaslAuthenticateRequest, M.SaslAuthenticateResponse]
   37: [M.CreatePartitionsRequest, M.CreatePartitionsResponse]
   42: [M.DeleteGroupsRequest, M.DeleteGroupsResponse]
 }
