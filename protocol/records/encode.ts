@@ -81,7 +81,7 @@ export function writePreparedRecordBatch(p: PreparedRecordBatch, buf: Buffer, of
   buf.writeInt32BE(input.baseSequence ?? NO_SEQUENCE, offset + 53)
   buf.writeInt32BE(input.records.length, offset + 57)
   const start = offset + RECORD_BATCH_HEADER_SIZE
-  if (p.compressed) p.compressed.copy(buf, start)
+  if (p.compressed) buf.set(p.compressed, start)
   else writeRecords(buf, start, input.records, p.bodySizes, p.firstTimestamp)
   buf.writeUInt32BE(crc32c(buf, offset + ATTRIBUTES_OFFSET, end), offset + CRC_OFFSET)
   return end
@@ -124,10 +124,10 @@ function writeRecords(buf: Buffer, pos: number, records: readonly RecordInput[],
     pos = writeVarint(buf, pos, i)
     const key = r.key
     if (key === null) buf[pos++] = 1 // zigzag(-1)
-    else { pos = writeVarint(buf, pos, key.length); pos += key.copy(buf, pos) }
+    else { pos = writeVarint(buf, pos, key.length); buf.set(key, pos); pos += key.length }
     const value = r.value
     if (value === null) buf[pos++] = 1
-    else { pos = writeVarint(buf, pos, value.length); pos += value.copy(buf, pos) }
+    else { pos = writeVarint(buf, pos, value.length); buf.set(value, pos); pos += value.length }
     if (r.headers === undefined) buf[pos++] = 0
     else pos = writeHeaders(buf, pos, r.headers)
   }
@@ -178,7 +178,8 @@ function writeHeaderValue(buf: Buffer, pos: number, v: Buffer | string | null): 
     return pos + buf.write(v, pos)
   }
   pos = writeVarint(buf, pos, v.length)
-  return pos + v.copy(buf, pos)
+  buf.set(v, pos)
+  return pos + v.length
 }
 
 function writeHeaderKey(buf: Buffer, pos: number, key: string): number {
