@@ -85,13 +85,27 @@ export class BrokerConnection {
 
   /** Sends at a given version on the open socket (the handshake uses it before versions are known). */
   send<K extends ApiKey>(key: K, version: number, body: RequestOf<K>, timeoutMs?: number): Promise<ResponseOf<K>> {
+    return this.dispatch(key, version, id => encodeFrame(key, version, id, this.settings.clientId, body), timeoutMs)
+  }
+
+  /**
+   * Sends a request whose frame the caller writes itself, as chunks the socket writes in one go
+   * (a produce request's record batches are written where they lie, not copied into the frame).
+   */
+  async requestFrame<K extends ApiKey>(key: K, frame: (version: number, correlationId: number, clientId: string) => Buffer[], opts?: RequestOptions): Promise<ResponseOf<K>> {
+    if (!this.socket || this.connecting) await this.connect()
+    const version = this.versionOf(key)
+    return this.dispatch(key, version, id => frame(version, id, this.settings.clientId), opts?.timeoutMs)
+  }
+
+  private dispatch<K extends ApiKey>(key: K, version: number, encode: (correlationId: number) => Buffer | Buffer[], timeoutMs?: number): Promise<ResponseOf<K>> {
     const socket = this.socket
     if (!socket) return Promise.reject(new BrokerNetworkError('closed', this.address, `${apiName(key)} v${version}: not connected to broker ${this.address}`))
     const correlationId = this.nextCorrelationId
     this.nextCorrelationId = correlationId === 0x7fffffff ? 1 : correlationId + 1
-    let frame: Buffer
+    let frame: Buffer | Buffer[]
     try {
-      frame = encodeFrame(key, version, correlationId, this.settings.clientId, body)
+      frame = encode(correlationId)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -104,7 +118,13 @@ export class BrokerConnection {
         }
       }, ms)
       this.inFlight.set(correlationId, entry)
-      socket.write(frame)
+      if (Buffer.isBuffer(frame)) {
+        socket.write(frame)
+      } else {
+        socket.cork()
+        for (const chunk of frame) socket.write(chunk)
+        socket.uncork()
+      }
     })
   }
 
