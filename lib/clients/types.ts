@@ -88,7 +88,11 @@ export interface RecordProducer {
   /** Transactions (only on a transactional producer). */
   beginTransaction(): Promise<void>
   sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]>
-  sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>
+  /**
+   * Offsets committed with the open transaction. With the consumer's group metadata (KIP-447) the
+   * coordinator refuses a member of an older generation, so a zombie cannot commit.
+   */
+  sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[], group?: GroupMetadata): Promise<void>
   commitTransaction(): Promise<void>
   abortTransaction(): Promise<void>
   inTransaction(): boolean
@@ -150,6 +154,15 @@ export interface GroupConsumer {
   /** This member's assignment user data (the assignor's AssignmentInfo bytes), if any. */
   assignmentUserData(): Promise<Buffer | null>
   memberId(): string | null
+  /** The generation and member id a transactional offset commit carries (KIP-447); null when unknown. */
+  groupMetadata(): { generationId: number; memberId: string } | null
+}
+
+/** A group member's identity as TxnOffsetCommit v3+ carries it (KIP-447). */
+export interface GroupMetadata {
+  generationId: number
+  memberId: string
+  groupInstanceId?: string | null
 }
 
 export interface ProducerOptions {

@@ -189,6 +189,11 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     return this.currentMemberId
   }
 
+  /** kafkajs does not expose the group generation (nor can its producer send it: no KIP-447). */
+  groupMetadata(): null {
+    return null
+  }
+
   async disconnect(): Promise<void> {
     this.closed = true
     await this.consumer.disconnect()

@@ -167,6 +167,10 @@ export class FakeGroupConsumer implements GroupConsumer {
     return this.userData
   }
 
+  groupMetadata(): null {
+    return null
+  }
+
   memberId(): string | null {
     return this.member
   }

@@ -1,11 +1,11 @@
 import { partitionForKey } from '../../partitioner.js'
-import type { OutgoingRecord, RecordProducer, SendResult, TopicPartitionOffset } from '../../types.js'
+import type { GroupMetadata, OutgoingRecord, RecordProducer, SendResult, TopicPartitionOffset } from '../../types.js'
 import { produceChannel, traced } from '../../../tracing/channels.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { KafkaResponseError, LeanClientStateError } from '../errors.js'
 import { PendingSend } from './accumulator.js'
 import { ProduceSender } from './sender.js'
-import { ProducerSession, type GroupMetadata } from './transactions.js'
+import { ProducerSession } from './transactions.js'
 import { classifyClientError } from '../../errors.js'
 
 export interface LeanProducerOptions {

@@ -4,12 +4,7 @@ import { byTopic } from '../cluster/leaders.js'
 import { KafkaResponseError, LeanClientStateError } from '../errors.js'
 import { Api } from '../net/apis.js'
 
-/** A consumer group member's identity, carried by TxnOffsetCommit v3+ so the coordinator can fence zombies (KIP-447). */
-export interface GroupMetadata {
-  generationId: number
-  memberId: string
-  groupInstanceId?: string | null
-}
+import type { GroupMetadata } from '../../types.js'
 
 /** OPERATION_NOT_ATTEMPTED: another partition of the same AddPartitionsToTxn failed. */
 const NOT_ATTEMPTED = 55
