@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ErrorCode } from './error-codes.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { PartitionLog, type LogContext, type TxnVerifier } from './partition-log.js'
 import { SegmentFile } from './segment-file.js'
 import { topicSettings, validateTopicConfigs, validateTopicName } from './topic-config.js'

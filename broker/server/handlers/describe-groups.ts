@@ -1,8 +1,9 @@
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../../protocol/messages/describe-groups.js'
 import type { Handler } from '../context.js'
 
 const UNKNOWN_AUTHORIZED = -2147483648
 
-export const describeGroups: Handler = (body, broker) => ({
+export const describeGroups: Handler<DescribeGroupsRequest, DescribeGroupsResponse> = (body, broker) => ({
   throttleTimeMs: 0,
-  groups: (body.groups as string[]).map((id) => ({ ...broker.groups.describe(id), authorizedOperations: UNKNOWN_AUTHORIZED })),
+  groups: body.groups.map((id) => ({ ...broker.groups.describe(id), authorizedOperations: UNKNOWN_AUTHORIZED })),
 })

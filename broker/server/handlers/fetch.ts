@@ -1,23 +1,25 @@
-import { ErrorCode } from '../../protocol/errors.js'
-import type { Message } from '../../protocol/codec.js'
+import { ErrorCode } from '../../../protocol/errors.js'
+import { recordsOf } from '../../../protocol/runtime/codec.js'
+import type { FetchRequest, FetchResponse, FetchableTopicResponse, PartitionData } from '../../../protocol/messages/fetch.js'
 import type { BrokerContext, Handler } from '../context.js'
 import { partitionKey, type FetchWaiter } from '../fetch-waiters.js'
 
 const EMPTY = Buffer.alloc(0)
 
-interface FetchResult { response: Message; bytes: number; error: boolean }
+interface FetchResult { response: FetchResponse; bytes: number; error: boolean }
 
 // Reads every requested partition once; stored batches are returned as they are (no copy).
-function readAll(body: Message, broker: BrokerContext): FetchResult {
+function readAll(body: FetchRequest, broker: BrokerContext): FetchResult {
   const isolation: 0 | 1 = body.isolationLevel === 1 ? 1 : 0
-  let remaining: number = body.maxBytes > 0 ? body.maxBytes : 0x7fffffff
+  let remaining = body.maxBytes !== undefined && body.maxBytes > 0 ? body.maxBytes : 0x7fffffff
   let bytes = 0
   let error = false
-  const responses: Message[] = []
-  for (const t of body.topics as Message[]) {
-    const partitions: Message[] = []
-    for (const p of t.partitions as Message[]) {
-      const log = broker.logs.partition(t.topic, p.partition)
+  const responses: FetchableTopicResponse[] = []
+  for (const t of body.topics) {
+    const topic = t.topic ?? ''
+    const partitions: PartitionData[] = []
+    for (const p of t.partitions) {
+      const log = broker.logs.partition(topic, p.partition)
       if (!log) {
         error = true
         partitions.push({
@@ -34,7 +36,7 @@ function readAll(body: Message, broker: BrokerContext): FetchResult {
         r = log.read(p.fetchOffset, Math.max(limit, 1), isolation)
       }
       // Stored batches go to the socket by reference (the writer keeps them as separate chunks).
-      let records: Buffer | readonly Buffer[] = r.chunks.length === 1 ? r.chunks[0]! : r.chunks
+      let records = recordsOf(r.chunks)
       let size = r.size
       // Only the first partition with data may exceed the size limit (Kafka's minOneMessage).
       if (bytes > 0 && size > limit) { records = EMPTY; size = 0 }
@@ -47,24 +49,25 @@ function readAll(body: Message, broker: BrokerContext): FetchResult {
         highWatermark: r.highWatermark,
         lastStableOffset: r.lastStableOffset,
         logStartOffset: r.logStartOffset,
-        abortedTransactions: r.abortedTransactions,
+        abortedTransactions: r.abortedTransactions === null ? null
+          : r.abortedTransactions.map((a) => ({ producerId: Number(a.producerId), firstOffset: Number(a.firstOffset) })),
         preferredReadReplica: -1,
         records,
       })
     }
-    responses.push({ topic: t.topic, partitions })
+    responses.push({ topic, partitions })
   }
   return { response: { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses }, bytes, error }
 }
 
 // Long poll: answer once minBytes are available, on any error, or after maxWaitMs.
-export const fetch: Handler = (body, broker) => {
+export const fetch: Handler<FetchRequest, FetchResponse> = (body, broker) => {
   const first = readAll(body, broker)
   const minBytes = Math.max(body.minBytes, 1)
   if (first.error || first.bytes >= minBytes || body.maxWaitMs <= 0) return first.response
-  return new Promise<Message>((resolve, reject) => {
+  return new Promise<FetchResponse>((resolve, reject) => {
     const keys: string[] = []
-    for (const t of body.topics as Message[]) for (const p of t.partitions as Message[]) keys.push(partitionKey(t.topic, p.partition))
+    for (const t of body.topics) for (const p of t.partitions) keys.push(partitionKey(t.topic ?? '', p.partition))
     let timer: NodeJS.Timeout | null = null
     const waiter: FetchWaiter = {
       keys,

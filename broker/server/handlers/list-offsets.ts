@@ -1,16 +1,16 @@
-import { ErrorCode } from '../../protocol/errors.js'
-import type { Message } from '../../protocol/codec.js'
+import { ErrorCode } from '../../../protocol/errors.js'
+import type { ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse, ListOffsetsTopicResponse } from '../../../protocol/messages/list-offsets.js'
 import type { Handler } from '../context.js'
 
 const LATEST = -1
 const EARLIEST = -2
 
 // Latest under read_committed is the last stable offset, and lookups by timestamp stop there, as in Kafka.
-export const listOffsets: Handler = (body, broker) => {
+export const listOffsets: Handler<ListOffsetsRequest, ListOffsetsResponse> = (body, broker) => {
   const committed = body.isolationLevel === 1
-  const topics: Message[] = (body.topics as Message[]).map((t) => ({
+  const topics: ListOffsetsTopicResponse[] = body.topics.map((t) => ({
     name: t.name,
-    partitions: (t.partitions as Message[]).map((p) => {
+    partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
       const log = broker.logs.partition(t.name, p.partitionIndex)
       if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1, leaderEpoch: -1 }
       let found: { offset: number; timestamp: number }
