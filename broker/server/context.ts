@@ -9,6 +9,7 @@ import type { EndTxnRequest, EndTxnResponse } from '../../protocol/messages/end-
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/messages/init-producer-id.js'
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../../protocol/messages/txn-offset-commit.js'
 import type { FetchWaiters } from './fetch-waiters.js'
+import type { FetchSessions } from './fetch-sessions.js'
 
 type Answer<T> = T | Promise<T>
 
@@ -36,6 +37,8 @@ export interface BrokerContext {
   readonly autoCreateTopics: boolean
   readonly defaultPartitions: number
   readonly fetchWaiters: FetchWaiters
+  /** Incremental fetch sessions (KIP-227). */
+  readonly fetchSessions: FetchSessions
 }
 
 /** The request header as handlers use it. */

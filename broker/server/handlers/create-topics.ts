@@ -1,7 +1,6 @@
 import { ErrorCode } from '../../../protocol/errors.js'
 import type { CreatableTopicResult, CreateTopicsRequest, CreateTopicsResponse } from '../../../protocol/messages/create-topics.js'
 import type { Handler } from '../context.js'
-import { topicId } from '../topic-id.js'
 import { validateTopicConfigs, validateTopicName } from '../../log/topic-config.js'
 import { ConfigSource, configRecord, effectiveConfigs } from './topic-configs.js'
 
@@ -34,7 +33,7 @@ export const createTopics: Handler<CreateTopicsRequest, CreateTopicsResponse> = 
       if (code !== 0) return fail(code, broker.logs.lastError ?? `cannot create topic ${name}`)
     }
     return {
-      name, topicId: topicId(name), errorCode: 0, errorMessage: null,
+      name, topicId: broker.logs.topicId(name), errorCode: 0, errorMessage: null,
       numPartitions: partitions, replicationFactor: 1,
       configs: effectiveConfigs(configs).map((c) => ({
         name: c.name, value: c.value, readOnly: false, isSensitive: false,

@@ -61,8 +61,8 @@ function serve<Req, Resp>(
 ): ServedApi {
   const info = APIS.find((a) => a.name === name)
   if (!info) throw new Error(`no generated protocol messages for API ${name}`)
-  if (minVersion < info.minVersion || maxVersion > info.maxVersion) {
-    throw new Error(`${name}: versions ${minVersion}-${maxVersion} are outside Kafka's ${info.minVersion}-${info.maxVersion}`)
+  if (minVersion < info.minVersion || maxVersion > info.maxStableVersion) {
+    throw new Error(`${name}: versions ${minVersion}-${maxVersion} are outside Kafka's stable ${info.minVersion}-${info.maxStableVersion}`)
   }
   return {
     key: info.key, name, minVersion, maxVersion, read,
@@ -70,30 +70,32 @@ function serve<Req, Resp>(
   }
 }
 
+// Kafka 4.1's versions: from the oldest it still accepts (KIP-896 removed older ones in 4.0) to
+// its newest stable one (OffsetCommit v10, OffsetFetch v10 and InitProducerId v6 are unstable in 4.1).
 export const SERVED_APIS: readonly ServedApi[] = [
-  serve('Produce', 3, 9, readProduceRequest, writeProduceResponse, produce),
-  serve('Fetch', 4, 12, readFetchRequest, writeFetchResponse, fetch),
-  serve('ListOffsets', 1, 7, readListOffsetsRequest, writeListOffsetsResponse, listOffsets),
-  serve('Metadata', 0, 12, readMetadataRequest, writeMetadataResponse, metadata),
-  serve('OffsetCommit', 2, 8, readOffsetCommitRequest, writeOffsetCommitResponse, offsetCommit),
-  serve('OffsetFetch', 1, 7, readOffsetFetchRequest, writeOffsetFetchResponse, offsetFetch),
-  serve('FindCoordinator', 0, 4, readFindCoordinatorRequest, writeFindCoordinatorResponse, findCoordinator),
+  serve('Produce', 3, 13, readProduceRequest, writeProduceResponse, produce),
+  serve('Fetch', 4, 18, readFetchRequest, writeFetchResponse, fetch),
+  serve('ListOffsets', 1, 10, readListOffsetsRequest, writeListOffsetsResponse, listOffsets),
+  serve('Metadata', 0, 13, readMetadataRequest, writeMetadataResponse, metadata),
+  serve('OffsetCommit', 2, 9, readOffsetCommitRequest, writeOffsetCommitResponse, offsetCommit),
+  serve('OffsetFetch', 1, 9, readOffsetFetchRequest, writeOffsetFetchResponse, offsetFetch),
+  serve('FindCoordinator', 0, 6, readFindCoordinatorRequest, writeFindCoordinatorResponse, findCoordinator),
   serve('JoinGroup', 0, 9, readJoinGroupRequest, writeJoinGroupResponse, joinGroup),
   serve('Heartbeat', 0, 4, readHeartbeatRequest, writeHeartbeatResponse, heartbeat),
   serve('LeaveGroup', 0, 5, readLeaveGroupRequest, writeLeaveGroupResponse, leaveGroup),
   serve('SyncGroup', 0, 5, readSyncGroupRequest, writeSyncGroupResponse, syncGroup),
-  serve('DescribeGroups', 0, 5, readDescribeGroupsRequest, writeDescribeGroupsResponse, describeGroups),
-  serve('ListGroups', 0, 4, readListGroupsRequest, writeListGroupsResponse, listGroups),
+  serve('DescribeGroups', 0, 6, readDescribeGroupsRequest, writeDescribeGroupsResponse, describeGroups),
+  serve('ListGroups', 0, 5, readListGroupsRequest, writeListGroupsResponse, listGroups),
   serve('SaslHandshake', 0, 1, readSaslHandshakeRequest, writeSaslHandshakeResponse, saslHandshake),
-  serve('ApiVersions', 0, 3, readApiVersionsRequest, writeApiVersionsResponse, apiVersions),
+  serve('ApiVersions', 0, 4, readApiVersionsRequest, writeApiVersionsResponse, apiVersions),
   serve('CreateTopics', 2, 7, readCreateTopicsRequest, writeCreateTopicsResponse, createTopics),
   serve('DeleteTopics', 1, 6, readDeleteTopicsRequest, writeDeleteTopicsResponse, deleteTopics),
   serve('DeleteRecords', 0, 2, readDeleteRecordsRequest, writeDeleteRecordsResponse, deleteRecords),
-  serve('InitProducerId', 0, 4, readInitProducerIdRequest, writeInitProducerIdResponse, initProducerId),
-  serve('AddPartitionsToTxn', 0, 3, readAddPartitionsToTxnRequest, writeAddPartitionsToTxnResponse, addPartitionsToTxn),
-  serve('AddOffsetsToTxn', 0, 3, readAddOffsetsToTxnRequest, writeAddOffsetsToTxnResponse, addOffsetsToTxn),
-  serve('EndTxn', 0, 3, readEndTxnRequest, writeEndTxnResponse, endTxn),
-  serve('TxnOffsetCommit', 0, 3, readTxnOffsetCommitRequest, writeTxnOffsetCommitResponse, txnOffsetCommit),
+  serve('InitProducerId', 0, 5, readInitProducerIdRequest, writeInitProducerIdResponse, initProducerId),
+  serve('AddPartitionsToTxn', 0, 5, readAddPartitionsToTxnRequest, writeAddPartitionsToTxnResponse, addPartitionsToTxn),
+  serve('AddOffsetsToTxn', 0, 4, readAddOffsetsToTxnRequest, writeAddOffsetsToTxnResponse, addOffsetsToTxn),
+  serve('EndTxn', 0, 5, readEndTxnRequest, writeEndTxnResponse, endTxn),
+  serve('TxnOffsetCommit', 0, 5, readTxnOffsetCommitRequest, writeTxnOffsetCommitResponse, txnOffsetCommit),
   serve('DescribeConfigs', 1, 4, readDescribeConfigsRequest, writeDescribeConfigsResponse, describeConfigs),
   serve('AlterConfigs', 0, 2, readAlterConfigsRequest, writeAlterConfigsResponse, alterConfigs),
   serve('CreatePartitions', 0, 3, readCreatePartitionsRequest, writeCreatePartitionsResponse, createPartitions),

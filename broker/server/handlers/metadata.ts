@@ -1,7 +1,6 @@
 import { ErrorCode } from '../../../protocol/errors.js'
 import type { MetadataRequest, MetadataResponse, MetadataResponsePartition, MetadataResponseTopic } from '../../../protocol/messages/metadata.js'
 import type { BrokerContext, Handler } from '../context.js'
-import { topicId } from '../topic-id.js'
 import { validateTopicName } from '../../log/topic-config.js'
 
 const UNKNOWN_AUTHORIZED = -2147483648
@@ -14,7 +13,7 @@ function describeTopic(broker: BrokerContext, name: string, partitions: number):
       replicaNodes: [broker.nodeId], isrNodes: [broker.nodeId], offlineReplicas: [],
     })
   }
-  return { errorCode: 0, name, topicId: topicId(name), isInternal: false, partitions: parts, topicAuthorizedOperations: UNKNOWN_AUTHORIZED }
+  return { errorCode: 0, name, topicId: broker.logs.topicId(name), isInternal: false, partitions: parts, topicAuthorizedOperations: UNKNOWN_AUTHORIZED }
 }
 
 function missing(name: string | null, errorCode: number, id?: Buffer): MetadataResponseTopic {
@@ -36,7 +35,7 @@ export const metadata: Handler<MetadataRequest, MetadataResponse> = (body, broke
       let name: string | null = t.name
       if (name === null || name === undefined) {
         const id = t.topicId
-        name = [...counts.keys()].find((n) => id && topicId(n).equals(id)) ?? null
+        name = (id && broker.logs.topicName(id)) ?? null
         if (name === null) { topics.push(missing(null, ErrorCode.UNKNOWN_TOPIC_ID, id)); continue }
       }
       let n = counts.get(name)
@@ -58,5 +57,6 @@ export const metadata: Handler<MetadataRequest, MetadataResponse> = (body, broke
     controllerId: broker.nodeId,
     topics,
     clusterAuthorizedOperations: UNKNOWN_AUTHORIZED,
+    errorCode: 0,
   }
 }

@@ -9,12 +9,14 @@ export const produce: Handler<ProduceRequest, ProduceResponse> = (body, broker) 
   const now = Date.now()
   const responses: TopicProduceResponse[] = []
   for (const topic of body.topicData) {
-    const name = topic.name ?? ''
+    // v13+ names the topic by id (KIP-516); an id no topic has is UNKNOWN_TOPIC_ID.
+    const name = topic.topicId !== undefined && !topic.name ? broker.logs.topicName(topic.topicId) : topic.name ?? ''
+    const unknown = name === undefined ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
     const partitionResponses: PartitionProduceResponse[] = []
     for (const p of topic.partitionData) {
-      const log = ackError ? undefined : broker.logs.partition(name, p.index)
+      const log = ackError || name === undefined ? undefined : broker.logs.partition(name, p.index)
       if (!log) {
-        partitionResponses.push(failed(p.index, ackError || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null))
+        partitionResponses.push(failed(p.index, ackError || unknown, null))
         continue
       }
       const records = p.records
@@ -32,7 +34,7 @@ export const produce: Handler<ProduceRequest, ProduceResponse> = (body, broker) 
         })
       }
     }
-    responses.push({ name, partitionResponses })
+    responses.push({ name: name ?? '', topicId: topic.topicId, partitionResponses })
   }
   if (acks === 0) return null
   return { responses, throttleTimeMs: 0 }

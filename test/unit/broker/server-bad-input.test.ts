@@ -86,7 +86,7 @@ describe('the broker survives bad input', () => {
     const r = await c.response(ApiVersions, 0)
     expect(r.correlationId).toBe(f.correlationId)
     expect(r.body.errorCode).toBe(35)
-    expect(r.body.apiKeys.find((k: { apiKey: number }) => k.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 9 })
+    expect(r.body.apiKeys.find((k: { apiKey: number }) => k.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 13 })
   })
 
   it('closes a connection that asks for an unsupported version of another API', async () => {
