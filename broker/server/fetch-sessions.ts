@@ -47,8 +47,16 @@ export class FetchSessions {
     return this.sessions.size
   }
 
-  get(id: number): FetchSession | undefined {
-    return this.sessions.get(id)
+  /** The session, now the most recently used. */
+  get(id: number, now: number): FetchSession | undefined {
+    const s = this.sessions.get(id)
+    if (s) {
+      // The map's order is the order of last use, so the first entry is the one to evict.
+      this.sessions.delete(id)
+      this.sessions.set(id, s)
+      s.lastUsed = now
+    }
+    return s
   }
 
   remove(id: number): void {
@@ -57,11 +65,7 @@ export class FetchSessions {
 
   /** A new session with a fresh random id; the least recently used one is evicted when the cache is full. */
   create(now: number, usesTopicIds: boolean): FetchSession {
-    if (this.sessions.size >= MAX_SESSIONS) {
-      let oldest: FetchSession | undefined
-      for (const s of this.sessions.values()) if (!oldest || s.lastUsed < oldest.lastUsed) oldest = s
-      if (oldest) this.sessions.delete(oldest.id)
-    }
+    if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!)
     let id: number
     do id = 1 + Math.floor(Math.random() * 0x7ffffffe)
     while (this.sessions.has(id))

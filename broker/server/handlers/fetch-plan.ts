@@ -80,7 +80,7 @@ export function planFetch(body: FetchRequest, broker: BrokerContext, version: nu
     return { targets, failed, session, incremental: false }
   }
 
-  const session = broker.fetchSessions.get(sessionId)
+  const session = broker.fetchSessions.get(sessionId, now)
   if (!session) return ErrorCode.FETCH_SESSION_ID_NOT_FOUND
   if (session.epoch !== epoch) return ErrorCode.INVALID_FETCH_SESSION_EPOCH
   if (session.usesTopicIds !== byId) return ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR
@@ -107,7 +107,6 @@ export function planFetch(body: FetchRequest, broker: BrokerContext, version: nu
     broker.fetchSessions.remove(session.id)
     return { targets: [], failed, session: null, incremental: false }
   }
-  session.lastUsed = now
   session.epoch = FetchSession.nextEpoch(session.epoch)
   const targets: Target[] = []
   for (const [key, c] of session.partitions) {

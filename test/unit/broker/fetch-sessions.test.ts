@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../../protocol/index.js'
 import { Fetch, type RawClient } from './raw-client.js'
 import { Harness } from './kafka41-helpers.js'
+import { FetchSessions } from '../../../broker/server/fetch-sessions.js'
 
 const h = new Harness()
 beforeAll(() => h.start())
@@ -120,5 +121,20 @@ describe('fetch sessions', () => {
     await h.produce(other, 'fs-wait', 1, 'late')
     const r = await waiting
     expect([...answered(r.body).keys()]).toEqual([1])
+  })
+})
+
+describe('the session cache', () => {
+  it('keeps 1000 sessions and evicts the least recently used one', () => {
+    const cache = new FetchSessions()
+    const first = cache.create(0, false)
+    const second = cache.create(0, false)
+    for (let i = 0; i < 998; i++) cache.create(0, false)
+    expect(cache.size).toBe(1000)
+    cache.get(first.id, 1) // used again: the second session is now the oldest
+    cache.create(2, false)
+    expect(cache.size).toBe(1000)
+    expect(cache.get(first.id, 3)).toBe(first)
+    expect(cache.get(second.id, 3)).toBeUndefined()
   })
 })
