@@ -6,9 +6,9 @@
  */
 import { crc32c } from './crc32c.js'
 import { decompress } from './compression.js'
-import { type BatchSource, CorruptRecordBatchError, UnsupportedMagicError } from './errors.js'
+import { type BatchSource, CompressionUnavailableError, CorruptRecordBatchError, UnsupportedMagicError } from './errors.js'
 import {
-  ATTRIBUTES_OFFSET, COMPRESSION_MASK, CONTROL_FLAG, CRC_OFFSET, type CompressionCodec, CURRENT_MAGIC, LOG_OVERHEAD,
+  ATTRIBUTES_OFFSET, COMPRESSION_MASK, COMPRESSION_NAMES, CONTROL_FLAG, CRC_OFFSET, type CompressionCodec, CURRENT_MAGIC, LOG_OVERHEAD,
   MAGIC_OFFSET, RECORD_BATCH_HEADER_SIZE, TIMESTAMP_TYPE_FLAG, TRANSACTIONAL_FLAG, readInt64,
 } from './layout.js'
 import type { KafkaRecord, RecordBatch, RecordHeader } from './types.js'
@@ -83,7 +83,7 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
   let start = pos + RECORD_BATCH_HEADER_SIZE
   let limit = end
   if (compression !== 0) {
-    data = decompress(compression, buf.subarray(start, end))
+    data = decompressBatch(compression, buf.subarray(start, end), baseOffset, options)
     start = 0
     limit = data.length
   }
@@ -108,6 +108,17 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
     baseSequence: buf.readInt32BE(pos + 53),
     recordCount,
     records,
+  }
+}
+
+function decompressBatch(codec: number, region: Buffer, baseOffset: number, source: BatchSource | undefined): Buffer {
+  try {
+    return decompress(codec, region)
+  } catch (err) {
+    if (err instanceof CompressionUnavailableError) throw err
+    const corrupt = new CorruptRecordBatchError(source, baseOffset, `${COMPRESSION_NAMES[codec]} decompression failed: ${(err as Error).message}`)
+    corrupt.cause = err
+    throw corrupt
   }
 }
 
