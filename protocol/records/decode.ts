@@ -111,7 +111,8 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
   }
 }
 
-function decompressBatch(codec: number, region: Buffer, baseOffset: number, source: BatchSource | undefined): Buffer {
+/** Decompresses a records region; corrupt data becomes a CorruptRecordBatchError naming the batch. */
+export function decompressBatch(codec: number, region: Buffer, baseOffset: number, source: BatchSource | undefined): Buffer {
   try {
     return decompress(codec, region)
   } catch (err) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   Compression, CorruptRecordBatchError, TimestampType, UnsupportedMagicError, completeBatchesLength, encodeRecordBatch,
-  prepareRecordBatch, readRecordBatch, readRecordBatches, recordBatchSize, writePreparedRecordBatch, writeRecordBatch,
+  prepareRecordBatch, readRecordBatch, readRecordBatches, readRecordSpans, recordBatchSize, writePreparedRecordBatch, writeRecordBatch,
   type RecordBatchInput,
 } from '../../../../protocol/records/index.js'
 import { kafkajsBatch, kafkajsDecode } from './kafkajs-batches.js'
@@ -157,5 +157,27 @@ describe('record batch v2 against kafkajs', () => {
     const [theirs] = await kafkajsDecode(buf)
     expect(theirs.records.map((r) => [Number(r.offset), Number(r.timestamp), r.key, r.value]))
       .toEqual(sample().records.map((r, i) => [50 + i, r.timestamp, r.key, r.value]))
+  })
+})
+
+describe('record spans', () => {
+  it('locate the same keys, values, offset and timestamp deltas the record decoder reads, compressed or not', () => {
+    for (const compression of [Compression.NONE, Compression.GZIP, Compression.SNAPPY]) {
+      const buf = encodeRecordBatch({ ...sample(), compression })
+      const [batch] = readRecordBatches(buf)
+      const { data, records } = readRecordSpans(buf)
+      expect(records.map((r) => [
+        batch.baseOffset + r.offsetDelta, batch.firstTimestamp + r.timestampDelta,
+        r.keyLength < 0 ? null : data.subarray(r.keyStart, r.keyStart + r.keyLength),
+        r.valueLength < 0 ? null : data.subarray(r.valueStart, r.valueStart + r.valueLength),
+      ])).toEqual(batch.records.map((r) => [r.offset, r.timestamp, r.key, r.value]))
+      expect(Buffer.concat(records.map((r) => data.subarray(r.start, r.end)))).toEqual(compression === 0 ? buf.subarray(61) : data)
+    }
+  })
+
+  it('report a record running past the batch', () => {
+    const buf = encodeRecordBatch(sample())
+    buf.writeInt32BE(5, 57)
+    expect(() => readRecordSpans(buf, { topic: 't', partition: 2 })).toThrow(/^t-2 record batch at offset 0: record 4: varint runs past/)
   })
 })
