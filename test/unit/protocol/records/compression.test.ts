@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import * as zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import {
@@ -150,5 +152,25 @@ describe('gzip against kafkajs', () => {
     expect(ours.toString('hex')).toBe(theirs.toString('hex'))
     const [decoded] = await kafkajsDecode(ours)
     expect(decoded.records.map((r) => r.value!.toString())).toEqual(records.map((r) => r.value!.toString()))
+  })
+})
+
+describe('optional codec packages', () => {
+  it('load only when a batch uses their codec', () => {
+    // A fresh process: this one may have loaded them for other tests already.
+    const script = `
+      import { createRequire } from 'node:module'
+      const r = await import(process.argv[1])
+      const cache = createRequire(import.meta.url).cache
+      const loaded = () => [...new Set(Object.keys(cache).flatMap((k) => k.match(/node_modules\\/(snappy|lz4-napi)\\//)?.[1] ?? []))]
+      const records = [{ key: null, value: Buffer.from('v'), timestamp: 1 }]
+      r.readRecordBatches(r.encodeRecordBatch({ records, compression: 1 }))
+      const gzip = loaded()
+      r.readRecordBatches(r.encodeRecordBatch({ records, compression: 2 }))
+      console.log(JSON.stringify({ gzip, snappy: loaded() }))`
+    const entry = fileURLToPath(new URL('../../../../protocol/records/index.ts', import.meta.url))
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, entry], { encoding: 'utf8' })
+    expect(run.stderr).toBe('')
+    expect(JSON.parse(run.stdout)).toEqual({ gzip: [], snappy: ['snappy'] })
   })
 })
