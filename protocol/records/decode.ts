@@ -61,6 +61,7 @@ export function readRecordBatch(buf: Buffer, offset = 0, options?: ReadRecordBat
 
 function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecordBatchesOptions | undefined): RecordBatch {
   const baseOffset = readInt64(buf, pos)
+  if (end < pos + CRC_OFFSET) throw new CorruptRecordBatchError(options, baseOffset, `batch length ${end - pos - LOG_OVERHEAD} is too small to hold a magic byte`)
   const magic = buf.readInt8(pos + MAGIC_OFFSET)
   if (magic !== CURRENT_MAGIC) throw new UnsupportedMagicError(options, baseOffset, magic)
   if (end - pos < RECORD_BATCH_HEADER_SIZE) {

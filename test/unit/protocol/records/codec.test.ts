@@ -110,6 +110,14 @@ describe('record batch v2 round trip', () => {
     expect(() => readRecordBatches(extra, { verifyCrc: false })).toThrow(/bytes left after the 1 records/)
   })
 
+  it('rejects a batch length too small for a batch header', () => {
+    const buf = encodeRecordBatch(sample())
+    for (const length of [-3, 0, 4, 48]) {
+      buf.writeInt32BE(length, 8)
+      expect(() => readRecordBatches(buf, { topic: 't', partition: 0 }), String(length)).toThrow(CorruptRecordBatchError)
+    }
+  })
+
   it('rejects older message formats with a clear error', () => {
     const buf = encodeRecordBatch(sample())
     buf[16] = 1
