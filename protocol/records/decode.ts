@@ -9,7 +9,7 @@ import { decompress } from './compression.js'
 import { type BatchSource, CompressionUnavailableError, CorruptRecordBatchError, UnsupportedMagicError } from './errors.js'
 import {
   ATTRIBUTES_OFFSET, COMPRESSION_MASK, COMPRESSION_NAMES, CONTROL_FLAG, CRC_OFFSET, type CompressionCodec, CURRENT_MAGIC, LOG_OVERHEAD,
-  MAGIC_OFFSET, RECORD_BATCH_HEADER_SIZE, TIMESTAMP_TYPE_FLAG, TRANSACTIONAL_FLAG, readInt64,
+  MAGIC_OFFSET, MIN_RECORD_SIZE, RECORD_BATCH_HEADER_SIZE, TIMESTAMP_TYPE_FLAG, TRANSACTIONAL_FLAG, readInt64,
 } from './layout.js'
 import type { KafkaRecord, RecordBatch, RecordHeader } from './types.js'
 import { readVarint, varintEnd } from './varint.js'
@@ -79,7 +79,6 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
   const firstTimestamp = readInt64(buf, pos + 27)
   const maxTimestamp = readInt64(buf, pos + 35)
   const recordCount = buf.readInt32BE(pos + 57)
-  if (recordCount < 0) throw new CorruptRecordBatchError(options, baseOffset, `negative record count ${recordCount}`)
   let data = buf
   let start = pos + RECORD_BATCH_HEADER_SIZE
   let limit = end
@@ -88,6 +87,7 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
     start = 0
     limit = data.length
   }
+  checkRecordCount(recordCount, limit - start, baseOffset, options)
   const records = decodeRecords(data, start, limit, recordCount, baseOffset, firstTimestamp, logAppendTime, maxTimestamp, options)
   return {
     baseOffset,
@@ -109,6 +109,13 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
     baseSequence: buf.readInt32BE(pos + 53),
     recordCount,
     records,
+  }
+}
+
+/** A count that cannot fit the records region would make a huge array before the first record fails. */
+export function checkRecordCount(count: number, regionBytes: number, baseOffset: number, source: BatchSource | undefined): void {
+  if (count < 0 || count * MIN_RECORD_SIZE > regionBytes) {
+    throw new CorruptRecordBatchError(source, baseOffset, `record count ${count} does not fit the ${regionBytes}-byte records region`)
   }
 }
 

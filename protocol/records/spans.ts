@@ -3,7 +3,7 @@
  * inside stored batches (compaction keeps some records' bytes as they are, timestamp lookups, key
  * checks). Clients read batches with readRecordBatches instead.
  */
-import { decompressBatch } from './decode.js'
+import { checkRecordCount, decompressBatch } from './decode.js'
 import { type BatchSource, CorruptRecordBatchError } from './errors.js'
 import { COMPRESSION_MASK, RECORD_BATCH_HEADER_SIZE, ATTRIBUTES_OFFSET, RECORD_COUNT_OFFSET, readInt64 } from './layout.js'
 import { readVarint, varintEnd } from './varint.js'
@@ -39,8 +39,9 @@ export function readRecordSpans(batch: Buffer, source?: BatchSource): RecordSpan
     pos = 0
   }
   const count = batch.readInt32BE(RECORD_COUNT_OFFSET)
-  const records: RecordSpan[] = new Array(count)
   const limit = data.length
+  checkRecordCount(count, limit - pos, baseOffset, source)
+  const records: RecordSpan[] = new Array(count)
   let i = 0
   try {
     for (; i < count; i++) {

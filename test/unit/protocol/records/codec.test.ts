@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  Compression, CorruptRecordBatchError, TimestampType, UnsupportedMagicError, completeBatchesLength, encodeRecordBatch,
+  Compression, CompressionUnavailableError, CorruptRecordBatchError, TimestampType, UnsupportedMagicError, completeBatchesLength, encodeRecordBatch,
   prepareRecordBatch, readRecordBatch, readRecordBatches, readRecordSpans, recordBatchSize, writePreparedRecordBatch, writeRecordBatch,
   type RecordBatchInput,
 } from '../../../../protocol/records/index.js'
@@ -101,10 +101,15 @@ describe('record batch v2 round trip', () => {
   })
 
   it('rejects records that run past the batch even when the CRC is right', () => {
-    const input: RecordBatchInput = { records: [{ key: b('k'), value: b('v'), timestamp: T }] }
+    const input: RecordBatchInput = { records: [{ key: b('k'), value: b('a longer value'), timestamp: T }] }
     const buf = encodeRecordBatch(input)
     buf.writeInt32BE(2, 57) // claims two records
     expect(() => readRecordBatches(buf, { verifyCrc: false })).toThrow(/record 1: varint runs past the end of the batch/)
+    for (const count of [-1, 2 ** 31 - 1]) {
+      buf.writeInt32BE(count, 57)
+      expect(() => readRecordBatches(buf, { verifyCrc: false })).toThrow(`record count ${count} does not fit the 22-byte records region`)
+      expect(() => readRecordSpans(buf)).toThrow(CorruptRecordBatchError)
+    }
     const extra = encodeRecordBatch({ records: [input.records[0], input.records[0]] })
     extra.writeInt32BE(1, 57)
     expect(() => readRecordBatches(extra, { verifyCrc: false })).toThrow(/bytes left after the 1 records/)
@@ -187,5 +192,24 @@ describe('record spans', () => {
     const buf = encodeRecordBatch(sample())
     buf.writeInt32BE(5, 57)
     expect(() => readRecordSpans(buf, { topic: 't', partition: 2 })).toThrow(/^t-2 record batch at offset 0: record 4: varint runs past/)
+  })
+})
+
+describe('corrupt input', () => {
+  it('fails only with the codec errors, whatever bytes are damaged or cut (fixed-seed fuzz)', () => {
+    let seed = 1
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+    const known = (e: unknown) => e instanceof CorruptRecordBatchError || e instanceof UnsupportedMagicError || e instanceof CompressionUnavailableError
+    for (const compression of [Compression.NONE, Compression.GZIP, Compression.SNAPPY, Compression.LZ4]) {
+      const base = encodeRecordBatch({ ...sample(), compression })
+      for (let n = 0; n < 1500; n++) {
+        const buf = Buffer.from(base)
+        for (let f = Math.floor(rand() * 3); f >= 0; f--) buf[Math.floor(rand() * buf.length)] = Math.floor(rand() * 256)
+        const cut = rand() < 0.2 ? buf.subarray(0, Math.floor(rand() * buf.length)) : buf
+        for (const read of [() => readRecordBatches(cut, { verifyCrc: false }), () => readRecordBatches(cut), () => readRecordSpans(buf)]) {
+          try { read() } catch (e) { if (!known(e)) throw e }
+        }
+      }
+    }
   })
 })
