@@ -17,14 +17,21 @@ import { CompressionUnavailableError } from './errors.js'
 interface SnappyModule {
   compressSync(input: Uint8Array): Buffer
   uncompressSync(input: Uint8Array, options?: { asBuffer?: boolean }): string | Buffer
+  compress(input: Uint8Array): Promise<Buffer>
+  uncompress(input: Uint8Array, options?: { asBuffer?: boolean }): Promise<string | Buffer>
 }
 interface Lz4Module {
   compressFrameSync(input: Buffer): Buffer
   decompressFrameSync(input: Buffer): Buffer
+  compressFrame(input: Buffer): Promise<Buffer>
+  decompressFrame(input: Buffer): Promise<Buffer>
 }
+type ZlibCallback = (err: Error | null, out: Buffer) => void
 interface ZstdZlib {
   zstdCompressSync?(input: Buffer): Buffer
   zstdDecompressSync?(input: Buffer): Buffer
+  zstdCompress?(input: Buffer, cb: ZlibCallback): void
+  zstdDecompress?(input: Buffer, cb: ZlibCallback): void
 }
 
 const require = createRequire(import.meta.url)
@@ -60,11 +67,70 @@ export const XERIAL_HEADER = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x
 const XERIAL_MAGIC_LENGTH = 8
 const XERIAL_BLOCK_SIZE = 32 * 1024
 
+/**
+ * Compresses a records region off the main thread (zlib's and the native codecs' thread pools), for
+ * producers that would rather not block the event loop on large batches.
+ */
+export async function compressAsync(codec: number, data: Buffer): Promise<Buffer> {
+  switch (codec) {
+    case Compression.NONE: return data
+    case Compression.GZIP: return zlibAsync(zlib.gzip, data)
+    case Compression.SNAPPY: {
+      const s = snappyModule()
+      return xerialFrame(await Promise.all(xerialChunks(data).map((c) => s.compress(c))))
+    }
+    case Compression.LZ4: return lz4Module().compressFrame(data)
+    case Compression.ZSTD: return zlibAsync(zstd().zstdCompress!, data)
+    default: throw unknownCodec(codec)
+  }
+}
+
+/** Decompresses a records region off the main thread into one buffer. */
+export async function decompressAsync(codec: number, data: Buffer): Promise<Buffer> {
+  switch (codec) {
+    case Compression.NONE: return data
+    case Compression.GZIP: return zlibAsync(zlib.gunzip, data)
+    case Compression.SNAPPY: {
+      const s = snappyModule()
+      const blocks = xerialBlocks(data)
+      if (blocks === null) return (await s.uncompress(data, { asBuffer: true })) as Buffer
+      const out = (await Promise.all(blocks.map((b) => s.uncompress(b, { asBuffer: true })))) as Buffer[]
+      return out.length === 1 ? out[0] : Buffer.concat(out)
+    }
+    case Compression.LZ4: return lz4Module().decompressFrame(data)
+    case Compression.ZSTD: return zlibAsync(zstd().zstdDecompress!, data)
+    default: throw unknownCodec(codec)
+  }
+}
+
+function zlibAsync(fn: (input: Buffer, cb: ZlibCallback) => void, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => fn(data, (err, out) => (err ? reject(err) : resolve(out))))
+}
+
 function xerialSnappyCompress(data: Buffer): Buffer {
   const s = snappyModule()
+  return xerialFrame(xerialChunks(data).map((c) => s.compressSync(c)))
+}
+
+function snappyDecompress(data: Buffer): Buffer {
+  const s = snappyModule()
+  const blocks = xerialBlocks(data)
+  if (blocks === null) return s.uncompressSync(data, { asBuffer: true }) as Buffer
+  const out = blocks.map((b) => s.uncompressSync(b, { asBuffer: true }) as Buffer)
+  return out.length === 1 ? out[0] : Buffer.concat(out)
+}
+
+/** The uncompressed data in xerial's 32 KiB blocks. */
+function xerialChunks(data: Buffer): Buffer[] {
+  const chunks: Buffer[] = []
+  for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK_SIZE) chunks.push(data.subarray(pos, Math.min(pos + XERIAL_BLOCK_SIZE, data.length)))
+  return chunks
+}
+
+/** The xerial header, then each compressed block after its int32 length. */
+function xerialFrame(blocks: Buffer[]): Buffer {
   const parts: Buffer[] = [XERIAL_HEADER]
-  for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK_SIZE) {
-    const block = s.compressSync(data.subarray(pos, Math.min(pos + XERIAL_BLOCK_SIZE, data.length)))
+  for (const block of blocks) {
     const length = Buffer.allocUnsafe(4)
     length.writeInt32BE(block.length, 0)
     parts.push(length, block)
@@ -72,10 +138,10 @@ function xerialSnappyCompress(data: Buffer): Buffer {
   return Buffer.concat(parts)
 }
 
-function snappyDecompress(data: Buffer): Buffer {
-  const s = snappyModule()
+/** The compressed blocks of xerial-framed data, or null when the data is one raw snappy block. */
+function xerialBlocks(data: Buffer): Buffer[] | null {
   const framed = data.length >= XERIAL_HEADER.length && data.compare(XERIAL_HEADER, 0, XERIAL_MAGIC_LENGTH, 0, XERIAL_MAGIC_LENGTH) === 0
-  if (!framed) return s.uncompressSync(data, { asBuffer: true }) as Buffer
+  if (!framed) return null
   const blocks: Buffer[] = []
   let pos = XERIAL_HEADER.length
   while (pos < data.length) {
@@ -83,10 +149,10 @@ function snappyDecompress(data: Buffer): Buffer {
     const length = data.readInt32BE(pos)
     pos += 4
     if (length < 0 || pos + length > data.length) throw new RangeError(`xerial snappy block of ${length} bytes at byte ${pos} runs past the data`)
-    blocks.push(s.uncompressSync(data.subarray(pos, pos + length), { asBuffer: true }) as Buffer)
+    blocks.push(data.subarray(pos, pos + length))
     pos += length
   }
-  return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks)
+  return blocks
 }
 
 function snappyModule(): SnappyModule {
@@ -99,7 +165,7 @@ function lz4Module(): Lz4Module {
 
 function zstd(): ZstdZlib {
   const z = zlib as unknown as ZstdZlib
-  if (typeof z.zstdCompressSync !== 'function' || typeof z.zstdDecompressSync !== 'function') {
+  if (typeof z.zstdCompressSync !== 'function' || typeof z.zstdDecompressSync !== 'function' || typeof z.zstdCompress !== 'function') {
     throw new CompressionUnavailableError('zstd', `node:zlib has zstd from Node 22.15 and 23.8; this is Node ${process.version}`)
   }
   return z

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url'
 import * as zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import {
-  Compression, CompressionUnavailableError, CorruptRecordBatchError, crc32c, encodeRecordBatch, readRecordBatches,
-  type CompressionCodec, type RecordBatchInput,
+  Compression, CompressionUnavailableError, CorruptRecordBatchError, crc32c, encodeRecordBatch, prepareRecordBatchAsync,
+  readRecordBatches, readRecordBatchesAsync, writePreparedRecordBatch, type CompressionCodec, type RecordBatchInput,
 } from '../../../../protocol/records/index.js'
 import { XERIAL_HEADER, loadOptional } from '../../../../protocol/records/compression.js'
 import { kafkajsBatch, kafkajsDecode } from './kafkajs-batches.js'
@@ -71,11 +71,16 @@ describe('compressed record batches', () => {
     expect(batch.records[49].value!.buffer).toBe(batch.records[0].key!.buffer)
   })
 
-  it('zstd works where node:zlib has it and otherwise names the codec and the Node version needed', () => {
+  it('zstd works where node:zlib has it and otherwise names the codec and the Node version needed', async () => {
     const hasZstd = typeof (zlib as unknown as { zstdCompressSync?: unknown }).zstdCompressSync === 'function'
     if (hasZstd) {
       expectSameRecords(encodeRecordBatch(input(50, Compression.ZSTD)), 50)
+      const p = await prepareRecordBatchAsync(input(50, Compression.ZSTD))
+      const buf = Buffer.alloc(p.size)
+      writePreparedRecordBatch(p, buf, 0)
+      expect(await readRecordBatchesAsync(buf)).toEqual(readRecordBatches(buf))
     } else {
+      await expect(prepareRecordBatchAsync(input(1, Compression.ZSTD))).rejects.toThrow(CompressionUnavailableError)
       expect(() => encodeRecordBatch(input(1, Compression.ZSTD))).toThrow(CompressionUnavailableError)
       expect(() => encodeRecordBatch(input(1, Compression.ZSTD))).toThrow(/codec zstd is not available: node:zlib has zstd from Node 22.15 and 23.8; this is Node v/)
       const plain = encodeRecordBatch(input(1, 0))
@@ -172,5 +177,31 @@ describe('optional codec packages', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, entry], { encoding: 'utf8' })
     expect(run.stderr).toBe('')
     expect(JSON.parse(run.stdout)).toEqual({ gzip: [], snappy: ['snappy'] })
+  })
+})
+
+describe('compression off the event loop', () => {
+  for (const [name, codec] of [['none', Compression.NONE], ['gzip', Compression.GZIP], ['snappy', Compression.SNAPPY], ['lz4', Compression.LZ4]] as const) {
+    it(`writes and reads ${name} batches the synchronous functions read and write`, async () => {
+      for (const n of [1, 600]) {
+        const p = await prepareRecordBatchAsync(input(n, codec))
+        const buf = Buffer.alloc(p.size)
+        writePreparedRecordBatch(p, buf, 0)
+        expectSameRecords(buf, n)
+        const sync = encodeRecordBatch(input(n, codec))
+        const [a, b] = [await readRecordBatchesAsync(Buffer.concat([sync, buf])), readRecordBatches(Buffer.concat([sync, buf]))]
+        expect(a).toEqual(b)
+        expect(a).toHaveLength(2)
+      }
+    })
+  }
+
+  it('checks the CRC before decompressing and names the batch when decompression fails', async () => {
+    const plain = encodeRecordBatch(input(3, 0))
+    const notGzip = withRegion(plain, Compression.GZIP, Buffer.from('not gzip at all'))
+    await expect(readRecordBatchesAsync(notGzip, { topic: 't', partition: 4 })).rejects.toThrow(/^t-4 record batch at offset 10: gzip decompression failed/)
+    notGzip[notGzip.length - 1] ^= 1
+    await expect(readRecordBatchesAsync(notGzip, { topic: 't', partition: 4 })).rejects.toThrow(/CRC-32C mismatch/)
+    await expect(readRecordBatchesAsync(Buffer.concat([plain, plain.subarray(0, 30)]))).resolves.toHaveLength(1)
   })
 })
