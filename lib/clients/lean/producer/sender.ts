@@ -43,12 +43,11 @@ export class ProduceSender {
     private readonly opts: SenderOptions,
   ) {}
 
-  queue(topic: string, partition: number): PartitionQueue {
+  /** A topic's partition queues, by partition (created on first use). */
+  queues(topic: string): PartitionQueue[] {
     let qs = this.topics.get(topic)
     if (!qs) this.topics.set(topic, (qs = []))
-    let q = qs[partition]
-    if (!q) qs[partition] = q = new PartitionQueue(topic, partition)
-    return q
+    return qs
   }
 
   /** A send was queued: schedule the drain. */
@@ -64,8 +63,12 @@ export class ProduceSender {
 
   private transactional = false
 
-  markReady(q: PartitionQueue): void {
-    this.ready.add(q)
+  /** Queues one record of a send; a queue becomes ready when its first record arrives. */
+  add(qs: PartitionQueue[], topic: string, partition: number, send: PendingSend, record: import('../../../../protocol/records/index.js').RecordInput): void {
+    let q = qs[partition]
+    if (!q) qs[partition] = q = new PartitionQueue(topic, partition)
+    if (q.records.length === 0) this.ready.add(q)
+    q.add(send, record)
   }
 
   /** Resolves once every queued send has settled. */
