@@ -6,7 +6,7 @@ import { Cluster, type ClusterOptions } from './cluster/cluster.js'
 import { LeanPartitionReader } from './consumer/partition-reader.js'
 import { LeanGroupConsumer } from './group/group-consumer.js'
 import type { SaslOptions } from './net/options.js'
-import { LeanRecordProducer } from './producer/producer.js'
+import { LeanRecordProducer, type CompressionName } from './producer/producer.js'
 import './errors.js'
 
 export { LeanAdminClient, LeanGroupConsumer, LeanPartitionReader, LeanRecordProducer }
@@ -30,6 +30,8 @@ export interface LeanClientsOptions {
   metadataMaxAgeMs?: number
   /** How long produced records wait for more to join their batch. Default 0 (the next event loop turn). */
   lingerMs?: number
+  /** Compression of produced batches: gzip (node:zlib), snappy and lz4 (optional packages), zstd (Node 22.15+). Default none. */
+  compression?: CompressionName
   logger?: Logger
 }
 
@@ -60,7 +62,7 @@ export class LeanClients implements ClientFactory {
   }
 
   producer(opts?: ProducerOptions): LeanRecordProducer {
-    return new LeanRecordProducer(this.cluster(), { ...opts, lingerMs: this.options.lingerMs, requestTimeoutMs: this.options.requestTimeoutMs })
+    return new LeanRecordProducer(this.cluster(), { ...opts, lingerMs: this.options.lingerMs, requestTimeoutMs: this.options.requestTimeoutMs, compression: this.options.compression })
   }
 
   groupConsumer(opts: GroupConsumerOptions): LeanGroupConsumer {

@@ -73,6 +73,14 @@ describe('lean client: producer', () => {
     for (const r of results) expect(r.baseOffset).toBe(0)
   })
 
+  it('writes gzip-compressed batches kafkajs reads', async () => {
+    kafka.createTopic('p-gzip', 1)
+    const p = await producer({ compression: 'gzip' })
+    await p.send('p-gzip', Array.from({ length: 50 }, (_, i) => rec(`k${i}`, `value-${i}`.repeat(20), 0)))
+    const got = await readAll('p-gzip', 50)
+    expect(got.map(m => m.message.value!.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `value-${i}`.repeat(20)))
+  })
+
   it('batches concurrent sends and gives each its own base offsets', async () => {
     kafka.createTopic('p-concurrent', 1)
     const p = await producer()

@@ -1,3 +1,4 @@
+import { COMPRESSION_NAMES, type CompressionCodec } from '../../../../protocol/records/index.js'
 import { partitionForKey } from '../../partitioner.js'
 import type { GroupMetadata, OutgoingRecord, RecordProducer, SendResult, TopicPartitionOffset } from '../../types.js'
 import { produceChannel, traced } from '../../../tracing/channels.js'
@@ -14,7 +15,11 @@ export interface LeanProducerOptions {
   transactionTimeoutMs?: number
   lingerMs?: number
   requestTimeoutMs?: number
+  /** Compression of the batches written. Default none. */
+  compression?: CompressionName
 }
+
+export type CompressionName = (typeof COMPRESSION_NAMES)[number]
 
 type Batches = readonly { topic: string; records: readonly OutgoingRecord[] }[]
 
@@ -35,8 +40,14 @@ export class LeanRecordProducer implements RecordProducer {
   private fatal: unknown = null
 
   constructor(private readonly cluster: Cluster, private readonly opts: LeanProducerOptions = {}) {
+    const compression = COMPRESSION_NAMES.indexOf(opts.compression ?? 'none')
+    if (compression < 0) throw new Error(`Unknown compression ${JSON.stringify(opts.compression)}; known: ${COMPRESSION_NAMES.join(', ')}`)
     this.session = new ProducerSession(cluster, opts.transactionalId ?? null, opts.transactionTimeoutMs ?? 60_000)
-    this.sender = new ProduceSender(cluster, this.session, { lingerMs: opts.lingerMs ?? 0, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000 })
+    this.sender = new ProduceSender(cluster, this.session, {
+      lingerMs: opts.lingerMs ?? 0,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
+      compression: compression as CompressionCodec,
+    })
     this.sender.addToTransaction = async queues => {
       await this.session.addPartitions(queues)
       this.txnStarted = true

@@ -1,4 +1,4 @@
-import { encodeRecordBatch } from '../../../../protocol/records/index.js'
+import { encodeRecordBatch, type CompressionCodec, type RecordInput } from '../../../../protocol/records/index.js'
 import type { ProduceResponse } from '../../../../protocol/messages/produce.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { isRetriableError, isStaleMetadata } from '../cluster/retry.js'
@@ -19,6 +19,8 @@ export interface SenderOptions {
   /** How long records wait for more to join their batch (Kafka's linger.ms). Default 0: the next turn of the event loop. */
   lingerMs: number
   requestTimeoutMs: number
+  /** Codec of the batches written (protocol/records' Compression). */
+  compression: CompressionCodec
 }
 
 /**
@@ -32,7 +34,9 @@ export class ProduceSender {
   private scheduled = false
   private outstanding = 0
   private idleWaiters: (() => void)[] = []
-  /** In a transaction: partitions added to it, and the first error of a send in it. */
+  /** Whether the batches taken next belong to the open transaction (the producer's sends all do, or none). */
+  private transactional = false
+  /** The partitions added to the open transaction. */
   txnPartitions = new Set<PartitionQueue>()
   /** Called before a transactional batch goes to a partition the transaction does not have yet. */
   addToTransaction: ((queues: PartitionQueue[]) => Promise<void>) | null = null
@@ -63,10 +67,8 @@ export class ProduceSender {
     else setImmediate(this.drain)
   }
 
-  private transactional = false
-
   /** Queues one record of a send; a queue becomes ready when its first record arrives. */
-  add(qs: PartitionQueue[], topic: string, partition: number, send: PendingSend, record: import('../../../../protocol/records/index.js').RecordInput): void {
+  add(qs: PartitionQueue[], topic: string, partition: number, send: PendingSend, record: RecordInput): void {
     let q = qs[partition]
     if (!q) qs[partition] = q = new PartitionQueue(topic, partition)
     if (q.records.length === 0) this.ready.add(q)
@@ -159,6 +161,7 @@ export class ProduceSender {
           producerEpoch: this.session.producerEpoch,
           baseSequence: b.baseSequence,
           isTransactional: b.transactional,
+          compression: this.opts.compression,
         })
       }
       b.attempts++
