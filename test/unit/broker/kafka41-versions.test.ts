@@ -184,3 +184,19 @@ describe('groups at Kafka 4.1 versions', () => {
     expect(consumer.body.groups).toEqual([])
   })
 })
+
+describe('fault injection at Kafka 4.1 versions', () => {
+  it('an injected error answers Fetch by topic id per partition with the id, and OffsetFetch v8 per group', async () => {
+    const c = await h.raw()
+    const id = await h.createTopic(c, 'faults-41', 1)
+    h.kafka.faults.failNext('Fetch', 1, ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    const f = await c.request(Fetch, 17, fetchBody([{ topicId: id, partitions: [fetchPartition(0, 0)] }]))
+    expect(f.body.responses[0]).toMatchObject({ topicId: id, partitions: [{ partitionIndex: 0, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }] })
+    h.kafka.faults.failNext('OffsetFetch', 1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+    const o = await c.request(OffsetFetch, 9, { groups: [{ groupId: 'fa', memberId: null, memberEpoch: -1, topics: null }, { groupId: 'fb', memberId: null, memberEpoch: -1, topics: null }], requireStable: true })
+    expect(o.body.groups).toEqual([
+      { groupId: 'fa', errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, topics: [] },
+      { groupId: 'fb', errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, topics: [] },
+    ])
+  })
+})
