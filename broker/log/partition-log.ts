@@ -33,6 +33,9 @@ export interface LogContext {
   onAppend?: (topic: string, partition: number) => void
 }
 
+/** This broker is the only leader its partitions ever had: their leader epoch is 0. */
+export const PARTITION_LEADER_EPOCH = 0
+
 export interface AppendResult { errorCode: number; errorMessage?: string; baseOffset: number; logAppendTime: number; logStartOffset: number }
 export interface ReadResult {
   errorCode: number
@@ -151,6 +154,8 @@ export class PartitionLog {
     const baseOffset = this.endOffset
     for (const { start, end } of spans) {
       setBaseOffset(records, start, this.endOffset)
+      // The leader stamps its epoch on every batch it appends, as Kafka's log validator does (not under the CRC).
+      records.writeInt32BE(PARTITION_LEADER_EPOCH, start + 12)
       if (this.settings.logAppendTime) setLogAppendTime(records, start, end, now)
       const buf = end - start < COPY_BATCHES_BELOW_BYTES ? copyOf(records, start, end) : records.subarray(start, end)
       const lastOffset = this.endOffset + lastOffsetDeltaOf(buf)

@@ -38,7 +38,9 @@ export class FetchSession {
 }
 
 /** Kafka's max.incremental.fetch.session.cache.slots default. */
-const MAX_SESSIONS = 1000
+export const MAX_SESSIONS = 1000
+/** A session unused this long may be evicted by any new one (Kafka's fetch session eviction time). */
+export const SESSION_EVICTION_MS = 120_000
 
 export class FetchSessions {
   private readonly sessions = new Map<number, FetchSession>()
@@ -63,15 +65,32 @@ export class FetchSessions {
     this.sessions.delete(id)
   }
 
-  /** A new session with a fresh random id; the least recently used one is evicted when the cache is full. */
-  create(now: number, usesTopicIds: boolean): FetchSession {
-    if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!)
+  /**
+   * A new session with a fresh random id, or null when the cache is full and no session may make
+   * room, as in Kafka: the least recently used session goes if it is stale, otherwise the one with
+   * the fewest partitions if it has no more than the new one.
+   */
+  create(now: number, usesTopicIds: boolean, partitions: number): FetchSession | null {
+    if (this.sessions.size >= MAX_SESSIONS && !this.evict(now, partitions)) return null
     let id: number
     do id = 1 + Math.floor(Math.random() * 0x7ffffffe)
     while (this.sessions.has(id))
     const session = new FetchSession(id, now, usesTopicIds)
     this.sessions.set(id, session)
     return session
+  }
+
+  private evict(now: number, partitions: number): boolean {
+    const oldest = this.sessions.values().next().value!
+    if (now - oldest.lastUsed >= SESSION_EVICTION_MS) {
+      this.sessions.delete(oldest.id)
+      return true
+    }
+    let smallest: FetchSession | undefined
+    for (const s of this.sessions.values()) if (!smallest || s.partitions.size < smallest.partitions.size) smallest = s
+    if (!smallest || smallest.partitions.size > partitions) return false
+    this.sessions.delete(smallest.id)
+    return true
   }
 
   clear(): void {

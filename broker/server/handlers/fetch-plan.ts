@@ -67,8 +67,9 @@ export function planFetch(body: FetchRequest, broker: BrokerContext, version: nu
   if (epoch === INITIAL_EPOCH || epoch === FINAL_EPOCH) {
     // A full fetch: it closes the session it names, and opens a new one unless its epoch is final.
     if (sessionId !== 0) broker.fetchSessions.remove(sessionId)
-    if (epoch === FINAL_EPOCH) return { targets: requested, failed, session: null, incremental: false }
-    const session = broker.fetchSessions.create(now, byId)
+    const session = epoch === FINAL_EPOCH ? null : broker.fetchSessions.create(now, byId, requested.length)
+    // Sessionless: asked for (final epoch), or the cache has no room (Kafka answers session id 0 too).
+    if (session === null) return { targets: requested, failed, session: null, incremental: false }
     const targets = requested.map((t) => {
       const cached: SessionPartition = {
         topic: t.topic, topicId: t.topicId, partition: t.partition, fetchOffset: t.fetchOffset, maxBytes: t.maxBytes,

@@ -6,8 +6,10 @@ import type { FetchWaiter } from '../fetch-waiters.js'
 import { planFetch, type FetchPlan as Plan, type Target } from './fetch-plan.js'
 
 const EMPTY = Buffer.alloc(0)
+import { PARTITION_LEADER_EPOCH } from '../../log/partition-log.js'
+
 /** This broker is the only leader its partitions ever had: their leader epoch stays 0. */
-export const LEADER_EPOCH = 0
+export const LEADER_EPOCH = PARTITION_LEADER_EPOCH
 
 interface Read { target: Target; data: PartitionData; size: number }
 interface FetchResult { reads: Read[]; bytes: number; error: boolean }

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../../protocol/errors.js'
 import type { MetadataRequest, MetadataResponse, MetadataResponsePartition, MetadataResponseTopic } from '../../../protocol/messages/metadata.js'
 import type { BrokerContext, Handler } from '../context.js'
 import { validateTopicName } from '../../log/topic-config.js'
+import { LEADER_EPOCH } from './fetch.js'
 
 const UNKNOWN_AUTHORIZED = -2147483648
 
@@ -9,7 +10,7 @@ function describeTopic(broker: BrokerContext, name: string, partitions: number):
   const parts: MetadataResponsePartition[] = []
   for (let i = 0; i < partitions; i++) {
     parts.push({
-      errorCode: 0, partitionIndex: i, leaderId: broker.nodeId, leaderEpoch: 0,
+      errorCode: 0, partitionIndex: i, leaderId: broker.nodeId, leaderEpoch: LEADER_EPOCH,
       replicaNodes: [broker.nodeId], isrNodes: [broker.nodeId], offlineReplicas: [],
     })
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../../protocol/index.js'
 import { Fetch, type RawClient } from './raw-client.js'
 import { Harness } from './kafka41-helpers.js'
-import { FetchSessions } from '../../../broker/server/fetch-sessions.js'
+import { FetchSessions, MAX_SESSIONS, SESSION_EVICTION_MS } from '../../../broker/server/fetch-sessions.js'
 
 const h = new Harness()
 beforeAll(() => h.start())
@@ -125,16 +125,37 @@ describe('fetch sessions', () => {
 })
 
 describe('the session cache', () => {
-  it('keeps 1000 sessions and evicts the least recently used one', () => {
+  /** A session of `partitions` partitions, as a full fetch makes it; null when the cache has no room. */
+  const make = (cache: FetchSessions, now: number, partitions: number) => {
+    const s = cache.create(now, false, partitions)
+    for (let p = 0; s && p < partitions; p++) s.partitions.set(String(p), {} as never)
+    return s
+  }
+
+  it('keeps 1000 sessions; a full cache makes room by evicting a stale session, the least recently used first', () => {
     const cache = new FetchSessions()
-    const first = cache.create(0, false)
-    const second = cache.create(0, false)
-    for (let i = 0; i < 998; i++) cache.create(0, false)
-    expect(cache.size).toBe(1000)
-    cache.get(first.id, 1) // used again: the second session is now the oldest
-    cache.create(2, false)
-    expect(cache.size).toBe(1000)
-    expect(cache.get(first.id, 3)).toBe(first)
-    expect(cache.get(second.id, 3)).toBeUndefined()
+    const sessions = Array.from({ length: MAX_SESSIONS }, () => make(cache, 0, 3)!)
+    const [first, second] = sessions
+    cache.get(first!.id, SESSION_EVICTION_MS) // used again: the second session is now the oldest, and stale
+    expect(make(cache, SESSION_EVICTION_MS, 1)).not.toBeNull()
+    expect(cache.size).toBe(MAX_SESSIONS)
+    expect(cache.get(first!.id, SESSION_EVICTION_MS)).toBe(first)
+    expect(cache.get(second!.id, SESSION_EVICTION_MS)).toBeUndefined()
+  })
+
+  it('without stale sessions, a new session evicts one with no more partitions, or is not created', () => {
+    const cache = new FetchSessions()
+    const sessions = Array.from({ length: MAX_SESSIONS }, () => make(cache, 0, 3)!)
+    const small = sessions[500]!
+    small.partitions.delete('0')
+    small.partitions.delete('1') // one partition: the least valuable
+    const taker = make(cache, 1, 2)
+    expect(taker).not.toBeNull()
+    expect(cache.get(small.id, 1)).toBeUndefined()
+    // Now the smallest has 2 partitions: a 1-partition session cannot make room, a 2-partition one can.
+    expect(make(cache, 1, 1)).toBeNull()
+    expect(make(cache, 1, 2)).not.toBeNull()
+    expect(cache.get(taker!.id, 1)).toBeUndefined()
+    expect(cache.size).toBe(MAX_SESSIONS)
   })
 })

@@ -130,13 +130,19 @@ describe('OffsetFetch v8+ (several groups per request)', () => {
 })
 
 describe('leader epochs (KIP-320)', () => {
-  it('a current leader epoch newer than the partition\'s is UNKNOWN_LEADER_EPOCH in Fetch and ListOffsets; its own epoch (0) passes', async () => {
+  it('a current leader epoch newer than the partition\'s is UNKNOWN_LEADER_EPOCH in Fetch and ListOffsets; its own epoch (0) passes and is stamped on stored batches', async () => {
     const c = await h.raw()
     await h.createTopic(c, 'epochs', 1)
     const newer = await c.request(Fetch, 12, fetchBody([{ topic: 'epochs', partitions: [fetchPartition(0, 0, 3)] }]))
     expect(newer.body.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH)
+    const records = await batch('v')
+    records.writeInt32BE(-1, 12) // no partition leader epoch, as a Java producer writes it (not under the CRC)
+    const produced = await c.request(Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'epochs', partitionData: [{ index: 0, records }] }] })
+    expect(produced.body.responses[0].partitionResponses[0].errorCode).toBe(0)
     const same = await c.request(Fetch, 12, fetchBody([{ topic: 'epochs', partitions: [fetchPartition(0, 0, 0)] }]))
     expect(same.body.responses[0].partitions[0].errorCode).toBe(0)
+    // The leader stamped its own epoch on the batch.
+    expect(same.body.responses[0].partitions[0].records.readInt32BE(12)).toBe(0)
     const list = await c.request(ListOffsets, 10, {
       replicaId: -1, isolationLevel: 0, timeoutMs: 1000,
       topics: [{ name: 'epochs', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 2, timestamp: -1 }] }],
@@ -182,5 +188,21 @@ describe('groups at Kafka 4.1 versions', () => {
     expect(classic.body.groups).toContainEqual({ groupId: 'lg-group', protocolType: '', groupState: 'Empty', groupType: 'classic' })
     const consumer = await c.request(ListGroups, 5, { statesFilter: [], typesFilter: ['consumer'] })
     expect(consumer.body.groups).toEqual([])
+  })
+})
+
+describe('fault injection at Kafka 4.1 versions', () => {
+  it('an injected error answers Fetch by topic id per partition with the id, and OffsetFetch v8 per group', async () => {
+    const c = await h.raw()
+    const id = await h.createTopic(c, 'faults-41', 1)
+    h.kafka.faults.failNext('Fetch', 1, ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    const f = await c.request(Fetch, 17, fetchBody([{ topicId: id, partitions: [fetchPartition(0, 0)] }]))
+    expect(f.body.responses[0]).toMatchObject({ topicId: id, partitions: [{ partitionIndex: 0, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }] })
+    h.kafka.faults.failNext('OffsetFetch', 1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+    const o = await c.request(OffsetFetch, 9, { groups: [{ groupId: 'fa', memberId: null, memberEpoch: -1, topics: null }, { groupId: 'fb', memberId: null, memberEpoch: -1, topics: null }], requireStable: true })
+    expect(o.body.groups).toEqual([
+      { groupId: 'fa', errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, topics: [] },
+      { groupId: 'fb', errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, topics: [] },
+    ])
   })
 })
