@@ -173,6 +173,33 @@ describe('lean client: group consumer', () => {
     expect(h.values('g-seek-0')).toEqual(['a2', 'a0', 'a1', 'a2'])
   })
 
+  it('keeps consuming after its connections drop, from where it was', async () => {
+    kafka.createTopic('g-drop', 1)
+    await produce('g-drop', ['a', 'b'], 0)
+    const h = new Recorder()
+    const { c } = await member('g-drop-group', 'a', ['g-drop'], h)
+    await waitFor('the first records', () => h.values('g-drop-0').length === 2)
+    const memberId = c.memberId()
+    kafka.faults.dropConnections()
+    await produce('g-drop', ['c', 'd'], 0)
+    await waitFor('the records after the drop', () => h.values('g-drop-0').length === 4)
+    expect(h.values('g-drop-0')).toEqual(['a', 'b', 'c', 'd'])
+    expect(c.memberId()).toBe(memberId)
+    expect(h.crashed).toBeNull()
+  })
+
+  it('crashes with a clear error when a fetch answers an error code it does not know', async () => {
+    kafka.createTopic('g-unknown', 1)
+    for (const other of consumers.splice(0)) await other.disconnect()
+    const h = new Recorder()
+    await member('g-unknown-group', 'a', ['g-unknown'], h)
+    await waitFor('assignment', () => h.assigned.length === 1)
+    kafka.faults.failNext('Fetch', 1, 999)
+    await waitFor('the crash', () => h.crashed !== null)
+    expect(h.crashed!.message).toMatch(new RegExp(`^Fetch v\\d+ to broker 127\\.0\\.0\\.1:${kafka.port} for g-unknown-0 at offset 0 failed: UNKNOWN_ERROR_CODE_999`))
+    expect(classifyClientError(h.crashed)).toBe('fatal')
+  })
+
   it('rejoins under a new member id after the coordinator forgets it, reporting the membership lost', async () => {
     kafka.createTopic('g-lost', 1)
     // The injected failure goes to whichever member heartbeats next: leave only this one.
