@@ -35,6 +35,7 @@ export class LeanGroupConsumer implements GroupConsumer {
   private generation: Generation | null = null
   /** A generation is current and its partitions are fetched. */
   private active = false
+  private lastUserData: Buffer | null = null
   /** The member id under which partitions were last assigned (to tell a lost membership). */
   private assignedAs: string | null = null
   private rejoinNeeded = true
@@ -112,8 +113,9 @@ export class LeanGroupConsumer implements GroupConsumer {
     return silent > this.opts.sessionTimeoutMs ? silent : null
   }
 
+  /** The user data of the last assignment handed to onAssigned (kept while the next one forms). */
   async assignmentUserData(): Promise<Buffer | null> {
-    return this.generation?.userData ?? null
+    return this.lastUserData
   }
 
   memberId(): string | null {
@@ -183,7 +185,7 @@ export class LeanGroupConsumer implements GroupConsumer {
     this.active = false
     this.fetcher.clear()
     const g = await this.membership.join(this.topics)
-    // From here the old generation is gone: commits of it would be refused.
+    // The old generation is gone, and the new one is not handed over yet: no commits until it is.
     this.generation = null
     const committed = g.partitions.length > 0 ? await fetchGroupOffsets(this.cluster, this.opts.groupId, g.partitions) : []
     const starts = new Map<string, TopicPartitionOffset>()
@@ -194,13 +196,13 @@ export class LeanGroupConsumer implements GroupConsumer {
       for (const p of missing) starts.set(tpKey(p.topic, p.partition), { ...p, offset: offsets.get(tpKey(p.topic, p.partition))! })
     }
     if (!this.running) return
-    // A heartbeat or commit may have asked for another rebalance while this one completed.
     this.fetcher.assign([...starts.values()])
     for (const [key, s] of this.pendingSeeks) if (starts.has(key)) this.fetcher.seek(s.topic, s.partition, s.offset)
     this.pendingSeeks.clear()
     const lost = this.assignedAs !== null && this.assignedAs !== g.memberId
     this.assignedAs = g.memberId
     this.generation = g
+    this.lastUserData = g.userData
     this.active = true
     this.rejoinNeeded = false
     this.confirmedAt = Date.now()
