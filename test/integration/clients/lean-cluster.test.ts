@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
 import { Cluster } from '../../../lib/clients/lean/cluster/cluster.js'
@@ -46,6 +47,24 @@ describe('lean client: cluster', () => {
     expect(err.message).toContain('c-topic-5')
     expect(classifyClientError(err)).toBe('unknown_topic')
     cluster.close()
+  })
+
+  it('refreshes metadata older than its max age on use, and keeps younger metadata cached', async () => {
+    kafka.createTopic('c-grow', 1)
+    const fresh = new Cluster(kafka.brokers, { clientId: 'x' }, { metadataMaxAgeMs: 0 })
+    const cached = new Cluster(kafka.brokers, { clientId: 'x' })
+    expect((await fresh.metadata(['c-grow'])).get('c-grow')!.partitions).toHaveLength(1)
+    expect((await cached.metadata(['c-grow'])).get('c-grow')!.partitions).toHaveLength(1)
+    const admin = new Kafka({ brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    await admin.createPartitions({ topicPartitions: [{ topic: 'c-grow', count: 3 }] })
+    await admin.disconnect()
+    await new Promise(r => setTimeout(r, 5))
+    expect((await fresh.metadata(['c-grow'])).get('c-grow')!.partitions).toHaveLength(3)
+    expect((await cached.metadata(['c-grow'])).get('c-grow')!.partitions).toHaveLength(1)
+    expect((await cached.metadata(['c-grow'], true)).get('c-grow')!.partitions).toHaveLength(3)
+    fresh.close()
+    cached.close()
   })
 
   it('finds the group coordinator again after COORDINATOR_NOT_AVAILABLE', async () => {
