@@ -81,6 +81,17 @@ describe('lean client: producer', () => {
     expect(got.map(m => m.message.value!.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `value-${i}`.repeat(20)))
   })
 
+  it('splits a send larger than a batch may be, and reports each partition once with its first offset', async () => {
+    kafka.createTopic('p-large', 2)
+    const p = await producer()
+    const big = Buffer.alloc(10_000, 'x')
+    const records = Array.from({ length: 300 }, (_, i) => ({ key: null, value: big, timestamp: i, partition: i % 2 }))
+    const [results, second] = await Promise.all([p.send('p-large', records), p.send('p-large', [rec(null, 'after', 0)])])
+    expect(results.map(r => [r.partition, r.baseOffset]).sort()).toEqual([[0, 0], [1, 0]])
+    expect(second).toEqual([expect.objectContaining({ partition: 0, baseOffset: 150 })])
+    expect(await logEnd('p-large')).toEqual([151, 150])
+  })
+
   it('batches concurrent sends and gives each its own base offsets', async () => {
     kafka.createTopic('p-concurrent', 1)
     const p = await producer()

@@ -212,7 +212,7 @@ export class ProduceSender {
     // A batch of an older producer id says nothing about the current one's sequences.
     if (err === null && b.producerId === this.session.producerId && b.producerId >= 0) q.nextSequence = (b.baseSequence + b.records.length) % 0x80000000
     else if (b.transactional) this.onTransactionalFailure?.(err)
-    for (const w of b.waiters) w.send.partitionDone(q.topic, q.partition, err === null && baseOffset >= 0 ? baseOffset + w.index : -1, err)
+    for (const w of b.waiters) w.send.partitionDone(q.topic, q.partition, err === null && baseOffset >= 0 ? baseOffset + w.index : -1, err, !w.continued)
     if (q.records.length > 0) {
       this.ready.add(q)
       if (!this.scheduled) {
