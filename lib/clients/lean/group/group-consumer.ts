@@ -131,6 +131,8 @@ export class LeanGroupConsumer implements GroupConsumer {
   async disconnect(): Promise<void> {
     this.running = false
     this.stopHeartbeats()
+    // Fails a fetch or a JoinGroup in flight at once (the loop then ends) instead of waiting for it.
+    this.cluster.close()
     await this.loopDone?.catch(() => {})
     this.active = false
     this.generation = null
