@@ -1,4 +1,3 @@
-import type { PartitionAssigner } from 'kafkajs'
 import type { StateRestoreListener } from '../../stores/restore/state-restore-listener.js'
 import type { RocksDBOptionsSource } from '../../stores/rocksdb/rocksdb-options.js'
 import type { Topology } from '../../topology/topology.js'
@@ -25,7 +24,7 @@ export type ThreadBase = Omit<StreamThreadDeps, 'consumer'>
  */
 export class StartedResources {
   /** The client adapter (kafkajs); everything else talks to its interfaces only. */
-  clients: ClientFactory<PartitionAssigner> | null = null
+  clients: ClientFactory | null = null
   admin: AdminClient | null = null
   sharedProducer: RecordProducer | null = null
   sharedProducerConnected: Promise<void> | null = null
