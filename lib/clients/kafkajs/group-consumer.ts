@@ -189,6 +189,11 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     return this.currentMemberId
   }
 
+  /** kafkajs does not expose its generation id, so it cannot take part in KIP-447 commits. */
+  groupMetadata(): null {
+    return null
+  }
+
   async disconnect(): Promise<void> {
     this.closed = true
     await this.consumer.disconnect()

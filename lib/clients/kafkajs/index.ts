@@ -36,6 +36,8 @@ const KAFKAJS_LEVEL: Record<LogLevel, KafkajsLogLevel> = {
 /** Creates every client the runtime needs from one kafkajs instance. */
 export class KafkajsClients implements ClientFactory {
   readonly kafka: Kafka
+  /** kafkajs sends TxnOffsetCommit without generation and member id (no KIP-447). */
+  readonly groupMetadataInTransactions = false
 
   constructor(config: Pick<ResolvedStreamsConfig, 'brokers' | 'kafka' | 'logger' | 'applicationId'> & { logLevel?: LogLevel }) {
     const options: KafkaConfig = {

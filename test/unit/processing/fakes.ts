@@ -170,6 +170,10 @@ export class FakeGroupConsumer implements GroupConsumer {
   memberId(): string | null {
     return this.member
   }
+
+  groupMetadata(): null {
+    return null
+  }
 }
 
 /** A producer writing into the cluster; a transactional one makes its writes visible at commit. */
@@ -306,6 +310,7 @@ export class FakeAdmin implements AdminClient {
 
 /** Every client of the cluster; producers it created, by transactional id (or 'shared'). */
 export class FakeClients implements ClientFactory {
+  readonly groupMetadataInTransactions = false
   readonly producers: FakeProducer[] = []
   constructor(private readonly cluster: FakeCluster) {}
   admin(): AdminClient {
