@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { crc32c } from '../../../broker/log/crc32c.js'
+import { crc32c } from '../../../protocol/records/crc32c.js'
 import {
   baseOffsetOf, buildControlBatch, controlMarkerOf, crcOf, isTransactional, lastOffsetDeltaOf, maxTimestampOf, producerEpochOf,
   producerIdOf, baseSequenceOf, recordCountOf, setBaseOffset, setLogAppendTime, splitBatches, compressionOf, baseTimestampOf,
