@@ -7,7 +7,7 @@
  * place and keeps a slice of the request (a copy for batches below COPY_BATCHES_BELOW_BYTES); read
  * hands back the stored batches themselves (Fetch writes them to the socket as separate chunks).
  */
-import { ErrorCode } from './error-codes.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import {
   buildControlBatch, baseSequenceOf, compressionOf, controlMarkerOf, isControl, isLogAppendTime, isTransactional,
   lastOffsetDeltaOf, lastSequenceOf, maxTimestampOf, producerEpochOf, producerIdOf, recordCountOf, setBaseOffset,
@@ -32,6 +32,9 @@ export interface LogContext {
   verifier?: TxnVerifier
   onAppend?: (topic: string, partition: number) => void
 }
+
+/** This broker is the only leader its partitions ever had: their leader epoch is 0. */
+export const PARTITION_LEADER_EPOCH = 0
 
 export interface AppendResult { errorCode: number; errorMessage?: string; baseOffset: number; logAppendTime: number; logStartOffset: number }
 export interface ReadResult {
@@ -151,6 +154,8 @@ export class PartitionLog {
     const baseOffset = this.endOffset
     for (const { start, end } of spans) {
       setBaseOffset(records, start, this.endOffset)
+      // The leader stamps its epoch on every batch it appends, as Kafka's log validator does (not under the CRC).
+      records.writeInt32BE(PARTITION_LEADER_EPOCH, start + 12)
       if (this.settings.logAppendTime) setLogAppendTime(records, start, end, now)
       const buf = end - start < COPY_BATCHES_BELOW_BYTES ? copyOf(records, start, end) : records.subarray(start, end)
       const lastOffset = this.endOffset + lastOffsetDeltaOf(buf)

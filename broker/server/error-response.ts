@@ -1,7 +1,7 @@
 // A whole-request error response for any API, shaped after the request (per topic and
 // partition where the API reports errors there). Used by fault injection.
 
-import type { Message } from '../protocol/codec.js'
+type Message = Record<string, any>
 
 type Build = (req: Message, code: number, version: number) => Message
 
@@ -10,6 +10,7 @@ const perPartition = (topicsField: string, partsField: string, nameOut: string, 
     throttleTimeMs: 0,
     [topicsField === 'topicData' ? 'responses' : 'topics']: ((req[topicsField] as Message[]) ?? []).map((t) => ({
       [nameOut]: t.name ?? t.topic,
+      topicId: t.topicId,
       [partsOut]: ((t[partsField] as Message[]) ?? []).map((p) => ({ [indexOut]: typeof p === 'number' ? p : p[indexIn], errorCode: code, ...extra })),
     })),
   })
@@ -19,7 +20,7 @@ const BUILDERS: Record<number, Build> = {
   1: (req, code) => ({
     throttleTimeMs: 0, errorCode: 0, sessionId: 0,
     responses: (req.topics as Message[]).map((t) => ({
-      topic: t.topic,
+      topic: t.topic, topicId: t.topicId,
       partitions: (t.partitions as Message[]).map((p) => ({
         partitionIndex: p.partition, errorCode: code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1,
         abortedTransactions: null, preferredReadReplica: -1, records: Buffer.alloc(0),
@@ -32,7 +33,9 @@ const BUILDERS: Record<number, Build> = {
     topics: ((req.topics as Message[] | null) ?? []).map((t) => ({ errorCode: code, name: t.name, topicId: t.topicId, isInternal: false, partitions: [] })),
   }),
   8: perPartition('topics', 'partitions', 'name', 'partitions', 'partitionIndex', 'partitionIndex', {}),
-  9: (req, code) => ({ throttleTimeMs: 0, errorCode: code, topics: [] }),
+  9: (req, code, v) => v >= 8
+    ? { throttleTimeMs: 0, groups: ((req.groups as Message[]) ?? []).map((g) => ({ groupId: g.groupId, errorCode: code, topics: [] })) }
+    : { throttleTimeMs: 0, errorCode: code, topics: [] },
   10: (req, code, v) => v >= 4
     ? { throttleTimeMs: 0, coordinators: (req.coordinatorKeys as string[]).map((key) => ({ key, nodeId: -1, host: '', port: -1, errorCode: code, errorMessage: null })) }
     : { throttleTimeMs: 0, errorCode: code, errorMessage: null, nodeId: -1, host: '', port: -1 },

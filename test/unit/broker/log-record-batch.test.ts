@@ -6,7 +6,7 @@ import {
   producerIdOf, baseSequenceOf, recordCountOf, setBaseOffset, setLogAppendTime, splitBatches, compressionOf, baseTimestampOf,
 } from '../../../broker/log/record-batch.js'
 import { decodeRecords } from '../../../broker/log/records-codec.js'
-import { ErrorCode } from '../../../broker/log/error-codes.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 import { batch, decodeBatches } from './log-test-batches.js'
 
 const require = createRequire(import.meta.url)
