@@ -1,157 +1,93 @@
-// B9: the runtime's Kafka client alone, kstreams' lean client against @kafkats/client in the same
-// run: produce N records in sends of 1000 (a few sends in flight, as the record collector does),
-// then consume them in a group. CPU µs a record of this process (the broker runs in its own), for
-// produce and consume separately; goal: lean ÷ @kafkats/client ≤ 0.8 each.
+// B9: the runtime's Kafka client alone. Each client produces N records of ~100 B (key 10 B, value
+// 90 B) in sends of 1000 to a 4-partition topic, acks -1, then consumes them all as a group member.
+// Each client runs in its own process (its own heap and JIT), one after the other against one
+// broker, itself in its own process; each works on a topic of its own. Measured: the client
+// process's CPU µs per record for the produce phase and for the consume phase. Goal: kstreams'
+// client ≤ 0.8 × @kafkats/client's, produce and consume separately, in the same run.
 //
-//   npx tsx bench/client.ts [--records 1000000] [--reps 3]
-import { KafkaClient } from '@kafkats/client'
-import { LeanClients } from '../lib/clients/lean/index.js'
-import type { FetchedRecord, GroupAssignor, OutgoingRecord } from '../lib/clients/types.js'
-import { loadAverage, loadLine } from './fixtures/load.js'
-import { fmt, machineLine, ownCpuSeconds, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
+//   npx tsx bench/client.ts [--records 1000000] [--reps 3] [--batch 1000]
+import { spawn } from 'node:child_process'
+import { Kafka, logLevel } from 'kafkajs'
+import { createInterface } from 'node:readline'
+import { fmt, machineLine, parseArgs, progress, progressDone, startBrokerProcess, stats, statsRow, STATS_HEADER, table, writeResult } from './lib/index.js'
+import { KEY_BYTES, VALUE_BYTES } from './clients/driver.js'
+import { WORKER_CLIENTS, WORKER_ENV, RESULT_PREFIX, type WorkerResult } from './clients/worker.js'
 
 const PARTITIONS = 4
-const SEND_SIZE = 1000
-const IN_FLIGHT = 4
-const VALUE_BYTES = 100
-const args = parseArgs({ records: 1_000_000, reps: 3 })
-const N = args.records - (args.records % SEND_SIZE)
+const GOAL = 0.8
+const REFERENCE = 'kafkats'
 
-interface Run { produceUs: number; consumeUs: number; produceRate: number; consumeRate: number }
-
-/** Runs `send(i)` for i in [0, n) with at most IN_FLIGHT at once. */
-async function pipelined(n: number, send: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0
-  const lane = async () => {
-    while (next < n) await send(next++)
-  }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane))
-}
-
-/** CPU µs a record and records/s of `fn`. */
-async function measure(fn: () => Promise<void>): Promise<{ us: number; rate: number }> {
-  const cpu0 = ownCpuSeconds()
-  const t0 = performance.now()
-  await fn()
-  const wall = (performance.now() - t0) / 1000
-  return { us: ((ownCpuSeconds() - cpu0) * 1e6) / N, rate: N / wall }
-}
-
-const value = Buffer.alloc(VALUE_BYTES, 'v')
-const keys = Array.from({ length: SEND_SIZE }, (_, i) => Buffer.from(`key-${i}`))
-
-/** Every member gets every partition of its one topic: this group has one member. */
-const soleMember: GroupAssignor = {
-  name: 'range',
-  version: 0,
-  subscriptionUserData: () => null,
-  assign: (members, counts) => members.map(m => ({
-    memberId: m.memberId,
-    partitions: m.topics.map(topic => ({ topic, partitions: Array.from({ length: counts.get(topic) ?? 0 }, (_, p) => p) })),
-    userData: null,
-  })),
-}
-
-async function runLean(brokers: string[], topic: string): Promise<Run> {
-  const clients = new LeanClients({ brokers, clientId: 'b9-lean' })
-  const admin = clients.admin()
-  await admin.connect()
-  await admin.createTopics([{ topic, numPartitions: PARTITIONS, replicationFactor: -1, config: {} }])
-  await admin.disconnect()
-  const producer = clients.producer()
-  await producer.connect()
-  const batch: OutgoingRecord[] = keys.map(key => ({ key, value, timestamp: Date.now(), partition: -1 }))
-  const produced = await measure(() => pipelined(N / SEND_SIZE, () => producer.send(topic, batch)))
-  await producer.disconnect()
-
-  const consumer = clients.groupConsumer({ groupId: `${topic}-group`, assigner: soleMember, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000 })
-  await consumer.connect()
-  await consumer.subscribe([topic], true)
-  let count = 0
-  const consumed = await measure(() => new Promise<void>((resolve, reject) => {
-    void consumer.run({
-      onAssigned: () => {},
-      onRecords: (_t: string, _p: number, records: FetchedRecord[]) => {
-        count += records.length
-        if (count >= N) resolve()
-      },
-      onRebalanceStarted: () => {},
-      onCrash: reject,
-    })
-  }))
-  await consumer.disconnect()
-  return { produceUs: produced.us, consumeUs: consumed.us, produceRate: produced.rate, consumeRate: consumed.rate }
-}
-
-async function runKafkats(brokers: string[], topic: string): Promise<Run> {
-  const client = new KafkaClient({ clientId: 'b9-kafkats', brokers })
-  await client.connect()
-  await client.admin().createTopics([{ name: topic, numPartitions: PARTITIONS }])
-  const producer = client.producer()
-  const now = new Date()
-  const messages = keys.map(key => ({ key, value, timestamp: now }))
-  const produced = await measure(() => pipelined(N / SEND_SIZE, () => producer.send(topic, messages)))
-  await producer.disconnect()
-
-  const consumer = client.consumer({ groupId: `${topic}-group`, autoOffsetReset: 'earliest' })
-  let count = 0
-  const abort = new AbortController()
-  const consumed = await measure(async () => {
-    await consumer.runBatch(topic, async batch => {
-      count += batch.length
-      if (count >= N) abort.abort()
-    }, { autoCommit: false, signal: abort.signal })
+function runWorker(client: string, brokers: string[], topic: string, records: number, batch: number, label: string): Promise<WorkerResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./clients/worker.ts', import.meta.url).pathname], {
+    env: { ...process.env, [WORKER_ENV]: JSON.stringify({ client, brokers, topic, records, batch }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
-  consumer.stop()
-  await client.disconnect()
-  return { produceUs: produced.us, consumeUs: consumed.us, produceRate: produced.rate, consumeRate: consumed.rate }
+  return new Promise((resolve, reject) => {
+    let result: WorkerResult | null = null
+    createInterface({ input: child.stdout }).on('line', line => {
+      if (line.startsWith(RESULT_PREFIX)) result = JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult
+      else if (line.startsWith('progress ')) progress(`${label}: ${line.slice(9)}`)
+    })
+    child.once('error', reject)
+    child.once('exit', code => (code === 0 && result ? resolve(result) : reject(new Error(`${client} worker exited with ${code}`))))
+  })
 }
 
 async function main(): Promise<void> {
-  console.log(`B9 client alone: ${fmt(N)} records of ${VALUE_BYTES} B in sends of ${SEND_SIZE} (${IN_FLIGHT} in flight), ${PARTITIONS} partitions, consumed in a group; ${args.reps} repetitions`)
+  const args = parseArgs({ records: 1_000_000, reps: 3, batch: 1000 })
+  const clients = WORKER_CLIENTS
+  console.log(`B9 client: each of ${clients.join(', ')} produces ${fmt(args.records)} records of ${KEY_BYTES + VALUE_BYTES} B in sends of ${fmt(args.batch)} (acks -1) to ${PARTITIONS} partitions, then consumes them in a group; each client in its own process, the broker in another; ${args.reps} repetitions`)
   console.log(machineLine())
-  console.log(loadLine())
-  const loadAtStart = loadAverage()
-  const broker = await startBrokerProcess({ partitions: PARTITIONS })
-  const lean: Run[] = []
-  const kafkats: Run[] = []
-  try {
-    for (let r = 0; r < args.reps; r++) {
-      progress(`rep ${r + 1}/${args.reps}: lean`)
-      lean.push(await runLean(broker.brokers, `b9-lean-${r}`))
-      progress(`rep ${r + 1}/${args.reps}: @kafkats/client`)
-      kafkats.push(await runKafkats(broker.brokers, `b9-kafkats-${r}`))
-      progressDone(`rep ${r + 1}/${args.reps}: produce ${lean[r]!.produceUs.toFixed(2)} vs ${kafkats[r]!.produceUs.toFixed(2)} CPU µs/record, consume ${lean[r]!.consumeUs.toFixed(2)} vs ${kafkats[r]!.consumeUs.toFixed(2)}`)
+  const runs = new Map<string, WorkerResult[]>(clients.map(c => [c, []]))
+  for (let rep = 0; rep < args.reps; rep++) {
+    const broker = await startBrokerProcess({ partitions: PARTITIONS })
+    try {
+      const admin = new Kafka({ clientId: 'bench-b9-admin', brokers: broker.brokers, logLevel: logLevel.NOTHING }).admin()
+      await admin.connect()
+      await admin.createTopics({ topics: clients.map(c => ({ topic: `b9-${c}-${rep}`, numPartitions: PARTITIONS })) })
+      await admin.disconnect()
+      for (const client of clients) {
+        const label = `rep ${rep + 1}/${args.reps} ${client}`
+        const r = await runWorker(client, broker.brokers, `b9-${client}-${rep}`, args.records, args.batch, label)
+        runs.get(client)!.push(r)
+        progressDone(`${label}: produce ${r.produceCpuUs.toFixed(2)} µs/record, consume ${r.consumeCpuUs.toFixed(2)} µs/record CPU`)
+      }
+    } finally {
+      await broker.stop()
     }
-  } finally {
-    await broker.stop()
   }
-  const s = (runs: Run[], k: keyof Run) => stats(runs.map(r => r[k]))
-  const rows = [
-    statsRow('lean produce CPU µs/record', s(lean, 'produceUs'), 2),
-    statsRow('@kafkats/client produce CPU µs/record', s(kafkats, 'produceUs'), 2),
-    statsRow('lean consume CPU µs/record', s(lean, 'consumeUs'), 2),
-    statsRow('@kafkats/client consume CPU µs/record', s(kafkats, 'consumeUs'), 2),
-    statsRow('lean produce records/s', s(lean, 'produceRate')),
-    statsRow('@kafkats/client produce records/s', s(kafkats, 'produceRate')),
-    statsRow('lean consume records/s', s(lean, 'consumeRate')),
-    statsRow('@kafkats/client consume records/s', s(kafkats, 'consumeRate')),
-  ]
+  const rows: string[][] = []
+  const summary: Record<string, unknown> = {}
+  for (const client of clients) {
+    const of = (f: (r: WorkerResult) => number) => stats(runs.get(client)!.map(f))
+    const s = { produceCpuUs: of(r => r.produceCpuUs), consumeCpuUs: of(r => r.consumeCpuUs), produceRate: of(r => r.produceRate), consumeRate: of(r => r.consumeRate) }
+    summary[client] = s
+    rows.push(statsRow(`${client} produce CPU µs/record`, s.produceCpuUs, 2), statsRow(`${client} consume CPU µs/record`, s.consumeCpuUs, 2))
+    rows.push(statsRow(`${client} produce records/s`, s.produceRate), statsRow(`${client} consume records/s`, s.consumeRate))
+  }
+  const ratios: Record<string, { produce: number; consume: number }> = {}
+  for (const client of clients.filter(c => c !== REFERENCE)) {
+    // Ratios of medians, per phase: this client's CPU per record ÷ the reference's, same run.
+    const med = (c: string, f: (r: WorkerResult) => number) => stats(runs.get(c)!.map(f)).median
+    ratios[client] = {
+      produce: med(client, r => r.produceCpuUs) / med(REFERENCE, r => r.produceCpuUs),
+      consume: med(client, r => r.consumeCpuUs) / med(REFERENCE, r => r.consumeCpuUs),
+    }
+  }
   console.log(table(STATS_HEADER, rows))
-  const produceRatio = s(lean, 'produceUs').median / s(kafkats, 'produceUs').median
-  const consumeRatio = s(lean, 'consumeUs').median / s(kafkats, 'consumeUs').median
-  const verdict = (x: number) => `${x.toFixed(2)} (goal ≤ 0.8: ${x <= 0.8 ? 'met' : 'NOT met'})`
-  console.log(`B9 lean ÷ @kafkats/client CPU µs/record (medians): produce ${verdict(produceRatio)}, consume ${verdict(consumeRatio)}`)
-  const file = await writeResult('client', {
+  for (const [client, r] of Object.entries(ratios)) console.log(`${client} ÷ @kafkats/client CPU per record: produce ${r.produce.toFixed(2)}, consume ${r.consume.toFixed(2)}`)
+  const own = ratios.kstreams
+  const met = own !== undefined && own.produce <= GOAL && own.consume <= GOAL
+  console.log(own ? `goal: kstreams' client ≤ ${GOAL} × @kafkats/client's, produce and consume — ${met ? 'met' : 'NOT met'}` : "goal: not measured (kstreams' own client is not in this build)")
+  await writeResult('client', {
     benchmark: 'B9',
-    description: 'the lean client alone against @kafkats/client: produce in sends of 1000, consume in a group; CPU µs per record of the client process',
-    records: N, sendSize: SEND_SIZE, inFlight: IN_FLIGHT, valueBytes: VALUE_BYTES, partitions: PARTITIONS,
-    lean, kafkats, produceRatio, consumeRatio, loadAtStart, loadAtEnd: loadAverage(),
+    description: 'each client produces N records in sends of 1000 (acks -1) and consumes them in a group; CPU µs per record of the client process, per phase',
+    records: args.records, recordBytes: KEY_BYTES + VALUE_BYTES, partitions: PARTITIONS, batch: args.batch, repetitions: args.reps,
+    clients: summary, ratiosToKafkats: ratios, goal: `kstreams' client CPU per record ≤ ${GOAL} × @kafkats/client's, produce and consume`, goalMet: met,
   })
-  console.log(`results: ${file}`)
 }
 
-main().catch(err => {
-  console.error(err)
+main().catch(e => {
+  console.error(e)
   process.exit(1)
 })

@@ -39,6 +39,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'compare', id: 'B6', what: 'word count: kstreams records/s ÷ @kafkats/flow (suite: 5k lines)', suiteArgs: ['--records', '5000'], timeoutMinutes: 10 },
   { name: 'rss', id: 'B7', what: 'peak RSS counting distinct keys into RocksDB (suite: 1M keys; full size 10M)', recordsOption: '--keys', suiteArgs: ['--keys', '1000000'], timeoutMinutes: 20 },
   { name: 'broker', id: 'B8', what: 'broker CPU ÷ kafkajs client CPU producing and consuming 1M records', suiteArgs: [], timeoutMinutes: 10 },
+  { name: 'client', id: 'B9', what: "the Kafka client alone: CPU µs per record producing and consuming, kstreams' client ÷ @kafkats/client (suite: 300k records)", suiteArgs: ['--records', '300000'], timeoutMinutes: 15 },
 ]
 
 const ROOT = join(import.meta.dirname, '..')

@@ -19,6 +19,7 @@ export {
   type StreamsConfig,
   type ResolvedStreamsConfig,
   type KafkaClientOptions,
+  type KafkaClientChoice,
   type ProcessingGuarantee,
   type Logger,
   type DeserializationExceptionHandler,

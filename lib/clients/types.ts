@@ -89,13 +89,21 @@ export interface RecordProducer {
   beginTransaction(): Promise<void>
   sendInTransaction(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]>
   /**
-   * Offsets committed with the open transaction. With the consumer's group metadata (KIP-447) the
-   * coordinator refuses a member of an older generation, so a zombie cannot commit.
+   * Commits input offsets in the open transaction. With `group` (the consumer's group metadata,
+   * KIP-447) the coordinator checks the member's generation, so a zombie's commit is refused;
+   * an adapter without KIP-447 ignores it (see `ClientFactory.groupMetadataInTransactions`).
    */
   sendOffsetsInTransaction(groupId: string, offsets: readonly TopicPartitionOffset[], group?: GroupMetadata): Promise<void>
   commitTransaction(): Promise<void>
   abortTransaction(): Promise<void>
   inTransaction(): boolean
+}
+
+/** A group member's identity for KIP-447 offset commits in a transaction (Kafka's ConsumerGroupMetadata). */
+export interface GroupMetadata {
+  generationId: number
+  memberId: string
+  groupInstanceId?: string | null
 }
 
 export function tpKey(topic: string, partition: number): string {
@@ -154,15 +162,8 @@ export interface GroupConsumer {
   /** This member's assignment user data (the assignor's AssignmentInfo bytes), if any. */
   assignmentUserData(): Promise<Buffer | null>
   memberId(): string | null
-  /** The generation and member id a transactional offset commit carries (KIP-447); null when unknown. */
-  groupMetadata(): { generationId: number; memberId: string } | null
-}
-
-/** A group member's identity as TxnOffsetCommit v3+ carries it (KIP-447). */
-export interface GroupMetadata {
-  generationId: number
-  memberId: string
-  groupInstanceId?: string | null
+  /** The current generation and member id, for transactional offset commits; null before the first join or when the adapter cannot tell. */
+  groupMetadata(): GroupMetadata | null
 }
 
 export interface ProducerOptions {
@@ -215,6 +216,12 @@ export interface GroupConsumerOptions<Assigner = GroupAssignor> {
 
 /** Creates every client the runtime needs; one implementation per adapter. */
 export interface ClientFactory<Assigner = GroupAssignor> {
+  /**
+   * Whether transactional offset commits carry group metadata (KIP-447). Then exactly_once_v2
+   * runs one transactional producer per stream thread; without it, one per task, whose
+   * transactional id fences a previous owner.
+   */
+  readonly groupMetadataInTransactions: boolean
   admin(): AdminClient
   producer(opts?: ProducerOptions): RecordProducer
   groupConsumer(opts: GroupConsumerOptions<Assigner>): GroupConsumer

@@ -31,7 +31,7 @@ const KNOWN_KEYS = [
   'replicationFactor', 'autoOffsetReset', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs',
   'transactionTimeoutMs', 'repartitionPurgeIntervalMs', 'stalledPartitionWarningMs', 'rocksDbConfigSetter', 'rocksDbMemoryBytes',
   'deserializationExceptionHandler', 'productionExceptionHandler', 'processingExceptionHandler', 'deadLetterQueueTopic',
-  'uncaughtExceptionHandler', 'logger', 'logLevel', 'kafka',
+  'uncaughtExceptionHandler', 'logger', 'logLevel', 'client', 'kafka',
 ] as const satisfies readonly (keyof StreamsConfig)[]
 
 const KAFKA_KEYS = [
@@ -243,6 +243,7 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     uncaughtExceptionHandler: (uncaught as ResolvedStreamsConfig['uncaughtExceptionHandler'] | undefined) ?? 'SHUTDOWN_CLIENT',
     logger: resolvedLogger,
     logLevel,
+    client: oneOf(cfg, 'client', ['kstreams', 'kafkajs'] as const, 'kafkajs'),
     kafka: { ...(kafka as Record<string, unknown>) },
   }
 }

@@ -75,6 +75,12 @@ export interface Logger {
 /** Options passed through to kafkajs (everything but brokers, which is top-level). */
 export type KafkaClientOptions = Omit<KafkaConfig, 'brokers'>
 
+/**
+ * Which Kafka client the runtime uses: `'kafkajs'`, the kafkajs 2.2 adapter (loaded only when
+ * chosen), or `'kstreams'`, kstreams' own client.
+ */
+export type KafkaClientChoice = 'kstreams' | 'kafkajs'
+
 /** The configuration a user passes to `new KafkaStreams(topology, config)`. */
 export interface StreamsConfig {
   applicationId: string
@@ -135,6 +141,8 @@ export interface StreamsConfig {
    * kafkajs's lines follow it too unless `kafka.logLevel` is set.
    */
   logLevel?: LogLevel
+  /** The Kafka client the runtime uses (default 'kafkajs'). */
+  client?: KafkaClientChoice
   kafka?: KafkaClientOptions
 }
 
@@ -167,5 +175,6 @@ export interface ResolvedStreamsConfig {
   uncaughtExceptionHandler: UncaughtExceptionHandler
   logger: Logger
   logLevel: LogLevel
+  client: KafkaClientChoice
   kafka: KafkaClientOptions
 }

@@ -1,8 +1,7 @@
-import type { PartitionAssigner } from 'kafkajs'
 import type { StateRestoreListener } from '../../stores/restore/state-restore-listener.js'
 import type { RocksDBOptionsSource } from '../../stores/rocksdb/rocksdb-options.js'
 import type { Topology } from '../../topology/topology.js'
-import { KafkajsClients } from '../clients/kafkajs/index.js'
+import { createClients } from '../clients/create-clients.js'
 import type { AdminClient, ClientFactory, PartitionReader, RecordProducer } from '../clients/types.js'
 import { redactConfig } from '../config/redact.js'
 import type { ResolvedStreamsConfig } from '../config/types.js'
@@ -24,8 +23,8 @@ export type ThreadBase = Omit<StreamThreadDeps, 'consumer'>
  * releases whatever exists.
  */
 export class StartedResources {
-  /** The client adapter (kafkajs); everything else talks to its interfaces only. */
-  clients: ClientFactory<PartitionAssigner> | null = null
+  /** The client adapter `config.client` chose; everything else talks to its interfaces only. */
+  clients: ClientFactory | null = null
   admin: AdminClient | null = null
   sharedProducer: RecordProducer | null = null
   sharedProducerConnected: Promise<void> | null = null
@@ -82,7 +81,7 @@ export async function runStartSequence(ctx: StartContext): Promise<ThreadBase | 
     socketFactory: config.kafka.socketFactory,
   })
   if (stopping()) return null
-  const clients = new KafkajsClients(config)
+  const clients = await createClients(config)
   resources.clients = clients
   const admin = clients.admin()
   resources.admin = admin

@@ -1,5 +1,4 @@
-import type { PartitionAssigner } from 'kafkajs'
-import { streamsPartitionAssigner } from '../assignment/kafkajs-assigner.js'
+import { streamsAssignor } from '../assignment/streams-assignor.js'
 import type { ClientFactory } from '../clients/types.js'
 import { childLogger } from '../config/logger.js'
 import { StreamThread, type StreamThreadDeps } from '../processing/stream-thread.js'
@@ -8,12 +7,12 @@ import { StreamThread, type StreamThreadDeps } from '../processing/stream-thread
  * A stream thread with a fresh group consumer (also how REPLACE_THREAD recovers), not started.
  * `number` names it, as Kafka Streams' thread names do; it logs through a child logger so named.
  */
-export function newStreamThread(base: Omit<StreamThreadDeps, 'consumer'>, clients: ClientFactory<PartitionAssigner>, number: number): StreamThread {
+export function newStreamThread(base: Omit<StreamThreadDeps, 'consumer'>, clients: ClientFactory, number: number): StreamThread {
   const { config } = base
   let thread: StreamThread | null = null
   const consumer = clients.groupConsumer({
     groupId: config.applicationId,
-    assigner: streamsPartitionAssigner({
+    assigner: streamsAssignor({
       subtopologies: () => base.subtopologies,
       subscription: () => thread!.subscription(),
       numStandbyReplicas: config.numStandbyReplicas,

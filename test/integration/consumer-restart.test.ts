@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PartitionAssigners, type Producer } from 'kafkajs'
+import type { Producer } from 'kafkajs'
 import { ClientError, classifyClientError } from '../../lib/clients/errors.js'
 import { KafkajsGroupConsumer } from '../../lib/clients/kafkajs/index.js'
-import { createTopics, startCluster, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { createTopics, roundRobinAssignor, startCluster, uniqueName, waitFor, type TestCluster } from './helpers.js'
 
 /**
  * kafkajs re-creates its consumer after some crashes (`restartOnFailure`); until the new one has
@@ -34,7 +34,7 @@ describe('group consumer restarted by kafkajs after a crash', () => {
 
     const consumer = new KafkajsGroupConsumer(cluster.kafka, {
       groupId: uniqueName('restart-group'),
-      assigner: PartitionAssigners.roundRobin,
+      assigner: roundRobinAssignor,
       sessionTimeoutMs: 10_000,
       rebalanceTimeoutMs: 10_000,
       heartbeatIntervalMs: 200,

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { Kafka, logLevel, Partitioners, type Consumer } from 'kafkajs'
 import { EmbeddedKafka } from '../../broker/index.js'
 import { fixKafkajsReadCommitted } from '../../lib/kafkajs.js'
+import type { GroupAssignor } from '../../lib/clients/types.js'
 
 /** A cluster for a suite: EmbeddedKafka, or a real one when KAFKA_BROKERS is set. */
 export interface TestCluster {
@@ -106,4 +107,28 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise(r => setTimeout(r, 50))
   }
+}
+
+/** A plain round-robin assignor over every subscribed partition, for client tests without the streams assignor. */
+export const roundRobinAssignor: GroupAssignor = {
+  name: 'roundrobin',
+  version: 0,
+  subscriptionUserData: () => null,
+  assign(members, partitionCounts) {
+    const ids = members.map(m => m.memberId).sort()
+    const out = new Map(ids.map(id => [id, new Map<string, number[]>()]))
+    let i = 0
+    const topics = [...new Set(members.flatMap(m => m.topics))].sort()
+    for (const topic of topics) {
+      for (let p = 0; p < (partitionCounts.get(topic) ?? 0); p++) {
+        const byTopic = out.get(ids[i++ % ids.length]!)!
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), p])
+      }
+    }
+    return ids.map(memberId => ({
+      memberId,
+      partitions: [...out.get(memberId)!].map(([topic, partitions]) => ({ topic, partitions })),
+      userData: null,
+    }))
+  },
 }

@@ -1,4 +1,4 @@
-import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs'
+import { AssignerProtocol, type Consumer, type Kafka } from 'kafkajs'
 import type {
   FetchedRecord,
   GroupConsumer,
@@ -9,13 +9,13 @@ import type {
 } from '../types.js'
 import { ClientError, classifyClientError } from '../errors.js'
 import { tpKey } from '../types.js'
+import { kafkajsAssigner } from './assigner.js'
 import { fromKafkajsHeaders } from './headers.js'
 import { fetchChannel, type FetchTraceMessage } from '../../tracing/channels.js'
 
 const RESTARTABLE = new Set(['retriable', 'rebalance', 'unknown_topic'])
 
-/** The group consumer's options with kafkajs's form of the partition assignor. */
-export type KafkajsGroupConsumerOptions = BaseGroupConsumerOptions<PartitionAssigner>
+export type KafkajsGroupConsumerOptions = BaseGroupConsumerOptions
 
 
 /**
@@ -45,7 +45,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   constructor(kafka: Kafka, private readonly opts: KafkajsGroupConsumerOptions) {
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
-      partitionAssigners: [opts.assigner],
+      partitionAssigners: [kafkajsAssigner(opts.assigner)],
       sessionTimeout: opts.sessionTimeoutMs,
       rebalanceTimeout: opts.rebalanceTimeoutMs,
       heartbeatInterval: opts.heartbeatIntervalMs,
@@ -189,7 +189,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     return this.currentMemberId
   }
 
-  /** kafkajs does not expose the group generation (nor can its producer send it: no KIP-447). */
+  /** kafkajs does not expose its generation id, so it cannot take part in KIP-447 commits. */
   groupMetadata(): null {
     return null
   }

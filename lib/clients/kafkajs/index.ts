@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkajsLogLevel, type KafkaConfig, type LogEntry, type PartitionAssigner } from 'kafkajs'
+import { Kafka, logLevel as KafkajsLogLevel, type KafkaConfig, type LogEntry } from 'kafkajs'
 import type { Logger, LogLevel, ResolvedStreamsConfig } from '../../config/types.js'
 import type { ClientFactory } from '../types.js'
 import { KafkajsAdminClient } from './admin.js'
@@ -34,8 +34,10 @@ const KAFKAJS_LEVEL: Record<LogLevel, KafkajsLogLevel> = {
 }
 
 /** Creates every client the runtime needs from one kafkajs instance. */
-export class KafkajsClients implements ClientFactory<PartitionAssigner> {
+export class KafkajsClients implements ClientFactory {
   readonly kafka: Kafka
+  /** kafkajs sends TxnOffsetCommit without generation and member id (no KIP-447). */
+  readonly groupMetadataInTransactions = false
 
   constructor(config: Pick<ResolvedStreamsConfig, 'brokers' | 'kafka' | 'logger' | 'applicationId'> & { logLevel?: LogLevel }) {
     const options: KafkaConfig = {

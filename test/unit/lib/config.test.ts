@@ -110,3 +110,15 @@ describe('processingExceptionHandler and deadLetterQueueTopic (KIP-1033, KIP-103
     expect(errorOf(() => resolveConfig({ ...base, deadLetterQueueTopic: 'bad topic' })).key).toBe('deadLetterQueueTopic')
   })
 })
+
+describe('client', () => {
+  it("defaults to the kafkajs adapter and takes 'kstreams' or 'kafkajs'", () => {
+    expect(resolveConfig(base).client).toBe('kafkajs')
+    expect(resolveConfig({ ...base, client: 'kstreams' }).client).toBe('kstreams')
+    expect(resolveConfig({ ...base, client: 'kafkajs' }).client).toBe('kafkajs')
+  })
+
+  it('names the key and suggests the closest client for a typo', () => {
+    expect(() => resolveConfig({ ...base, client: 'kafkjs' as never })).toThrow(/"client".*'kstreams', 'kafkajs'.*Did you mean 'kafkajs'\?/)
+  })
+})

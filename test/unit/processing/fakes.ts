@@ -167,12 +167,12 @@ export class FakeGroupConsumer implements GroupConsumer {
     return this.userData
   }
 
-  groupMetadata(): null {
-    return null
-  }
-
   memberId(): string | null {
     return this.member
+  }
+
+  groupMetadata(): null {
+    return null
   }
 }
 
@@ -310,6 +310,7 @@ export class FakeAdmin implements AdminClient {
 
 /** Every client of the cluster; producers it created, by transactional id (or 'shared'). */
 export class FakeClients implements ClientFactory {
+  readonly groupMetadataInTransactions = false
   readonly producers: FakeProducer[] = []
   constructor(private readonly cluster: FakeCluster) {}
   admin(): AdminClient {
