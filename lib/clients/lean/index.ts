@@ -40,6 +40,9 @@ export interface LeanClientsOptions {
  * connections, as with kafkajs.
  */
 export class LeanClients implements ClientFactory {
+  /** TxnOffsetCommit v3 carries the member's generation and id (KIP-447). */
+  readonly groupMetadataInTransactions = true
+
   constructor(readonly options: LeanClientsOptions) {
     if (options.brokers.length === 0) throw new Error('LeanClients: no brokers given')
   }
