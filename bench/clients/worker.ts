@@ -4,6 +4,7 @@ import { ownCpuSeconds } from '../lib/cpu.js'
 import type { ClientDriver } from './driver.js'
 import { kafkajsDriver } from './kafkajs.js'
 import { kafkatsDriver } from './kafkats.js'
+import { kstreamsDriver } from './kstreams.js'
 
 export const WORKER_ENV = 'KSTREAMS_B9_WORKER'
 export const RESULT_PREFIX = 'result '
@@ -17,6 +18,7 @@ export interface WorkerResult {
 
 const DRIVERS: Record<string, (brokers: string[]) => Promise<ClientDriver>> = {
   kafkats: kafkatsDriver,
+  kstreams: kstreamsDriver,
   kafkajs: kafkajsDriver,
 }
 
