@@ -164,6 +164,8 @@ export class TaskManager {
     if (this.info?.error) throw new Error(this.info.error)
 
     await this.closeTasks([...this.active.values(), ...this.unstarted.values()].filter(t => !wanted.has(t.id)), true, true)
+    // The thread's commit failed as lost: the loop closes every task first, then starts them again.
+    if (this.tasksLost) return
     const wantedStandby = new Set((this.info?.standby ?? []).filter(id => !wanted.has(id)))
     for (const s of [...this.standby.values()]) {
       if (!wantedStandby.has(s.id)) {

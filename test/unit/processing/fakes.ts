@@ -34,6 +34,10 @@ export class FakeCluster {
    */
   generation = 0
   member = 'member-1'
+  /** Topics whose committed offsets an open transaction is about to change (OffsetFetch answers UNSTABLE_OFFSET_COMMIT). */
+  readonly unstableOffsets = new Set<string>()
+  /** How many offset fetches were answered UNSTABLE_OFFSET_COMMIT. */
+  unstableAnswers = 0
 
   log(topic: string, partition: number): FetchedRecord[] {
     const key = tpKey(topic, partition)
@@ -332,6 +336,7 @@ export class FakeAdmin implements AdminClient {
   }
   async deleteTopics(): Promise<void> {}
   async committedOffsets(_groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]> {
+    if (topics.some(t => this.cluster.unstableOffsets.has(t)) && ++this.cluster.unstableAnswers) throw new ClientError('retriable', 'The offsets are about to change in an open transaction', 88)
     return [...this.cluster.committed.values()].filter(o => topics.includes(o.topic))
   }
   async deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void> {

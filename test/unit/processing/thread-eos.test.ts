@@ -245,3 +245,32 @@ describe('exactly_once_v2 with a producer per stream thread (KIP-447)', () => {
     expect(h.cluster.visible(OUT, 0).length + h.cluster.visible(OUT, 1).length).toBe(3)
   })
 })
+
+describe("exactly_once_v2 with a producer per stream thread: a previous owner's transaction", () => {
+  it('a task waits until no open transaction holds offsets of its inputs before it restores, so its state matches those offsets', async () => {
+    h = await startThread(EOS, { kip447: true })
+    // the previous owner's transaction: a changelog record (x counted to 1) and the offset of
+    // in-0 after the record it processed, not committed yet
+    const long1 = Buffer.alloc(8)
+    long1.writeBigInt64BE(1n)
+    h.cluster.append(IN, 0, [{ key: Buffer.from('x'), value: Buffer.from('1'), timestamp: 1, partition: 0 }])
+    const at = h.cluster.append(CHANGELOG, 0, [{ key: Buffer.from('x'), value: long1, timestamp: 1, partition: 0 }])
+    h.cluster.invisible.add(`${tpKey(CHANGELOG, 0)}@${at}`)
+    h.cluster.unstableOffsets.add(IN)
+    h.consumer.assign([in0])
+    await h.until(() => h!.cluster.unstableAnswers > 0, 'the offsets were found unstable')
+    expect(h.thread.active.has('0_0')).toBe(false)
+    expect(h.reader.fetched.flat().filter(p => p.topic === CHANGELOG)).toEqual([])
+    // that transaction commits
+    h.cluster.invisible.clear()
+    h.cluster.commit([{ topic: IN, partition: 0, offset: 1 }])
+    h.cluster.unstableOffsets.clear()
+    await h.until(started(h, '0_0'), '0_0 started')
+    h.cluster.produce(IN, 0, 'x:2')
+    h.consumer.fetch(IN, 0)
+    await h.until(drained(h, '0_0'), 'processed')
+    await commit(h, () => h!.cluster.committedOffset(IN, 0) === 2)
+    await h.until(() => h!.outputs('x').length === 1, 'x counted')
+    expect(h.outputs('x')).toEqual(['2'])
+  })
+})
