@@ -124,12 +124,13 @@ export class ThreadTransaction {
    * Streams re-creates the thread producer in handleLostAll.
    */
   async lostAll(): Promise<void> {
-    await this.close()
-  }
-
-  /** The thread stops: abort what is still open (a dirty stop) and close the producer. */
-  async close(): Promise<void> {
     await this.producer.abort().catch(() => {})
     await this.producer.close()
+  }
+
+  /** The thread stops: abort what is still open (a dirty stop) and close the producer for good. */
+  async close(): Promise<void> {
+    await this.producer.abort().catch(() => {})
+    await this.producer.dispose()
   }
 }

@@ -12,6 +12,8 @@ export interface ThreadProducerOptions {
   clients: Pick<ClientFactory, 'producer'>
   transactionalId: string
   transactionTimeoutMs: number
+  /** Called once the thread is done with the producer for good (its thread index is free again). */
+  onDispose?: () => void
 }
 
 /**
@@ -106,6 +108,14 @@ export class ThreadProducer {
     this.producer = null
     this.withOutput.clear()
     await old?.disconnect().catch(() => {})
+  }
+
+  /** The thread stopped: closes the producer for good. */
+  async dispose(): Promise<void> {
+    await this.close()
+    const onDispose = this.opts.onDispose
+    this.opts.onDispose = undefined
+    onDispose?.()
   }
 
   /** What one task's record collector sends through. */

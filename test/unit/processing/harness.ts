@@ -92,7 +92,7 @@ export async function startThread(overrides: Partial<StreamsConfig> = {}, opts: 
     consumer,
     admin: new FakeAdmin(cluster),
     processId: 'p1',
-    threadProducer: threadProducerFor(config, clients, 'p1', 1),
+    threadProducer: threadProducerFor(config, clients, 'p1'),
     offsetResetFor: () => null,
     onRebalancing() {},
     onRunning() {},

@@ -4,7 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientError } from '../../../lib/clients/errors.js'
 import { tpKey } from '../../../lib/clients/types.js'
-import type { FakeProducer } from './fakes.js'
+import { resolveConfig } from '../../../lib/config/resolve.js'
+import { threadProducerFor } from '../../../lib/lifecycle/thread-start.js'
+import { FakeClients, FakeCluster, type FakeProducer } from './fakes.js'
 import { CHANGELOG, IN, in0, in1, OUT, startThread, type Harness } from './harness.js'
 
 let h: Harness | null = null
@@ -272,5 +274,21 @@ describe("exactly_once_v2 with a producer per stream thread: a previous owner's 
     await commit(h, () => h!.cluster.committedOffset(IN, 0) === 2)
     await h.until(() => h!.outputs('x').length === 1, 'x counted')
     expect(h.outputs('x')).toEqual(['2'])
+  })
+})
+
+describe('thread producers: transactional ids', () => {
+  it("`<applicationId>-<processId>-<index>`, the smallest index no running thread uses, so a replacement thread takes the failed one's id", async () => {
+    const config = resolveConfig({ applicationId: 'app', brokers: ['127.0.0.1:9092'], processingGuarantee: 'exactly_once_v2' })
+    const clients = new FakeClients(new FakeCluster(), true)
+    const first = threadProducerFor(config, clients, 'proc')!
+    const second = threadProducerFor(config, clients, 'proc')!
+    expect([first.transactionalId, second.transactionalId]).toEqual(['app-proc-1', 'app-proc-2'])
+    await first.dispose()
+    expect(threadProducerFor(config, clients, 'proc')!.transactionalId).toBe('app-proc-1')
+    expect(threadProducerFor(config, clients, 'other')!.transactionalId).toBe('app-other-1')
+    // without KIP-447 (kafkajs) or under at_least_once: none, tasks have their own
+    expect(threadProducerFor(config, new FakeClients(new FakeCluster(), false), 'proc')).toBeNull()
+    expect(threadProducerFor(resolveConfig({ applicationId: 'app', brokers: ['127.0.0.1:9092'] }), clients, 'proc')).toBeNull()
   })
 })
