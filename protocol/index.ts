@@ -1,5 +1,5 @@
 // The Kafka protocol layer shared by the broker and the client: message types and codecs
-// generated from Kafka's JSON message specs, the codec runtime, and the error-code table.
+// generated from Kafka's JSON message specs, the codec runtime, the error-code table, and record batches.
 export * from './messages/index.js'
 export { Reader } from './runtime/reader.js'
 export { Writer } from './runtime/writer.js'
@@ -10,3 +10,4 @@ export {
 } from './runtime/codec.js'
 export * from './headers.js'
 export * from './errors.js'
+export * from './records/index.js'

@@ -1,9 +1,5 @@
-import { createRequire } from 'node:module'
 import type { HostTasks } from '../assignment/user-data.js'
-
-const require = createRequire(import.meta.url)
-// kafkajs's murmur2 is byte-for-byte Java's (its default partitioner is Java-compatible).
-const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number
+import { partitionForKey } from '../clients/partitioner.js'
 
 export interface HostInfo {
   host: string
@@ -19,7 +15,7 @@ export interface KeyQueryMetadata {
 
 /** Java's default partitioner: murmur2 of the key bytes, made positive, modulo the partition count. */
 export function defaultPartition(keyBytes: Buffer, numPartitions: number): number {
-  return (murmur2(keyBytes) & 0x7fffffff) % numPartitions
+  return partitionForKey(keyBytes, numPartitions)
 }
 
 export function parseHostInfo(hostPort: string): HostInfo {

@@ -33,7 +33,7 @@ interface SpecField {
 
 interface Spec {
   name: string
-  type: 'request' | 'response' | 'header'
+  type: 'request' | 'response' | 'header' | 'data'
   apiKey?: number
   validVersions: string
   flexibleVersions: string
@@ -232,8 +232,7 @@ const HEADER = (inputs: string[]): string =>
   `import type { Reader } from '../runtime/reader.js'\n` +
   `import type { Writer } from '../runtime/writer.js'\n`
 
-function emitFile(file: string, specs: Spec[], apiName: string): void {
-  const names = structNames(specs)
+function emitFile(file: string, specs: Spec[], apiName: string, names = structNames(specs)): void {
   const parts = specs.map((s) => emitMessage(s, names, apiName))
   const body = [HEADER(specs.map((s) => `${s.name}.json`)), ...parts.map((p) => `${p.types}\n\n${p.schema}\n\n${p.fns}\n`)].join('\n')
   writeFileSync(join(outDir, file), body)
@@ -257,6 +256,11 @@ function main(): void {
     apis.push({ key: req.apiKey!, name: api, file, unstable: req.latestVersionUnstable === true, versions: parseRange(req.validVersions), flexible: parseRange(req.flexibleVersions), respVersions: parseRange(resp.validVersions), respFlexible: parseRange(resp.flexibleVersions) })
   }
   emitFile('headers.ts', [specs.get('RequestHeader')!, specs.get('ResponseHeader')!], 'Header')
+  // Data specs are payloads carried inside other messages' bytes fields (e.g. the consumer
+  // protocol's subscription and assignment in JoinGroup and SyncGroup), one file each.
+  const data = [...specs.values()].filter((s) => s.type === 'data')
+  const dataNames = structNames(data)
+  for (const d of data) emitFile(`${kebab(d.name)}.ts`, [d], d.name, dataNames)
   apis.sort((a, b) => a.key - b.key)
 
   const idx: string[] = [
@@ -267,6 +271,7 @@ function main(): void {
     idx.push(`import { ${a.name}RequestSchema, ${a.name}ResponseSchema } from './${a.file.replace(/\.ts$/, '.js')}'`)
   }
   idx.push('', "export * from './headers.js'")
+  for (const d of data) idx.push(`export * from './${kebab(d.name)}.js'`)
   for (const a of apis) {
     const m = `./${a.file.replace(/\.ts$/, '.js')}`
     idx.push(`export type { ${a.name}Request, ${a.name}Response } from '${m}'`)

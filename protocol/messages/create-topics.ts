@@ -6,75 +6,75 @@ import type { Writer } from '../runtime/writer.js'
 
 /** CreatableReplicaAssignment: a struct of CreateTopicsRequest. */
 export interface CreatableReplicaAssignment {
-  /** The partition index. Versions 0-7. */
+  /** The partition index. Versions 2-7. */
   partitionIndex: number
-  /** The brokers to place the partition on. Versions 0-7. */
+  /** The brokers to place the partition on. Versions 2-7. */
   brokerIds: number[]
 }
 
 /** CreatableTopicConfig: a struct of CreateTopicsRequest. */
 export interface CreatableTopicConfig {
-  /** The configuration name. Versions 0-7. */
+  /** The configuration name. Versions 2-7. */
   name: string
-  /** The configuration value. Versions 0-7. Nullable in 0-7. */
+  /** The configuration value. Versions 2-7. Nullable in 2-7. */
   value: string | null
 }
 
 /** CreatableTopic: a struct of CreateTopicsRequest. */
 export interface CreatableTopic {
-  /** The topic name. Versions 0-7. */
+  /** The topic name. Versions 2-7. */
   name: string
-  /** The number of partitions to create in the topic, or -1 if we are either specifying a manual partition assignment or using the default partitions. Versions 0-7. */
+  /** The number of partitions to create in the topic, or -1 if we are either specifying a manual partition assignment or using the default partitions. Versions 2-7. */
   numPartitions: number
-  /** The number of replicas to create for each partition in the topic, or -1 if we are either specifying a manual partition assignment or using the default replication factor. Versions 0-7. */
+  /** The number of replicas to create for each partition in the topic, or -1 if we are either specifying a manual partition assignment or using the default replication factor. Versions 2-7. */
   replicationFactor: number
-  /** The manual partition assignment, or the empty array if we are using automatic assignment. Versions 0-7. */
+  /** The manual partition assignment, or the empty array if we are using automatic assignment. Versions 2-7. */
   assignments: CreatableReplicaAssignment[]
-  /** The custom topic configurations to set. Versions 0-7. */
+  /** The custom topic configurations to set. Versions 2-7. */
   configs: CreatableTopicConfig[]
 }
 
-/** CreateTopicsRequest (versions 0-7). */
+/** CreateTopicsRequest (versions 2-7). */
 export interface CreateTopicsRequest {
-  /** The topics to create. Versions 0-7. */
+  /** The topics to create. Versions 2-7. */
   topics: CreatableTopic[]
-  /** How long to wait in milliseconds before timing out the request. Versions 0-7. Default 60000. */
+  /** How long to wait in milliseconds before timing out the request. Versions 2-7. Default 60000. */
   timeoutMs: number
-  /** If true, check that the topics can be created as specified, but don't create anything. Versions 1-7. Default false. */
-  validateOnly?: boolean
+  /** If true, check that the topics can be created as specified, but don't create anything. Versions 2-7. Default false. */
+  validateOnly: boolean
 }
 
 const CreatableReplicaAssignmentFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 7] },
-  { name: 'brokerIds', type: 'int32', array: true, versions: [0, 7] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [2, 7] },
+  { name: 'brokerIds', type: 'int32', array: true, versions: [2, 7] },
 ]
 
 const CreatableTopicConfigFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 7] },
-  { name: 'value', type: 'string', array: false, versions: [0, 7], nullable: [0, 7] },
+  { name: 'name', type: 'string', array: false, versions: [2, 7] },
+  { name: 'value', type: 'string', array: false, versions: [2, 7], nullable: [2, 7] },
 ]
 
 const CreatableTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 7] },
-  { name: 'numPartitions', type: 'int32', array: false, versions: [0, 7] },
-  { name: 'replicationFactor', type: 'int16', array: false, versions: [0, 7] },
-  { name: 'assignments', type: 'struct', array: true, fields: CreatableReplicaAssignmentFields, versions: [0, 7] },
-  { name: 'configs', type: 'struct', array: true, fields: CreatableTopicConfigFields, versions: [0, 7] },
+  { name: 'name', type: 'string', array: false, versions: [2, 7] },
+  { name: 'numPartitions', type: 'int32', array: false, versions: [2, 7] },
+  { name: 'replicationFactor', type: 'int16', array: false, versions: [2, 7] },
+  { name: 'assignments', type: 'struct', array: true, fields: CreatableReplicaAssignmentFields, versions: [2, 7] },
+  { name: 'configs', type: 'struct', array: true, fields: CreatableTopicConfigFields, versions: [2, 7] },
 ]
 
 const CreateTopicsRequestFields: readonly FieldSchema[] = [
-  { name: 'topics', type: 'struct', array: true, fields: CreatableTopicFields, versions: [0, 7] },
-  { name: 'timeoutMs', type: 'int32', array: false, versions: [0, 7], default: 60000 },
-  { name: 'validateOnly', type: 'bool', array: false, versions: [1, 7], default: false },
+  { name: 'topics', type: 'struct', array: true, fields: CreatableTopicFields, versions: [2, 7] },
+  { name: 'timeoutMs', type: 'int32', array: false, versions: [2, 7], default: 60000 },
+  { name: 'validateOnly', type: 'bool', array: false, versions: [2, 7], default: false },
 ]
 
 export const CreateTopicsRequestSchema: MessageSchema = {
   name: 'CreateTopicsRequest', api: 'CreateTopics', kind: 'request', apiKey: 19,
-  versions: [0, 7], flexible: [5, 32767],
+  versions: [2, 7], flexible: [5, 32767],
   fields: CreateTopicsRequestFields,
 }
 
-/** Encodes a CreateTopicsRequest at `version` (0-7). */
+/** Encodes a CreateTopicsRequest at `version` (2-7). */
 export function encodeCreateTopicsRequest(value: CreateTopicsRequest, version: number): Buffer {
   return encodeMessage(CreateTopicsRequestSchema, value, version)
 }
@@ -110,14 +110,14 @@ export interface CreatableTopicConfigs {
 
 /** CreatableTopicResult: a struct of CreateTopicsResponse. */
 export interface CreatableTopicResult {
-  /** The topic name. Versions 0-7. */
+  /** The topic name. Versions 2-7. */
   name: string
   /** The unique topic ID. Versions 7. */
   topicId?: Buffer
-  /** The error code, or 0 if there was no error. Versions 0-7. */
+  /** The error code, or 0 if there was no error. Versions 2-7. */
   errorCode: number
-  /** The error message, or null if there was no error. Versions 1-7. Nullable in 1-7. */
-  errorMessage?: string | null
+  /** The error message, or null if there was no error. Versions 2-7. Nullable in 2-7. */
+  errorMessage: string | null
   /** Optional topic config error returned if configs are not returned in the response. Versions 5-7. Tagged field 0 in 5-7. */
   topicConfigErrorCode?: number
   /** Number of partitions of the topic. Versions 5-7. Default -1. */
@@ -128,11 +128,11 @@ export interface CreatableTopicResult {
   configs?: CreatableTopicConfigs[] | null
 }
 
-/** CreateTopicsResponse (versions 0-7). */
+/** CreateTopicsResponse (versions 2-7). */
 export interface CreateTopicsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 2-7. */
-  throttleTimeMs?: number
-  /** Results for each topic we tried to create. Versions 0-7. */
+  throttleTimeMs: number
+  /** Results for each topic we tried to create. Versions 2-7. */
   topics: CreatableTopicResult[]
 }
 
@@ -145,10 +145,10 @@ const CreatableTopicConfigsFields: readonly FieldSchema[] = [
 ]
 
 const CreatableTopicResultFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 7] },
+  { name: 'name', type: 'string', array: false, versions: [2, 7] },
   { name: 'topicId', type: 'uuid', array: false, versions: [7, 7], ignorable: true },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 7] },
-  { name: 'errorMessage', type: 'string', array: false, versions: [1, 7], nullable: [1, 7], ignorable: true },
+  { name: 'errorCode', type: 'int16', array: false, versions: [2, 7] },
+  { name: 'errorMessage', type: 'string', array: false, versions: [2, 7], nullable: [2, 7], ignorable: true },
   { name: 'topicConfigErrorCode', type: 'int16', array: false, versions: [5, 7], tag: 0, tagged: [5, 7], ignorable: true },
   { name: 'numPartitions', type: 'int32', array: false, versions: [5, 7], ignorable: true, default: -1 },
   { name: 'replicationFactor', type: 'int16', array: false, versions: [5, 7], ignorable: true, default: -1 },
@@ -157,16 +157,16 @@ const CreatableTopicResultFields: readonly FieldSchema[] = [
 
 const CreateTopicsResponseFields: readonly FieldSchema[] = [
   { name: 'throttleTimeMs', type: 'int32', array: false, versions: [2, 7], ignorable: true },
-  { name: 'topics', type: 'struct', array: true, fields: CreatableTopicResultFields, versions: [0, 7] },
+  { name: 'topics', type: 'struct', array: true, fields: CreatableTopicResultFields, versions: [2, 7] },
 ]
 
 export const CreateTopicsResponseSchema: MessageSchema = {
   name: 'CreateTopicsResponse', api: 'CreateTopics', kind: 'response', apiKey: 19,
-  versions: [0, 7], flexible: [5, 32767],
+  versions: [2, 7], flexible: [5, 32767],
   fields: CreateTopicsResponseFields,
 }
 
-/** Encodes a CreateTopicsResponse at `version` (0-7). */
+/** Encodes a CreateTopicsResponse at `version` (2-7). */
 export function encodeCreateTopicsResponse(value: CreateTopicsResponse, version: number): Buffer {
   return encodeMessage(CreateTopicsResponseSchema, value, version)
 }

@@ -12,13 +12,13 @@ export interface DeleteTopicState {
   topicId: Buffer
 }
 
-/** DeleteTopicsRequest (versions 0-6). */
+/** DeleteTopicsRequest (versions 1-6). */
 export interface DeleteTopicsRequest {
   /** The name or topic ID of the topic. Versions 6. */
   topics?: DeleteTopicState[]
-  /** The names of the topics to delete. Versions 0-5. */
+  /** The names of the topics to delete. Versions 1-5. */
   topicNames?: string[]
-  /** The length of time in milliseconds to wait for the deletions to complete. Versions 0-6. */
+  /** The length of time in milliseconds to wait for the deletions to complete. Versions 1-6. */
   timeoutMs: number
 }
 
@@ -29,17 +29,17 @@ const DeleteTopicStateFields: readonly FieldSchema[] = [
 
 const DeleteTopicsRequestFields: readonly FieldSchema[] = [
   { name: 'topics', type: 'struct', array: true, fields: DeleteTopicStateFields, versions: [6, 6] },
-  { name: 'topicNames', type: 'string', array: true, versions: [0, 5], ignorable: true },
-  { name: 'timeoutMs', type: 'int32', array: false, versions: [0, 6] },
+  { name: 'topicNames', type: 'string', array: true, versions: [1, 5], ignorable: true },
+  { name: 'timeoutMs', type: 'int32', array: false, versions: [1, 6] },
 ]
 
 export const DeleteTopicsRequestSchema: MessageSchema = {
   name: 'DeleteTopicsRequest', api: 'DeleteTopics', kind: 'request', apiKey: 20,
-  versions: [0, 6], flexible: [4, 32767],
+  versions: [1, 6], flexible: [4, 32767],
   fields: DeleteTopicsRequestFields,
 }
 
-/** Encodes a DeleteTopicsRequest at `version` (0-6). */
+/** Encodes a DeleteTopicsRequest at `version` (1-6). */
 export function encodeDeleteTopicsRequest(value: DeleteTopicsRequest, version: number): Buffer {
   return encodeMessage(DeleteTopicsRequestSchema, value, version)
 }
@@ -61,43 +61,43 @@ export function readDeleteTopicsRequest(r: Reader, version: number): DeleteTopic
 
 /** DeletableTopicResult: a struct of DeleteTopicsResponse. */
 export interface DeletableTopicResult {
-  /** The topic name. Versions 0-6. Nullable in 6. */
+  /** The topic name. Versions 1-6. Nullable in 6. */
   name: string | null
-  /** the unique topic ID. Versions 6. */
+  /** The unique topic ID. Versions 6. */
   topicId?: Buffer
-  /** The deletion error, or 0 if the deletion succeeded. Versions 0-6. */
+  /** The deletion error, or 0 if the deletion succeeded. Versions 1-6. */
   errorCode: number
   /** The error message, or null if there was no error. Versions 5-6. Nullable in 5-6. Default null. */
   errorMessage?: string | null
 }
 
-/** DeleteTopicsResponse (versions 0-6). */
+/** DeleteTopicsResponse (versions 1-6). */
 export interface DeleteTopicsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-6. */
-  throttleTimeMs?: number
-  /** The results for each topic we tried to delete. Versions 0-6. */
+  throttleTimeMs: number
+  /** The results for each topic we tried to delete. Versions 1-6. */
   responses: DeletableTopicResult[]
 }
 
 const DeletableTopicResultFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 6], nullable: [6, 6] },
+  { name: 'name', type: 'string', array: false, versions: [1, 6], nullable: [6, 6] },
   { name: 'topicId', type: 'uuid', array: false, versions: [6, 6], ignorable: true },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 6] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [1, 6] },
   { name: 'errorMessage', type: 'string', array: false, versions: [5, 6], nullable: [5, 6], ignorable: true, default: null },
 ]
 
 const DeleteTopicsResponseFields: readonly FieldSchema[] = [
   { name: 'throttleTimeMs', type: 'int32', array: false, versions: [1, 6], ignorable: true },
-  { name: 'responses', type: 'struct', array: true, fields: DeletableTopicResultFields, versions: [0, 6] },
+  { name: 'responses', type: 'struct', array: true, fields: DeletableTopicResultFields, versions: [1, 6] },
 ]
 
 export const DeleteTopicsResponseSchema: MessageSchema = {
   name: 'DeleteTopicsResponse', api: 'DeleteTopics', kind: 'response', apiKey: 20,
-  versions: [0, 6], flexible: [4, 32767],
+  versions: [1, 6], flexible: [4, 32767],
   fields: DeleteTopicsResponseFields,
 }
 
-/** Encodes a DeleteTopicsResponse at `version` (0-6). */
+/** Encodes a DeleteTopicsResponse at `version` (1-6). */
 export function encodeDeleteTopicsResponse(value: DeleteTopicsResponse, version: number): Buffer {
   return encodeMessage(DeleteTopicsResponseSchema, value, version)
 }

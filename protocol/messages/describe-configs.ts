@@ -6,43 +6,43 @@ import type { Writer } from '../runtime/writer.js'
 
 /** DescribeConfigsResource: a struct of DescribeConfigsRequest. */
 export interface DescribeConfigsResource {
-  /** The resource type. Versions 0-4. */
+  /** The resource type. Versions 1-4. */
   resourceType: number
-  /** The resource name. Versions 0-4. */
+  /** The resource name. Versions 1-4. */
   resourceName: string
-  /** The configuration keys to list, or null to list all configuration keys. Versions 0-4. Nullable in 0-4. */
+  /** The configuration keys to list, or null to list all configuration keys. Versions 1-4. Nullable in 1-4. */
   configurationKeys: string[] | null
 }
 
-/** DescribeConfigsRequest (versions 0-4). */
+/** DescribeConfigsRequest (versions 1-4). */
 export interface DescribeConfigsRequest {
-  /** The resources whose configurations we want to describe. Versions 0-4. */
+  /** The resources whose configurations we want to describe. Versions 1-4. */
   resources: DescribeConfigsResource[]
   /** True if we should include all synonyms. Versions 1-4. Default false. */
-  includeSynonyms?: boolean
+  includeSynonyms: boolean
   /** True if we should include configuration documentation. Versions 3-4. Default false. */
   includeDocumentation?: boolean
 }
 
 const DescribeConfigsResourceFields: readonly FieldSchema[] = [
-  { name: 'resourceType', type: 'int8', array: false, versions: [0, 4] },
-  { name: 'resourceName', type: 'string', array: false, versions: [0, 4] },
-  { name: 'configurationKeys', type: 'string', array: true, versions: [0, 4], nullable: [0, 4] },
+  { name: 'resourceType', type: 'int8', array: false, versions: [1, 4] },
+  { name: 'resourceName', type: 'string', array: false, versions: [1, 4] },
+  { name: 'configurationKeys', type: 'string', array: true, versions: [1, 4], nullable: [1, 4] },
 ]
 
 const DescribeConfigsRequestFields: readonly FieldSchema[] = [
-  { name: 'resources', type: 'struct', array: true, fields: DescribeConfigsResourceFields, versions: [0, 4] },
+  { name: 'resources', type: 'struct', array: true, fields: DescribeConfigsResourceFields, versions: [1, 4] },
   { name: 'includeSynonyms', type: 'bool', array: false, versions: [1, 4], default: false },
   { name: 'includeDocumentation', type: 'bool', array: false, versions: [3, 4], default: false },
 ]
 
 export const DescribeConfigsRequestSchema: MessageSchema = {
   name: 'DescribeConfigsRequest', api: 'DescribeConfigs', kind: 'request', apiKey: 32,
-  versions: [0, 4], flexible: [4, 32767],
+  versions: [1, 4], flexible: [4, 32767],
   fields: DescribeConfigsRequestFields,
 }
 
-/** Encodes a DescribeConfigsRequest at `version` (0-4). */
+/** Encodes a DescribeConfigsRequest at `version` (1-4). */
 export function encodeDescribeConfigsRequest(value: DescribeConfigsRequest, version: number): Buffer {
   return encodeMessage(DescribeConfigsRequestSchema, value, version)
 }
@@ -74,20 +74,18 @@ export interface DescribeConfigsSynonym {
 
 /** DescribeConfigsResourceResult: a struct of DescribeConfigsResponse. */
 export interface DescribeConfigsResourceResult {
-  /** The configuration name. Versions 0-4. */
+  /** The configuration name. Versions 1-4. */
   name: string
-  /** The configuration value. Versions 0-4. Nullable in 0-4. */
+  /** The configuration value. Versions 1-4. Nullable in 1-4. */
   value: string | null
-  /** True if the configuration is read-only. Versions 0-4. */
+  /** True if the configuration is read-only. Versions 1-4. */
   readOnly: boolean
-  /** True if the configuration is not set. Versions 0. */
-  isDefault?: boolean
   /** The configuration source. Versions 1-4. Default -1. */
-  configSource?: number
-  /** True if this configuration is sensitive. Versions 0-4. */
+  configSource: number
+  /** True if this configuration is sensitive. Versions 1-4. */
   isSensitive: boolean
   /** The synonyms for this configuration key. Versions 1-4. */
-  synonyms?: DescribeConfigsSynonym[]
+  synonyms: DescribeConfigsSynonym[]
   /** The configuration data type. Type can be one of the following values - BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD. Versions 3-4. Default 0. */
   configType?: number
   /** The configuration documentation. Versions 3-4. Nullable in 3-4. */
@@ -96,23 +94,23 @@ export interface DescribeConfigsResourceResult {
 
 /** DescribeConfigsResult: a struct of DescribeConfigsResponse. */
 export interface DescribeConfigsResult {
-  /** The error code, or 0 if we were able to successfully describe the configurations. Versions 0-4. */
+  /** The error code, or 0 if we were able to successfully describe the configurations. Versions 1-4. */
   errorCode: number
-  /** The error message, or null if we were able to successfully describe the configurations. Versions 0-4. Nullable in 0-4. */
+  /** The error message, or null if we were able to successfully describe the configurations. Versions 1-4. Nullable in 1-4. */
   errorMessage: string | null
-  /** The resource type. Versions 0-4. */
+  /** The resource type. Versions 1-4. */
   resourceType: number
-  /** The resource name. Versions 0-4. */
+  /** The resource name. Versions 1-4. */
   resourceName: string
-  /** Each listed configuration. Versions 0-4. */
+  /** Each listed configuration. Versions 1-4. */
   configs: DescribeConfigsResourceResult[]
 }
 
-/** DescribeConfigsResponse (versions 0-4). */
+/** DescribeConfigsResponse (versions 1-4). */
 export interface DescribeConfigsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0-4. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-4. */
   throttleTimeMs: number
-  /** The results for each resource. Versions 0-4. */
+  /** The results for each resource. Versions 1-4. */
   results: DescribeConfigsResult[]
 }
 
@@ -123,37 +121,36 @@ const DescribeConfigsSynonymFields: readonly FieldSchema[] = [
 ]
 
 const DescribeConfigsResourceResultFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 4] },
-  { name: 'value', type: 'string', array: false, versions: [0, 4], nullable: [0, 4] },
-  { name: 'readOnly', type: 'bool', array: false, versions: [0, 4] },
-  { name: 'isDefault', type: 'bool', array: false, versions: [0, 0] },
+  { name: 'name', type: 'string', array: false, versions: [1, 4] },
+  { name: 'value', type: 'string', array: false, versions: [1, 4], nullable: [1, 4] },
+  { name: 'readOnly', type: 'bool', array: false, versions: [1, 4] },
   { name: 'configSource', type: 'int8', array: false, versions: [1, 4], ignorable: true, default: -1 },
-  { name: 'isSensitive', type: 'bool', array: false, versions: [0, 4] },
+  { name: 'isSensitive', type: 'bool', array: false, versions: [1, 4] },
   { name: 'synonyms', type: 'struct', array: true, fields: DescribeConfigsSynonymFields, versions: [1, 4], ignorable: true },
   { name: 'configType', type: 'int8', array: false, versions: [3, 4], ignorable: true, default: 0 },
   { name: 'documentation', type: 'string', array: false, versions: [3, 4], nullable: [3, 4], ignorable: true },
 ]
 
 const DescribeConfigsResultFields: readonly FieldSchema[] = [
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 4] },
-  { name: 'errorMessage', type: 'string', array: false, versions: [0, 4], nullable: [0, 4] },
-  { name: 'resourceType', type: 'int8', array: false, versions: [0, 4] },
-  { name: 'resourceName', type: 'string', array: false, versions: [0, 4] },
-  { name: 'configs', type: 'struct', array: true, fields: DescribeConfigsResourceResultFields, versions: [0, 4] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [1, 4] },
+  { name: 'errorMessage', type: 'string', array: false, versions: [1, 4], nullable: [1, 4] },
+  { name: 'resourceType', type: 'int8', array: false, versions: [1, 4] },
+  { name: 'resourceName', type: 'string', array: false, versions: [1, 4] },
+  { name: 'configs', type: 'struct', array: true, fields: DescribeConfigsResourceResultFields, versions: [1, 4] },
 ]
 
 const DescribeConfigsResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [0, 4] },
-  { name: 'results', type: 'struct', array: true, fields: DescribeConfigsResultFields, versions: [0, 4] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [1, 4] },
+  { name: 'results', type: 'struct', array: true, fields: DescribeConfigsResultFields, versions: [1, 4] },
 ]
 
 export const DescribeConfigsResponseSchema: MessageSchema = {
   name: 'DescribeConfigsResponse', api: 'DescribeConfigs', kind: 'response', apiKey: 32,
-  versions: [0, 4], flexible: [4, 32767],
+  versions: [1, 4], flexible: [4, 32767],
   fields: DescribeConfigsResponseFields,
 }
 
-/** Encodes a DescribeConfigsResponse at `version` (0-4). */
+/** Encodes a DescribeConfigsResponse at `version` (1-4). */
 export function encodeDescribeConfigsResponse(value: DescribeConfigsResponse, version: number): Buffer {
   return encodeMessage(DescribeConfigsResponseSchema, value, version)
 }

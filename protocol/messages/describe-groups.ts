@@ -4,26 +4,26 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** DescribeGroupsRequest (versions 0-5). */
+/** DescribeGroupsRequest (versions 0-6). */
 export interface DescribeGroupsRequest {
-  /** The names of the groups to describe. Versions 0-5. */
+  /** The names of the groups to describe. Versions 0-6. */
   groups: string[]
-  /** Whether to include authorized operations. Versions 3-5. */
+  /** Whether to include authorized operations. Versions 3-6. */
   includeAuthorizedOperations?: boolean
 }
 
 const DescribeGroupsRequestFields: readonly FieldSchema[] = [
-  { name: 'groups', type: 'string', array: true, versions: [0, 5] },
-  { name: 'includeAuthorizedOperations', type: 'bool', array: false, versions: [3, 5] },
+  { name: 'groups', type: 'string', array: true, versions: [0, 6] },
+  { name: 'includeAuthorizedOperations', type: 'bool', array: false, versions: [3, 6] },
 ]
 
 export const DescribeGroupsRequestSchema: MessageSchema = {
   name: 'DescribeGroupsRequest', api: 'DescribeGroups', kind: 'request', apiKey: 15,
-  versions: [0, 5], flexible: [5, 32767],
+  versions: [0, 6], flexible: [5, 32767],
   fields: DescribeGroupsRequestFields,
 }
 
-/** Encodes a DescribeGroupsRequest at `version` (0-5). */
+/** Encodes a DescribeGroupsRequest at `version` (0-6). */
 export function encodeDescribeGroupsRequest(value: DescribeGroupsRequest, version: number): Buffer {
   return encodeMessage(DescribeGroupsRequestSchema, value, version)
 }
@@ -45,77 +45,80 @@ export function readDescribeGroupsRequest(r: Reader, version: number): DescribeG
 
 /** DescribedGroupMember: a struct of DescribeGroupsResponse. */
 export interface DescribedGroupMember {
-  /** The member ID assigned by the group coordinator. Versions 0-5. */
+  /** The member id. Versions 0-6. */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 4-5. Nullable in 4-5. Default null. */
+  /** The unique identifier of the consumer instance provided by end user. Versions 4-6. Nullable in 4-6. Default null. */
   groupInstanceId?: string | null
-  /** The client ID used in the member's latest join group request. Versions 0-5. */
+  /** The client ID used in the member's latest join group request. Versions 0-6. */
   clientId: string
-  /** The client host. Versions 0-5. */
+  /** The client host. Versions 0-6. */
   clientHost: string
-  /** The metadata corresponding to the current group protocol in use. Versions 0-5. */
+  /** The metadata corresponding to the current group protocol in use. Versions 0-6. */
   memberMetadata: Buffer
-  /** The current assignment provided by the group leader. Versions 0-5. */
+  /** The current assignment provided by the group leader. Versions 0-6. */
   memberAssignment: Buffer
 }
 
 /** DescribedGroup: a struct of DescribeGroupsResponse. */
 export interface DescribedGroup {
-  /** The describe error, or 0 if there was no error. Versions 0-5. */
+  /** The describe error, or 0 if there was no error. Versions 0-6. */
   errorCode: number
-  /** The group ID string. Versions 0-5. */
+  /** The describe error message, or null if there was no error. Versions 6. Nullable in 6. Default null. */
+  errorMessage?: string | null
+  /** The group ID string. Versions 0-6. */
   groupId: string
-  /** The group state string, or the empty string. Versions 0-5. */
+  /** The group state string, or the empty string. Versions 0-6. */
   groupState: string
-  /** The group protocol type, or the empty string. Versions 0-5. */
+  /** The group protocol type, or the empty string. Versions 0-6. */
   protocolType: string
-  /** The group protocol data, or the empty string. Versions 0-5. */
+  /** The group protocol data, or the empty string. Versions 0-6. */
   protocolData: string
-  /** The group members. Versions 0-5. */
+  /** The group members. Versions 0-6. */
   members: DescribedGroupMember[]
-  /** 32-bit bitfield to represent authorized operations for this group. Versions 3-5. Default -2147483648. */
+  /** 32-bit bitfield to represent authorized operations for this group. Versions 3-6. Default -2147483648. */
   authorizedOperations?: number
 }
 
-/** DescribeGroupsResponse (versions 0-5). */
+/** DescribeGroupsResponse (versions 0-6). */
 export interface DescribeGroupsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-5. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-6. */
   throttleTimeMs?: number
-  /** Each described group. Versions 0-5. */
+  /** Each described group. Versions 0-6. */
   groups: DescribedGroup[]
 }
 
 const DescribedGroupMemberFields: readonly FieldSchema[] = [
-  { name: 'memberId', type: 'string', array: false, versions: [0, 5] },
-  { name: 'groupInstanceId', type: 'string', array: false, versions: [4, 5], nullable: [4, 5], ignorable: true, default: null },
-  { name: 'clientId', type: 'string', array: false, versions: [0, 5] },
-  { name: 'clientHost', type: 'string', array: false, versions: [0, 5] },
-  { name: 'memberMetadata', type: 'bytes', array: false, versions: [0, 5] },
-  { name: 'memberAssignment', type: 'bytes', array: false, versions: [0, 5] },
+  { name: 'memberId', type: 'string', array: false, versions: [0, 6] },
+  { name: 'groupInstanceId', type: 'string', array: false, versions: [4, 6], nullable: [4, 6], ignorable: true, default: null },
+  { name: 'clientId', type: 'string', array: false, versions: [0, 6] },
+  { name: 'clientHost', type: 'string', array: false, versions: [0, 6] },
+  { name: 'memberMetadata', type: 'bytes', array: false, versions: [0, 6] },
+  { name: 'memberAssignment', type: 'bytes', array: false, versions: [0, 6] },
 ]
 
 const DescribedGroupFields: readonly FieldSchema[] = [
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 5] },
-  { name: 'groupId', type: 'string', array: false, versions: [0, 5] },
-  { name: 'groupState', type: 'string', array: false, versions: [0, 5] },
-  { name: 'protocolType', type: 'string', array: false, versions: [0, 5] },
-  { name: 'protocolData', type: 'string', array: false, versions: [0, 5] },
-  { name: 'members', type: 'struct', array: true, fields: DescribedGroupMemberFields, versions: [0, 5] },
-  { name: 'authorizedOperations', type: 'int32', array: false, versions: [3, 5], default: -2147483648 },
+  { name: 'errorCode', type: 'int16', array: false, versions: [0, 6] },
+  { name: 'errorMessage', type: 'string', array: false, versions: [6, 6], nullable: [6, 6], default: null },
+  { name: 'groupId', type: 'string', array: false, versions: [0, 6] },
+  { name: 'groupState', type: 'string', array: false, versions: [0, 6] },
+  { name: 'protocolType', type: 'string', array: false, versions: [0, 6] },
+  { name: 'protocolData', type: 'string', array: false, versions: [0, 6] },
+  { name: 'members', type: 'struct', array: true, fields: DescribedGroupMemberFields, versions: [0, 6] },
+  { name: 'authorizedOperations', type: 'int32', array: false, versions: [3, 6], default: -2147483648 },
 ]
 
 const DescribeGroupsResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [1, 5], ignorable: true },
-  { name: 'groups', type: 'struct', array: true, fields: DescribedGroupFields, versions: [0, 5] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [1, 6], ignorable: true },
+  { name: 'groups', type: 'struct', array: true, fields: DescribedGroupFields, versions: [0, 6] },
 ]
 
 export const DescribeGroupsResponseSchema: MessageSchema = {
   name: 'DescribeGroupsResponse', api: 'DescribeGroups', kind: 'response', apiKey: 15,
-  versions: [0, 5], flexible: [5, 32767],
+  versions: [0, 6], flexible: [5, 32767],
   fields: DescribeGroupsResponseFields,
 }
 
-/** Encodes a DescribeGroupsResponse at `version` (0-5). */
+/** Encodes a DescribeGroupsResponse at `version` (0-6). */
 export function encodeDescribeGroupsResponse(value: DescribeGroupsResponse, version: number): Buffer {
   return encodeMessage(DescribeGroupsResponseSchema, value, version)
 }

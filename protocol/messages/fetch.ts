@@ -6,37 +6,39 @@ import type { Writer } from '../runtime/writer.js'
 
 /** ReplicaState: a struct of FetchRequest. */
 export interface ReplicaState {
-  /** The replica ID of the follower, or -1 if this request is from a consumer. Versions 15-17. Default -1. */
+  /** The replica ID of the follower, or -1 if this request is from a consumer. Versions 15-18. Default -1. */
   replicaId: number
-  /** The epoch of this follower, or -1 if not available. Versions 15-17. Default -1. */
+  /** The epoch of this follower, or -1 if not available. Versions 15-18. Default -1. */
   replicaEpoch: number
 }
 
 /** FetchPartition: a struct of FetchRequest. */
 export interface FetchPartition {
-  /** The partition index. Versions 0-17. */
+  /** The partition index. Versions 4-18. */
   partition: number
-  /** The current leader epoch of the partition. Versions 9-17. Default -1. */
+  /** The current leader epoch of the partition. Versions 9-18. Default -1. */
   currentLeaderEpoch?: number
-  /** The message offset. Versions 0-17. */
+  /** The message offset. Versions 4-18. */
   fetchOffset: number
-  /** The epoch of the last fetched record or -1 if there is none. Versions 12-17. Default -1. */
+  /** The epoch of the last fetched record or -1 if there is none. Versions 12-18. Default -1. */
   lastFetchedEpoch?: number
-  /** The earliest available offset of the follower replica.  The field is only used when the request is sent by the follower. Versions 5-17. Default -1. */
+  /** The earliest available offset of the follower replica.  The field is only used when the request is sent by the follower. Versions 5-18. Default -1. */
   logStartOffset?: number
-  /** The maximum bytes to fetch from this partition.  See KIP-74 for cases where this limit may not be honored. Versions 0-17. */
+  /** The maximum bytes to fetch from this partition.  See KIP-74 for cases where this limit may not be honored. Versions 4-18. */
   partitionMaxBytes: number
-  /** The directory id of the follower fetching. Versions 17. Tagged field 0 in 17. */
+  /** The directory id of the follower fetching. Versions 17-18. Tagged field 0 in 17-18. */
   replicaDirectoryId?: Buffer
+  /** The high-watermark known by the replica. -1 if the high-watermark is not known and 9223372036854775807 if the feature is not supported. Versions 18. Tagged field 1 in 18. Default 9223372036854776000. */
+  highWatermark?: number
 }
 
 /** FetchTopic: a struct of FetchRequest. */
 export interface FetchTopic {
-  /** The name of the topic to fetch. Versions 0-12. */
+  /** The name of the topic to fetch. Versions 4-12. */
   topic?: string
-  /** The unique topic ID. Versions 13-17. */
+  /** The unique topic ID. Versions 13-18. */
   topicId?: Buffer
-  /** The partitions to fetch. Versions 0-17. */
+  /** The partitions to fetch. Versions 4-18. */
   partitions: FetchPartition[]
 }
 
@@ -44,89 +46,90 @@ export interface FetchTopic {
 export interface ForgottenTopic {
   /** The topic name. Versions 7-12. */
   topic?: string
-  /** The unique topic ID. Versions 13-17. */
+  /** The unique topic ID. Versions 13-18. */
   topicId?: Buffer
-  /** The partitions indexes to forget. Versions 7-17. */
+  /** The partitions indexes to forget. Versions 7-18. */
   partitions: number[]
 }
 
-/** FetchRequest (versions 0-17). */
+/** FetchRequest (versions 4-18). */
 export interface FetchRequest {
-  /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. Versions 12-17. Nullable in 12-17. Tagged field 0 in 12-17. Default null. */
+  /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. Versions 12-18. Nullable in 12-18. Tagged field 0 in 12-18. Default null. */
   clusterId?: string | null
-  /** The broker ID of the follower, of -1 if this request is from a consumer. Versions 0-14. Default -1. */
+  /** The broker ID of the follower, of -1 if this request is from a consumer. Versions 4-14. Default -1. */
   replicaId?: number
-  /** Versions 15-17. Tagged field 1 in 15-17. */
+  /** The state of the replica in the follower. Versions 15-18. Tagged field 1 in 15-18. */
   replicaState?: ReplicaState
-  /** The maximum time in milliseconds to wait for the response. Versions 0-17. */
+  /** The maximum time in milliseconds to wait for the response. Versions 4-18. */
   maxWaitMs: number
-  /** The minimum bytes to accumulate in the response. Versions 0-17. */
+  /** The minimum bytes to accumulate in the response. Versions 4-18. */
   minBytes: number
-  /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. Versions 3-17. Default 2147483647. */
-  maxBytes?: number
-  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. Versions 4-17. Default 0. */
-  isolationLevel?: number
-  /** The fetch session ID. Versions 7-17. Default 0. */
+  /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. Versions 4-18. Default 2147483647. */
+  maxBytes: number
+  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. Versions 4-18. Default 0. */
+  isolationLevel: number
+  /** The fetch session ID. Versions 7-18. Default 0. */
   sessionId?: number
-  /** The fetch session epoch, which is used for ordering requests in a session. Versions 7-17. Default -1. */
+  /** The fetch session epoch, which is used for ordering requests in a session. Versions 7-18. Default -1. */
   sessionEpoch?: number
-  /** The topics to fetch. Versions 0-17. */
+  /** The topics to fetch. Versions 4-18. */
   topics: FetchTopic[]
-  /** In an incremental fetch request, the partitions to remove. Versions 7-17. */
+  /** In an incremental fetch request, the partitions to remove. Versions 7-18. */
   forgottenTopicsData?: ForgottenTopic[]
-  /** Rack ID of the consumer making this request. Versions 11-17. Default "". */
+  /** Rack ID of the consumer making this request. Versions 11-18. Default "". */
   rackId?: string
 }
 
 const ReplicaStateFields: readonly FieldSchema[] = [
-  { name: 'replicaId', type: 'int32', array: false, versions: [15, 17], default: -1 },
-  { name: 'replicaEpoch', type: 'int64', array: false, versions: [15, 17], default: -1 },
+  { name: 'replicaId', type: 'int32', array: false, versions: [15, 18], default: -1 },
+  { name: 'replicaEpoch', type: 'int64', array: false, versions: [15, 18], default: -1 },
 ]
 
 const FetchPartitionFields: readonly FieldSchema[] = [
-  { name: 'partition', type: 'int32', array: false, versions: [0, 17] },
-  { name: 'currentLeaderEpoch', type: 'int32', array: false, versions: [9, 17], ignorable: true, default: -1 },
-  { name: 'fetchOffset', type: 'int64', array: false, versions: [0, 17] },
-  { name: 'lastFetchedEpoch', type: 'int32', array: false, versions: [12, 17], default: -1 },
-  { name: 'logStartOffset', type: 'int64', array: false, versions: [5, 17], ignorable: true, default: -1 },
-  { name: 'partitionMaxBytes', type: 'int32', array: false, versions: [0, 17] },
-  { name: 'replicaDirectoryId', type: 'uuid', array: false, versions: [17, 17], tag: 0, tagged: [17, 17], ignorable: true },
+  { name: 'partition', type: 'int32', array: false, versions: [4, 18] },
+  { name: 'currentLeaderEpoch', type: 'int32', array: false, versions: [9, 18], ignorable: true, default: -1 },
+  { name: 'fetchOffset', type: 'int64', array: false, versions: [4, 18] },
+  { name: 'lastFetchedEpoch', type: 'int32', array: false, versions: [12, 18], default: -1 },
+  { name: 'logStartOffset', type: 'int64', array: false, versions: [5, 18], ignorable: true, default: -1 },
+  { name: 'partitionMaxBytes', type: 'int32', array: false, versions: [4, 18] },
+  { name: 'replicaDirectoryId', type: 'uuid', array: false, versions: [17, 18], tag: 0, tagged: [17, 18], ignorable: true },
+  { name: 'highWatermark', type: 'int64', array: false, versions: [18, 18], tag: 1, tagged: [18, 18], ignorable: true, default: 9223372036854776000 },
 ]
 
 const FetchTopicFields: readonly FieldSchema[] = [
-  { name: 'topic', type: 'string', array: false, versions: [0, 12], ignorable: true },
-  { name: 'topicId', type: 'uuid', array: false, versions: [13, 17], ignorable: true },
-  { name: 'partitions', type: 'struct', array: true, fields: FetchPartitionFields, versions: [0, 17] },
+  { name: 'topic', type: 'string', array: false, versions: [4, 12], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [13, 18], ignorable: true },
+  { name: 'partitions', type: 'struct', array: true, fields: FetchPartitionFields, versions: [4, 18] },
 ]
 
 const ForgottenTopicFields: readonly FieldSchema[] = [
   { name: 'topic', type: 'string', array: false, versions: [7, 12], ignorable: true },
-  { name: 'topicId', type: 'uuid', array: false, versions: [13, 17], ignorable: true },
-  { name: 'partitions', type: 'int32', array: true, versions: [7, 17] },
+  { name: 'topicId', type: 'uuid', array: false, versions: [13, 18], ignorable: true },
+  { name: 'partitions', type: 'int32', array: true, versions: [7, 18] },
 ]
 
 const FetchRequestFields: readonly FieldSchema[] = [
-  { name: 'clusterId', type: 'string', array: false, versions: [12, 17], nullable: [12, 17], tag: 0, tagged: [12, 17], ignorable: true, default: null },
-  { name: 'replicaId', type: 'int32', array: false, versions: [0, 14], default: -1 },
-  { name: 'replicaState', type: 'struct', array: false, fields: ReplicaStateFields, versions: [15, 17], tag: 1, tagged: [15, 17] },
-  { name: 'maxWaitMs', type: 'int32', array: false, versions: [0, 17] },
-  { name: 'minBytes', type: 'int32', array: false, versions: [0, 17] },
-  { name: 'maxBytes', type: 'int32', array: false, versions: [3, 17], ignorable: true, default: 2147483647 },
-  { name: 'isolationLevel', type: 'int8', array: false, versions: [4, 17], ignorable: true, default: 0 },
-  { name: 'sessionId', type: 'int32', array: false, versions: [7, 17], ignorable: true, default: 0 },
-  { name: 'sessionEpoch', type: 'int32', array: false, versions: [7, 17], ignorable: true, default: -1 },
-  { name: 'topics', type: 'struct', array: true, fields: FetchTopicFields, versions: [0, 17] },
-  { name: 'forgottenTopicsData', type: 'struct', array: true, fields: ForgottenTopicFields, versions: [7, 17] },
-  { name: 'rackId', type: 'string', array: false, versions: [11, 17], ignorable: true, default: "" },
+  { name: 'clusterId', type: 'string', array: false, versions: [12, 18], nullable: [12, 18], tag: 0, tagged: [12, 18], ignorable: true, default: null },
+  { name: 'replicaId', type: 'int32', array: false, versions: [4, 14], default: -1 },
+  { name: 'replicaState', type: 'struct', array: false, fields: ReplicaStateFields, versions: [15, 18], tag: 1, tagged: [15, 18] },
+  { name: 'maxWaitMs', type: 'int32', array: false, versions: [4, 18] },
+  { name: 'minBytes', type: 'int32', array: false, versions: [4, 18] },
+  { name: 'maxBytes', type: 'int32', array: false, versions: [4, 18], ignorable: true, default: 2147483647 },
+  { name: 'isolationLevel', type: 'int8', array: false, versions: [4, 18], ignorable: true, default: 0 },
+  { name: 'sessionId', type: 'int32', array: false, versions: [7, 18], ignorable: true, default: 0 },
+  { name: 'sessionEpoch', type: 'int32', array: false, versions: [7, 18], ignorable: true, default: -1 },
+  { name: 'topics', type: 'struct', array: true, fields: FetchTopicFields, versions: [4, 18] },
+  { name: 'forgottenTopicsData', type: 'struct', array: true, fields: ForgottenTopicFields, versions: [7, 18] },
+  { name: 'rackId', type: 'string', array: false, versions: [11, 18], ignorable: true, default: "" },
 ]
 
 export const FetchRequestSchema: MessageSchema = {
   name: 'FetchRequest', api: 'Fetch', kind: 'request', apiKey: 1,
-  versions: [0, 17], flexible: [12, 32767],
+  versions: [4, 18], flexible: [12, 32767],
   fields: FetchRequestFields,
 }
 
-/** Encodes a FetchRequest at `version` (0-17). */
+/** Encodes a FetchRequest at `version` (4-18). */
 export function encodeFetchRequest(value: FetchRequest, version: number): Buffer {
   return encodeMessage(FetchRequestSchema, value, version)
 }
@@ -148,160 +151,160 @@ export function readFetchRequest(r: Reader, version: number): FetchRequest {
 
 /** EpochEndOffset: a struct of FetchResponse. */
 export interface EpochEndOffset {
-  /** Versions 12-17. Default -1. */
+  /** The largest epoch. Versions 12-18. Default -1. */
   epoch: number
-  /** Versions 12-17. Default -1. */
+  /** The end offset of the epoch. Versions 12-18. Default -1. */
   endOffset: number
 }
 
 /** LeaderIdAndEpoch: a struct of FetchResponse. */
 export interface LeaderIdAndEpoch {
-  /** The ID of the current leader or -1 if the leader is unknown. Versions 12-17. Default -1. */
+  /** The ID of the current leader or -1 if the leader is unknown. Versions 12-18. Default -1. */
   leaderId: number
-  /** The latest known leader epoch. Versions 12-17. Default -1. */
+  /** The latest known leader epoch. Versions 12-18. Default -1. */
   leaderEpoch: number
 }
 
 /** SnapshotId: a struct of FetchResponse. */
 export interface SnapshotId {
-  /** Versions 0-17. Default -1. */
+  /** The end offset of the epoch. Versions 4-18. Default -1. */
   endOffset: number
-  /** Versions 0-17. Default -1. */
+  /** The largest epoch. Versions 4-18. Default -1. */
   epoch: number
 }
 
 /** AbortedTransaction: a struct of FetchResponse. */
 export interface AbortedTransaction {
-  /** The producer id associated with the aborted transaction. Versions 4-17. */
+  /** The producer id associated with the aborted transaction. Versions 4-18. */
   producerId: number
-  /** The first offset in the aborted transaction. Versions 4-17. */
+  /** The first offset in the aborted transaction. Versions 4-18. */
   firstOffset: number
 }
 
 /** PartitionData: a struct of FetchResponse. */
 export interface PartitionData {
-  /** The partition index. Versions 0-17. */
+  /** The partition index. Versions 4-18. */
   partitionIndex: number
-  /** The error code, or 0 if there was no fetch error. Versions 0-17. */
+  /** The error code, or 0 if there was no fetch error. Versions 4-18. */
   errorCode: number
-  /** The current high water mark. Versions 0-17. */
+  /** The current high water mark. Versions 4-18. */
   highWatermark: number
-  /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED). Versions 4-17. Default -1. */
-  lastStableOffset?: number
-  /** The current log start offset. Versions 5-17. Default -1. */
+  /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED). Versions 4-18. Default -1. */
+  lastStableOffset: number
+  /** The current log start offset. Versions 5-18. Default -1. */
   logStartOffset?: number
-  /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge. Versions 12-17. Tagged field 0 in 12-17. */
+  /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge. Versions 12-18. Tagged field 0 in 12-18. */
   divergingEpoch?: EpochEndOffset
-  /** Versions 12-17. Tagged field 1 in 12-17. */
+  /** The current leader of the partition. Versions 12-18. Tagged field 1 in 12-18. */
   currentLeader?: LeaderIdAndEpoch
-  /** In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request. Versions 12-17. Tagged field 2 in 12-17. */
+  /** In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request. Versions 12-18. Tagged field 2 in 12-18. */
   snapshotId?: SnapshotId
-  /** The aborted transactions. Versions 4-17. Nullable in 4-17. */
-  abortedTransactions?: AbortedTransaction[] | null
-  /** The preferred read replica for the consumer to use on its next fetch request. Versions 11-17. Default -1. */
+  /** The aborted transactions. Versions 4-18. Nullable in 4-18. */
+  abortedTransactions: AbortedTransaction[] | null
+  /** The preferred read replica for the consumer to use on its next fetch request. Versions 11-18. Default -1. */
   preferredReadReplica?: number
-  /** The record data. Versions 0-17. Nullable in 0-17. */
+  /** The record data. Versions 4-18. Nullable in 4-18. */
   records: Buffer | null
 }
 
 /** FetchableTopicResponse: a struct of FetchResponse. */
 export interface FetchableTopicResponse {
-  /** The topic name. Versions 0-12. */
+  /** The topic name. Versions 4-12. */
   topic?: string
-  /** The unique topic ID. Versions 13-17. */
+  /** The unique topic ID. Versions 13-18. */
   topicId?: Buffer
-  /** The topic partitions. Versions 0-17. */
+  /** The topic partitions. Versions 4-18. */
   partitions: PartitionData[]
 }
 
 /** NodeEndpoint: a struct of FetchResponse. */
 export interface NodeEndpoint {
-  /** The ID of the associated node. Versions 16-17. */
+  /** The ID of the associated node. Versions 16-18. */
   nodeId: number
-  /** The node's hostname. Versions 16-17. */
+  /** The node's hostname. Versions 16-18. */
   host: string
-  /** The node's port. Versions 16-17. */
+  /** The node's port. Versions 16-18. */
   port: number
-  /** The rack of the node, or null if it has not been assigned to a rack. Versions 16-17. Nullable in 16-17. Default null. */
+  /** The rack of the node, or null if it has not been assigned to a rack. Versions 16-18. Nullable in 16-18. Default null. */
   rack: string | null
 }
 
-/** FetchResponse (versions 0-17). */
+/** FetchResponse (versions 4-18). */
 export interface FetchResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-17. */
-  throttleTimeMs?: number
-  /** The top level response error code. Versions 7-17. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 4-18. */
+  throttleTimeMs: number
+  /** The top level response error code. Versions 7-18. */
   errorCode?: number
-  /** The fetch session ID, or 0 if this is not part of a fetch session. Versions 7-17. Default 0. */
+  /** The fetch session ID, or 0 if this is not part of a fetch session. Versions 7-18. Default 0. */
   sessionId?: number
-  /** The response topics. Versions 0-17. */
+  /** The response topics. Versions 4-18. */
   responses: FetchableTopicResponse[]
-  /** Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH. Versions 16-17. Tagged field 0 in 16-17. */
+  /** Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH. Versions 16-18. Tagged field 0 in 16-18. */
   nodeEndpoints?: NodeEndpoint[]
 }
 
 const EpochEndOffsetFields: readonly FieldSchema[] = [
-  { name: 'epoch', type: 'int32', array: false, versions: [12, 17], default: -1 },
-  { name: 'endOffset', type: 'int64', array: false, versions: [12, 17], default: -1 },
+  { name: 'epoch', type: 'int32', array: false, versions: [12, 18], default: -1 },
+  { name: 'endOffset', type: 'int64', array: false, versions: [12, 18], default: -1 },
 ]
 
 const LeaderIdAndEpochFields: readonly FieldSchema[] = [
-  { name: 'leaderId', type: 'int32', array: false, versions: [12, 17], default: -1 },
-  { name: 'leaderEpoch', type: 'int32', array: false, versions: [12, 17], default: -1 },
+  { name: 'leaderId', type: 'int32', array: false, versions: [12, 18], default: -1 },
+  { name: 'leaderEpoch', type: 'int32', array: false, versions: [12, 18], default: -1 },
 ]
 
 const SnapshotIdFields: readonly FieldSchema[] = [
-  { name: 'endOffset', type: 'int64', array: false, versions: [0, 17], default: -1 },
-  { name: 'epoch', type: 'int32', array: false, versions: [0, 17], default: -1 },
+  { name: 'endOffset', type: 'int64', array: false, versions: [4, 18], default: -1 },
+  { name: 'epoch', type: 'int32', array: false, versions: [4, 18], default: -1 },
 ]
 
 const AbortedTransactionFields: readonly FieldSchema[] = [
-  { name: 'producerId', type: 'int64', array: false, versions: [4, 17] },
-  { name: 'firstOffset', type: 'int64', array: false, versions: [4, 17] },
+  { name: 'producerId', type: 'int64', array: false, versions: [4, 18] },
+  { name: 'firstOffset', type: 'int64', array: false, versions: [4, 18] },
 ]
 
 const PartitionDataFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 17] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 17] },
-  { name: 'highWatermark', type: 'int64', array: false, versions: [0, 17] },
-  { name: 'lastStableOffset', type: 'int64', array: false, versions: [4, 17], ignorable: true, default: -1 },
-  { name: 'logStartOffset', type: 'int64', array: false, versions: [5, 17], ignorable: true, default: -1 },
-  { name: 'divergingEpoch', type: 'struct', array: false, fields: EpochEndOffsetFields, versions: [12, 17], tag: 0, tagged: [12, 17] },
-  { name: 'currentLeader', type: 'struct', array: false, fields: LeaderIdAndEpochFields, versions: [12, 17], tag: 1, tagged: [12, 17] },
-  { name: 'snapshotId', type: 'struct', array: false, fields: SnapshotIdFields, versions: [12, 17], tag: 2, tagged: [12, 17] },
-  { name: 'abortedTransactions', type: 'struct', array: true, fields: AbortedTransactionFields, versions: [4, 17], nullable: [4, 17], ignorable: true },
-  { name: 'preferredReadReplica', type: 'int32', array: false, versions: [11, 17], default: -1 },
-  { name: 'records', type: 'records', array: false, versions: [0, 17], nullable: [0, 17] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [4, 18] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [4, 18] },
+  { name: 'highWatermark', type: 'int64', array: false, versions: [4, 18] },
+  { name: 'lastStableOffset', type: 'int64', array: false, versions: [4, 18], ignorable: true, default: -1 },
+  { name: 'logStartOffset', type: 'int64', array: false, versions: [5, 18], ignorable: true, default: -1 },
+  { name: 'divergingEpoch', type: 'struct', array: false, fields: EpochEndOffsetFields, versions: [12, 18], tag: 0, tagged: [12, 18] },
+  { name: 'currentLeader', type: 'struct', array: false, fields: LeaderIdAndEpochFields, versions: [12, 18], tag: 1, tagged: [12, 18] },
+  { name: 'snapshotId', type: 'struct', array: false, fields: SnapshotIdFields, versions: [12, 18], tag: 2, tagged: [12, 18] },
+  { name: 'abortedTransactions', type: 'struct', array: true, fields: AbortedTransactionFields, versions: [4, 18], nullable: [4, 18], ignorable: true },
+  { name: 'preferredReadReplica', type: 'int32', array: false, versions: [11, 18], default: -1 },
+  { name: 'records', type: 'records', array: false, versions: [4, 18], nullable: [4, 18] },
 ]
 
 const FetchableTopicResponseFields: readonly FieldSchema[] = [
-  { name: 'topic', type: 'string', array: false, versions: [0, 12], ignorable: true },
-  { name: 'topicId', type: 'uuid', array: false, versions: [13, 17], ignorable: true },
-  { name: 'partitions', type: 'struct', array: true, fields: PartitionDataFields, versions: [0, 17] },
+  { name: 'topic', type: 'string', array: false, versions: [4, 12], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [13, 18], ignorable: true },
+  { name: 'partitions', type: 'struct', array: true, fields: PartitionDataFields, versions: [4, 18] },
 ]
 
 const NodeEndpointFields: readonly FieldSchema[] = [
-  { name: 'nodeId', type: 'int32', array: false, versions: [16, 17] },
-  { name: 'host', type: 'string', array: false, versions: [16, 17] },
-  { name: 'port', type: 'int32', array: false, versions: [16, 17] },
-  { name: 'rack', type: 'string', array: false, versions: [16, 17], nullable: [16, 17], default: null },
+  { name: 'nodeId', type: 'int32', array: false, versions: [16, 18] },
+  { name: 'host', type: 'string', array: false, versions: [16, 18] },
+  { name: 'port', type: 'int32', array: false, versions: [16, 18] },
+  { name: 'rack', type: 'string', array: false, versions: [16, 18], nullable: [16, 18], default: null },
 ]
 
 const FetchResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [1, 17], ignorable: true },
-  { name: 'errorCode', type: 'int16', array: false, versions: [7, 17], ignorable: true },
-  { name: 'sessionId', type: 'int32', array: false, versions: [7, 17], default: 0 },
-  { name: 'responses', type: 'struct', array: true, fields: FetchableTopicResponseFields, versions: [0, 17] },
-  { name: 'nodeEndpoints', type: 'struct', array: true, fields: NodeEndpointFields, versions: [16, 17], tag: 0, tagged: [16, 17] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [4, 18], ignorable: true },
+  { name: 'errorCode', type: 'int16', array: false, versions: [7, 18], ignorable: true },
+  { name: 'sessionId', type: 'int32', array: false, versions: [7, 18], default: 0 },
+  { name: 'responses', type: 'struct', array: true, fields: FetchableTopicResponseFields, versions: [4, 18] },
+  { name: 'nodeEndpoints', type: 'struct', array: true, fields: NodeEndpointFields, versions: [16, 18], tag: 0, tagged: [16, 18] },
 ]
 
 export const FetchResponseSchema: MessageSchema = {
   name: 'FetchResponse', api: 'Fetch', kind: 'response', apiKey: 1,
-  versions: [0, 17], flexible: [12, 32767],
+  versions: [4, 18], flexible: [12, 32767],
   fields: FetchResponseFields,
 }
 
-/** Encodes a FetchResponse at `version` (0-17). */
+/** Encodes a FetchResponse at `version` (4-18). */
 export function encodeFetchResponse(value: FetchResponse, version: number): Buffer {
   return encodeMessage(FetchResponseSchema, value, version)
 }

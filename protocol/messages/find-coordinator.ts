@@ -8,7 +8,7 @@ import type { Writer } from '../runtime/writer.js'
 export interface FindCoordinatorRequest {
   /** The coordinator key. Versions 0-3. */
   key?: string
-  /** The coordinator key type. (Group, transaction, etc.). Versions 1-6. Default 0. */
+  /** The coordinator key type. (group, transaction, share). Versions 1-6. Default 0. */
   keyType?: number
   /** The coordinator keys. Versions 4-6. */
   coordinatorKeys?: string[]

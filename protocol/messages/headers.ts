@@ -4,32 +4,32 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** RequestHeader (versions 0-2). */
+/** RequestHeader (versions 1-2). */
 export interface RequestHeader {
-  /** The API key of this request. Versions 0-2. */
+  /** The API key of this request. Versions 1-2. */
   requestApiKey: number
-  /** The API version of this request. Versions 0-2. */
+  /** The API version of this request. Versions 1-2. */
   requestApiVersion: number
-  /** The correlation ID of this request. Versions 0-2. */
+  /** The correlation ID of this request. Versions 1-2. */
   correlationId: number
   /** The client ID string. Versions 1-2. Nullable in 1-2. */
-  clientId?: string | null
+  clientId: string | null
 }
 
 const RequestHeaderFields: readonly FieldSchema[] = [
-  { name: 'requestApiKey', type: 'int16', array: false, versions: [0, 2] },
-  { name: 'requestApiVersion', type: 'int16', array: false, versions: [0, 2] },
-  { name: 'correlationId', type: 'int32', array: false, versions: [0, 2] },
-  { name: 'clientId', type: 'string', array: false, versions: [1, 2], nullable: [1, 2], flexible: null, ignorable: true },
+  { name: 'requestApiKey', type: 'int16', array: false, versions: [1, 2] },
+  { name: 'requestApiVersion', type: 'int16', array: false, versions: [1, 2] },
+  { name: 'correlationId', type: 'int32', array: false, versions: [1, 2] },
+  { name: 'clientId', type: 'string', array: false, versions: [1, 2], nullable: [1, 2], flexible: null },
 ]
 
 export const RequestHeaderSchema: MessageSchema = {
   name: 'RequestHeader', api: 'Header', kind: 'header', apiKey: -1,
-  versions: [0, 2], flexible: [2, 32767],
+  versions: [1, 2], flexible: [2, 32767],
   fields: RequestHeaderFields,
 }
 
-/** Encodes a RequestHeader at `version` (0-2). */
+/** Encodes a RequestHeader at `version` (1-2). */
 export function encodeRequestHeader(value: RequestHeader, version: number): Buffer {
   return encodeMessage(RequestHeaderSchema, value, version)
 }

@@ -25,10 +25,13 @@ import { EndTxnRequestSchema, EndTxnResponseSchema } from './end-txn.js'
 import { TxnOffsetCommitRequestSchema, TxnOffsetCommitResponseSchema } from './txn-offset-commit.js'
 import { DescribeConfigsRequestSchema, DescribeConfigsResponseSchema } from './describe-configs.js'
 import { AlterConfigsRequestSchema, AlterConfigsResponseSchema } from './alter-configs.js'
+import { SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema } from './sasl-authenticate.js'
 import { CreatePartitionsRequestSchema, CreatePartitionsResponseSchema } from './create-partitions.js'
 import { DeleteGroupsRequestSchema, DeleteGroupsResponseSchema } from './delete-groups.js'
 
 export * from './headers.js'
+export * from './consumer-protocol-assignment.js'
+export * from './consumer-protocol-subscription.js'
 export type { ProduceRequest, ProduceResponse } from './produce.js'
 export { ProduceRequestSchema, ProduceResponseSchema, encodeProduceRequest, decodeProduceRequest, writeProduceRequest, readProduceRequest, encodeProduceResponse, decodeProduceResponse, writeProduceResponse, readProduceResponse } from './produce.js'
 export * as Produce from './produce.js'
@@ -104,6 +107,9 @@ export * as DescribeConfigs from './describe-configs.js'
 export type { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js'
 export { AlterConfigsRequestSchema, AlterConfigsResponseSchema, encodeAlterConfigsRequest, decodeAlterConfigsRequest, writeAlterConfigsRequest, readAlterConfigsRequest, encodeAlterConfigsResponse, decodeAlterConfigsResponse, writeAlterConfigsResponse, readAlterConfigsResponse } from './alter-configs.js'
 export * as AlterConfigs from './alter-configs.js'
+export type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authenticate.js'
+export { SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema, encodeSaslAuthenticateRequest, decodeSaslAuthenticateRequest, writeSaslAuthenticateRequest, readSaslAuthenticateRequest, encodeSaslAuthenticateResponse, decodeSaslAuthenticateResponse, writeSaslAuthenticateResponse, readSaslAuthenticateResponse } from './sasl-authenticate.js'
+export * as SaslAuthenticate from './sasl-authenticate.js'
 export type { CreatePartitionsRequest, CreatePartitionsResponse } from './create-partitions.js'
 export { CreatePartitionsRequestSchema, CreatePartitionsResponseSchema, encodeCreatePartitionsRequest, decodeCreatePartitionsRequest, writeCreatePartitionsRequest, readCreatePartitionsRequest, encodeCreatePartitionsResponse, decodeCreatePartitionsResponse, writeCreatePartitionsResponse, readCreatePartitionsResponse } from './create-partitions.js'
 export * as CreatePartitions from './create-partitions.js'
@@ -127,31 +133,32 @@ export interface ApiInfo {
 
 /** Every API generated, by key. */
 export const APIS: readonly ApiInfo[] = [
-  { key: 0, name: 'Produce', minVersion: 0, maxVersion: 11, flexibleFrom: 9, maxStableVersion: 11, request: ProduceRequestSchema, response: ProduceResponseSchema },
-  { key: 1, name: 'Fetch', minVersion: 0, maxVersion: 17, flexibleFrom: 12, maxStableVersion: 17, request: FetchRequestSchema, response: FetchResponseSchema },
-  { key: 2, name: 'ListOffsets', minVersion: 0, maxVersion: 10, flexibleFrom: 6, maxStableVersion: 10, request: ListOffsetsRequestSchema, response: ListOffsetsResponseSchema },
-  { key: 3, name: 'Metadata', minVersion: 0, maxVersion: 12, flexibleFrom: 9, maxStableVersion: 12, request: MetadataRequestSchema, response: MetadataResponseSchema },
-  { key: 8, name: 'OffsetCommit', minVersion: 0, maxVersion: 9, flexibleFrom: 8, maxStableVersion: 9, request: OffsetCommitRequestSchema, response: OffsetCommitResponseSchema },
-  { key: 9, name: 'OffsetFetch', minVersion: 0, maxVersion: 9, flexibleFrom: 6, maxStableVersion: 9, request: OffsetFetchRequestSchema, response: OffsetFetchResponseSchema },
+  { key: 0, name: 'Produce', minVersion: 3, maxVersion: 13, flexibleFrom: 9, maxStableVersion: 13, request: ProduceRequestSchema, response: ProduceResponseSchema },
+  { key: 1, name: 'Fetch', minVersion: 4, maxVersion: 18, flexibleFrom: 12, maxStableVersion: 18, request: FetchRequestSchema, response: FetchResponseSchema },
+  { key: 2, name: 'ListOffsets', minVersion: 1, maxVersion: 10, flexibleFrom: 6, maxStableVersion: 10, request: ListOffsetsRequestSchema, response: ListOffsetsResponseSchema },
+  { key: 3, name: 'Metadata', minVersion: 0, maxVersion: 13, flexibleFrom: 9, maxStableVersion: 13, request: MetadataRequestSchema, response: MetadataResponseSchema },
+  { key: 8, name: 'OffsetCommit', minVersion: 2, maxVersion: 10, flexibleFrom: 8, maxStableVersion: 9, request: OffsetCommitRequestSchema, response: OffsetCommitResponseSchema },
+  { key: 9, name: 'OffsetFetch', minVersion: 1, maxVersion: 10, flexibleFrom: 6, maxStableVersion: 9, request: OffsetFetchRequestSchema, response: OffsetFetchResponseSchema },
   { key: 10, name: 'FindCoordinator', minVersion: 0, maxVersion: 6, flexibleFrom: 3, maxStableVersion: 6, request: FindCoordinatorRequestSchema, response: FindCoordinatorResponseSchema },
   { key: 11, name: 'JoinGroup', minVersion: 0, maxVersion: 9, flexibleFrom: 6, maxStableVersion: 9, request: JoinGroupRequestSchema, response: JoinGroupResponseSchema },
   { key: 12, name: 'Heartbeat', minVersion: 0, maxVersion: 4, flexibleFrom: 4, maxStableVersion: 4, request: HeartbeatRequestSchema, response: HeartbeatResponseSchema },
   { key: 13, name: 'LeaveGroup', minVersion: 0, maxVersion: 5, flexibleFrom: 4, maxStableVersion: 5, request: LeaveGroupRequestSchema, response: LeaveGroupResponseSchema },
   { key: 14, name: 'SyncGroup', minVersion: 0, maxVersion: 5, flexibleFrom: 4, maxStableVersion: 5, request: SyncGroupRequestSchema, response: SyncGroupResponseSchema },
-  { key: 15, name: 'DescribeGroups', minVersion: 0, maxVersion: 5, flexibleFrom: 5, maxStableVersion: 5, request: DescribeGroupsRequestSchema, response: DescribeGroupsResponseSchema },
+  { key: 15, name: 'DescribeGroups', minVersion: 0, maxVersion: 6, flexibleFrom: 5, maxStableVersion: 6, request: DescribeGroupsRequestSchema, response: DescribeGroupsResponseSchema },
   { key: 16, name: 'ListGroups', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 5, request: ListGroupsRequestSchema, response: ListGroupsResponseSchema },
   { key: 17, name: 'SaslHandshake', minVersion: 0, maxVersion: 1, flexibleFrom: Infinity, maxStableVersion: 1, request: SaslHandshakeRequestSchema, response: SaslHandshakeResponseSchema },
   { key: 18, name: 'ApiVersions', minVersion: 0, maxVersion: 4, flexibleFrom: 3, maxStableVersion: 4, request: ApiVersionsRequestSchema, response: ApiVersionsResponseSchema },
-  { key: 19, name: 'CreateTopics', minVersion: 0, maxVersion: 7, flexibleFrom: 5, maxStableVersion: 7, request: CreateTopicsRequestSchema, response: CreateTopicsResponseSchema },
-  { key: 20, name: 'DeleteTopics', minVersion: 0, maxVersion: 6, flexibleFrom: 4, maxStableVersion: 6, request: DeleteTopicsRequestSchema, response: DeleteTopicsResponseSchema },
+  { key: 19, name: 'CreateTopics', minVersion: 2, maxVersion: 7, flexibleFrom: 5, maxStableVersion: 7, request: CreateTopicsRequestSchema, response: CreateTopicsResponseSchema },
+  { key: 20, name: 'DeleteTopics', minVersion: 1, maxVersion: 6, flexibleFrom: 4, maxStableVersion: 6, request: DeleteTopicsRequestSchema, response: DeleteTopicsResponseSchema },
   { key: 21, name: 'DeleteRecords', minVersion: 0, maxVersion: 2, flexibleFrom: 2, maxStableVersion: 2, request: DeleteRecordsRequestSchema, response: DeleteRecordsResponseSchema },
-  { key: 22, name: 'InitProducerId', minVersion: 0, maxVersion: 5, flexibleFrom: 2, maxStableVersion: 5, request: InitProducerIdRequestSchema, response: InitProducerIdResponseSchema },
+  { key: 22, name: 'InitProducerId', minVersion: 0, maxVersion: 6, flexibleFrom: 2, maxStableVersion: 5, request: InitProducerIdRequestSchema, response: InitProducerIdResponseSchema },
   { key: 24, name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 5, request: AddPartitionsToTxnRequestSchema, response: AddPartitionsToTxnResponseSchema },
   { key: 25, name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4, flexibleFrom: 3, maxStableVersion: 4, request: AddOffsetsToTxnRequestSchema, response: AddOffsetsToTxnResponseSchema },
-  { key: 26, name: 'EndTxn', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 4, request: EndTxnRequestSchema, response: EndTxnResponseSchema },
-  { key: 28, name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4, flexibleFrom: 3, maxStableVersion: 4, request: TxnOffsetCommitRequestSchema, response: TxnOffsetCommitResponseSchema },
-  { key: 32, name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, flexibleFrom: 4, maxStableVersion: 4, request: DescribeConfigsRequestSchema, response: DescribeConfigsResponseSchema },
+  { key: 26, name: 'EndTxn', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 5, request: EndTxnRequestSchema, response: EndTxnResponseSchema },
+  { key: 28, name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 5, flexibleFrom: 3, maxStableVersion: 5, request: TxnOffsetCommitRequestSchema, response: TxnOffsetCommitResponseSchema },
+  { key: 32, name: 'DescribeConfigs', minVersion: 1, maxVersion: 4, flexibleFrom: 4, maxStableVersion: 4, request: DescribeConfigsRequestSchema, response: DescribeConfigsResponseSchema },
   { key: 33, name: 'AlterConfigs', minVersion: 0, maxVersion: 2, flexibleFrom: 2, maxStableVersion: 2, request: AlterConfigsRequestSchema, response: AlterConfigsResponseSchema },
+  { key: 36, name: 'SaslAuthenticate', minVersion: 0, maxVersion: 2, flexibleFrom: 2, maxStableVersion: 2, request: SaslAuthenticateRequestSchema, response: SaslAuthenticateResponseSchema },
   { key: 37, name: 'CreatePartitions', minVersion: 0, maxVersion: 3, flexibleFrom: 2, maxStableVersion: 3, request: CreatePartitionsRequestSchema, response: CreatePartitionsResponseSchema },
   { key: 42, name: 'DeleteGroups', minVersion: 0, maxVersion: 2, flexibleFrom: 2, maxStableVersion: 2, request: DeleteGroupsRequestSchema, response: DeleteGroupsResponseSchema },
 ]

@@ -4,32 +4,38 @@ import { type FieldSchema, type MessageSchema, decodeMessage, encodeMessage, rea
 import type { Reader } from '../runtime/reader.js'
 import type { Writer } from '../runtime/writer.js'
 
-/** InitProducerIdRequest (versions 0-5). */
+/** InitProducerIdRequest (versions 0-6). */
 export interface InitProducerIdRequest {
-  /** The transactional id, or null if the producer is not transactional. Versions 0-5. Nullable in 0-5. */
+  /** The transactional id, or null if the producer is not transactional. Versions 0-6. Nullable in 0-6. */
   transactionalId: string | null
-  /** The time in ms to wait before aborting idle transactions sent by this producer. This is only relevant if a TransactionalId has been defined. Versions 0-5. */
+  /** The time in ms to wait before aborting idle transactions sent by this producer. This is only relevant if a TransactionalId has been defined. Versions 0-6. */
   transactionTimeoutMs: number
-  /** The producer id. This is used to disambiguate requests if a transactional id is reused following its expiration. Versions 3-5. Default -1. */
+  /** The producer id. This is used to disambiguate requests if a transactional id is reused following its expiration. Versions 3-6. Default -1. */
   producerId?: number
-  /** The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match. Versions 3-5. Default -1. */
+  /** The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match. Versions 3-6. Default -1. */
   producerEpoch?: number
+  /** True if the client wants to enable two-phase commit (2PC) protocol for transactions. Versions 6. Default false. */
+  enable2Pc?: boolean
+  /** True if the client wants to keep the currently ongoing transaction instead of aborting it. Versions 6. Default false. */
+  keepPreparedTxn?: boolean
 }
 
 const InitProducerIdRequestFields: readonly FieldSchema[] = [
-  { name: 'transactionalId', type: 'string', array: false, versions: [0, 5], nullable: [0, 5] },
-  { name: 'transactionTimeoutMs', type: 'int32', array: false, versions: [0, 5] },
-  { name: 'producerId', type: 'int64', array: false, versions: [3, 5], default: -1 },
-  { name: 'producerEpoch', type: 'int16', array: false, versions: [3, 5], default: -1 },
+  { name: 'transactionalId', type: 'string', array: false, versions: [0, 6], nullable: [0, 6] },
+  { name: 'transactionTimeoutMs', type: 'int32', array: false, versions: [0, 6] },
+  { name: 'producerId', type: 'int64', array: false, versions: [3, 6], default: -1 },
+  { name: 'producerEpoch', type: 'int16', array: false, versions: [3, 6], default: -1 },
+  { name: 'enable2Pc', type: 'bool', array: false, versions: [6, 6], default: false },
+  { name: 'keepPreparedTxn', type: 'bool', array: false, versions: [6, 6], default: false },
 ]
 
 export const InitProducerIdRequestSchema: MessageSchema = {
   name: 'InitProducerIdRequest', api: 'InitProducerId', kind: 'request', apiKey: 22,
-  versions: [0, 5], flexible: [2, 32767],
+  versions: [0, 6], flexible: [2, 32767],
   fields: InitProducerIdRequestFields,
 }
 
-/** Encodes a InitProducerIdRequest at `version` (0-5). */
+/** Encodes a InitProducerIdRequest at `version` (0-6). */
 export function encodeInitProducerIdRequest(value: InitProducerIdRequest, version: number): Buffer {
   return encodeMessage(InitProducerIdRequestSchema, value, version)
 }
@@ -49,32 +55,38 @@ export function readInitProducerIdRequest(r: Reader, version: number): InitProdu
   return readMessage(InitProducerIdRequestSchema, r, version) as unknown as InitProducerIdRequest
 }
 
-/** InitProducerIdResponse (versions 0-5). */
+/** InitProducerIdResponse (versions 0-6). */
 export interface InitProducerIdResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0-5. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0-6. */
   throttleTimeMs: number
-  /** The error code, or 0 if there was no error. Versions 0-5. */
+  /** The error code, or 0 if there was no error. Versions 0-6. */
   errorCode: number
-  /** The current producer id. Versions 0-5. Default -1. */
+  /** The current producer id. Versions 0-6. Default -1. */
   producerId: number
-  /** The current epoch associated with the producer id. Versions 0-5. */
+  /** The current epoch associated with the producer id. Versions 0-6. */
   producerEpoch: number
+  /** The producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is no transaction ongoing. Versions 6. Default -1. */
+  ongoingTxnProducerId?: number
+  /** The epoch associated with the  producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is no transaction ongoing. Versions 6. Default -1. */
+  ongoingTxnProducerEpoch?: number
 }
 
 const InitProducerIdResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [0, 5], ignorable: true },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 5] },
-  { name: 'producerId', type: 'int64', array: false, versions: [0, 5], default: -1 },
-  { name: 'producerEpoch', type: 'int16', array: false, versions: [0, 5] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [0, 6], ignorable: true },
+  { name: 'errorCode', type: 'int16', array: false, versions: [0, 6] },
+  { name: 'producerId', type: 'int64', array: false, versions: [0, 6], default: -1 },
+  { name: 'producerEpoch', type: 'int16', array: false, versions: [0, 6] },
+  { name: 'ongoingTxnProducerId', type: 'int64', array: false, versions: [6, 6], default: -1 },
+  { name: 'ongoingTxnProducerEpoch', type: 'int16', array: false, versions: [6, 6], default: -1 },
 ]
 
 export const InitProducerIdResponseSchema: MessageSchema = {
   name: 'InitProducerIdResponse', api: 'InitProducerId', kind: 'response', apiKey: 22,
-  versions: [0, 5], flexible: [2, 32767],
+  versions: [0, 6], flexible: [2, 32767],
   fields: InitProducerIdResponseFields,
 }
 
-/** Encodes a InitProducerIdResponse at `version` (0-5). */
+/** Encodes a InitProducerIdResponse at `version` (0-6). */
 export function encodeInitProducerIdResponse(value: InitProducerIdResponse, version: number): Buffer {
   return encodeMessage(InitProducerIdResponseSchema, value, version)
 }

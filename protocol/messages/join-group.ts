@@ -102,7 +102,7 @@ export interface JoinGroupResponse {
   skipAssignment?: boolean
   /** The member ID assigned by the group coordinator. Versions 0-9. */
   memberId: string
-  /** Versions 0-9. */
+  /** The group members. Versions 0-9. */
   members: JoinGroupResponseMember[]
 }
 

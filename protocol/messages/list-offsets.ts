@@ -6,62 +6,59 @@ import type { Writer } from '../runtime/writer.js'
 
 /** ListOffsetsPartition: a struct of ListOffsetsRequest. */
 export interface ListOffsetsPartition {
-  /** The partition index. Versions 0-10. */
+  /** The partition index. Versions 1-10. */
   partitionIndex: number
   /** The current leader epoch. Versions 4-10. Default -1. */
   currentLeaderEpoch?: number
-  /** The current timestamp. Versions 0-10. */
+  /** The current timestamp. Versions 1-10. */
   timestamp: number
-  /** The maximum number of offsets to report. Versions 0. Default 1. */
-  maxNumOffsets?: number
 }
 
 /** ListOffsetsTopic: a struct of ListOffsetsRequest. */
 export interface ListOffsetsTopic {
-  /** The topic name. Versions 0-10. */
+  /** The topic name. Versions 1-10. */
   name: string
-  /** Each partition in the request. Versions 0-10. */
+  /** Each partition in the request. Versions 1-10. */
   partitions: ListOffsetsPartition[]
 }
 
-/** ListOffsetsRequest (versions 0-10). */
+/** ListOffsetsRequest (versions 1-10). */
 export interface ListOffsetsRequest {
-  /** The broker ID of the requester, or -1 if this request is being made by a normal consumer. Versions 0-10. */
+  /** The broker ID of the requester, or -1 if this request is being made by a normal consumer. Versions 1-10. */
   replicaId: number
   /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. Versions 2-10. */
   isolationLevel?: number
-  /** Each topic in the request. Versions 0-10. */
+  /** Each topic in the request. Versions 1-10. */
   topics: ListOffsetsTopic[]
   /** The timeout to await a response in milliseconds for requests that require reading from remote storage for topics enabled with tiered storage. Versions 10. */
   timeoutMs?: number
 }
 
 const ListOffsetsPartitionFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 10] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [1, 10] },
   { name: 'currentLeaderEpoch', type: 'int32', array: false, versions: [4, 10], ignorable: true, default: -1 },
-  { name: 'timestamp', type: 'int64', array: false, versions: [0, 10] },
-  { name: 'maxNumOffsets', type: 'int32', array: false, versions: [0, 0], default: 1 },
+  { name: 'timestamp', type: 'int64', array: false, versions: [1, 10] },
 ]
 
 const ListOffsetsTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 10] },
-  { name: 'partitions', type: 'struct', array: true, fields: ListOffsetsPartitionFields, versions: [0, 10] },
+  { name: 'name', type: 'string', array: false, versions: [1, 10] },
+  { name: 'partitions', type: 'struct', array: true, fields: ListOffsetsPartitionFields, versions: [1, 10] },
 ]
 
 const ListOffsetsRequestFields: readonly FieldSchema[] = [
-  { name: 'replicaId', type: 'int32', array: false, versions: [0, 10] },
+  { name: 'replicaId', type: 'int32', array: false, versions: [1, 10] },
   { name: 'isolationLevel', type: 'int8', array: false, versions: [2, 10] },
-  { name: 'topics', type: 'struct', array: true, fields: ListOffsetsTopicFields, versions: [0, 10] },
+  { name: 'topics', type: 'struct', array: true, fields: ListOffsetsTopicFields, versions: [1, 10] },
   { name: 'timeoutMs', type: 'int32', array: false, versions: [10, 10], ignorable: true },
 ]
 
 export const ListOffsetsRequestSchema: MessageSchema = {
   name: 'ListOffsetsRequest', api: 'ListOffsets', kind: 'request', apiKey: 2,
-  versions: [0, 10], flexible: [6, 32767],
+  versions: [1, 10], flexible: [6, 32767],
   fields: ListOffsetsRequestFields,
 }
 
-/** Encodes a ListOffsetsRequest at `version` (0-10). */
+/** Encodes a ListOffsetsRequest at `version` (1-10). */
 export function encodeListOffsetsRequest(value: ListOffsetsRequest, version: number): Buffer {
   return encodeMessage(ListOffsetsRequestSchema, value, version)
 }
@@ -83,62 +80,59 @@ export function readListOffsetsRequest(r: Reader, version: number): ListOffsetsR
 
 /** ListOffsetsPartitionResponse: a struct of ListOffsetsResponse. */
 export interface ListOffsetsPartitionResponse {
-  /** The partition index. Versions 0-10. */
+  /** The partition index. Versions 1-10. */
   partitionIndex: number
-  /** The partition error code, or 0 if there was no error. Versions 0-10. */
+  /** The partition error code, or 0 if there was no error. Versions 1-10. */
   errorCode: number
-  /** The result offsets. Versions 0. */
-  oldStyleOffsets?: number[]
   /** The timestamp associated with the returned offset. Versions 1-10. Default -1. */
-  timestamp?: number
+  timestamp: number
   /** The returned offset. Versions 1-10. Default -1. */
-  offset?: number
-  /** Versions 4-10. Default -1. */
+  offset: number
+  /** The leader epoch associated with the returned offset. Versions 4-10. Default -1. */
   leaderEpoch?: number
 }
 
 /** ListOffsetsTopicResponse: a struct of ListOffsetsResponse. */
 export interface ListOffsetsTopicResponse {
-  /** The topic name. Versions 0-10. */
+  /** The topic name. Versions 1-10. */
   name: string
-  /** Each partition in the response. Versions 0-10. */
+  /** Each partition in the response. Versions 1-10. */
   partitions: ListOffsetsPartitionResponse[]
 }
 
-/** ListOffsetsResponse (versions 0-10). */
+/** ListOffsetsResponse (versions 1-10). */
 export interface ListOffsetsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 2-10. */
   throttleTimeMs?: number
-  /** Each topic in the response. Versions 0-10. */
+  /** Each topic in the response. Versions 1-10. */
   topics: ListOffsetsTopicResponse[]
 }
 
 const ListOffsetsPartitionResponseFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 10] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 10] },
-  { name: 'oldStyleOffsets', type: 'int64', array: true, versions: [0, 0] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [1, 10] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [1, 10] },
   { name: 'timestamp', type: 'int64', array: false, versions: [1, 10], default: -1 },
   { name: 'offset', type: 'int64', array: false, versions: [1, 10], default: -1 },
   { name: 'leaderEpoch', type: 'int32', array: false, versions: [4, 10], default: -1 },
 ]
 
 const ListOffsetsTopicResponseFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 10] },
-  { name: 'partitions', type: 'struct', array: true, fields: ListOffsetsPartitionResponseFields, versions: [0, 10] },
+  { name: 'name', type: 'string', array: false, versions: [1, 10] },
+  { name: 'partitions', type: 'struct', array: true, fields: ListOffsetsPartitionResponseFields, versions: [1, 10] },
 ]
 
 const ListOffsetsResponseFields: readonly FieldSchema[] = [
   { name: 'throttleTimeMs', type: 'int32', array: false, versions: [2, 10], ignorable: true },
-  { name: 'topics', type: 'struct', array: true, fields: ListOffsetsTopicResponseFields, versions: [0, 10] },
+  { name: 'topics', type: 'struct', array: true, fields: ListOffsetsTopicResponseFields, versions: [1, 10] },
 ]
 
 export const ListOffsetsResponseSchema: MessageSchema = {
   name: 'ListOffsetsResponse', api: 'ListOffsets', kind: 'response', apiKey: 2,
-  versions: [0, 10], flexible: [6, 32767],
+  versions: [1, 10], flexible: [6, 32767],
   fields: ListOffsetsResponseFields,
 }
 
-/** Encodes a ListOffsetsResponse at `version` (0-10). */
+/** Encodes a ListOffsetsResponse at `version` (1-10). */
 export function encodeListOffsetsResponse(value: ListOffsetsResponse, version: number): Buffer {
   return encodeMessage(ListOffsetsResponseSchema, value, version)
 }

@@ -6,43 +6,43 @@ import type { Writer } from '../runtime/writer.js'
 
 /** MetadataRequestTopic: a struct of MetadataRequest. */
 export interface MetadataRequestTopic {
-  /** The topic id. Versions 10-12. */
+  /** The topic id. Versions 10-13. */
   topicId?: Buffer
-  /** The topic name. Versions 0-12. Nullable in 10-12. */
+  /** The topic name. Versions 0-13. Nullable in 10-13. */
   name: string | null
 }
 
-/** MetadataRequest (versions 0-12). */
+/** MetadataRequest (versions 0-13). */
 export interface MetadataRequest {
-  /** The topics to fetch metadata for. Versions 0-12. Nullable in 1-12. */
+  /** The topics to fetch metadata for. Versions 0-13. Nullable in 1-13. */
   topics: MetadataRequestTopic[] | null
-  /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. Versions 4-12. Default true. */
+  /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. Versions 4-13. Default true. */
   allowAutoTopicCreation?: boolean
   /** Whether to include cluster authorized operations. Versions 8-10. */
   includeClusterAuthorizedOperations?: boolean
-  /** Whether to include topic authorized operations. Versions 8-12. */
+  /** Whether to include topic authorized operations. Versions 8-13. */
   includeTopicAuthorizedOperations?: boolean
 }
 
 const MetadataRequestTopicFields: readonly FieldSchema[] = [
-  { name: 'topicId', type: 'uuid', array: false, versions: [10, 12], ignorable: true },
-  { name: 'name', type: 'string', array: false, versions: [0, 12], nullable: [10, 12] },
+  { name: 'topicId', type: 'uuid', array: false, versions: [10, 13], ignorable: true },
+  { name: 'name', type: 'string', array: false, versions: [0, 13], nullable: [10, 13] },
 ]
 
 const MetadataRequestFields: readonly FieldSchema[] = [
-  { name: 'topics', type: 'struct', array: true, fields: MetadataRequestTopicFields, versions: [0, 12], nullable: [1, 12] },
-  { name: 'allowAutoTopicCreation', type: 'bool', array: false, versions: [4, 12], default: true },
+  { name: 'topics', type: 'struct', array: true, fields: MetadataRequestTopicFields, versions: [0, 13], nullable: [1, 13] },
+  { name: 'allowAutoTopicCreation', type: 'bool', array: false, versions: [4, 13], default: true },
   { name: 'includeClusterAuthorizedOperations', type: 'bool', array: false, versions: [8, 10] },
-  { name: 'includeTopicAuthorizedOperations', type: 'bool', array: false, versions: [8, 12] },
+  { name: 'includeTopicAuthorizedOperations', type: 'bool', array: false, versions: [8, 13] },
 ]
 
 export const MetadataRequestSchema: MessageSchema = {
   name: 'MetadataRequest', api: 'Metadata', kind: 'request', apiKey: 3,
-  versions: [0, 12], flexible: [9, 32767],
+  versions: [0, 13], flexible: [9, 32767],
   fields: MetadataRequestFields,
 }
 
-/** Encodes a MetadataRequest at `version` (0-12). */
+/** Encodes a MetadataRequest at `version` (0-13). */
 export function encodeMetadataRequest(value: MetadataRequest, version: number): Buffer {
   return encodeMessage(MetadataRequestSchema, value, version)
 }
@@ -64,108 +64,111 @@ export function readMetadataRequest(r: Reader, version: number): MetadataRequest
 
 /** MetadataResponseBroker: a struct of MetadataResponse. */
 export interface MetadataResponseBroker {
-  /** The broker ID. Versions 0-12. */
+  /** The broker ID. Versions 0-13. */
   nodeId: number
-  /** The broker hostname. Versions 0-12. */
+  /** The broker hostname. Versions 0-13. */
   host: string
-  /** The broker port. Versions 0-12. */
+  /** The broker port. Versions 0-13. */
   port: number
-  /** The rack of the broker, or null if it has not been assigned to a rack. Versions 1-12. Nullable in 1-12. Default null. */
+  /** The rack of the broker, or null if it has not been assigned to a rack. Versions 1-13. Nullable in 1-13. Default null. */
   rack?: string | null
 }
 
 /** MetadataResponsePartition: a struct of MetadataResponse. */
 export interface MetadataResponsePartition {
-  /** The partition error, or 0 if there was no error. Versions 0-12. */
+  /** The partition error, or 0 if there was no error. Versions 0-13. */
   errorCode: number
-  /** The partition index. Versions 0-12. */
+  /** The partition index. Versions 0-13. */
   partitionIndex: number
-  /** The ID of the leader broker. Versions 0-12. */
+  /** The ID of the leader broker. Versions 0-13. */
   leaderId: number
-  /** The leader epoch of this partition. Versions 7-12. Default -1. */
+  /** The leader epoch of this partition. Versions 7-13. Default -1. */
   leaderEpoch?: number
-  /** The set of all nodes that host this partition. Versions 0-12. */
+  /** The set of all nodes that host this partition. Versions 0-13. */
   replicaNodes: number[]
-  /** The set of nodes that are in sync with the leader for this partition. Versions 0-12. */
+  /** The set of nodes that are in sync with the leader for this partition. Versions 0-13. */
   isrNodes: number[]
-  /** The set of offline replicas of this partition. Versions 5-12. */
+  /** The set of offline replicas of this partition. Versions 5-13. */
   offlineReplicas?: number[]
 }
 
 /** MetadataResponseTopic: a struct of MetadataResponse. */
 export interface MetadataResponseTopic {
-  /** The topic error, or 0 if there was no error. Versions 0-12. */
+  /** The topic error, or 0 if there was no error. Versions 0-13. */
   errorCode: number
-  /** The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. Versions 0-12. Nullable in 12. */
+  /** The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. Versions 0-13. Nullable in 12-13. */
   name: string | null
-  /** The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. Versions 10-12. */
+  /** The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. Versions 10-13. */
   topicId?: Buffer
-  /** True if the topic is internal. Versions 1-12. Default false. */
+  /** True if the topic is internal. Versions 1-13. Default false. */
   isInternal?: boolean
-  /** Each partition in the topic. Versions 0-12. */
+  /** Each partition in the topic. Versions 0-13. */
   partitions: MetadataResponsePartition[]
-  /** 32-bit bitfield to represent authorized operations for this topic. Versions 8-12. Default -2147483648. */
+  /** 32-bit bitfield to represent authorized operations for this topic. Versions 8-13. Default -2147483648. */
   topicAuthorizedOperations?: number
 }
 
-/** MetadataResponse (versions 0-12). */
+/** MetadataResponse (versions 0-13). */
 export interface MetadataResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3-12. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3-13. */
   throttleTimeMs?: number
-  /** A list of brokers present in the cluster. Versions 0-12. */
+  /** A list of brokers present in the cluster. Versions 0-13. */
   brokers: MetadataResponseBroker[]
-  /** The cluster ID that responding broker belongs to. Versions 2-12. Nullable in 2-12. Default null. */
+  /** The cluster ID that responding broker belongs to. Versions 2-13. Nullable in 2-13. Default null. */
   clusterId?: string | null
-  /** The ID of the controller broker. Versions 1-12. Default -1. */
+  /** The ID of the controller broker. Versions 1-13. Default -1. */
   controllerId?: number
-  /** Each topic in the response. Versions 0-12. */
+  /** Each topic in the response. Versions 0-13. */
   topics: MetadataResponseTopic[]
   /** 32-bit bitfield to represent authorized operations for this cluster. Versions 8-10. Default -2147483648. */
   clusterAuthorizedOperations?: number
+  /** The top-level error code, or 0 if there was no error. Versions 13. */
+  errorCode?: number
 }
 
 const MetadataResponseBrokerFields: readonly FieldSchema[] = [
-  { name: 'nodeId', type: 'int32', array: false, versions: [0, 12] },
-  { name: 'host', type: 'string', array: false, versions: [0, 12] },
-  { name: 'port', type: 'int32', array: false, versions: [0, 12] },
-  { name: 'rack', type: 'string', array: false, versions: [1, 12], nullable: [1, 12], ignorable: true, default: null },
+  { name: 'nodeId', type: 'int32', array: false, versions: [0, 13] },
+  { name: 'host', type: 'string', array: false, versions: [0, 13] },
+  { name: 'port', type: 'int32', array: false, versions: [0, 13] },
+  { name: 'rack', type: 'string', array: false, versions: [1, 13], nullable: [1, 13], ignorable: true, default: null },
 ]
 
 const MetadataResponsePartitionFields: readonly FieldSchema[] = [
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 12] },
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 12] },
-  { name: 'leaderId', type: 'int32', array: false, versions: [0, 12] },
-  { name: 'leaderEpoch', type: 'int32', array: false, versions: [7, 12], ignorable: true, default: -1 },
-  { name: 'replicaNodes', type: 'int32', array: true, versions: [0, 12] },
-  { name: 'isrNodes', type: 'int32', array: true, versions: [0, 12] },
-  { name: 'offlineReplicas', type: 'int32', array: true, versions: [5, 12], ignorable: true },
+  { name: 'errorCode', type: 'int16', array: false, versions: [0, 13] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 13] },
+  { name: 'leaderId', type: 'int32', array: false, versions: [0, 13] },
+  { name: 'leaderEpoch', type: 'int32', array: false, versions: [7, 13], ignorable: true, default: -1 },
+  { name: 'replicaNodes', type: 'int32', array: true, versions: [0, 13] },
+  { name: 'isrNodes', type: 'int32', array: true, versions: [0, 13] },
+  { name: 'offlineReplicas', type: 'int32', array: true, versions: [5, 13], ignorable: true },
 ]
 
 const MetadataResponseTopicFields: readonly FieldSchema[] = [
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 12] },
-  { name: 'name', type: 'string', array: false, versions: [0, 12], nullable: [12, 12] },
-  { name: 'topicId', type: 'uuid', array: false, versions: [10, 12], ignorable: true },
-  { name: 'isInternal', type: 'bool', array: false, versions: [1, 12], ignorable: true, default: false },
-  { name: 'partitions', type: 'struct', array: true, fields: MetadataResponsePartitionFields, versions: [0, 12] },
-  { name: 'topicAuthorizedOperations', type: 'int32', array: false, versions: [8, 12], default: -2147483648 },
+  { name: 'errorCode', type: 'int16', array: false, versions: [0, 13] },
+  { name: 'name', type: 'string', array: false, versions: [0, 13], nullable: [12, 13] },
+  { name: 'topicId', type: 'uuid', array: false, versions: [10, 13], ignorable: true },
+  { name: 'isInternal', type: 'bool', array: false, versions: [1, 13], ignorable: true, default: false },
+  { name: 'partitions', type: 'struct', array: true, fields: MetadataResponsePartitionFields, versions: [0, 13] },
+  { name: 'topicAuthorizedOperations', type: 'int32', array: false, versions: [8, 13], default: -2147483648 },
 ]
 
 const MetadataResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [3, 12], ignorable: true },
-  { name: 'brokers', type: 'struct', array: true, fields: MetadataResponseBrokerFields, versions: [0, 12] },
-  { name: 'clusterId', type: 'string', array: false, versions: [2, 12], nullable: [2, 12], ignorable: true, default: null },
-  { name: 'controllerId', type: 'int32', array: false, versions: [1, 12], ignorable: true, default: -1 },
-  { name: 'topics', type: 'struct', array: true, fields: MetadataResponseTopicFields, versions: [0, 12] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [3, 13], ignorable: true },
+  { name: 'brokers', type: 'struct', array: true, fields: MetadataResponseBrokerFields, versions: [0, 13] },
+  { name: 'clusterId', type: 'string', array: false, versions: [2, 13], nullable: [2, 13], ignorable: true, default: null },
+  { name: 'controllerId', type: 'int32', array: false, versions: [1, 13], ignorable: true, default: -1 },
+  { name: 'topics', type: 'struct', array: true, fields: MetadataResponseTopicFields, versions: [0, 13] },
   { name: 'clusterAuthorizedOperations', type: 'int32', array: false, versions: [8, 10], default: -2147483648 },
+  { name: 'errorCode', type: 'int16', array: false, versions: [13, 13], ignorable: true },
 ]
 
 export const MetadataResponseSchema: MessageSchema = {
   name: 'MetadataResponse', api: 'Metadata', kind: 'response', apiKey: 3,
-  versions: [0, 12], flexible: [9, 32767],
+  versions: [0, 13], flexible: [9, 32767],
   fields: MetadataResponseFields,
 }
 
-/** Encodes a MetadataResponse at `version` (0-12). */
+/** Encodes a MetadataResponse at `version` (0-13). */
 export function encodeMetadataResponse(value: MetadataResponse, version: number): Buffer {
   return encodeMessage(MetadataResponseSchema, value, version)
 }

@@ -6,71 +6,71 @@ import type { Writer } from '../runtime/writer.js'
 
 /** OffsetCommitRequestPartition: a struct of OffsetCommitRequest. */
 export interface OffsetCommitRequestPartition {
-  /** The partition index. Versions 0-9. */
+  /** The partition index. Versions 2-10. */
   partitionIndex: number
-  /** The message offset to be committed. Versions 0-9. */
+  /** The message offset to be committed. Versions 2-10. */
   committedOffset: number
-  /** The leader epoch of this partition. Versions 6-9. Default -1. */
+  /** The leader epoch of this partition. Versions 6-10. Default -1. */
   committedLeaderEpoch?: number
-  /** The timestamp of the commit. Versions 1. Default -1. */
-  commitTimestamp?: number
-  /** Any associated metadata the client wants to keep. Versions 0-9. Nullable in 0-9. */
+  /** Any associated metadata the client wants to keep. Versions 2-10. Nullable in 2-10. */
   committedMetadata: string | null
 }
 
 /** OffsetCommitRequestTopic: a struct of OffsetCommitRequest. */
 export interface OffsetCommitRequestTopic {
-  /** The topic name. Versions 0-9. */
-  name: string
-  /** Each partition to commit offsets for. Versions 0-9. */
+  /** The topic name. Versions 2-9. */
+  name?: string
+  /** The topic ID. Versions 10. */
+  topicId?: Buffer
+  /** Each partition to commit offsets for. Versions 2-10. */
   partitions: OffsetCommitRequestPartition[]
 }
 
-/** OffsetCommitRequest (versions 0-9). */
+/** OffsetCommitRequest (versions 2-10). */
 export interface OffsetCommitRequest {
-  /** The unique group identifier. Versions 0-9. */
+  /** The unique group identifier. Versions 2-10. */
   groupId: string
-  /** The generation of the group if using the classic group protocol or the member epoch if using the consumer protocol. Versions 1-9. Default -1. */
-  generationIdOrMemberEpoch?: number
-  /** The member ID assigned by the group coordinator. Versions 1-9. */
-  memberId?: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 7-9. Nullable in 7-9. Default null. */
+  /** The generation of the group if using the classic group protocol or the member epoch if using the consumer protocol. Versions 2-10. Default -1. */
+  generationIdOrMemberEpoch: number
+  /** The member ID assigned by the group coordinator. Versions 2-10. */
+  memberId: string
+  /** The unique identifier of the consumer instance provided by end user. Versions 7-10. Nullable in 7-10. Default null. */
   groupInstanceId?: string | null
   /** The time period in ms to retain the offset. Versions 2-4. Default -1. */
   retentionTimeMs?: number
-  /** The topics to commit offsets for. Versions 0-9. */
+  /** The topics to commit offsets for. Versions 2-10. */
   topics: OffsetCommitRequestTopic[]
 }
 
 const OffsetCommitRequestPartitionFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 9] },
-  { name: 'committedOffset', type: 'int64', array: false, versions: [0, 9] },
-  { name: 'committedLeaderEpoch', type: 'int32', array: false, versions: [6, 9], ignorable: true, default: -1 },
-  { name: 'commitTimestamp', type: 'int64', array: false, versions: [1, 1], default: -1 },
-  { name: 'committedMetadata', type: 'string', array: false, versions: [0, 9], nullable: [0, 9] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [2, 10] },
+  { name: 'committedOffset', type: 'int64', array: false, versions: [2, 10] },
+  { name: 'committedLeaderEpoch', type: 'int32', array: false, versions: [6, 10], ignorable: true, default: -1 },
+  { name: 'committedMetadata', type: 'string', array: false, versions: [2, 10], nullable: [2, 10] },
 ]
 
 const OffsetCommitRequestTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 9] },
-  { name: 'partitions', type: 'struct', array: true, fields: OffsetCommitRequestPartitionFields, versions: [0, 9] },
+  { name: 'name', type: 'string', array: false, versions: [2, 9], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [10, 10], ignorable: true },
+  { name: 'partitions', type: 'struct', array: true, fields: OffsetCommitRequestPartitionFields, versions: [2, 10] },
 ]
 
 const OffsetCommitRequestFields: readonly FieldSchema[] = [
-  { name: 'groupId', type: 'string', array: false, versions: [0, 9] },
-  { name: 'generationIdOrMemberEpoch', type: 'int32', array: false, versions: [1, 9], ignorable: true, default: -1 },
-  { name: 'memberId', type: 'string', array: false, versions: [1, 9], ignorable: true },
-  { name: 'groupInstanceId', type: 'string', array: false, versions: [7, 9], nullable: [7, 9], default: null },
+  { name: 'groupId', type: 'string', array: false, versions: [2, 10] },
+  { name: 'generationIdOrMemberEpoch', type: 'int32', array: false, versions: [2, 10], ignorable: true, default: -1 },
+  { name: 'memberId', type: 'string', array: false, versions: [2, 10], ignorable: true },
+  { name: 'groupInstanceId', type: 'string', array: false, versions: [7, 10], nullable: [7, 10], default: null },
   { name: 'retentionTimeMs', type: 'int64', array: false, versions: [2, 4], ignorable: true, default: -1 },
-  { name: 'topics', type: 'struct', array: true, fields: OffsetCommitRequestTopicFields, versions: [0, 9] },
+  { name: 'topics', type: 'struct', array: true, fields: OffsetCommitRequestTopicFields, versions: [2, 10] },
 ]
 
 export const OffsetCommitRequestSchema: MessageSchema = {
   name: 'OffsetCommitRequest', api: 'OffsetCommit', kind: 'request', apiKey: 8,
-  versions: [0, 9], flexible: [8, 32767],
+  versions: [2, 10], flexible: [8, 32767],
   fields: OffsetCommitRequestFields,
 }
 
-/** Encodes a OffsetCommitRequest at `version` (0-9). */
+/** Encodes a OffsetCommitRequest at `version` (2-10). */
 export function encodeOffsetCommitRequest(value: OffsetCommitRequest, version: number): Buffer {
   return encodeMessage(OffsetCommitRequestSchema, value, version)
 }
@@ -92,50 +92,53 @@ export function readOffsetCommitRequest(r: Reader, version: number): OffsetCommi
 
 /** OffsetCommitResponsePartition: a struct of OffsetCommitResponse. */
 export interface OffsetCommitResponsePartition {
-  /** The partition index. Versions 0-9. */
+  /** The partition index. Versions 2-10. */
   partitionIndex: number
-  /** The error code, or 0 if there was no error. Versions 0-9. */
+  /** The error code, or 0 if there was no error. Versions 2-10. */
   errorCode: number
 }
 
 /** OffsetCommitResponseTopic: a struct of OffsetCommitResponse. */
 export interface OffsetCommitResponseTopic {
-  /** The topic name. Versions 0-9. */
-  name: string
-  /** The responses for each partition in the topic. Versions 0-9. */
+  /** The topic name. Versions 2-9. */
+  name?: string
+  /** The topic ID. Versions 10. */
+  topicId?: Buffer
+  /** The responses for each partition in the topic. Versions 2-10. */
   partitions: OffsetCommitResponsePartition[]
 }
 
-/** OffsetCommitResponse (versions 0-9). */
+/** OffsetCommitResponse (versions 2-10). */
 export interface OffsetCommitResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3-9. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3-10. */
   throttleTimeMs?: number
-  /** The responses for each topic. Versions 0-9. */
+  /** The responses for each topic. Versions 2-10. */
   topics: OffsetCommitResponseTopic[]
 }
 
 const OffsetCommitResponsePartitionFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 9] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 9] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [2, 10] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [2, 10] },
 ]
 
 const OffsetCommitResponseTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 9] },
-  { name: 'partitions', type: 'struct', array: true, fields: OffsetCommitResponsePartitionFields, versions: [0, 9] },
+  { name: 'name', type: 'string', array: false, versions: [2, 9], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [10, 10], ignorable: true },
+  { name: 'partitions', type: 'struct', array: true, fields: OffsetCommitResponsePartitionFields, versions: [2, 10] },
 ]
 
 const OffsetCommitResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [3, 9], ignorable: true },
-  { name: 'topics', type: 'struct', array: true, fields: OffsetCommitResponseTopicFields, versions: [0, 9] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [3, 10], ignorable: true },
+  { name: 'topics', type: 'struct', array: true, fields: OffsetCommitResponseTopicFields, versions: [2, 10] },
 ]
 
 export const OffsetCommitResponseSchema: MessageSchema = {
   name: 'OffsetCommitResponse', api: 'OffsetCommit', kind: 'response', apiKey: 8,
-  versions: [0, 9], flexible: [8, 32767],
+  versions: [2, 10], flexible: [8, 32767],
   fields: OffsetCommitResponseFields,
 }
 
-/** Encodes a OffsetCommitResponse at `version` (0-9). */
+/** Encodes a OffsetCommitResponse at `version` (2-10). */
 export function encodeOffsetCommitResponse(value: OffsetCommitResponse, version: number): Buffer {
   return encodeMessage(OffsetCommitResponseSchema, value, version)
 }

@@ -6,75 +6,78 @@ import type { Writer } from '../runtime/writer.js'
 
 /** OffsetFetchRequestTopic: a struct of OffsetFetchRequest. */
 export interface OffsetFetchRequestTopic {
-  /** The topic name. Versions 0-7. */
+  /** The topic name. Versions 1-7. */
   name: string
-  /** The partition indexes we would like to fetch offsets for. Versions 0-7. */
+  /** The partition indexes we would like to fetch offsets for. Versions 1-7. */
   partitionIndexes: number[]
 }
 
 /** OffsetFetchRequestTopics: a struct of OffsetFetchRequest. */
 export interface OffsetFetchRequestTopics {
   /** The topic name. Versions 8-9. */
-  name: string
-  /** The partition indexes we would like to fetch offsets for. Versions 8-9. */
+  name?: string
+  /** The topic ID. Versions 10. */
+  topicId?: Buffer
+  /** The partition indexes we would like to fetch offsets for. Versions 8-10. */
   partitionIndexes: number[]
 }
 
 /** OffsetFetchRequestGroup: a struct of OffsetFetchRequest. */
 export interface OffsetFetchRequestGroup {
-  /** The group ID. Versions 8-9. */
+  /** The group ID. Versions 8-10. */
   groupId: string
-  /** The member ID assigned by the group coordinator if using the new consumer protocol (KIP-848). Versions 9. Nullable in 9. Default null. */
+  /** The member id. Versions 9-10. Nullable in 9-10. Default null. */
   memberId?: string | null
-  /** The member epoch if using the new consumer protocol (KIP-848). Versions 9. Default -1. */
+  /** The member epoch if using the new consumer protocol (KIP-848). Versions 9-10. Default -1. */
   memberEpoch?: number
-  /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 8-9. Nullable in 8-9. */
+  /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 8-10. Nullable in 8-10. */
   topics: OffsetFetchRequestTopics[] | null
 }
 
-/** OffsetFetchRequest (versions 0-9). */
+/** OffsetFetchRequest (versions 1-10). */
 export interface OffsetFetchRequest {
-  /** The group to fetch offsets for. Versions 0-7. */
+  /** The group to fetch offsets for. Versions 1-7. */
   groupId?: string
-  /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 0-7. Nullable in 2-7. */
+  /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 1-7. Nullable in 2-7. */
   topics?: OffsetFetchRequestTopic[] | null
-  /** Each group we would like to fetch offsets for. Versions 8-9. */
+  /** Each group we would like to fetch offsets for. Versions 8-10. */
   groups?: OffsetFetchRequestGroup[]
-  /** Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions. Versions 7-9. Default false. */
+  /** Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions. Versions 7-10. Default false. */
   requireStable?: boolean
 }
 
 const OffsetFetchRequestTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 7] },
-  { name: 'partitionIndexes', type: 'int32', array: true, versions: [0, 7] },
+  { name: 'name', type: 'string', array: false, versions: [1, 7] },
+  { name: 'partitionIndexes', type: 'int32', array: true, versions: [1, 7] },
 ]
 
 const OffsetFetchRequestTopicsFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [8, 9] },
-  { name: 'partitionIndexes', type: 'int32', array: true, versions: [8, 9] },
+  { name: 'name', type: 'string', array: false, versions: [8, 9], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [10, 10], ignorable: true },
+  { name: 'partitionIndexes', type: 'int32', array: true, versions: [8, 10] },
 ]
 
 const OffsetFetchRequestGroupFields: readonly FieldSchema[] = [
-  { name: 'groupId', type: 'string', array: false, versions: [8, 9] },
-  { name: 'memberId', type: 'string', array: false, versions: [9, 9], nullable: [9, 9], ignorable: true, default: null },
-  { name: 'memberEpoch', type: 'int32', array: false, versions: [9, 9], ignorable: true, default: -1 },
-  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchRequestTopicsFields, versions: [8, 9], nullable: [8, 9] },
+  { name: 'groupId', type: 'string', array: false, versions: [8, 10] },
+  { name: 'memberId', type: 'string', array: false, versions: [9, 10], nullable: [9, 10], ignorable: true, default: null },
+  { name: 'memberEpoch', type: 'int32', array: false, versions: [9, 10], ignorable: true, default: -1 },
+  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchRequestTopicsFields, versions: [8, 10], nullable: [8, 10] },
 ]
 
 const OffsetFetchRequestFields: readonly FieldSchema[] = [
-  { name: 'groupId', type: 'string', array: false, versions: [0, 7] },
-  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchRequestTopicFields, versions: [0, 7], nullable: [2, 7] },
-  { name: 'groups', type: 'struct', array: true, fields: OffsetFetchRequestGroupFields, versions: [8, 9] },
-  { name: 'requireStable', type: 'bool', array: false, versions: [7, 9], default: false },
+  { name: 'groupId', type: 'string', array: false, versions: [1, 7] },
+  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchRequestTopicFields, versions: [1, 7], nullable: [2, 7] },
+  { name: 'groups', type: 'struct', array: true, fields: OffsetFetchRequestGroupFields, versions: [8, 10] },
+  { name: 'requireStable', type: 'bool', array: false, versions: [7, 10], default: false },
 ]
 
 export const OffsetFetchRequestSchema: MessageSchema = {
   name: 'OffsetFetchRequest', api: 'OffsetFetch', kind: 'request', apiKey: 9,
-  versions: [0, 9], flexible: [6, 32767],
+  versions: [1, 10], flexible: [6, 32767],
   fields: OffsetFetchRequestFields,
 }
 
-/** Encodes a OffsetFetchRequest at `version` (0-9). */
+/** Encodes a OffsetFetchRequest at `version` (1-10). */
 export function encodeOffsetFetchRequest(value: OffsetFetchRequest, version: number): Buffer {
   return encodeMessage(OffsetFetchRequestSchema, value, version)
 }
@@ -96,116 +99,119 @@ export function readOffsetFetchRequest(r: Reader, version: number): OffsetFetchR
 
 /** OffsetFetchResponsePartition: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponsePartition {
-  /** The partition index. Versions 0-7. */
+  /** The partition index. Versions 1-7. */
   partitionIndex: number
-  /** The committed message offset. Versions 0-7. */
+  /** The committed message offset. Versions 1-7. */
   committedOffset: number
   /** The leader epoch. Versions 5-7. Default -1. */
   committedLeaderEpoch?: number
-  /** The partition metadata. Versions 0-7. Nullable in 0-7. */
+  /** The partition metadata. Versions 1-7. Nullable in 1-7. */
   metadata: string | null
-  /** The error code, or 0 if there was no error. Versions 0-7. */
+  /** The error code, or 0 if there was no error. Versions 1-7. */
   errorCode: number
 }
 
 /** OffsetFetchResponseTopic: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponseTopic {
-  /** The topic name. Versions 0-7. */
+  /** The topic name. Versions 1-7. */
   name: string
-  /** The responses per partition. Versions 0-7. */
+  /** The responses per partition. Versions 1-7. */
   partitions: OffsetFetchResponsePartition[]
 }
 
 /** OffsetFetchResponsePartitions: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponsePartitions {
-  /** The partition index. Versions 8-9. */
+  /** The partition index. Versions 8-10. */
   partitionIndex: number
-  /** The committed message offset. Versions 8-9. */
+  /** The committed message offset. Versions 8-10. */
   committedOffset: number
-  /** The leader epoch. Versions 8-9. Default -1. */
+  /** The leader epoch. Versions 8-10. Default -1. */
   committedLeaderEpoch: number
-  /** The partition metadata. Versions 8-9. Nullable in 8-9. */
+  /** The partition metadata. Versions 8-10. Nullable in 8-10. */
   metadata: string | null
-  /** The partition-level error code, or 0 if there was no error. Versions 8-9. */
+  /** The partition-level error code, or 0 if there was no error. Versions 8-10. */
   errorCode: number
 }
 
 /** OffsetFetchResponseTopics: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponseTopics {
   /** The topic name. Versions 8-9. */
-  name: string
-  /** The responses per partition. Versions 8-9. */
+  name?: string
+  /** The topic ID. Versions 10. */
+  topicId?: Buffer
+  /** The responses per partition. Versions 8-10. */
   partitions: OffsetFetchResponsePartitions[]
 }
 
 /** OffsetFetchResponseGroup: a struct of OffsetFetchResponse. */
 export interface OffsetFetchResponseGroup {
-  /** The group ID. Versions 8-9. */
+  /** The group ID. Versions 8-10. */
   groupId: string
-  /** The responses per topic. Versions 8-9. */
+  /** The responses per topic. Versions 8-10. */
   topics: OffsetFetchResponseTopics[]
-  /** The group-level error code, or 0 if there was no error. Versions 8-9. Default 0. */
+  /** The group-level error code, or 0 if there was no error. Versions 8-10. Default 0. */
   errorCode: number
 }
 
-/** OffsetFetchResponse (versions 0-9). */
+/** OffsetFetchResponse (versions 1-10). */
 export interface OffsetFetchResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3-9. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3-10. */
   throttleTimeMs?: number
-  /** The responses per topic. Versions 0-7. */
+  /** The responses per topic. Versions 1-7. */
   topics?: OffsetFetchResponseTopic[]
   /** The top-level error code, or 0 if there was no error. Versions 2-7. Default 0. */
   errorCode?: number
-  /** The responses per group id. Versions 8-9. */
+  /** The responses per group id. Versions 8-10. */
   groups?: OffsetFetchResponseGroup[]
 }
 
 const OffsetFetchResponsePartitionFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 7] },
-  { name: 'committedOffset', type: 'int64', array: false, versions: [0, 7] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [1, 7] },
+  { name: 'committedOffset', type: 'int64', array: false, versions: [1, 7] },
   { name: 'committedLeaderEpoch', type: 'int32', array: false, versions: [5, 7], ignorable: true, default: -1 },
-  { name: 'metadata', type: 'string', array: false, versions: [0, 7], nullable: [0, 7] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 7] },
+  { name: 'metadata', type: 'string', array: false, versions: [1, 7], nullable: [1, 7] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [1, 7] },
 ]
 
 const OffsetFetchResponseTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 7] },
-  { name: 'partitions', type: 'struct', array: true, fields: OffsetFetchResponsePartitionFields, versions: [0, 7] },
+  { name: 'name', type: 'string', array: false, versions: [1, 7] },
+  { name: 'partitions', type: 'struct', array: true, fields: OffsetFetchResponsePartitionFields, versions: [1, 7] },
 ]
 
 const OffsetFetchResponsePartitionsFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [8, 9] },
-  { name: 'committedOffset', type: 'int64', array: false, versions: [8, 9] },
-  { name: 'committedLeaderEpoch', type: 'int32', array: false, versions: [8, 9], ignorable: true, default: -1 },
-  { name: 'metadata', type: 'string', array: false, versions: [8, 9], nullable: [8, 9] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [8, 9] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [8, 10] },
+  { name: 'committedOffset', type: 'int64', array: false, versions: [8, 10] },
+  { name: 'committedLeaderEpoch', type: 'int32', array: false, versions: [8, 10], ignorable: true, default: -1 },
+  { name: 'metadata', type: 'string', array: false, versions: [8, 10], nullable: [8, 10] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [8, 10] },
 ]
 
 const OffsetFetchResponseTopicsFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [8, 9] },
-  { name: 'partitions', type: 'struct', array: true, fields: OffsetFetchResponsePartitionsFields, versions: [8, 9] },
+  { name: 'name', type: 'string', array: false, versions: [8, 9], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [10, 10], ignorable: true },
+  { name: 'partitions', type: 'struct', array: true, fields: OffsetFetchResponsePartitionsFields, versions: [8, 10] },
 ]
 
 const OffsetFetchResponseGroupFields: readonly FieldSchema[] = [
-  { name: 'groupId', type: 'string', array: false, versions: [8, 9] },
-  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchResponseTopicsFields, versions: [8, 9] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [8, 9], default: 0 },
+  { name: 'groupId', type: 'string', array: false, versions: [8, 10] },
+  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchResponseTopicsFields, versions: [8, 10] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [8, 10], default: 0 },
 ]
 
 const OffsetFetchResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [3, 9], ignorable: true },
-  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchResponseTopicFields, versions: [0, 7] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [3, 10], ignorable: true },
+  { name: 'topics', type: 'struct', array: true, fields: OffsetFetchResponseTopicFields, versions: [1, 7] },
   { name: 'errorCode', type: 'int16', array: false, versions: [2, 7], ignorable: true, default: 0 },
-  { name: 'groups', type: 'struct', array: true, fields: OffsetFetchResponseGroupFields, versions: [8, 9] },
+  { name: 'groups', type: 'struct', array: true, fields: OffsetFetchResponseGroupFields, versions: [8, 10] },
 ]
 
 export const OffsetFetchResponseSchema: MessageSchema = {
   name: 'OffsetFetchResponse', api: 'OffsetFetch', kind: 'response', apiKey: 9,
-  versions: [0, 9], flexible: [6, 32767],
+  versions: [1, 10], flexible: [6, 32767],
   fields: OffsetFetchResponseFields,
 }
 
-/** Encodes a OffsetFetchResponse at `version` (0-9). */
+/** Encodes a OffsetFetchResponse at `version` (1-10). */
 export function encodeOffsetFetchResponse(value: OffsetFetchResponse, version: number): Buffer {
   return encodeMessage(OffsetFetchResponseSchema, value, version)
 }

@@ -6,56 +6,59 @@ import type { Writer } from '../runtime/writer.js'
 
 /** PartitionProduceData: a struct of ProduceRequest. */
 export interface PartitionProduceData {
-  /** The partition index. Versions 0-11. */
+  /** The partition index. Versions 3-13. */
   index: number
-  /** The record data to be produced. Versions 0-11. Nullable in 0-11. */
+  /** The record data to be produced. Versions 3-13. Nullable in 3-13. */
   records: Buffer | null
 }
 
 /** TopicProduceData: a struct of ProduceRequest. */
 export interface TopicProduceData {
-  /** The topic name. Versions 0-11. */
-  name: string
-  /** Each partition to produce to. Versions 0-11. */
+  /** The topic name. Versions 3-12. */
+  name?: string
+  /** The unique topic ID. Versions 13. */
+  topicId?: Buffer
+  /** Each partition to produce to. Versions 3-13. */
   partitionData: PartitionProduceData[]
 }
 
-/** ProduceRequest (versions 0-11). */
+/** ProduceRequest (versions 3-13). */
 export interface ProduceRequest {
-  /** The transactional ID, or null if the producer is not transactional. Versions 3-11. Nullable in 3-11. Default null. */
-  transactionalId?: string | null
-  /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. Versions 0-11. */
+  /** The transactional ID, or null if the producer is not transactional. Versions 3-13. Nullable in 3-13. Default null. */
+  transactionalId: string | null
+  /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. Versions 3-13. */
   acks: number
-  /** The timeout to await a response in milliseconds. Versions 0-11. */
+  /** The timeout to await a response in milliseconds. Versions 3-13. */
   timeoutMs: number
-  /** Each topic to produce to. Versions 0-11. */
+  /** Each topic to produce to. Versions 3-13. */
   topicData: TopicProduceData[]
 }
 
 const PartitionProduceDataFields: readonly FieldSchema[] = [
-  { name: 'index', type: 'int32', array: false, versions: [0, 11] },
-  { name: 'records', type: 'records', array: false, versions: [0, 11], nullable: [0, 11] },
+  { name: 'index', type: 'int32', array: false, versions: [3, 13] },
+  { name: 'records', type: 'records', array: false, versions: [3, 13], nullable: [3, 13] },
 ]
 
 const TopicProduceDataFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 11] },
-  { name: 'partitionData', type: 'struct', array: true, fields: PartitionProduceDataFields, versions: [0, 11] },
+  { name: 'name', type: 'string', array: false, versions: [3, 12], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [13, 13], ignorable: true },
+  { name: 'partitionData', type: 'struct', array: true, fields: PartitionProduceDataFields, versions: [3, 13] },
 ]
 
 const ProduceRequestFields: readonly FieldSchema[] = [
-  { name: 'transactionalId', type: 'string', array: false, versions: [3, 11], nullable: [3, 11], default: null },
-  { name: 'acks', type: 'int16', array: false, versions: [0, 11] },
-  { name: 'timeoutMs', type: 'int32', array: false, versions: [0, 11] },
-  { name: 'topicData', type: 'struct', array: true, fields: TopicProduceDataFields, versions: [0, 11] },
+  { name: 'transactionalId', type: 'string', array: false, versions: [3, 13], nullable: [3, 13], default: null },
+  { name: 'acks', type: 'int16', array: false, versions: [3, 13] },
+  { name: 'timeoutMs', type: 'int32', array: false, versions: [3, 13] },
+  { name: 'topicData', type: 'struct', array: true, fields: TopicProduceDataFields, versions: [3, 13] },
 ]
 
 export const ProduceRequestSchema: MessageSchema = {
   name: 'ProduceRequest', api: 'Produce', kind: 'request', apiKey: 0,
-  versions: [0, 11], flexible: [9, 32767],
+  versions: [3, 13], flexible: [9, 32767],
   fields: ProduceRequestFields,
 }
 
-/** Encodes a ProduceRequest at `version` (0-11). */
+/** Encodes a ProduceRequest at `version` (3-13). */
 export function encodeProduceRequest(value: ProduceRequest, version: number): Buffer {
   return encodeMessage(ProduceRequestSchema, value, version)
 }
@@ -77,116 +80,119 @@ export function readProduceRequest(r: Reader, version: number): ProduceRequest {
 
 /** BatchIndexAndErrorMessage: a struct of ProduceResponse. */
 export interface BatchIndexAndErrorMessage {
-  /** The batch index of the record that cause the batch to be dropped. Versions 8-11. */
+  /** The batch index of the record that caused the batch to be dropped. Versions 8-13. */
   batchIndex: number
-  /** The error message of the record that caused the batch to be dropped. Versions 8-11. Nullable in 8-11. Default null. */
+  /** The error message of the record that caused the batch to be dropped. Versions 8-13. Nullable in 8-13. Default null. */
   batchIndexErrorMessage: string | null
 }
 
 /** LeaderIdAndEpoch: a struct of ProduceResponse. */
 export interface LeaderIdAndEpoch {
-  /** The ID of the current leader or -1 if the leader is unknown. Versions 10-11. Default -1. */
+  /** The ID of the current leader or -1 if the leader is unknown. Versions 10-13. Default -1. */
   leaderId: number
-  /** The latest known leader epoch. Versions 10-11. Default -1. */
+  /** The latest known leader epoch. Versions 10-13. Default -1. */
   leaderEpoch: number
 }
 
 /** PartitionProduceResponse: a struct of ProduceResponse. */
 export interface PartitionProduceResponse {
-  /** The partition index. Versions 0-11. */
+  /** The partition index. Versions 3-13. */
   index: number
-  /** The error code, or 0 if there was no error. Versions 0-11. */
+  /** The error code, or 0 if there was no error. Versions 3-13. */
   errorCode: number
-  /** The base offset. Versions 0-11. */
+  /** The base offset. Versions 3-13. */
   baseOffset: number
-  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. Versions 2-11. Default -1. */
-  logAppendTimeMs?: number
-  /** The log start offset. Versions 5-11. Default -1. */
+  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. Versions 3-13. Default -1. */
+  logAppendTimeMs: number
+  /** The log start offset. Versions 5-13. Default -1. */
   logStartOffset?: number
-  /** The batch indices of records that caused the batch to be dropped. Versions 8-11. */
+  /** The batch indices of records that caused the batch to be dropped. Versions 8-13. */
   recordErrors?: BatchIndexAndErrorMessage[]
-  /** The global error message summarizing the common root cause of the records that caused the batch to be dropped. Versions 8-11. Nullable in 8-11. Default null. */
+  /** The global error message summarizing the common root cause of the records that caused the batch to be dropped. Versions 8-13. Nullable in 8-13. Default null. */
   errorMessage?: string | null
-  /** Versions 10-11. Tagged field 0 in 10-11. */
+  /** The leader broker that the producer should use for future requests. Versions 10-13. Tagged field 0 in 10-13. */
   currentLeader?: LeaderIdAndEpoch
 }
 
 /** TopicProduceResponse: a struct of ProduceResponse. */
 export interface TopicProduceResponse {
-  /** The topic name. Versions 0-11. */
-  name: string
-  /** Each partition that we produced to within the topic. Versions 0-11. */
+  /** The topic name. Versions 3-12. */
+  name?: string
+  /** The unique topic ID. Versions 13. */
+  topicId?: Buffer
+  /** Each partition that we produced to within the topic. Versions 3-13. */
   partitionResponses: PartitionProduceResponse[]
 }
 
 /** NodeEndpoint: a struct of ProduceResponse. */
 export interface NodeEndpoint {
-  /** The ID of the associated node. Versions 10-11. */
+  /** The ID of the associated node. Versions 10-13. */
   nodeId: number
-  /** The node's hostname. Versions 10-11. */
+  /** The node's hostname. Versions 10-13. */
   host: string
-  /** The node's port. Versions 10-11. */
+  /** The node's port. Versions 10-13. */
   port: number
-  /** The rack of the node, or null if it has not been assigned to a rack. Versions 10-11. Nullable in 10-11. Default null. */
+  /** The rack of the node, or null if it has not been assigned to a rack. Versions 10-13. Nullable in 10-13. Default null. */
   rack: string | null
 }
 
-/** ProduceResponse (versions 0-11). */
+/** ProduceResponse (versions 3-13). */
 export interface ProduceResponse {
-  /** Each produce response. Versions 0-11. */
+  /** Each produce response. Versions 3-13. */
   responses: TopicProduceResponse[]
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1-11. Default 0. */
-  throttleTimeMs?: number
-  /** Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. Versions 10-11. Tagged field 0 in 10-11. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3-13. Default 0. */
+  throttleTimeMs: number
+  /** Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. Versions 10-13. Tagged field 0 in 10-13. */
   nodeEndpoints?: NodeEndpoint[]
 }
 
 const BatchIndexAndErrorMessageFields: readonly FieldSchema[] = [
-  { name: 'batchIndex', type: 'int32', array: false, versions: [8, 11] },
-  { name: 'batchIndexErrorMessage', type: 'string', array: false, versions: [8, 11], nullable: [8, 11], default: null },
+  { name: 'batchIndex', type: 'int32', array: false, versions: [8, 13] },
+  { name: 'batchIndexErrorMessage', type: 'string', array: false, versions: [8, 13], nullable: [8, 13], default: null },
 ]
 
 const LeaderIdAndEpochFields: readonly FieldSchema[] = [
-  { name: 'leaderId', type: 'int32', array: false, versions: [10, 11], default: -1 },
-  { name: 'leaderEpoch', type: 'int32', array: false, versions: [10, 11], default: -1 },
+  { name: 'leaderId', type: 'int32', array: false, versions: [10, 13], default: -1 },
+  { name: 'leaderEpoch', type: 'int32', array: false, versions: [10, 13], default: -1 },
 ]
 
 const PartitionProduceResponseFields: readonly FieldSchema[] = [
-  { name: 'index', type: 'int32', array: false, versions: [0, 11] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 11] },
-  { name: 'baseOffset', type: 'int64', array: false, versions: [0, 11] },
-  { name: 'logAppendTimeMs', type: 'int64', array: false, versions: [2, 11], ignorable: true, default: -1 },
-  { name: 'logStartOffset', type: 'int64', array: false, versions: [5, 11], ignorable: true, default: -1 },
-  { name: 'recordErrors', type: 'struct', array: true, fields: BatchIndexAndErrorMessageFields, versions: [8, 11], ignorable: true },
-  { name: 'errorMessage', type: 'string', array: false, versions: [8, 11], nullable: [8, 11], ignorable: true, default: null },
-  { name: 'currentLeader', type: 'struct', array: false, fields: LeaderIdAndEpochFields, versions: [10, 11], tag: 0, tagged: [10, 11] },
+  { name: 'index', type: 'int32', array: false, versions: [3, 13] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [3, 13] },
+  { name: 'baseOffset', type: 'int64', array: false, versions: [3, 13] },
+  { name: 'logAppendTimeMs', type: 'int64', array: false, versions: [3, 13], ignorable: true, default: -1 },
+  { name: 'logStartOffset', type: 'int64', array: false, versions: [5, 13], ignorable: true, default: -1 },
+  { name: 'recordErrors', type: 'struct', array: true, fields: BatchIndexAndErrorMessageFields, versions: [8, 13], ignorable: true },
+  { name: 'errorMessage', type: 'string', array: false, versions: [8, 13], nullable: [8, 13], ignorable: true, default: null },
+  { name: 'currentLeader', type: 'struct', array: false, fields: LeaderIdAndEpochFields, versions: [10, 13], tag: 0, tagged: [10, 13] },
 ]
 
 const TopicProduceResponseFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 11] },
-  { name: 'partitionResponses', type: 'struct', array: true, fields: PartitionProduceResponseFields, versions: [0, 11] },
+  { name: 'name', type: 'string', array: false, versions: [3, 12], ignorable: true },
+  { name: 'topicId', type: 'uuid', array: false, versions: [13, 13], ignorable: true },
+  { name: 'partitionResponses', type: 'struct', array: true, fields: PartitionProduceResponseFields, versions: [3, 13] },
 ]
 
 const NodeEndpointFields: readonly FieldSchema[] = [
-  { name: 'nodeId', type: 'int32', array: false, versions: [10, 11] },
-  { name: 'host', type: 'string', array: false, versions: [10, 11] },
-  { name: 'port', type: 'int32', array: false, versions: [10, 11] },
-  { name: 'rack', type: 'string', array: false, versions: [10, 11], nullable: [10, 11], default: null },
+  { name: 'nodeId', type: 'int32', array: false, versions: [10, 13] },
+  { name: 'host', type: 'string', array: false, versions: [10, 13] },
+  { name: 'port', type: 'int32', array: false, versions: [10, 13] },
+  { name: 'rack', type: 'string', array: false, versions: [10, 13], nullable: [10, 13], default: null },
 ]
 
 const ProduceResponseFields: readonly FieldSchema[] = [
-  { name: 'responses', type: 'struct', array: true, fields: TopicProduceResponseFields, versions: [0, 11] },
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [1, 11], ignorable: true, default: 0 },
-  { name: 'nodeEndpoints', type: 'struct', array: true, fields: NodeEndpointFields, versions: [10, 11], tag: 0, tagged: [10, 11] },
+  { name: 'responses', type: 'struct', array: true, fields: TopicProduceResponseFields, versions: [3, 13] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [3, 13], ignorable: true, default: 0 },
+  { name: 'nodeEndpoints', type: 'struct', array: true, fields: NodeEndpointFields, versions: [10, 13], tag: 0, tagged: [10, 13] },
 ]
 
 export const ProduceResponseSchema: MessageSchema = {
   name: 'ProduceResponse', api: 'Produce', kind: 'response', apiKey: 0,
-  versions: [0, 11], flexible: [9, 32767],
+  versions: [3, 13], flexible: [9, 32767],
   fields: ProduceResponseFields,
 }
 
-/** Encodes a ProduceResponse at `version` (0-11). */
+/** Encodes a ProduceResponse at `version` (3-13). */
 export function encodeProduceResponse(value: ProduceResponse, version: number): Buffer {
   return encodeMessage(ProduceResponseSchema, value, version)
 }

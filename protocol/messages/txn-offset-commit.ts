@@ -6,74 +6,74 @@ import type { Writer } from '../runtime/writer.js'
 
 /** TxnOffsetCommitRequestPartition: a struct of TxnOffsetCommitRequest. */
 export interface TxnOffsetCommitRequestPartition {
-  /** The index of the partition within the topic. Versions 0-4. */
+  /** The index of the partition within the topic. Versions 0-5. */
   partitionIndex: number
-  /** The message offset to be committed. Versions 0-4. */
+  /** The message offset to be committed. Versions 0-5. */
   committedOffset: number
-  /** The leader epoch of the last consumed record. Versions 2-4. Default -1. */
+  /** The leader epoch of the last consumed record. Versions 2-5. Default -1. */
   committedLeaderEpoch?: number
-  /** Any associated metadata the client wants to keep. Versions 0-4. Nullable in 0-4. */
+  /** Any associated metadata the client wants to keep. Versions 0-5. Nullable in 0-5. */
   committedMetadata: string | null
 }
 
 /** TxnOffsetCommitRequestTopic: a struct of TxnOffsetCommitRequest. */
 export interface TxnOffsetCommitRequestTopic {
-  /** The topic name. Versions 0-4. */
+  /** The topic name. Versions 0-5. */
   name: string
-  /** The partitions inside the topic that we want to commit offsets for. Versions 0-4. */
+  /** The partitions inside the topic that we want to commit offsets for. Versions 0-5. */
   partitions: TxnOffsetCommitRequestPartition[]
 }
 
-/** TxnOffsetCommitRequest (versions 0-4). */
+/** TxnOffsetCommitRequest (versions 0-5). */
 export interface TxnOffsetCommitRequest {
-  /** The ID of the transaction. Versions 0-4. */
+  /** The ID of the transaction. Versions 0-5. */
   transactionalId: string
-  /** The ID of the group. Versions 0-4. */
+  /** The ID of the group. Versions 0-5. */
   groupId: string
-  /** The current producer ID in use by the transactional ID. Versions 0-4. */
+  /** The current producer ID in use by the transactional ID. Versions 0-5. */
   producerId: number
-  /** The current epoch associated with the producer ID. Versions 0-4. */
+  /** The current epoch associated with the producer ID. Versions 0-5. */
   producerEpoch: number
-  /** The generation of the consumer. Versions 3-4. Default -1. */
+  /** The generation of the consumer. Versions 3-5. Default -1. */
   generationId?: number
-  /** The member ID assigned by the group coordinator. Versions 3-4. Default "". */
+  /** The member ID assigned by the group coordinator. Versions 3-5. Default "". */
   memberId?: string
-  /** The unique identifier of the consumer instance provided by end user. Versions 3-4. Nullable in 3-4. Default null. */
+  /** The unique identifier of the consumer instance provided by end user. Versions 3-5. Nullable in 3-5. Default null. */
   groupInstanceId?: string | null
-  /** Each topic that we want to commit offsets for. Versions 0-4. */
+  /** Each topic that we want to commit offsets for. Versions 0-5. */
   topics: TxnOffsetCommitRequestTopic[]
 }
 
 const TxnOffsetCommitRequestPartitionFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 4] },
-  { name: 'committedOffset', type: 'int64', array: false, versions: [0, 4] },
-  { name: 'committedLeaderEpoch', type: 'int32', array: false, versions: [2, 4], ignorable: true, default: -1 },
-  { name: 'committedMetadata', type: 'string', array: false, versions: [0, 4], nullable: [0, 4] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 5] },
+  { name: 'committedOffset', type: 'int64', array: false, versions: [0, 5] },
+  { name: 'committedLeaderEpoch', type: 'int32', array: false, versions: [2, 5], ignorable: true, default: -1 },
+  { name: 'committedMetadata', type: 'string', array: false, versions: [0, 5], nullable: [0, 5] },
 ]
 
 const TxnOffsetCommitRequestTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 4] },
-  { name: 'partitions', type: 'struct', array: true, fields: TxnOffsetCommitRequestPartitionFields, versions: [0, 4] },
+  { name: 'name', type: 'string', array: false, versions: [0, 5] },
+  { name: 'partitions', type: 'struct', array: true, fields: TxnOffsetCommitRequestPartitionFields, versions: [0, 5] },
 ]
 
 const TxnOffsetCommitRequestFields: readonly FieldSchema[] = [
-  { name: 'transactionalId', type: 'string', array: false, versions: [0, 4] },
-  { name: 'groupId', type: 'string', array: false, versions: [0, 4] },
-  { name: 'producerId', type: 'int64', array: false, versions: [0, 4] },
-  { name: 'producerEpoch', type: 'int16', array: false, versions: [0, 4] },
-  { name: 'generationId', type: 'int32', array: false, versions: [3, 4], default: -1 },
-  { name: 'memberId', type: 'string', array: false, versions: [3, 4], default: "" },
-  { name: 'groupInstanceId', type: 'string', array: false, versions: [3, 4], nullable: [3, 4], default: null },
-  { name: 'topics', type: 'struct', array: true, fields: TxnOffsetCommitRequestTopicFields, versions: [0, 4] },
+  { name: 'transactionalId', type: 'string', array: false, versions: [0, 5] },
+  { name: 'groupId', type: 'string', array: false, versions: [0, 5] },
+  { name: 'producerId', type: 'int64', array: false, versions: [0, 5] },
+  { name: 'producerEpoch', type: 'int16', array: false, versions: [0, 5] },
+  { name: 'generationId', type: 'int32', array: false, versions: [3, 5], default: -1 },
+  { name: 'memberId', type: 'string', array: false, versions: [3, 5], default: "" },
+  { name: 'groupInstanceId', type: 'string', array: false, versions: [3, 5], nullable: [3, 5], default: null },
+  { name: 'topics', type: 'struct', array: true, fields: TxnOffsetCommitRequestTopicFields, versions: [0, 5] },
 ]
 
 export const TxnOffsetCommitRequestSchema: MessageSchema = {
   name: 'TxnOffsetCommitRequest', api: 'TxnOffsetCommit', kind: 'request', apiKey: 28,
-  versions: [0, 4], flexible: [3, 32767],
+  versions: [0, 5], flexible: [3, 32767],
   fields: TxnOffsetCommitRequestFields,
 }
 
-/** Encodes a TxnOffsetCommitRequest at `version` (0-4). */
+/** Encodes a TxnOffsetCommitRequest at `version` (0-5). */
 export function encodeTxnOffsetCommitRequest(value: TxnOffsetCommitRequest, version: number): Buffer {
   return encodeMessage(TxnOffsetCommitRequestSchema, value, version)
 }
@@ -95,50 +95,50 @@ export function readTxnOffsetCommitRequest(r: Reader, version: number): TxnOffse
 
 /** TxnOffsetCommitResponsePartition: a struct of TxnOffsetCommitResponse. */
 export interface TxnOffsetCommitResponsePartition {
-  /** The partition index. Versions 0-4. */
+  /** The partition index. Versions 0-5. */
   partitionIndex: number
-  /** The error code, or 0 if there was no error. Versions 0-4. */
+  /** The error code, or 0 if there was no error. Versions 0-5. */
   errorCode: number
 }
 
 /** TxnOffsetCommitResponseTopic: a struct of TxnOffsetCommitResponse. */
 export interface TxnOffsetCommitResponseTopic {
-  /** The topic name. Versions 0-4. */
+  /** The topic name. Versions 0-5. */
   name: string
-  /** The responses for each partition in the topic. Versions 0-4. */
+  /** The responses for each partition in the topic. Versions 0-5. */
   partitions: TxnOffsetCommitResponsePartition[]
 }
 
-/** TxnOffsetCommitResponse (versions 0-4). */
+/** TxnOffsetCommitResponse (versions 0-5). */
 export interface TxnOffsetCommitResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0-4. */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0-5. */
   throttleTimeMs: number
-  /** The responses for each topic. Versions 0-4. */
+  /** The responses for each topic. Versions 0-5. */
   topics: TxnOffsetCommitResponseTopic[]
 }
 
 const TxnOffsetCommitResponsePartitionFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 4] },
-  { name: 'errorCode', type: 'int16', array: false, versions: [0, 4] },
+  { name: 'partitionIndex', type: 'int32', array: false, versions: [0, 5] },
+  { name: 'errorCode', type: 'int16', array: false, versions: [0, 5] },
 ]
 
 const TxnOffsetCommitResponseTopicFields: readonly FieldSchema[] = [
-  { name: 'name', type: 'string', array: false, versions: [0, 4] },
-  { name: 'partitions', type: 'struct', array: true, fields: TxnOffsetCommitResponsePartitionFields, versions: [0, 4] },
+  { name: 'name', type: 'string', array: false, versions: [0, 5] },
+  { name: 'partitions', type: 'struct', array: true, fields: TxnOffsetCommitResponsePartitionFields, versions: [0, 5] },
 ]
 
 const TxnOffsetCommitResponseFields: readonly FieldSchema[] = [
-  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [0, 4] },
-  { name: 'topics', type: 'struct', array: true, fields: TxnOffsetCommitResponseTopicFields, versions: [0, 4] },
+  { name: 'throttleTimeMs', type: 'int32', array: false, versions: [0, 5] },
+  { name: 'topics', type: 'struct', array: true, fields: TxnOffsetCommitResponseTopicFields, versions: [0, 5] },
 ]
 
 export const TxnOffsetCommitResponseSchema: MessageSchema = {
   name: 'TxnOffsetCommitResponse', api: 'TxnOffsetCommit', kind: 'response', apiKey: 28,
-  versions: [0, 4], flexible: [3, 32767],
+  versions: [0, 5], flexible: [3, 32767],
   fields: TxnOffsetCommitResponseFields,
 }
 
-/** Encodes a TxnOffsetCommitResponse at `version` (0-4). */
+/** Encodes a TxnOffsetCommitResponse at `version` (0-5). */
 export function encodeTxnOffsetCommitResponse(value: TxnOffsetCommitResponse, version: number): Buffer {
   return encodeMessage(TxnOffsetCommitResponseSchema, value, version)
 }

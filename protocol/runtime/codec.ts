@@ -34,7 +34,7 @@ export interface MessageSchema {
   readonly name: string
   /** The API name, e.g. `Metadata`; the header's name for headers. */
   readonly api: string
-  readonly kind: 'request' | 'response' | 'header'
+  readonly kind: 'request' | 'response' | 'header' | 'data'
   /** -1 for headers. */
   readonly apiKey: number
   readonly versions: VersionRange
@@ -226,7 +226,7 @@ function checkVersion(schema: MessageSchema, v: number): void {
 }
 
 const describe = (schema: MessageSchema, v: number): string =>
-  `${schema.kind === 'header' ? schema.name : `${schema.api} ${schema.kind}`} v${v}`
+  `${schema.kind === 'header' || schema.kind === 'data' ? schema.name : `${schema.api} ${schema.kind}`} v${v}`
 
 /** Reads one message at the reader's position, advancing it. */
 export function readMessage(schema: MessageSchema, r: Reader, v: number): Record<string, unknown> {

@@ -3,6 +3,7 @@ import {
   APIS, ProtocolDecodeError, RequestHeaderSchema, ResponseHeaderSchema, decodeMessage, encodeMessage,
   encodeRequest, decodeRequest, encodeResponse, decodeResponse, requestHeaderVersion, responseHeaderVersion,
   type FieldSchema, type MessageSchema,
+  ConsumerProtocolSubscriptionSchema, ConsumerProtocolAssignmentSchema, encodeConsumerProtocolSubscription, decodeConsumerProtocolAssignment,
 } from '../../../protocol/index.js'
 import { makeValue } from './values.js'
 
@@ -12,6 +13,8 @@ const BROKER_APIS = [
   'CreateTopics', 'DeleteTopics', 'DeleteRecords', 'InitProducerId', 'AddPartitionsToTxn', 'AddOffsetsToTxn',
   'EndTxn', 'TxnOffsetCommit', 'DescribeConfigs', 'AlterConfigs', 'CreatePartitions', 'DeleteGroups',
 ]
+/** Generated for the client only. */
+const CLIENT_ONLY_APIS = ['SaslAuthenticate']
 
 function versions(s: MessageSchema): number[] {
   const out: number[] = []
@@ -29,8 +32,8 @@ function countFields(fields: readonly FieldSchema[], v: number): number {
 }
 
 describe('generated protocol messages', () => {
-  it('cover every API the broker implements', () => {
-    expect(APIS.map((a) => a.name).sort()).toEqual([...BROKER_APIS].sort())
+  it('cover every API the broker implements, and SaslAuthenticate', () => {
+    expect(APIS.map((a) => a.name).sort()).toEqual([...BROKER_APIS, ...CLIENT_ONLY_APIS].sort())
   })
 
   for (const api of APIS) {
@@ -164,5 +167,22 @@ describe('truncated and bad input', () => {
     expect(() => encodeMessage(schema, {}, 99)).toThrow(/HeartbeatRequest has no version 99/)
     expect(() => encodeMessage(schema, { groupId: null }, 0)).toThrow(/groupId is not nullable at version 0/)
     expect(() => encodeMessage(schema, { groupInstanceId: 'x' }, 0)).toThrow(/groupInstanceId cannot be sent at version 0/)
+  })
+})
+
+describe('consumer protocol data types', () => {
+  for (const schema of [ConsumerProtocolSubscriptionSchema, ConsumerProtocolAssignmentSchema]) {
+    for (const v of versions(schema)) {
+      it(`${schema.name} v${v} round-trips`, () => {
+        const value = makeValue(schema.fields, v)
+        expect(decodeMessage(schema, encodeMessage(schema, value, v), v)).toEqual(value)
+      })
+    }
+  }
+
+  it('a subscription v1 has the layout of the Java consumer: topics, user data, owned partitions', () => {
+    const bytes = encodeConsumerProtocolSubscription({ topics: ['t'], userData: Buffer.from([9]), ownedPartitions: [{ topic: 't', partitions: [2] }] }, 1)
+    expect(bytes.toString('hex')).toBe('00000001' + '00017' + '4' + '00000001' + '09' + '00000001' + '00017' + '4' + '00000001' + '00000002')
+    expect(decodeConsumerProtocolAssignment(Buffer.from('00000000' + 'ffffffff', 'hex'), 0)).toEqual({ assignedPartitions: [], userData: null })
   })
 })
