@@ -184,7 +184,7 @@ export class TaskManager {
       try {
         let t = this.unstarted.get(id)
         if (!t) {
-          t = await createActiveTask(this.deps, id, tps, budget, this.stopped, this.thread ? () => this.awaitStableOffsets(tps) : undefined)
+          t = await createActiveTask(this.deps, id, tps, budget, this.stopped, this.thread?.beforeRestore(tps))
           this.unstarted.set(id, t)
         }
         this.inputs.startAt(t, await committedStart(this.deps, t))
@@ -203,15 +203,6 @@ export class TaskManager {
       if (this.assignment.queued || this.stopped()) return
       this.standby.set(id, await StandbyTask.create(this.deps, id, 0))
     }
-  }
-
-  /**
-   * With a thread producer, a previous owner's transaction is not fenced by this task's start: wait
-   * until none holds offsets of the inputs (the client fetches them as stable, KIP-447), so the
-   * changelogs restored next hold everything those offsets account for.
-   */
-  private async awaitStableOffsets(inputs: readonly TopicPartition[]): Promise<void> {
-    await this.deps.admin.committedOffsets(this.deps.config.applicationId, [...new Set(inputs.map(i => i.topic))])
   }
 
   /** Assigned input partitions whose task has not started (they stay paused until it does). */
@@ -283,8 +274,7 @@ export class TaskManager {
           // the thread's transaction holds this task's work
         } else if (this.thread) {
           if (!(await this.thread.commit([t]))) throw new Error(`the transaction of ${this.thread.producer.transactionalId} did not commit`)
-        }
-        else if (this.eosPerTask) await commitExactlyOnce(t, config.applicationId)
+        } else if (this.eosPerTask) await commitExactlyOnce(t, config.applicationId)
         else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets), config.applicationId)
         await t.task.close({ clean: true })
         await t.writeCheckpoint()

@@ -1,4 +1,4 @@
-import type { GroupConsumer } from '../clients/types.js'
+import type { AdminClient, GroupConsumer, TopicPartition } from '../clients/types.js'
 import { classifyClientError, isMembershipLost, isRecoverableClientError, kafkaCodeOf, type ClientErrorKind } from '../clients/errors.js'
 import { commitThreadTransaction } from '../commit/commit-thread.js'
 import { TaskFlushError } from '../commit/commit-tasks.js'
@@ -43,8 +43,17 @@ export class ThreadTransaction {
   constructor(
     readonly producer: ThreadProducer,
     private readonly tasks: ThreadTasks,
-    private readonly deps: { config: ResolvedStreamsConfig; consumer: Pick<GroupConsumer, 'groupMetadata'> },
+    private readonly deps: { config: ResolvedStreamsConfig; consumer: Pick<GroupConsumer, 'groupMetadata'>; admin: Pick<AdminClient, 'committedOffsets'> },
   ) {}
+
+  /**
+   * What a new task does before restoring: a previous owner's transaction is not fenced by its
+   * start, so it waits until none holds offsets of its inputs (the client fetches them as stable,
+   * KIP-447); the changelogs restored next then hold everything those offsets account for.
+   */
+  beforeRestore(inputs: readonly TopicPartition[]): () => Promise<unknown> {
+    return () => this.deps.admin.committedOffsets(this.deps.config.applicationId, [...new Set(inputs.map(i => i.topic))])
+  }
 
   /**
    * Commits every active task, and `closing` (tasks leaving the thread, already out of `active`).
