@@ -6,7 +6,7 @@ import { ClientError } from '../../../lib/clients/errors.js'
 import { tpKey } from '../../../lib/clients/types.js'
 import { resolveConfig } from '../../../lib/config/resolve.js'
 import { threadProducerFor } from '../../../lib/lifecycle/thread-start.js'
-import { FakeClients, FakeCluster, type FakeProducer } from './fakes.js'
+import { deferred, FakeClients, FakeCluster, type FakeProducer } from './fakes.js'
 import { CHANGELOG, IN, in0, in1, OUT, startThread, type Harness } from './harness.js'
 
 let h: Harness | null = null
@@ -189,6 +189,52 @@ describe('exactly_once_v2 with a producer per stream thread (KIP-447)', () => {
     await h.until(drained(h, '0_1'), 'reprocessed')
     await commit(h, () => h!.cluster.committedOffset(IN, 1) === 2)
     expect(h.outputs('b')).toEqual(['1', '2'])
+  })
+
+  it("a commit whose outcome is unknown: the transaction aborts and the tasks with output in it start again from what is committed", async () => {
+    h = await startThread(EOS, { kip447: true })
+    await twoTasksWithOutput(h)
+    const [t0, t1] = [h.thread.active.get('0_0'), h.thread.active.get('0_1')]
+    const [producer] = threadProducers(h)
+    const lostAnswer = Promise.reject(new ClientError('retriable', 'request timed out', 7))
+    lostAnswer.catch(() => {})
+    producer!.holdCommit = lostAnswer
+    h.consumer.handlers!.onRebalanceStarted()
+    await h.until(() => restarted(h!, '0_0', t0)() && restarted(h!, '0_1', t1)(), 'both tasks restarted')
+    expect(producer!.aborts).toBe(1)
+    // not a fencing: the thread keeps its producer
+    expect(threadProducers(h)).toHaveLength(1)
+    expect(h.cluster.committedOffset(IN, 0)).toBeUndefined()
+    h.consumer.fetch(IN, 0)
+    h.consumer.fetch(IN, 1)
+    await h.until(drained(h, '0_0', '0_1'), 'reprocessed')
+    await commit(h, () => h!.cluster.committedOffset(IN, 0) === 2 && h!.cluster.committedOffset(IN, 1) === 1)
+    expect(h.outputs('a')).toEqual(['1', '2'])
+    expect(h.outputs('b')).toEqual(['1'])
+    expect(h.fatal).toEqual([])
+  })
+
+  it('membership lost while the tasks flush: the offsets are not sent, the transaction aborts, the producer is re-created', async () => {
+    h = await startThread(EOS, { kip447: true })
+    await twoTasksWithOutput(h)
+    const [producer] = threadProducers(h)
+    const sends = deferred()
+    producer!.holdSends = sends.promise
+    h.cluster.produce(IN, 0, 'a:3')
+    h.consumer.fetch(IN, 0)
+    await h.until(drained(h, '0_0'), 'processed')
+    const t0 = h.thread.active.get('0_0')
+    h.consumer.handlers!.onRebalanceStarted()
+    await tick(20)
+    h.consumer.assign([in0, in1], true)
+    producer!.holdSends = null
+    sends.resolve()
+    await h.until(restarted(h, '0_0', t0), '0_0 restarted')
+    expect(producer!.offsetCommits).toHaveLength(0)
+    expect(producer!.aborts).toBe(1)
+    expect(threadProducers(h)).toHaveLength(2)
+    expect(h.cluster.committedOffset(IN, 0)).toBeUndefined()
+    expect(h.consumer.positions.get(tpKey(IN, 0))).toBe(0)
   })
 
   it('revocation: the commit as the rebalance starts covers every task; the revoked task then closes clean with its checkpoint', async () => {
