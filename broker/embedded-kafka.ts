@@ -8,6 +8,7 @@ import { GroupCoordinator } from './group/coordinator.js'
 import { OffsetStore } from './group/offsets.js'
 import type { BrokerContext } from './server/context.js'
 import { FetchWaiters } from './server/fetch-waiters.js'
+import { FetchSessions } from './server/fetch-sessions.js'
 import { KafkaServer } from './server/server.js'
 import type { Faults } from './server/faults.js'
 
@@ -152,6 +153,7 @@ export class EmbeddedKafka {
       autoCreateTopics: this.opts.autoCreateTopics ?? true,
       defaultPartitions: this.opts.defaultPartitions ?? 1,
       fetchWaiters: new FetchWaiters(),
+      fetchSessions: new FetchSessions(),
     }
     this.logs.on('append', this.onAppend)
     const server = new KafkaServer(this.context, { host: HOST, port: this.boundPort, onConnectionError: this.opts.onConnectionError })

@@ -140,6 +140,12 @@ export const ErrorCode = {
   INVALID_VOTER_KEY: 125,
   DUPLICATE_VOTER: 126,
   VOTER_NOT_FOUND: 127,
+  INVALID_REGULAR_EXPRESSION: 128,
+  REBOOTSTRAP_REQUIRED: 129,
+  STREAMS_INVALID_TOPOLOGY: 130,
+  STREAMS_INVALID_TOPOLOGY_EPOCH: 131,
+  STREAMS_TOPOLOGY_FENCED: 132,
+  SHARE_SESSION_LIMIT_REACHED: 133,
 } as const
 
 export type ErrorCodeName = keyof typeof ErrorCode
@@ -275,6 +281,12 @@ export const ERRORS: readonly KafkaErrorInfo[] = [
   { code: 125, name: 'INVALID_VOTER_KEY', retriable: false, message: 'The voter key does not match the receiving replica\'s.' },
   { code: 126, name: 'DUPLICATE_VOTER', retriable: false, message: 'The voter is already in the voter set.' },
   { code: 127, name: 'VOTER_NOT_FOUND', retriable: false, message: 'The voter is not in the voter set.' },
+  { code: 128, name: 'INVALID_REGULAR_EXPRESSION', retriable: false, message: 'The regular expression is not valid.' },
+  { code: 129, name: 'REBOOTSTRAP_REQUIRED', retriable: false, message: 'The client\'s metadata is stale; it should bootstrap again to get fresh metadata.' },
+  { code: 130, name: 'STREAMS_INVALID_TOPOLOGY', retriable: false, message: 'The topology the streams group member sent is not valid.' },
+  { code: 131, name: 'STREAMS_INVALID_TOPOLOGY_EPOCH', retriable: false, message: 'The topology epoch the streams group member sent is not valid.' },
+  { code: 132, name: 'STREAMS_TOPOLOGY_FENCED', retriable: false, message: 'The topology epoch the streams group member sent is out of date.' },
+  { code: 133, name: 'SHARE_SESSION_LIMIT_REACHED', retriable: true, message: 'The broker has reached its limit of share sessions.' },
 ]
 
 const byCode = new Map<number, KafkaErrorInfo>(ERRORS.map((e) => [e.code, e]))

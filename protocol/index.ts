@@ -6,7 +6,7 @@ export { Writer } from './runtime/writer.js'
 export { ProtocolDecodeError } from './runtime/errors.js'
 export {
   UnsupportedVersionError, type FieldSchema, type MessageSchema, type Primitive, type VersionRange,
-  decodeMessage, encodeMessage, readMessage, writeMessage, isFlexibleVersion,
+  decodeMessage, encodeMessage, readMessage, writeMessage, isFlexibleVersion, recordsOf, type WriteOptions,
 } from './runtime/codec.js'
 export * from './headers.js'
 export * from './errors.js'

@@ -4,7 +4,7 @@
 // Member metadata and assignments pass through as opaque bytes.
 
 import { randomUUID } from 'node:crypto'
-import { ErrorCode } from '../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { Group, Member, type JoinResponse, type Protocol, type SyncResponse } from './group.js'
 import type { OffsetStore } from './offsets.js'
 

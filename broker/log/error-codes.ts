@@ -1,25 +1,3 @@
-/** Kafka protocol error codes used by the log and the transaction coordinator (see Kafka's Errors.java). */
-export const ErrorCode = {
-  NONE: 0,
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  MESSAGE_TOO_LARGE: 10,
-  OFFSET_METADATA_TOO_LARGE: 12,
-  INVALID_TOPIC_EXCEPTION: 17,
-  TOPIC_ALREADY_EXISTS: 36,
-  INVALID_PARTITIONS: 37,
-  INVALID_CONFIG: 40,
-  INVALID_REQUEST: 42,
-  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
-  INVALID_PRODUCER_EPOCH: 47,
-  INVALID_TXN_STATE: 48,
-  INVALID_PRODUCER_ID_MAPPING: 49,
-  INVALID_TRANSACTION_TIMEOUT: 50,
-  CONCURRENT_TRANSACTIONS: 51,
-  OPERATION_NOT_ATTEMPTED: 55,
-  INVALID_RECORD: 87,
-  PRODUCER_FENCED: 90,
-} as const
-
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
+// Kafka's error codes come from the protocol layer's table; this module stays for the record-batch
+// code that imports it from here.
+export { ErrorCode } from '../../protocol/errors.js'

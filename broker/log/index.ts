@@ -1,5 +1,5 @@
 export { LogManager } from './log-manager.js'
 export { PartitionLog, type AppendResult, type ReadResult, type TxnVerifier } from './partition-log.js'
-export { ErrorCode } from './error-codes.js'
+export { ErrorCode } from '../../protocol/errors.js'
 export { TOPIC_CONFIG_DEFAULTS, validateTopicConfigs, validateTopicName } from './topic-config.js'
-export { crc32c } from './crc32c.js'
+export { crc32c } from '../../protocol/records/crc32c.js'

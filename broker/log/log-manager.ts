@@ -6,16 +6,18 @@
 import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ErrorCode } from './error-codes.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { PartitionLog, type LogContext, type TxnVerifier } from './partition-log.js'
 import { SegmentFile } from './segment-file.js'
 import { topicSettings, validateTopicConfigs, validateTopicName } from './topic-config.js'
+import { legacyTopicId, newTopicId } from './topic-id.js'
 
-interface Topic { name: string; configs: Record<string, string>; partitions: PartitionLog[] }
+interface Topic { name: string; id: Buffer; configs: Record<string, string>; partitions: PartitionLog[] }
 
 export class LogManager extends EventEmitter {
   readonly dataDir: string | undefined
   private readonly topicMap = new Map<string, Topic>()
+  private readonly byId = new Map<string, Topic>()
   private readonly context: LogContext
   private opened = false
   /** Message of the last failed topic operation, for responses that carry an error message. */
@@ -51,10 +53,11 @@ export class LogManager extends EventEmitter {
     mkdirSync(this.dataDir, { recursive: true })
     const path = this.topicsPath()
     if (!existsSync(path)) return
-    const stored = JSON.parse(readFileSync(path, 'utf8')) as { name: string; partitions: number; configs: Record<string, string> }[]
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as { name: string; id?: string; partitions: number; configs: Record<string, string> }[]
     for (const t of stored) {
-      const topic: Topic = { name: t.name, configs: t.configs, partitions: [] }
+      const topic: Topic = { name: t.name, id: t.id ? Buffer.from(t.id, 'hex') : legacyTopicId(t.name), configs: t.configs, partitions: [] }
       this.topicMap.set(t.name, topic)
+      this.byId.set(topic.id.toString('hex'), topic)
       for (let p = 0; p < t.partitions; p++) topic.partitions.push(this.newPartition(topic, p, false))
     }
   }
@@ -73,9 +76,10 @@ export class LogManager extends EventEmitter {
     if (!Number.isInteger(count) || count < 1) return this.error(ErrorCode.INVALID_PARTITIONS, `topic ${name}: number of partitions must be at least 1, got ${partitions}`)
     const configError = validateTopicConfigs(configs ?? {})
     if (configError) return this.error(ErrorCode.INVALID_CONFIG, `topic ${name}: ${configError}`)
-    const topic: Topic = { name, configs: { ...(configs ?? {}) }, partitions: [] }
+    const topic: Topic = { name, id: newTopicId(), configs: { ...(configs ?? {}) }, partitions: [] }
     for (let p = 0; p < count; p++) topic.partitions.push(this.newPartition(topic, p, true))
     this.topicMap.set(name, topic)
+    this.byId.set(topic.id.toString('hex'), topic)
     this.saveTopics()
     return ErrorCode.NONE
   }
@@ -85,6 +89,7 @@ export class LogManager extends EventEmitter {
     if (!topic) return this.error(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${name} does not exist`)
     for (const p of topic.partitions) p.destroy()
     this.topicMap.delete(name)
+    this.byId.delete(topic.id.toString('hex'))
     this.saveTopics()
     return ErrorCode.NONE
   }
@@ -111,6 +116,16 @@ export class LogManager extends EventEmitter {
   /** Topics with their partition count and config overrides (defaults: TOPIC_CONFIG_DEFAULTS). */
   topics(): { name: string; partitions: number; configs: Record<string, string> }[] {
     return [...this.topicMap.values()].map((t) => ({ name: t.name, partitions: t.partitions.length, configs: { ...t.configs } }))
+  }
+
+  /** The topic's id (KIP-516), undefined when there is no such topic. */
+  topicId(name: string): Buffer | undefined {
+    return this.topicMap.get(name)?.id
+  }
+
+  /** The name of the topic with this id, undefined when no topic has it (UNKNOWN_TOPIC_ID). */
+  topicName(id: Uint8Array): string | undefined {
+    return this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex'))?.name
   }
 
   /** Replaces the topic's overrides (AlterConfigs semantics; callers merge for IncrementalAlterConfigs). */
@@ -161,7 +176,8 @@ export class LogManager extends EventEmitter {
     if (!this.dataDir) return
     mkdirSync(this.dataDir, { recursive: true })
     const tmp = `${this.topicsPath()}.tmp`
-    writeFileSync(tmp, JSON.stringify(this.topics()))
+    const stored = [...this.topicMap.values()].map((t) => ({ name: t.name, id: t.id.toString('hex'), partitions: t.partitions.length, configs: t.configs }))
+    writeFileSync(tmp, JSON.stringify(stored))
     renameSync(tmp, this.topicsPath())
   }
 }

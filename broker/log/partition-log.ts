@@ -7,7 +7,7 @@
  * place and keeps a slice of the request (a copy for batches below COPY_BATCHES_BELOW_BYTES); read
  * hands back the stored batches themselves (Fetch writes them to the socket as separate chunks).
  */
-import { ErrorCode } from './error-codes.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import {
   buildControlBatch, baseSequenceOf, compressionOf, controlMarkerOf, isControl, isLogAppendTime, isTransactional,
   lastOffsetDeltaOf, lastSequenceOf, maxTimestampOf, producerEpochOf, producerIdOf, recordCountOf, setBaseOffset,

@@ -3,7 +3,7 @@
  * for each producerId the current epoch, metadata of its last 5 batches (for duplicate detection and
  * sequence checks), and the first offset of its open transaction in this partition, if any.
  */
-import { ErrorCode } from './error-codes.js'
+import { ErrorCode } from '../../protocol/errors.js'
 
 /** Kafka keeps this many batches per producer; a duplicate of any of them is acknowledged, not re-appended. */
 export const MAX_CACHED_BATCHES = 5

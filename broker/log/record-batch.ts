@@ -1,39 +1,22 @@
 /**
  * Record batch v2 (magic 2) helpers. Batches are kept as the bytes clients sent; these helpers read
  * header fields in place and rewrite the few the broker owns (baseOffset, and maxTimestamp for
- * LogAppendTime topics). Layout (offsets from the batch start):
- *   0 baseOffset int64 | 8 batchLength int32 | 12 partitionLeaderEpoch int32 | 16 magic int8 | 17 crc uint32
- *   21 attributes int16 | 23 lastOffsetDelta int32 | 27 baseTimestamp int64 | 35 maxTimestamp int64
- *   43 producerId int64 | 51 producerEpoch int16 | 53 baseSequence int32 | 57 recordCount int32 | 61 records
- * The CRC-32C covers attributes to the end, so rewriting baseOffset never touches it.
+ * LogAppendTime topics). The layout, CRC-32C, control records and record decoding come from
+ * protocol/records; the CRC covers attributes to the end, so rewriting baseOffset never touches it.
  */
-import { crc32c } from './crc32c.js'
+import {
+  ATTRIBUTES_OFFSET, COMPRESSION_MASK, CONTROL_FLAG, CRC_OFFSET, Compression, LOG_OVERHEAD, RECORD_BATCH_HEADER_SIZE,
+  TIMESTAMP_TYPE_FLAG, TRANSACTIONAL_FLAG, ControlRecordType, controlRecordTypeOf, crc32c, encodeEndTxnMarkerBatch,
+  readInt64, writeInt64,
+} from '../../protocol/records/index.js'
 import { ErrorCode } from './error-codes.js'
 import { decodeRecords } from './records-codec.js'
 
-export const LOG_OVERHEAD = 12 // baseOffset + batchLength: bytes not counted by batchLength
-export const BATCH_HEADER_SIZE = 61
-export const CRC_OFFSET = 17
-export const ATTRIBUTES_OFFSET = 21
-
-export const COMPRESSION_MASK = 0x07
-export const TIMESTAMP_TYPE_LOG_APPEND = 0x08
-export const TRANSACTIONAL_FLAG = 0x10
-export const CONTROL_FLAG = 0x20
-
-export const Compression = { NONE: 0, GZIP: 1, SNAPPY: 2, LZ4: 3, ZSTD: 4 } as const
-
-const TWO_32 = 0x100000000
-
-export function readInt64(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4)
+export {
+  LOG_OVERHEAD, CRC_OFFSET, ATTRIBUTES_OFFSET, COMPRESSION_MASK, TRANSACTIONAL_FLAG, CONTROL_FLAG, Compression, readInt64, writeInt64,
 }
-
-export function writeInt64(buf: Buffer, pos: number, value: number): void {
-  const hi = Math.floor(value / TWO_32)
-  buf.writeInt32BE(hi, pos)
-  buf.writeUInt32BE(value - hi * TWO_32, pos + 4)
-}
+export const BATCH_HEADER_SIZE = RECORD_BATCH_HEADER_SIZE
+export const TIMESTAMP_TYPE_LOG_APPEND = TIMESTAMP_TYPE_FLAG
 
 export const baseOffsetOf = (b: Buffer, p = 0): number => readInt64(b, p)
 export const batchLengthOf = (b: Buffer, p = 0): number => b.readInt32BE(p + 8)
@@ -113,25 +96,6 @@ function corrupt(message: string, spans: BatchSpan[]) {
   return { errorCode: ErrorCode.CORRUPT_MESSAGE, errorMessage: message, spans }
 }
 
-/** Writes the fixed v2 header; the caller appends the records region and then calls writeCrc. */
-export function writeBatchHeader(b: Buffer, h: {
-  baseOffset: number; partitionLeaderEpoch: number; attributes: number; lastOffsetDelta: number
-  baseTimestamp: number; maxTimestamp: number; producerId: bigint; producerEpoch: number; baseSequence: number; recordCount: number
-}): void {
-  writeInt64(b, 0, h.baseOffset)
-  b.writeInt32BE(b.length - LOG_OVERHEAD, 8)
-  b.writeInt32BE(h.partitionLeaderEpoch, 12)
-  b.writeInt8(2, 16)
-  b.writeInt16BE(h.attributes, ATTRIBUTES_OFFSET)
-  b.writeInt32BE(h.lastOffsetDelta, 23)
-  writeInt64(b, 27, h.baseTimestamp)
-  writeInt64(b, 35, h.maxTimestamp)
-  b.writeBigInt64BE(h.producerId, 43)
-  b.writeInt16BE(h.producerEpoch, 51)
-  b.writeInt32BE(h.baseSequence, 53)
-  b.writeInt32BE(h.recordCount, 57)
-}
-
 /**
  * A transaction marker as Kafka writes it: a transactional control batch holding one record whose key
  * is (version 0, type 0 = abort / 1 = commit) and whose value is (version 0, coordinatorEpoch).
@@ -140,21 +104,7 @@ export function buildControlBatch(opts: {
   baseOffset: number; producerId: bigint; producerEpoch: number; commit: boolean
   coordinatorEpoch: number; timestamp: number; partitionLeaderEpoch?: number
 }): Buffer {
-  // record: length varint, attributes, timestampDelta 0, offsetDelta 0, key len 4, key, value len 6, value, 0 headers
-  const record = Buffer.from([0, 0, 0, 0, 8, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0])
-  record[0] = zigzag(record.length - 1)
-  record[8] = opts.commit ? 1 : 0
-  record.writeInt32BE(opts.coordinatorEpoch, 12)
-  const b = Buffer.alloc(BATCH_HEADER_SIZE + record.length)
-  record.copy(b, BATCH_HEADER_SIZE)
-  writeBatchHeader(b, {
-    baseOffset: opts.baseOffset, partitionLeaderEpoch: opts.partitionLeaderEpoch ?? 0,
-    attributes: TRANSACTIONAL_FLAG | CONTROL_FLAG, lastOffsetDelta: 0,
-    baseTimestamp: opts.timestamp, maxTimestamp: opts.timestamp,
-    producerId: opts.producerId, producerEpoch: opts.producerEpoch, baseSequence: -1, recordCount: 1,
-  })
-  writeCrc(b, 0, b.length)
-  return b
+  return encodeEndTxnMarkerBatch({ ...opts, producerId: Number(opts.producerId), partitionLeaderEpoch: opts.partitionLeaderEpoch ?? 0 })
 }
 
 /** Reads a control batch's marker: true = commit, false = abort, null = not a transaction marker. */
@@ -163,10 +113,6 @@ export function controlMarkerOf(b: Buffer, p = 0): boolean | null {
   const records = decodeRecords(b.subarray(p, p + LOG_OVERHEAD + batchLengthOf(b, p)))
   const first = records?.records[0]
   if (!first || first.keyLength < 4) return null
-  const type = records.data.readInt16BE(first.keyStart + 2)
-  return type === 1 ? true : type === 0 ? false : null
-}
-
-function zigzag(n: number): number {
-  return n << 1
+  const type = controlRecordTypeOf({ key: records.data.subarray(first.keyStart, first.keyStart + first.keyLength) })
+  return type === ControlRecordType.COMMIT ? true : type === ControlRecordType.ABORT ? false : null
 }

@@ -4,18 +4,18 @@
 // Anything malformed closes this connection and nothing else.
 
 import type { Socket } from 'node:net'
-import { apiByKey } from '../protocol/apis/index.js'
-import { ApiVersions } from '../protocol/apis/index.js'
-import type { Message } from '../protocol/codec.js'
-import { encodeResponse, readHeaderStart, readRequestBody, type RequestHeader } from '../protocol/messages.js'
-import { Reader } from '../protocol/reader.js'
-import type { ApiSchema } from '../protocol/schema.js'
-import type { BrokerContext, RequestContext } from './context.js'
+import {
+  ErrorCode, Reader, Writer, readRequestHeader, requestHeaderVersion, responseHeaderVersion, writeResponseHeader,
+} from '../../protocol/index.js'
+import type { BrokerContext, RequestContext, RequestHeader } from './context.js'
 import { errorResponse } from './error-response.js'
 import type { Faults } from './faults.js'
-import { HANDLERS } from './handlers/index.js'
+import { servedApi, type ServedApi } from './handlers/index.js'
 import { apiVersionsBody } from './handlers/api-versions.js'
-import { ErrorCode } from '../protocol/errors.js'
+
+const API_VERSIONS_KEY = 18
+/** Responses may carry fields a version lacks (one body serves every version): those are left out. */
+const RESPONSE_WRITE = { omitAbsent: true } as const
 
 /** Kafka's socket.request.max.bytes. */
 export const MAX_REQUEST_BYTES = 104_857_600
@@ -110,26 +110,31 @@ export class Connection {
 
   private handle(frame: Buffer): void {
     let header: RequestHeader
-    let api: ApiSchema | undefined
-    let body: Message
+    let api: ServedApi | undefined
+    let body: unknown
     try {
-      const r = new Reader(frame)
-      header = readHeaderStart(r)
-      api = apiByKey(header.apiKey)
+      if (frame.length < 8) throw new Error(`frame of ${frame.length} bytes is shorter than a request header`)
+      const apiKey = frame.readInt16BE(0)
+      const apiVersion = frame.readInt16BE(2)
+      api = servedApi(apiKey)
       if (!api) {
-        this.close(`unknown API key ${header.apiKey}`)
+        this.close(`unknown API key ${apiKey}`)
         return
       }
-      if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
-        if (api === ApiVersions) {
+      const r = new Reader(frame)
+      if (apiVersion < api.minVersion || apiVersion > api.maxVersion) {
+        const h = readRequestHeader(r, 1)
+        if (apiKey === API_VERSIONS_KEY) {
           // Answered at v0 so any client can read the supported ranges and retry.
-          this.send(ApiVersions, 0, header.correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION))
+          this.send(api, 0, h.correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION))
           return
         }
-        this.close(`unsupported ${api.name} version ${header.apiVersion} (supported ${api.minVersion}-${api.maxVersion})`)
+        this.close(`unsupported ${api.name} version ${apiVersion} (supported ${api.minVersion}-${api.maxVersion})`)
         return
       }
-      body = readRequestBody(r, api, header.apiVersion)
+      const h = readRequestHeader(r, requestHeaderVersion(apiKey, apiVersion))
+      header = { apiKey, apiVersion, correlationId: h.correlationId, clientId: h.clientId }
+      body = api.read(r, apiVersion)
     } catch (err) {
       this.close(`malformed request: ${(err as Error).message}`)
       return
@@ -137,11 +142,11 @@ export class Connection {
     const request: RequestContext = { header, clientHost: this.clientHost }
     const failure = this.faults.active ? this.faults.takeFailure(api.key) : 0
     const delay = this.faults.active ? this.faults.delayFor(api.key) : 0
-    let result: Message | null | Promise<Message | null>
+    let result: unknown
     try {
       result = failure
-        ? errorResponse(api.key, body, failure, header.apiVersion)
-        : HANDLERS.get(api.key)!(body, this.broker, request)
+        ? errorResponse(api.key, body as Record<string, any>, failure, header.apiVersion)
+        : api.handle(body, this.broker, request)
     } catch (err) {
       this.close(`${api.name} failed: ${(err as Error).stack ?? err}`)
       return
@@ -163,11 +168,17 @@ export class Connection {
     if (result !== null) this.send(api, header.apiVersion, header.correlationId, result)
   }
 
-  private send(api: ApiSchema, version: number, correlationId: number, body: Message): void {
+  private send(api: ServedApi, version: number, correlationId: number, body: unknown): void {
     if (this.closed) return
     let chunks: Buffer[]
     try {
-      chunks = encodeResponse(api, version, correlationId, body)
+      const w = new Writer(256)
+      w.int32(0) // size, patched below
+      writeResponseHeader(w, { correlationId }, responseHeaderVersion(api.key, version))
+      api.write(w, body, version, RESPONSE_WRITE)
+      const size = w.length - 4
+      chunks = w.finish()
+      chunks[0]!.writeInt32BE(size, 0)
     } catch (err) {
       this.close(`cannot encode ${api.name} v${version} response: ${(err as Error).message}`)
       return

@@ -3,17 +3,23 @@
 import type { LogManager } from '../log/log-manager.js'
 import type { GroupCoordinator } from '../group/coordinator.js'
 import type { OffsetStore } from '../group/offsets.js'
-import type { Message } from '../protocol/codec.js'
-import type { RequestHeader } from '../protocol/messages.js'
+import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from '../../protocol/messages/add-offsets-to-txn.js'
+import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from '../../protocol/messages/add-partitions-to-txn.js'
+import type { EndTxnRequest, EndTxnResponse } from '../../protocol/messages/end-txn.js'
+import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/messages/init-producer-id.js'
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../../protocol/messages/txn-offset-commit.js'
 import type { FetchWaiters } from './fetch-waiters.js'
+import type { FetchSessions } from './fetch-sessions.js'
+
+type Answer<T> = T | Promise<T>
 
 /** The transaction coordinator's request handlers (broker/txn/), taking and returning decoded bodies. */
 export interface TransactionHandlers {
-  initProducerId(req: Message, apiVersion: number): Message | Promise<Message>
-  addPartitionsToTxn(req: Message, apiVersion: number): Message | Promise<Message>
-  addOffsetsToTxn(req: Message, apiVersion: number): Message | Promise<Message>
-  txnOffsetCommit(req: Message, apiVersion: number): Message | Promise<Message>
-  endTxn(req: Message, apiVersion: number): Message | Promise<Message>
+  initProducerId(req: InitProducerIdRequest, apiVersion: number): Answer<InitProducerIdResponse>
+  addPartitionsToTxn(req: AddPartitionsToTxnRequest, apiVersion: number): Answer<AddPartitionsToTxnResponse>
+  addOffsetsToTxn(req: AddOffsetsToTxnRequest, apiVersion: number): Answer<AddOffsetsToTxnResponse>
+  txnOffsetCommit(req: TxnOffsetCommitRequest, apiVersion: number): Answer<TxnOffsetCommitResponse>
+  endTxn(req: EndTxnRequest, apiVersion: number): Answer<EndTxnResponse>
   tick(now: number): void
   /** Whether an open transaction holds an offset commit for this group and partition (for OffsetFetch requireStable). */
   hasPendingOffset?(groupId: string, topic: string, partition: number): boolean
@@ -31,6 +37,16 @@ export interface BrokerContext {
   readonly autoCreateTopics: boolean
   readonly defaultPartitions: number
   readonly fetchWaiters: FetchWaiters
+  /** Incremental fetch sessions (KIP-227). */
+  readonly fetchSessions: FetchSessions
+}
+
+/** The request header as handlers use it. */
+export interface RequestHeader {
+  apiKey: number
+  apiVersion: number
+  correlationId: number
+  clientId: string | null
 }
 
 export interface RequestContext {
@@ -40,4 +56,4 @@ export interface RequestContext {
 }
 
 /** Returns the response body, or null when the request gets no response (Produce with acks=0). */
-export type Handler = (body: Message, broker: BrokerContext, request: RequestContext) => Message | null | Promise<Message | null>
+export type Handler<Req, Resp> = (body: Req, broker: BrokerContext, request: RequestContext) => Resp | null | Promise<Resp | null>

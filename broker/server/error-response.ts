@@ -1,7 +1,7 @@
 // A whole-request error response for any API, shaped after the request (per topic and
 // partition where the API reports errors there). Used by fault injection.
 
-import type { Message } from '../protocol/codec.js'
+type Message = Record<string, any>
 
 type Build = (req: Message, code: number, version: number) => Message
 

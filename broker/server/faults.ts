@@ -1,6 +1,6 @@
 // Fault injection: fail or delay requests of one API, drop every client connection.
 
-import { resolveApi } from '../protocol/apis/index.js'
+import { resolveApi } from './handlers/index.js'
 
 export class Faults {
   private readonly failures = new Map<number, { remaining: number; errorCode: number }[]>()

@@ -9,7 +9,7 @@
  * INVALID_PRODUCER_EPOCH for clients that predate the former. Each handler takes the request's API
  * version; without it the oldest version's errors are used, which every client understands.
  */
-import { ErrorCode } from '../log/error-codes.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import type { LogManager } from '../log/log-manager.js'
 import type { GroupOffsets } from '../group/offsets.js'
 import { MAX_PRODUCER_EPOCH, partitionKey, type TxnMetadata } from './transaction-metadata.js'

@@ -5,11 +5,11 @@
  * Kafka's clients do.
  */
 import { crc32c } from './crc32c.js'
-import { decompress } from './compression.js'
-import { type BatchSource, CorruptRecordBatchError, UnsupportedMagicError } from './errors.js'
+import { decompress, decompressAsync } from './compression.js'
+import { type BatchSource, CompressionUnavailableError, CorruptRecordBatchError, UnsupportedMagicError } from './errors.js'
 import {
-  ATTRIBUTES_OFFSET, COMPRESSION_MASK, CONTROL_FLAG, CRC_OFFSET, type CompressionCodec, CURRENT_MAGIC, LOG_OVERHEAD,
-  MAGIC_OFFSET, RECORD_BATCH_HEADER_SIZE, TIMESTAMP_TYPE_FLAG, TRANSACTIONAL_FLAG, readInt64,
+  ATTRIBUTES_OFFSET, COMPRESSION_MASK, COMPRESSION_NAMES, CONTROL_FLAG, CRC_OFFSET, type CompressionCodec, CURRENT_MAGIC, LOG_OVERHEAD,
+  MAGIC_OFFSET, MIN_RECORD_SIZE, RECORD_BATCH_HEADER_SIZE, TIMESTAMP_TYPE_FLAG, TRANSACTIONAL_FLAG, readInt64,
 } from './layout.js'
 import type { KafkaRecord, RecordBatch, RecordHeader } from './types.js'
 import { readVarint, varintEnd } from './varint.js'
@@ -59,18 +59,62 @@ export function readRecordBatch(buf: Buffer, offset = 0, options?: ReadRecordBat
   return decodeBatchAt(buf, offset, end, options)
 }
 
+/**
+ * Decodes every whole batch, decompressing compressed batches off the event loop (see
+ * decompressAsync); one await per compressed batch, none per record.
+ */
+export async function readRecordBatchesAsync(buf: Buffer | null, options?: ReadRecordBatchesOptions): Promise<RecordBatch[]> {
+  const out: RecordBatch[] = []
+  if (buf === null) return out
+  let pos = 0
+  while (pos + LOG_OVERHEAD <= buf.length) {
+    const end = pos + LOG_OVERHEAD + buf.readInt32BE(pos + 8)
+    if (end > buf.length) break
+    const baseOffset = checkBatchAt(buf, pos, end, options)
+    const codec = buf.readInt16BE(pos + ATTRIBUTES_OFFSET) & COMPRESSION_MASK
+    let decompressed: Buffer | undefined
+    if (codec !== 0) {
+      try {
+        decompressed = await decompressAsync(codec, buf.subarray(pos + RECORD_BATCH_HEADER_SIZE, end))
+      } catch (err) {
+        throw corruptCompression(err, codec, baseOffset, options)
+      }
+    }
+    out.push(decodeCheckedBatchAt(buf, pos, end, options, decompressed))
+    pos = end
+  }
+  return out
+}
+
 function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecordBatchesOptions | undefined): RecordBatch {
+  checkBatchAt(buf, pos, end, options)
+  return decodeCheckedBatchAt(buf, pos, end, options, undefined)
+}
+
+/** Magic, size and CRC checks; returns the base offset. */
+function checkBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecordBatchesOptions | undefined): number {
   const baseOffset = readInt64(buf, pos)
+  if (end < pos + CRC_OFFSET) throw new CorruptRecordBatchError(options, baseOffset, `batch length ${end - pos - LOG_OVERHEAD} is too small to hold a magic byte`)
   const magic = buf.readInt8(pos + MAGIC_OFFSET)
   if (magic !== CURRENT_MAGIC) throw new UnsupportedMagicError(options, baseOffset, magic)
   if (end - pos < RECORD_BATCH_HEADER_SIZE) {
     throw new CorruptRecordBatchError(options, baseOffset, `batch length ${end - pos - LOG_OVERHEAD} is below the v2 header size`)
   }
-  const crc = buf.readUInt32BE(pos + CRC_OFFSET)
   if (options?.verifyCrc !== false) {
+    const crc = buf.readUInt32BE(pos + CRC_OFFSET)
     const computed = crc32c(buf, pos + ATTRIBUTES_OFFSET, end)
     if (computed !== crc) throw new CorruptRecordBatchError(options, baseOffset, `CRC-32C mismatch: stored ${crc}, computed ${computed}`)
   }
+  return baseOffset
+}
+
+/** Decodes a checked batch; `decompressed` is its records region already decompressed, if it was. */
+function decodeCheckedBatchAt(
+  buf: Buffer, pos: number, end: number, options: ReadRecordBatchesOptions | undefined, decompressed: Buffer | undefined,
+): RecordBatch {
+  const baseOffset = readInt64(buf, pos)
+  const magic = CURRENT_MAGIC
+  const crc = buf.readUInt32BE(pos + CRC_OFFSET)
   const attributes = buf.readInt16BE(pos + ATTRIBUTES_OFFSET)
   const compression = (attributes & COMPRESSION_MASK) as CompressionCodec
   const logAppendTime = (attributes & TIMESTAMP_TYPE_FLAG) !== 0
@@ -78,15 +122,15 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
   const firstTimestamp = readInt64(buf, pos + 27)
   const maxTimestamp = readInt64(buf, pos + 35)
   const recordCount = buf.readInt32BE(pos + 57)
-  if (recordCount < 0) throw new CorruptRecordBatchError(options, baseOffset, `negative record count ${recordCount}`)
   let data = buf
   let start = pos + RECORD_BATCH_HEADER_SIZE
   let limit = end
   if (compression !== 0) {
-    data = decompress(compression, buf.subarray(start, end))
+    data = decompressed ?? decompressBatch(compression, buf.subarray(start, end), baseOffset, options)
     start = 0
     limit = data.length
   }
+  checkRecordCount(recordCount, limit - start, baseOffset, options)
   const records = decodeRecords(data, start, limit, recordCount, baseOffset, firstTimestamp, logAppendTime, maxTimestamp, options)
   return {
     baseOffset,
@@ -109,6 +153,29 @@ function decodeBatchAt(buf: Buffer, pos: number, end: number, options: ReadRecor
     recordCount,
     records,
   }
+}
+
+/** A count that cannot fit the records region would make a huge array before the first record fails. */
+export function checkRecordCount(count: number, regionBytes: number, baseOffset: number, source: BatchSource | undefined): void {
+  if (count < 0 || count * MIN_RECORD_SIZE > regionBytes) {
+    throw new CorruptRecordBatchError(source, baseOffset, `record count ${count} does not fit the ${regionBytes}-byte records region`)
+  }
+}
+
+/** Decompresses a records region; corrupt data becomes a CorruptRecordBatchError naming the batch. */
+export function decompressBatch(codec: number, region: Buffer, baseOffset: number, source: BatchSource | undefined): Buffer {
+  try {
+    return decompress(codec, region)
+  } catch (err) {
+    throw corruptCompression(err, codec, baseOffset, source)
+  }
+}
+
+function corruptCompression(err: unknown, codec: number, baseOffset: number, source: BatchSource | undefined): Error {
+  if (err instanceof CompressionUnavailableError) return err
+  const corrupt = new CorruptRecordBatchError(source, baseOffset, `${COMPRESSION_NAMES[codec]} decompression failed: ${(err as Error).message}`)
+  corrupt.cause = err
+  return corrupt
 }
 
 /** In a LogAppendTime batch every record's timestamp is the batch's maxTimestamp. */

@@ -6,7 +6,7 @@
  * batch (prepareRecordBatch), add up their `size`s with the request's other fields, allocate the
  * request once, and write each batch where its `records` field goes (writePreparedRecordBatch).
  */
-import { compress } from './compression.js'
+import { compress, compressAsync } from './compression.js'
 import { crc32c } from './crc32c.js'
 import {
   ATTRIBUTES_OFFSET, COMPRESSION_MASK, CONTROL_FLAG, CRC_OFFSET, Compression, CURRENT_MAGIC, LOG_OVERHEAD,
@@ -30,8 +30,26 @@ export interface PreparedRecordBatch {
   readonly compressed: Buffer | null
 }
 
-/** Measures a batch; compresses its records region when it is compressed. */
+/** Measures a batch; compresses its records region when it is compressed (synchronously). */
 export function prepareRecordBatch(input: RecordBatchInput): PreparedRecordBatch {
+  const p = measure(input)
+  const codec = p.attributes & COMPRESSION_MASK
+  if (codec === Compression.NONE) return p
+  const compressed = compress(codec, uncompressedRegion(p))
+  return { ...p, size: RECORD_BATCH_HEADER_SIZE + compressed.length, compressed }
+}
+
+/** As prepareRecordBatch, compressing off the event loop (see compressAsync). */
+export async function prepareRecordBatchAsync(input: RecordBatchInput): Promise<PreparedRecordBatch> {
+  const p = measure(input)
+  const codec = p.attributes & COMPRESSION_MASK
+  if (codec === Compression.NONE) return p
+  const compressed = await compressAsync(codec, uncompressedRegion(p))
+  return { ...p, size: RECORD_BATCH_HEADER_SIZE + compressed.length, compressed }
+}
+
+/** Record sizes, timestamps and attributes; `size` as if uncompressed. */
+function measure(input: RecordBatchInput): PreparedRecordBatch {
   const records = input.records
   const n = records.length
   if (n === 0) throw new RangeError('a record batch needs at least one record')
@@ -48,19 +66,17 @@ export function prepareRecordBatch(input: RecordBatchInput): PreparedRecordBatch
     bodySizes[i] = body
     regionSize += sizeOfVarint(body) + body
   }
-  const codec = input.compression ?? Compression.NONE
-  let attributes = codec & COMPRESSION_MASK
+  let attributes = (input.compression ?? Compression.NONE) & COMPRESSION_MASK
   if (input.timestampType === TimestampType.LOG_APPEND_TIME) attributes |= TIMESTAMP_TYPE_FLAG
   if (input.isTransactional) attributes |= TRANSACTIONAL_FLAG
   if (input.isControl) attributes |= CONTROL_FLAG
-  let compressed: Buffer | null = null
-  if (codec !== Compression.NONE) {
-    const region = Buffer.allocUnsafe(regionSize)
-    writeRecords(region, 0, records, bodySizes, firstTimestamp)
-    compressed = compress(codec, region)
-    regionSize = compressed.length
-  }
-  return { size: RECORD_BATCH_HEADER_SIZE + regionSize, input, attributes, firstTimestamp, maxTimestamp, bodySizes, compressed }
+  return { size: RECORD_BATCH_HEADER_SIZE + regionSize, input, attributes, firstTimestamp, maxTimestamp, bodySizes, compressed: null }
+}
+
+function uncompressedRegion(p: PreparedRecordBatch): Buffer {
+  const region = Buffer.allocUnsafe(p.size - RECORD_BATCH_HEADER_SIZE)
+  writeRecords(region, 0, p.input.records, p.bodySizes, p.firstTimestamp)
+  return region
 }
 
 /** Writes a prepared batch at buf[offset, offset + size) and returns offset + size. */

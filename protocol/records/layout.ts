@@ -21,6 +21,8 @@ export const PRODUCER_EPOCH_OFFSET = 51
 export const BASE_SEQUENCE_OFFSET = 53
 export const RECORD_COUNT_OFFSET = 57
 export const CURRENT_MAGIC = 2
+/** The smallest record: length, attributes, two deltas, key and value lengths and header count, one byte each. */
+export const MIN_RECORD_SIZE = 7
 
 export const COMPRESSION_MASK = 0x07
 export const TIMESTAMP_TYPE_FLAG = 0x08

@@ -273,14 +273,51 @@ function writePrimitive(w: Writer, type: Primitive, value: any, flexible: boolea
       if (value !== null && typeof value !== 'string') fail(ctx, path, 'must be a string')
       if (flexible) w.compactString(value); else w.string(value)
       return
-    case 'bytes':
     case 'records':
+      if (Array.isArray(value)) { writeRecordChunks(w, value, flexible); return }
+      if (value !== null && value instanceof Buffer && value.length >= 1024) {
+        if (flexible) w.uvarint(value.length + 1); else w.int32(value.length)
+        w.chunk(value)
+        return
+      }
+      if (value !== null && !(value instanceof Uint8Array)) fail(ctx, path, 'must be a Buffer')
+      if (flexible) w.compactBytes(value); else w.bytes(value)
+      return
+    case 'bytes':
       if (value !== null && !(value instanceof Uint8Array)) fail(ctx, path, 'must be a Buffer')
       if (flexible) w.compactBytes(value); else w.bytes(value)
   }
 }
 
-function writeValue(w: Writer, pf: PlanField, value: any, v: number, ctx: string, path: string): void {
+function writeRecordChunks(w: Writer, chunks: readonly Buffer[], flexible: boolean): void {
+  let n = 0
+  for (let i = 0; i < chunks.length; i++) n += chunks[i]!.length
+  if (flexible) w.uvarint(n + 1); else w.int32(n)
+  for (let i = 0; i < chunks.length; i++) w.chunk(chunks[i]!)
+}
+
+/**
+ * A `records` value made of several buffers written back to back (record batches as a log
+ * stores them), sent without joining them. For encoding only: the codec writes each buffer by
+ * reference; the result is typed as the Buffer the field holds but is not one when there are
+ * several chunks.
+ */
+export function recordsOf(chunks: readonly Buffer[]): Buffer {
+  if (chunks.length === 1) return chunks[0]!
+  if (chunks.length === 0) return EMPTY
+  return chunks as unknown as Buffer
+}
+
+/** How strictly encoding treats values the version cannot carry. */
+export interface WriteOptions {
+  /**
+   * Leave out, instead of rejecting, non-default values of fields the version lacks. A broker
+   * answering many versions builds one response and lets each version take the fields it has.
+   */
+  readonly omitAbsent?: boolean
+}
+
+function writeValue(w: Writer, pf: PlanField, value: any, v: number, ctx: string, path: string, lenient: boolean): void {
   const f = pf.f
   if (value === undefined) value = defaultValue(f)
   if (value === null && !pf.nullable) fail(ctx, path, `is not nullable at version ${v}`)
@@ -288,7 +325,7 @@ function writeValue(w: Writer, pf: PlanField, value: any, v: number, ctx: string
     if (value === null) { if (pf.flexible) w.uvarint(0); else w.int32(-1); return }
     if (!Array.isArray(value)) fail(ctx, path, 'must be an array')
     if (pf.flexible) w.uvarint(value.length + 1); else w.int32(value.length)
-    if (pf.sub !== null) for (let i = 0; i < value.length; i++) writePlan(w, pf.sub, value[i], v, ctx, path + '.')
+    if (pf.sub !== null) for (let i = 0; i < value.length; i++) writePlan(w, pf.sub, value[i], v, ctx, path + '.', lenient)
     else for (let i = 0; i < value.length; i++) writePrimitive(w, f.type as Primitive, value[i], pf.flexible, ctx, path)
     return
   }
@@ -297,15 +334,15 @@ function writeValue(w: Writer, pf: PlanField, value: any, v: number, ctx: string
       if (value === null) { w.int8(-1); return }
       w.int8(1)
     }
-    writePlan(w, pf.sub, value ?? {}, v, ctx, path + '.')
+    writePlan(w, pf.sub, value ?? {}, v, ctx, path + '.', lenient)
     return
   }
   writePrimitive(w, f.type as Primitive, value, pf.flexible, ctx, path)
 }
 
-function writePlan(w: Writer, plan: Plan, value: any, v: number, ctx: string, prefix: string): void {
+function writePlan(w: Writer, plan: Plan, value: any, v: number, ctx: string, prefix: string, lenient: boolean): void {
   if (value === null || typeof value !== 'object') fail(ctx, prefix || '(message)', 'must be an object')
-  for (const f of plan.absent) {
+  if (!lenient) for (const f of plan.absent) {
     const x = value[f.name]
     if (x !== undefined && !f.ignorable && !isDefault(f, x)) {
       throw new UnsupportedVersionError(`${ctx}: field ${prefix}${f.name} cannot be sent at version ${v}`)
@@ -314,7 +351,7 @@ function writePlan(w: Writer, plan: Plan, value: any, v: number, ctx: string, pr
   const regular = plan.regular
   for (let i = 0; i < regular.length; i++) {
     const pf = regular[i]!
-    writeValue(w, pf, value[pf.name], v, ctx, prefix + pf.name)
+    writeValue(w, pf, value[pf.name], v, ctx, prefix + pf.name, lenient)
   }
   if (!plan.flexible) return
   const tagged = plan.tagged
@@ -327,26 +364,26 @@ function writePlan(w: Writer, plan: Plan, value: any, v: number, ctx: string, pr
     const x = value[t.name]
     if (isDefault(t.f, x)) continue
     const sub = new Writer(64)
-    writeValue(sub, t, x, v, ctx, prefix + t.name)
+    writeValue(sub, t, x, v, ctx, prefix + t.name, lenient)
     w.uvarint(t.f.tag!)
-    w.uvarint(sub.pos)
+    w.uvarint(sub.length)
     w.raw(sub.toBuffer())
   }
 }
 
-export function writeStruct(w: Writer, fields: readonly FieldSchema[], value: any, v: number, flexible: boolean, ctx: string, prefix = ''): void {
-  writePlan(w, planFor(fields, v, flexible), value, v, ctx, prefix)
+export function writeStruct(w: Writer, fields: readonly FieldSchema[], value: any, v: number, flexible: boolean, ctx: string, prefix = '', opts?: WriteOptions): void {
+  writePlan(w, planFor(fields, v, flexible), value, v, ctx, prefix, opts?.omitAbsent === true)
 }
 
 /** Appends one message to a writer (e.g. after a header). */
-export function writeMessage(schema: MessageSchema, w: Writer, value: object, v: number): void {
+export function writeMessage(schema: MessageSchema, w: Writer, value: object, v: number, opts?: WriteOptions): void {
   checkVersion(schema, v)
-  writeStruct(w, schema.fields, value, v, inRange(schema.flexible, v), describe(schema, v))
+  writeStruct(w, schema.fields, value, v, inRange(schema.flexible, v), describe(schema, v), '', opts)
 }
 
-export function encodeMessage(schema: MessageSchema, value: object, v: number): Buffer {
+export function encodeMessage(schema: MessageSchema, value: object, v: number, opts?: WriteOptions): Buffer {
   const w = new Writer()
-  writeMessage(schema, w, value, v)
+  writeMessage(schema, w, value, v, opts)
   return w.toBuffer()
 }
 

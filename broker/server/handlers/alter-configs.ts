@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../protocol/errors.js'
-import type { Message } from '../../protocol/codec.js'
+import { ErrorCode } from '../../../protocol/errors.js'
+import type { AlterConfigsRequest, AlterConfigsResourceResponse, AlterConfigsResponse } from '../../../protocol/messages/alter-configs.js'
 import type { Handler } from '../context.js'
 import { validateTopicConfigs } from '../../log/topic-config.js'
 import { configRecord } from './topic-configs.js'
@@ -7,8 +7,8 @@ import { configRecord } from './topic-configs.js'
 const TOPIC = 2
 
 // AlterConfigs replaces a topic's whole set of overrides (unlike IncrementalAlterConfigs).
-export const alterConfigs: Handler = (body, broker) => {
-  const responses = (body.resources as Message[]).map((res): Message => {
+export const alterConfigs: Handler<AlterConfigsRequest, AlterConfigsResponse> = (body, broker) => {
+  const responses = body.resources.map((res): AlterConfigsResourceResponse => {
     const base = { resourceType: res.resourceType, resourceName: res.resourceName }
     if (res.resourceType !== TOPIC) {
       return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `only topic configs (resource type ${TOPIC}) can be altered on this broker` }

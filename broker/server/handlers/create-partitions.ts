@@ -1,10 +1,10 @@
-import { ErrorCode } from '../../protocol/errors.js'
-import type { Message } from '../../protocol/codec.js'
+import { ErrorCode } from '../../../protocol/errors.js'
+import type { CreatePartitionsRequest, CreatePartitionsResponse, CreatePartitionsTopicResult } from '../../../protocol/messages/create-partitions.js'
 import type { Handler } from '../context.js'
 
-export const createPartitions: Handler = (body, broker) => {
+export const createPartitions: Handler<CreatePartitionsRequest, CreatePartitionsResponse> = (body, broker) => {
   const current = new Map(broker.logs.topics().map((t) => [t.name, t.partitions]))
-  const results = (body.topics as Message[]).map((t): Message => {
+  const results = body.topics.map((t): CreatePartitionsTopicResult => {
     const have = current.get(t.name)
     if (have === undefined) return { name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${t.name}' does not exist.` }
     if (!(t.count > have)) {

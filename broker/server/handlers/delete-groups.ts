@@ -1,6 +1,7 @@
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../../../protocol/messages/delete-groups.js'
 import type { Handler } from '../context.js'
 
-export const deleteGroups: Handler = (body, broker) => ({
+export const deleteGroups: Handler<DeleteGroupsRequest, DeleteGroupsResponse> = (body, broker) => ({
   throttleTimeMs: 0,
-  results: (body.groupsNames as string[]).map((groupId) => ({ groupId, errorCode: broker.groups.deleteGroup(groupId) })),
+  results: body.groupsNames.map((groupId) => ({ groupId, errorCode: broker.groups.deleteGroup(groupId) })),
 })

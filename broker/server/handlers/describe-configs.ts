@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../protocol/errors.js'
-import type { Message } from '../../protocol/codec.js'
+import { ErrorCode } from '../../../protocol/errors.js'
+import type { DescribeConfigsRequest, DescribeConfigsResponse, DescribeConfigsResult } from '../../../protocol/messages/describe-configs.js'
 import type { BrokerContext, Handler } from '../context.js'
 import { ConfigSource, effectiveConfigs } from './topic-configs.js'
 
@@ -18,9 +18,9 @@ function brokerConfigs(broker: BrokerContext): { name: string; value: string }[]
   ]
 }
 
-export const describeConfigs: Handler = (body, broker) => {
+export const describeConfigs: Handler<DescribeConfigsRequest, DescribeConfigsResponse> = (body, broker) => {
   const topics = new Map(broker.logs.topics().map((t) => [t.name, t.configs]))
-  const results = (body.resources as Message[]).map((res): Message => {
+  const results = body.resources.map((res): DescribeConfigsResult => {
     const base = { resourceType: res.resourceType, resourceName: res.resourceName }
     let entries: { name: string; value: string; source: number }[]
     if (res.resourceType === TOPIC) {
@@ -34,7 +34,7 @@ export const describeConfigs: Handler = (body, broker) => {
     } else {
       return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unsupported resource type ${res.resourceType}`, configs: [] }
     }
-    const keys = res.configurationKeys as string[] | null
+    const keys = res.configurationKeys
     if (keys) entries = entries.filter((e) => keys.includes(e.name))
     return {
       ...base, errorCode: 0, errorMessage: null,

@@ -1,7 +1,7 @@
-import type { Message } from '../../protocol/codec.js'
+import type { JoinGroupRequest, JoinGroupResponse } from '../../../protocol/messages/join-group.js'
 import type { Handler } from '../context.js'
 
-export const joinGroup: Handler = (body, broker, { header, clientHost }) =>
+export const joinGroup: Handler<JoinGroupRequest, JoinGroupResponse> = (body, broker, { header, clientHost }) =>
   broker.groups.joinGroup(
     {
       groupId: body.groupId,
@@ -11,7 +11,7 @@ export const joinGroup: Handler = (body, broker, { header, clientHost }) =>
       groupInstanceId: body.groupInstanceId ?? null,
       protocolType: body.protocolType,
       // Copied: metadata outlives the request frame it arrived in.
-      protocols: (body.protocols as Message[]).map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata ?? []) })),
+      protocols: body.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata ?? []) })),
     },
     header.apiVersion,
     header.clientId ?? '',

@@ -1,33 +1,32 @@
-import { ErrorCode } from '../../protocol/errors.js'
-import type { Message } from '../../protocol/codec.js'
+import { ErrorCode } from '../../../protocol/errors.js'
+import type { MetadataRequest, MetadataResponse, MetadataResponsePartition, MetadataResponseTopic } from '../../../protocol/messages/metadata.js'
 import type { BrokerContext, Handler } from '../context.js'
-import { topicId } from '../topic-id.js'
 import { validateTopicName } from '../../log/topic-config.js'
 
 const UNKNOWN_AUTHORIZED = -2147483648
 
-function describeTopic(broker: BrokerContext, name: string, partitions: number): Message {
-  const parts: Message[] = []
+function describeTopic(broker: BrokerContext, name: string, partitions: number): MetadataResponseTopic {
+  const parts: MetadataResponsePartition[] = []
   for (let i = 0; i < partitions; i++) {
     parts.push({
       errorCode: 0, partitionIndex: i, leaderId: broker.nodeId, leaderEpoch: 0,
       replicaNodes: [broker.nodeId], isrNodes: [broker.nodeId], offlineReplicas: [],
     })
   }
-  return { errorCode: 0, name, topicId: topicId(name), isInternal: false, partitions: parts, topicAuthorizedOperations: UNKNOWN_AUTHORIZED }
+  return { errorCode: 0, name, topicId: broker.logs.topicId(name), isInternal: false, partitions: parts, topicAuthorizedOperations: UNKNOWN_AUTHORIZED }
 }
 
-function missing(name: string | null, errorCode: number, id?: Buffer): Message {
+function missing(name: string | null, errorCode: number, id?: Buffer): MetadataResponseTopic {
   return { errorCode, name, topicId: id, isInternal: false, partitions: [], topicAuthorizedOperations: UNKNOWN_AUTHORIZED }
 }
 
 // This broker is the leader and only replica of every partition. Requested topics that do not
 // exist are created when auto-creation is on and the client allows it (Kafka's behaviour).
-export const metadata: Handler = (body, broker, { header }) => {
+export const metadata: Handler<MetadataRequest, MetadataResponse> = (body, broker, { header }) => {
   const counts = new Map(broker.logs.topics().map((t) => [t.name, t.partitions]))
-  const requested = body.topics as Message[] | null
+  const requested = body.topics
   const all = requested === null || (header.apiVersion === 0 && requested.length === 0)
-  const topics: Message[] = []
+  const topics: MetadataResponseTopic[] = []
   if (all) {
     for (const [name, n] of counts) topics.push(describeTopic(broker, name, n))
   } else {
@@ -35,8 +34,8 @@ export const metadata: Handler = (body, broker, { header }) => {
     for (const t of requested!) {
       let name: string | null = t.name
       if (name === null || name === undefined) {
-        const id: Buffer | undefined = t.topicId
-        name = [...counts.keys()].find((n) => id && topicId(n).equals(id)) ?? null
+        const id = t.topicId
+        name = (id && broker.logs.topicName(id)) ?? null
         if (name === null) { topics.push(missing(null, ErrorCode.UNKNOWN_TOPIC_ID, id)); continue }
       }
       let n = counts.get(name)
@@ -58,5 +57,6 @@ export const metadata: Handler = (body, broker, { header }) => {
     controllerId: broker.nodeId,
     topics,
     clusterAuthorizedOperations: UNKNOWN_AUTHORIZED,
+    errorCode: 0,
   }
 }

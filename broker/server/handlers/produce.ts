@@ -1,22 +1,25 @@
-import { ErrorCode } from '../../protocol/errors.js'
-import type { Message } from '../../protocol/codec.js'
+import { ErrorCode } from '../../../protocol/errors.js'
+import type { PartitionProduceResponse, ProduceRequest, ProduceResponse, TopicProduceResponse } from '../../../protocol/messages/produce.js'
 import type { Handler } from '../context.js'
 
 // Batches go to the log as received; the log validates them (CRC, idempotence, transactions).
-export const produce: Handler = (body, broker) => {
-  const acks: number = body.acks
+export const produce: Handler<ProduceRequest, ProduceResponse> = (body, broker) => {
+  const acks = body.acks
   const ackError = acks === 0 || acks === 1 || acks === -1 ? 0 : ErrorCode.INVALID_REQUIRED_ACKS
   const now = Date.now()
-  const responses: Message[] = []
-  for (const topic of body.topicData as Message[]) {
-    const partitionResponses: Message[] = []
-    for (const p of topic.partitionData as Message[]) {
-      const log = ackError ? undefined : broker.logs.partition(topic.name, p.index)
+  const responses: TopicProduceResponse[] = []
+  for (const topic of body.topicData) {
+    // v13+ names the topic by id (KIP-516); an id no topic has is UNKNOWN_TOPIC_ID.
+    const name = topic.topicId !== undefined && !topic.name ? broker.logs.topicName(topic.topicId) : topic.name ?? ''
+    const unknown = name === undefined ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    const partitionResponses: PartitionProduceResponse[] = []
+    for (const p of topic.partitionData) {
+      const log = ackError || name === undefined ? undefined : broker.logs.partition(name, p.index)
       if (!log) {
-        partitionResponses.push(failed(p.index, ackError || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null))
+        partitionResponses.push(failed(p.index, ackError || unknown, null))
         continue
       }
-      const records: Buffer | null = p.records
+      const records = p.records
       if (!records || records.length === 0) {
         partitionResponses.push(failed(p.index, ErrorCode.CORRUPT_MESSAGE, 'produce request has no records'))
         continue
@@ -31,12 +34,12 @@ export const produce: Handler = (body, broker) => {
         })
       }
     }
-    responses.push({ name: topic.name, partitionResponses })
+    responses.push({ name: name ?? '', topicId: topic.topicId, partitionResponses })
   }
   if (acks === 0) return null
   return { responses, throttleTimeMs: 0 }
 }
 
-function failed(index: number, errorCode: number, errorMessage: string | null): Message {
+function failed(index: number, errorCode: number, errorMessage: string | null): PartitionProduceResponse {
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage }
 }

@@ -182,6 +182,9 @@ describe('lean client: group consumer', () => {
     await waitFor('assignment', () => h.assigned.length === 1)
     const first = c.memberId()
     kafka.faults.failNext('Heartbeat', 1, 25) // UNKNOWN_MEMBER_ID
+    await waitFor('the rejoin to start', () => h.rebalances === 1)
+    // Until the coordinator takes it back, the member counts as unconfirmed (the runtime's gate).
+    expect(c.unconfirmedForMs(Date.now() + 60_000)).not.toBeNull()
     await waitFor('a new assignment', () => h.assigned.length === 2)
     expect(h.assigned[1]!.lost).toBe(true)
     expect(c.memberId()).not.toBe(first)

@@ -122,6 +122,18 @@ describe('lean client: producer', () => {
     expect(got.map(m => m.message.value!.toString()).sort()).toEqual(['committed-1', 'committed-2', 'committed-3'])
   })
 
+  it('finds the transaction coordinator again when it moves and retries CONCURRENT_TRANSACTIONS', async () => {
+    kafka.createTopic('p-moves', 1)
+    const p = await producer({ transactionalId: 'p-moves-id' })
+    await p.beginTransaction()
+    kafka.faults.failNext('AddPartitionsToTxn', 1, 16) // NOT_COORDINATOR
+    await p.sendInTransaction('p-moves', [rec(null, 'moved', 0)])
+    kafka.faults.failNext('EndTxn', 1, 51) // CONCURRENT_TRANSACTIONS
+    await p.commitTransaction()
+    expect(kafka.faults.active).toBe(false)
+    expect((await readAll('p-moves', 1)).map(m => m.message.value!.toString())).toEqual(['moved'])
+  })
+
   it('is fenced when another producer takes its transactional id', async () => {
     kafka.createTopic('p-fence', 1)
     const old = await producer({ transactionalId: 'p-fence-id' })

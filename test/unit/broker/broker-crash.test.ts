@@ -12,8 +12,8 @@ import { Kafka, logLevel } from 'kafkajs'
 import { EmbeddedKafka } from '../../../broker/index.js'
 import {
   AddOffsetsToTxn, AddPartitionsToTxn, CreateTopics, EndTxn, Fetch, InitProducerId, OffsetCommit, OffsetFetch, Produce, TxnOffsetCommit,
-} from '../../../broker/protocol/apis/index.js'
-import { ErrorCode } from '../../../broker/log/error-codes.js'
+} from './raw-client.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 import { RawClient } from './raw-client.js'
 import { batch, readable } from './log-test-batches.js'
 

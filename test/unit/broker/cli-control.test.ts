@@ -3,8 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Metadata } from '../../../broker/protocol/apis/index.js'
-import { RawClient } from './raw-client.js'
+import { Metadata, RawClient } from './raw-client.js'
 
 const CLI = new URL('../../../broker/cli.ts', import.meta.url).pathname
 const cleanup: (() => Promise<void> | void)[] = []

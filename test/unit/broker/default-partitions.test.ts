@@ -3,8 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
 import { LogManager } from '../../../broker/log/log-manager.js'
-import { CreateTopics, Metadata } from '../../../broker/protocol/apis/index.js'
-import { RawClient } from './raw-client.js'
+import { CreateTopics, Metadata, RawClient } from './raw-client.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {

@@ -4,8 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
 import { EmbeddedKafka } from '../../../broker/index.js'
-import { ApiVersions, Metadata } from '../../../broker/protocol/apis/index.js'
-import { RawClient } from './raw-client.js'
+import { ApiVersions, Metadata, RawClient } from './raw-client.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {

@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
-import { Fetch, Produce } from '../../../broker/protocol/apis/index.js'
-import { decodeRequestBodyOnly } from '../../../broker/protocol/messages.js'
-import { RawClient } from './raw-client.js'
+import { Fetch, Produce, RawClient } from './raw-client.js'
+import { decodeProduceRequest } from '../../../protocol/index.js'
 
 const require = createRequire(import.meta.url)
 let kafka: EmbeddedKafka
@@ -26,7 +25,7 @@ async function batch(value: string): Promise<Buffer> {
   const req = require('kafkajs/src/protocol/requests/produce/v3/request')({
     acks: 1, timeout: 1000, topicData: [{ topic: 'x', partitions: [{ partition: 0, messages: [{ value }] }] }],
   })
-  return decodeRequestBodyOnly((await req.encode()).buffer, Produce, 3).topicData[0].partitionData[0].records
+  return decodeProduceRequest((await req.encode()).buffer, 3).topicData[0]!.partitionData[0]!.records!
 }
 
 async function produce(c: RawClient, topic: string, value: string): Promise<void> {

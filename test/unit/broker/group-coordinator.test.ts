@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { GroupCoordinator, type JoinRequest } from '../../../broker/group/coordinator.js'
 import { OffsetStore } from '../../../broker/group/offsets.js'
-import { ErrorCode } from '../../../broker/protocol/errors.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 
 const coordinators: GroupCoordinator[] = []
 afterEach(() => { for (const c of coordinators.splice(0)) c.stop() })

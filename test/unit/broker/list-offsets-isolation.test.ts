@@ -2,8 +2,7 @@
 // fetch (Kafka's lastFetchableOffset): under read_committed nothing at or past the last stable offset.
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
-import { ListOffsets } from '../../../broker/protocol/apis/index.js'
-import { RawClient } from './raw-client.js'
+import { ListOffsets, RawClient } from './raw-client.js'
 import { batch } from './log-test-batches.js'
 
 const cleanup: (() => Promise<void> | void)[] = []

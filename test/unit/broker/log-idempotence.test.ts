@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PartitionLog } from '../../../broker/log/partition-log.js'
 import { topicSettings } from '../../../broker/log/topic-config.js'
-import { ErrorCode } from '../../../broker/log/error-codes.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 import { batch, readable } from './log-test-batches.js'
 
 const log = () => new PartitionLog('t', 0, topicSettings({}))

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LogManager } from '../../../broker/log/log-manager.js'
-import { ErrorCode } from '../../../broker/log/error-codes.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 import { batch, readable } from './log-test-batches.js'
 
 const dirs: string[] = []

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { crc32c } from '../../../broker/log/crc32c.js'
+import { crc32c } from '../../../protocol/records/crc32c.js'
 import {
   baseOffsetOf, buildControlBatch, controlMarkerOf, crcOf, isTransactional, lastOffsetDeltaOf, maxTimestampOf, producerEpochOf,
   producerIdOf, baseSequenceOf, recordCountOf, setBaseOffset, setLogAppendTime, splitBatches, compressionOf, baseTimestampOf,
 } from '../../../broker/log/record-batch.js'
 import { decodeRecords } from '../../../broker/log/records-codec.js'
-import { ErrorCode } from '../../../broker/log/error-codes.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 import { batch, decodeBatches } from './log-test-batches.js'
 
 const require = createRequire(import.meta.url)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { PartitionLog } from '../../../broker/log/partition-log.js'
 import { topicSettings } from '../../../broker/log/topic-config.js'
-import { ErrorCode } from '../../../broker/log/error-codes.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 import { batch, decodeBatches, readable } from './log-test-batches.js'
 
 const log = (verifier?: (pid: bigint, epoch: number) => number) =>

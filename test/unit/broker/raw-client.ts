@@ -1,8 +1,27 @@
-// A bare protocol client for broker tests: sends frames built by the codec, reads responses.
+// A bare protocol client for broker tests: sends frames built by the generated codecs, reads responses.
 import { connect, type Socket } from 'node:net'
-import type { ApiSchema } from '../../../broker/protocol/schema.js'
-import { decodeResponse, encodeRequest } from '../../../broker/protocol/messages.js'
-import type { Message } from '../../../broker/protocol/codec.js'
+import { APIS, decodeResponse, encodeRequest, type ApiInfo } from '../../../protocol/index.js'
+
+export type Message = Record<string, any>
+
+const api = (name: string): ApiInfo => APIS.find((a) => a.name === name)!
+/** The APIs by name, for `request(Metadata, 12, {...})`. */
+export const Produce = api('Produce'), Fetch = api('Fetch'), ListOffsets = api('ListOffsets'), Metadata = api('Metadata')
+export const OffsetCommit = api('OffsetCommit'), OffsetFetch = api('OffsetFetch'), FindCoordinator = api('FindCoordinator')
+export const JoinGroup = api('JoinGroup'), Heartbeat = api('Heartbeat'), LeaveGroup = api('LeaveGroup'), SyncGroup = api('SyncGroup')
+export const DescribeGroups = api('DescribeGroups'), ListGroups = api('ListGroups'), ApiVersions = api('ApiVersions')
+export const CreateTopics = api('CreateTopics'), DeleteTopics = api('DeleteTopics'), DeleteRecords = api('DeleteRecords')
+export const InitProducerId = api('InitProducerId'), AddPartitionsToTxn = api('AddPartitionsToTxn'), AddOffsetsToTxn = api('AddOffsetsToTxn')
+export const EndTxn = api('EndTxn'), TxnOffsetCommit = api('TxnOffsetCommit'), DescribeConfigs = api('DescribeConfigs')
+export const AlterConfigs = api('AlterConfigs'), CreatePartitions = api('CreatePartitions'), DeleteGroups = api('DeleteGroups')
+
+/** A size-prefixed request frame. */
+export function requestFrame(info: ApiInfo, version: number, correlationId: number, clientId: string | null, body: Message): Buffer {
+  const frame = encodeRequest({ requestApiKey: info.key, requestApiVersion: version, correlationId, clientId }, body)
+  const size = Buffer.allocUnsafe(4)
+  size.writeInt32BE(frame.length, 0)
+  return Buffer.concat([size, frame])
+}
 
 export class RawClient {
   private buf = Buffer.alloc(0)
@@ -41,12 +60,12 @@ export class RawClient {
     this.socket.write(bytes)
   }
 
-  frame(api: ApiSchema, version: number, body: Message): { correlationId: number; bytes: Buffer } {
+  frame(api: ApiInfo, version: number, body: Message): { correlationId: number; bytes: Buffer } {
     const correlationId = this.correlation++
-    return { correlationId, bytes: encodeRequest(api, version, correlationId, 'raw-test', body) }
+    return { correlationId, bytes: requestFrame(api, version, correlationId, 'raw-test', body) }
   }
 
-  async request(api: ApiSchema, version: number, body: Message, timeoutMs = 5000): Promise<{ correlationId: number; body: Message }> {
+  async request(api: ApiInfo, version: number, body: Message, timeoutMs = 5000): Promise<{ correlationId: number; body: Message }> {
     const f = this.frame(api, version, body)
     this.write(f.bytes)
     const r = await this.response(api, version, timeoutMs)
@@ -54,9 +73,10 @@ export class RawClient {
     return r
   }
 
-  async response(api: ApiSchema, version: number, timeoutMs = 5000): Promise<{ correlationId: number; body: Message }> {
+  async response(api: ApiInfo, version: number, timeoutMs = 5000): Promise<{ correlationId: number; body: Message }> {
     const frame = await this.nextFrame(timeoutMs)
-    return decodeResponse(frame, api, version)
+    const r = decodeResponse(api.key, version, frame)
+    return { correlationId: r.header.correlationId, body: r.body }
   }
 
   async nextFrame(timeoutMs = 5000): Promise<Buffer> {

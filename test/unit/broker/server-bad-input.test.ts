@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
 import { EmbeddedKafka } from '../../../broker/index.js'
-import { ApiVersions, JoinGroup, Metadata, Produce, ListOffsets } from '../../../broker/protocol/apis/index.js'
-import { RawClient } from './raw-client.js'
+import { decodeProduceRequest } from '../../../protocol/index.js'
+import { ApiVersions, JoinGroup, Metadata, Produce, ListOffsets, RawClient } from './raw-client.js'
 
 let kafka: EmbeddedKafka
 const reasons: string[] = []
@@ -35,8 +35,7 @@ async function batch(value: string): Promise<Buffer> {
   const req = require('kafkajs/src/protocol/requests/produce/v3/request')({
     acks: 1, timeout: 1000, topicData: [{ topic: 'x', partitions: [{ partition: 0, messages: [{ value }] }] }],
   })
-  const { decodeRequestBodyOnly } = await import('../../../broker/protocol/messages.js')
-  return decodeRequestBodyOnly((await req.encode()).buffer, Produce, 3).topicData[0].partitionData[0].records
+  return decodeProduceRequest((await req.encode()).buffer, 3).topicData[0]!.partitionData[0]!.records!
 }
 
 describe('the broker survives bad input', () => {
@@ -87,7 +86,7 @@ describe('the broker survives bad input', () => {
     const r = await c.response(ApiVersions, 0)
     expect(r.correlationId).toBe(f.correlationId)
     expect(r.body.errorCode).toBe(35)
-    expect(r.body.apiKeys.find((k: { apiKey: number }) => k.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 9 })
+    expect(r.body.apiKeys.find((k: { apiKey: number }) => k.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 13 })
   })
 
   it('closes a connection that asks for an unsupported version of another API', async () => {

@@ -3,9 +3,8 @@
 // KafkaApis mapping: InitProducerId < 4, AddPartitionsToTxn / AddOffsetsToTxn / EndTxn < 2).
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
-import { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, InitProducerId, TxnOffsetCommit } from '../../../broker/protocol/apis/index.js'
-import { ErrorCode } from '../../../broker/log/error-codes.js'
-import { RawClient } from './raw-client.js'
+import { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, InitProducerId, TxnOffsetCommit, RawClient } from './raw-client.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {

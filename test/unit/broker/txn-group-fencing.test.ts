@@ -3,9 +3,8 @@
 // UNSTABLE_OFFSET_COMMIT while a transaction holds an offset for the partition.
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
-import { AddOffsetsToTxn, EndTxn, InitProducerId, JoinGroup, OffsetCommit, OffsetFetch, SyncGroup, TxnOffsetCommit } from '../../../broker/protocol/apis/index.js'
-import { ErrorCode } from '../../../broker/protocol/errors.js'
-import { RawClient } from './raw-client.js'
+import { AddOffsetsToTxn, EndTxn, InitProducerId, JoinGroup, OffsetCommit, OffsetFetch, SyncGroup, TxnOffsetCommit, RawClient } from './raw-client.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {

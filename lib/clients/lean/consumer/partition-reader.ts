@@ -56,6 +56,13 @@ export class LeanPartitionReader implements PartitionReader {
           }
           const { records, nextOffset } = decodePartition(p, topic, item.offset, conn.address)
           done.push({ topic, partition: p.partitionIndex, records, nextOffset })
+          wanted.delete(`${topic}\u0000${p.partitionIndex}`)
+        }
+      }
+      // A full fetch answers every partition asked for: one left out is asked for again.
+      for (const item of wanted.values()) {
+        if (!failed.some(f => f.item === item)) {
+          failed.push({ item, error: new KafkaResponseError(2, conn.address, `Fetch v${version}`, `${item.topic}-${item.partition}`, 'the response has no answer for this partition') })
         }
       }
       return { done, failed }

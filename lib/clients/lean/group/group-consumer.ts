@@ -101,8 +101,13 @@ export class LeanGroupConsumer implements GroupConsumer {
     }
   }
 
+  /**
+   * How long the coordinator has not confirmed this member (a heartbeat, a commit or a join
+   * answered), when longer than the session timeout. Also while rejoining: a member woken after
+   * its session expired must not process or flush until the coordinator has taken it back.
+   */
   unconfirmedForMs(now = Date.now()): number | null {
-    if (!this.active || this.confirmedAt === 0) return null
+    if (this.confirmedAt === 0) return null
     const silent = now - this.confirmedAt
     return silent > this.opts.sessionTimeoutMs ? silent : null
   }
@@ -221,6 +226,8 @@ export class LeanGroupConsumer implements GroupConsumer {
         this.confirmedAt = Date.now()
       } catch (err) {
         if (err instanceof KafkaResponseError && REBALANCE_CODES.has(err.code)) {
+          // REBALANCE_IN_PROGRESS still confirms the member: the coordinator knows it.
+          if (err.code === 27) this.confirmedAt = Date.now()
           // UNKNOWN_MEMBER_ID: the coordinator expelled this member; it joins under a new id.
           if (err.code === 25) this.membership.memberId = ''
           this.requestRejoin()

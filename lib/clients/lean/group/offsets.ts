@@ -1,7 +1,7 @@
 import type { TopicPartition, TopicPartitionOffset } from '../../types.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { byTopic } from '../cluster/leaders.js'
-import { KafkaResponseError } from '../errors.js'
+import { CorruptResponseError, KafkaResponseError } from '../errors.js'
 import { Api } from '../net/apis.js'
 
 /** Who commits: a member of a generation, or (-1, '') for an admin's commit to an empty group. */
@@ -25,7 +25,8 @@ export async function fetchGroupOffsets(cluster: Cluster, groupId: string, parti
       return { groupId, topics, ...(v >= 7 ? { requireStable: true } : {}) }
     })
     const api = `OffsetFetch v${version}`
-    const group = version >= 8 ? res.groups![0]! : { errorCode: res.errorCode ?? 0, topics: res.topics! }
+    const group = version >= 8 ? res.groups?.find(g => g.groupId === groupId) : { errorCode: res.errorCode ?? 0, topics: res.topics ?? [] }
+    if (!group) throw new CorruptResponseError(conn.address, `${api} from broker ${conn.address} has no answer for group ${groupId}`)
     if (group.errorCode !== 0) throw new KafkaResponseError(group.errorCode, conn.address, api, `group ${groupId}`)
     const out: TopicPartitionOffset[] = []
     for (const t of group.topics) {

@@ -20,7 +20,11 @@ export function produceFrame(
   const flexible = version >= 9
   const chunks: Buffer[] = []
   let total = 0
-  const head = new FieldWriter(64 + clientId.length * 3 + (transactionalId?.length ?? 0) * 3)
+  // Each small buffer holds at most one topic name and fixed-size fields around it.
+  let maxName = 0
+  for (const name of topics.keys()) maxName = Math.max(maxName, Buffer.byteLength(name))
+  const room = 48 + maxName
+  const head = new FieldWriter(room + 32 + Buffer.byteLength(clientId) + (transactionalId === null ? 0 : Buffer.byteLength(transactionalId)))
   head.int32(0) // size, set below
   head.int16(Api.Produce)
   head.int16(version)
@@ -42,7 +46,7 @@ export function produceFrame(
       total += current.pos
       chunks.push(p.batch)
       total += p.batch.length
-      current = new FieldWriter(32 + name.length * 3)
+      current = new FieldWriter(room)
       if (flexible) current.uvarint(0) // partition tagged fields
     }
     if (flexible) current.uvarint(0) // topic tagged fields

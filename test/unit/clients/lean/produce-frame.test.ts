@@ -8,6 +8,7 @@ describe('produceFrame', () => {
   const topics = new Map([
     ['tópico-a', [{ partition: 0, batch: batch('x') }, { partition: 3, batch: batch('yy') }]],
     ['b', [{ partition: 1, batch: batch('zzz') }]],
+    ['a-topic-name-longer-than-any-fixed-room-a-frame-buffer-could-assume-for-it-' + 'x'.repeat(150), [{ partition: 2, batch: batch('w') }, { partition: 5, batch: batch('v') }]],
   ])
 
   for (const version of [3, 7, 8, 9, 11, 12]) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  Compression, CorruptRecordBatchError, TimestampType, UnsupportedMagicError, completeBatchesLength, encodeRecordBatch,
-  prepareRecordBatch, readRecordBatch, readRecordBatches, recordBatchSize, writePreparedRecordBatch, writeRecordBatch,
+  Compression, CompressionUnavailableError, CorruptRecordBatchError, TimestampType, UnsupportedMagicError, completeBatchesLength, encodeRecordBatch,
+  prepareRecordBatch, readRecordBatch, readRecordBatches, readRecordSpans, recordBatchSize, writePreparedRecordBatch, writeRecordBatch,
   type RecordBatchInput,
 } from '../../../../protocol/records/index.js'
 import { kafkajsBatch, kafkajsDecode } from './kafkajs-batches.js'
@@ -101,13 +101,26 @@ describe('record batch v2 round trip', () => {
   })
 
   it('rejects records that run past the batch even when the CRC is right', () => {
-    const input: RecordBatchInput = { records: [{ key: b('k'), value: b('v'), timestamp: T }] }
+    const input: RecordBatchInput = { records: [{ key: b('k'), value: b('a longer value'), timestamp: T }] }
     const buf = encodeRecordBatch(input)
     buf.writeInt32BE(2, 57) // claims two records
     expect(() => readRecordBatches(buf, { verifyCrc: false })).toThrow(/record 1: varint runs past the end of the batch/)
+    for (const count of [-1, 2 ** 31 - 1]) {
+      buf.writeInt32BE(count, 57)
+      expect(() => readRecordBatches(buf, { verifyCrc: false })).toThrow(`record count ${count} does not fit the 22-byte records region`)
+      expect(() => readRecordSpans(buf)).toThrow(CorruptRecordBatchError)
+    }
     const extra = encodeRecordBatch({ records: [input.records[0], input.records[0]] })
     extra.writeInt32BE(1, 57)
     expect(() => readRecordBatches(extra, { verifyCrc: false })).toThrow(/bytes left after the 1 records/)
+  })
+
+  it('rejects a batch length too small for a batch header', () => {
+    const buf = encodeRecordBatch(sample())
+    for (const length of [-3, 0, 4, 48]) {
+      buf.writeInt32BE(length, 8)
+      expect(() => readRecordBatches(buf, { topic: 't', partition: 0 }), String(length)).toThrow(CorruptRecordBatchError)
+    }
   })
 
   it('rejects older message formats with a clear error', () => {
@@ -157,5 +170,46 @@ describe('record batch v2 against kafkajs', () => {
     const [theirs] = await kafkajsDecode(buf)
     expect(theirs.records.map((r) => [Number(r.offset), Number(r.timestamp), r.key, r.value]))
       .toEqual(sample().records.map((r, i) => [50 + i, r.timestamp, r.key, r.value]))
+  })
+})
+
+describe('record spans', () => {
+  it('locate the same keys, values, offset and timestamp deltas the record decoder reads, compressed or not', () => {
+    for (const compression of [Compression.NONE, Compression.GZIP, Compression.SNAPPY]) {
+      const buf = encodeRecordBatch({ ...sample(), compression })
+      const [batch] = readRecordBatches(buf)
+      const { data, records } = readRecordSpans(buf)
+      expect(records.map((r) => [
+        batch.baseOffset + r.offsetDelta, batch.firstTimestamp + r.timestampDelta,
+        r.keyLength < 0 ? null : data.subarray(r.keyStart, r.keyStart + r.keyLength),
+        r.valueLength < 0 ? null : data.subarray(r.valueStart, r.valueStart + r.valueLength),
+      ])).toEqual(batch.records.map((r) => [r.offset, r.timestamp, r.key, r.value]))
+      expect(Buffer.concat(records.map((r) => data.subarray(r.start, r.end)))).toEqual(compression === 0 ? buf.subarray(61) : data)
+    }
+  })
+
+  it('report a record running past the batch', () => {
+    const buf = encodeRecordBatch(sample())
+    buf.writeInt32BE(5, 57)
+    expect(() => readRecordSpans(buf, { topic: 't', partition: 2 })).toThrow(/^t-2 record batch at offset 0: record 4: varint runs past/)
+  })
+})
+
+describe('corrupt input', () => {
+  it('fails only with the codec errors, whatever bytes are damaged or cut (fixed-seed fuzz)', () => {
+    let seed = 1
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+    const known = (e: unknown) => e instanceof CorruptRecordBatchError || e instanceof UnsupportedMagicError || e instanceof CompressionUnavailableError
+    for (const compression of [Compression.NONE, Compression.GZIP, Compression.SNAPPY, Compression.LZ4]) {
+      const base = encodeRecordBatch({ ...sample(), compression })
+      for (let n = 0; n < 1500; n++) {
+        const buf = Buffer.from(base)
+        for (let f = Math.floor(rand() * 3); f >= 0; f--) buf[Math.floor(rand() * buf.length)] = Math.floor(rand() * 256)
+        const cut = rand() < 0.2 ? buf.subarray(0, Math.floor(rand() * buf.length)) : buf
+        for (const read of [() => readRecordBatches(cut, { verifyCrc: false }), () => readRecordBatches(cut), () => readRecordSpans(buf)]) {
+          try { read() } catch (e) { if (!known(e)) throw e }
+        }
+      }
+    }
   })
 })

@@ -95,4 +95,15 @@ describe('read_committed filtering', () => {
     expect(committedKeys([plain, txn(1, 1, 'x'), plainNoPid, abort(1, 3)], [{ producerId: 1, firstOffset: 1 }])).toEqual(['idem', 'plain'])
     expect(committedKeys([txn(1, 0, 'y'), commit(1, 1)], undefined as unknown as AbortedTransaction[])).toEqual(['y'])
   })
+
+  it('drops every aborted record when the broker lists aborted transactions in marker order, not start order', () => {
+    // Producer 2 starts first (offset 0), producer 1 at 1; 1 aborts first, so the broker lists [1, 2].
+    const parts = [txn(2, 0, 'b0'), txn(1, 1, 'a1'), txn(2, 2, 'b2'), abort(1, 3), txn(3, 4, 'c4'), abort(2, 5), txn(1, 6, 'a6'), commit(1, 7)]
+    expect(committedKeys(parts, [{ producerId: 1, firstOffset: 1 }, { producerId: 2, firstOffset: 0 }])).toEqual(['c4', 'a6'])
+  })
+
+  it('registers aborted transactions that began before the fetch offset', () => {
+    const parts = [txn(1, 10, 'a10'), txn(2, 11, 'b11'), abort(1, 12), abort(2, 13), txn(1, 14, 'a14')]
+    expect(committedKeys(parts, [{ producerId: 1, firstOffset: 2 }, { producerId: 2, firstOffset: 5 }])).toEqual(['a14'])
+  })
 })
