@@ -145,14 +145,17 @@ export class Cluster {
   }
 
   private refresh(names: readonly string[]): Promise<void> {
-    // Concurrent refreshes of the same topics share one request; others wait their turn.
+    // Refreshes run one after another, each for the topics its caller needs.
     const run = async () => {
       const res = await this.retry(() => this.any().request(Api.Metadata, v => metadataRequest(v, names)))
       this.absorb(res)
     }
-    const next = (this.refreshing ?? Promise.resolve()).catch(() => {}).then(run)
-    this.refreshing = next.finally(() => {
-      if (this.refreshing === next) this.refreshing = null
+    const next = (this.refreshing ?? Promise.resolve()).then(run)
+    // The queue's tail never rejects: only the caller of this refresh sees its failure.
+    const tail = next.catch(() => {})
+    this.refreshing = tail
+    void tail.then(() => {
+      if (this.refreshing === tail) this.refreshing = null
     })
     return next
   }

@@ -37,8 +37,12 @@ export function decodePartition(data: PartitionData, topic: string, fetchOffset:
   return { records, nextOffset: Math.max(fetchOffset, nextFetchOffset(batches, fetchOffset)) }
 }
 
+/** Shared by every record without headers (the runtime never writes into a fetched record's headers). */
+const NO_HEADERS: Headers = Object.freeze({}) as Headers
+
 /** Kafka Streams' record context keeps the last value of a repeated header key. */
 function toHeaders(list: readonly RecordHeader[]): Headers {
+  if (list.length === 0) return NO_HEADERS
   const out: Headers = {}
   for (let i = 0; i < list.length; i++) {
     const h = list[i]!
