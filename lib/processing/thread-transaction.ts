@@ -104,27 +104,32 @@ export class ThreadTransaction {
       await this.lostAll()
       return
     }
-    const failedTasks = err instanceof TaskFlushError ? err.tasks : []
-    const reason = err instanceof TaskFlushError ? `had output in the aborted transaction (the output of ${failedTasks.map(t => t.id).join(', ')} could not be sent)` : 'had output in the aborted transaction (its commit failed)'
+    const flush = err instanceof TaskFlushError
+    const failedTasks = flush ? err.tasks : []
+    const reason = flush ? `had output in the aborted transaction (the output of ${failedTasks.map(t => t.id).join(', ')} could not be sent)` : 'had output in the aborted transaction (its commit failed)'
     logger.warn({ kind, code: kafkaCodeOf(cause), err: cause }, `The transaction of stream thread producer ${this.producer.transactionalId} failed; aborting it`)
-    await this.abortAndReset(kind, cause, reason, failedTasks)
+    // A commit that failed may have left the transaction on the coordinator in any state (the
+    // client may consider it ended): a new producer resolves it at once, rather than the timeout.
+    await this.abortAndReset(kind, cause, reason, failedTasks, !flush)
   }
 
   /**
    * Aborts the open transaction and closes dirty every task with output in it (and `more`, whose
    * output may be lost), restarting those the group still assigns here from their last commit.
+   * `newProducer` (or a failed abort): the producer is replaced too.
    */
-  private async abortAndReset(kind: ClientErrorKind, err: unknown, why: string, more: readonly ActiveTask[] = []): Promise<void> {
+  private async abortAndReset(kind: ClientErrorKind, err: unknown, why: string, more: readonly ActiveTask[] = [], newProducer = false): Promise<void> {
     const dirty = new Set([...this.producer.tasksWithOutput(), ...more.map(t => t.id)])
+    let reset = newProducer
     try {
       await this.producer.abort()
     } catch (abortErr) {
       this.deps.config.logger.warn({ err: abortErr }, `Aborting the transaction of ${this.producer.transactionalId} failed; re-creating the producer, which aborts it`)
-      await this.producer.close()
+      reset = true
     }
-    for (const t of [...this.tasks.active.values()]) {
-      if (dirty.has(t.id)) await this.tasks.restartTask(t, kind, err, why)
-    }
+    for (const t of [...this.tasks.active.values()]) if (dirty.has(t.id)) await this.tasks.restartTask(t, kind, err, why)
+    // Tasks without output in it keep running: they send through the new producer.
+    if (reset) await this.producer.reset()
   }
 
   /**

@@ -110,6 +110,15 @@ export class ThreadProducer {
     await old?.disconnect().catch(() => {})
   }
 
+  /**
+   * Replaces the producer now: the new one's InitProducerId bumps the epoch, which resolves
+   * whatever the old one left open (aborts it, or completes a commit the coordinator had begun).
+   */
+  async reset(): Promise<void> {
+    await this.close()
+    await this.ensureInitialized()
+  }
+
   /** The thread stopped: closes the producer for good. */
   async dispose(): Promise<void> {
     await this.close()
