@@ -76,8 +76,9 @@ export class TaskCommitter {
     }
     const epoch = this.tasks.membershipEpoch
     if (this.tasks.thread) {
-      // One transaction for every task of the thread; a failure is handled inside, by kind.
-      await this.tasks.thread.commit()
+      // One transaction for every task of the thread; a failure is handled inside, by kind. Not
+      // committed (between generations, or failed): try again at the next turn.
+      if (!(await this.tasks.thread.commit())) this.requested = true
     } else if (this.eos) {
       for (const t of tasks) {
         if (this.tasks.lost || !this.tasks.active.has(t.id)) continue

@@ -60,7 +60,8 @@ export class ThreadTransaction {
    * `revoked`: the group moved the closing tasks, so the group metadata is the new generation's and
    * the new owner may already have started: their offsets stay out, and output of theirs in the
    * transaction aborts it. Returns true when the work is committed (or there was none); false when
-   * the commit failed and was handled. Throws errors that are fatal for the thread.
+   * it was not: the commit failed and was handled, or the consumer is between generations (then
+   * the closing tasks' output is aborted). Throws errors that are fatal for the thread.
    */
   async commit(closing: readonly ActiveTask[] = [], revoked = false): Promise<boolean> {
     const tasks = [...closing, ...this.tasks.active.values()]
@@ -68,7 +69,14 @@ export class ThreadTransaction {
     const epoch = this.tasks.membershipEpoch
     // The generation this commit belongs to, read now: if the group moves on while the tasks
     // flush, the coordinator refuses the offsets rather than crediting this work to the new one.
-    const group = this.deps.consumer.groupMetadata() ?? undefined
+    const group = this.deps.consumer.groupMetadata()
+    if (group === null) {
+      // The consumer is between generations (rejoining): offsets without group metadata would not
+      // be checked at all, so nothing commits until the member has its generation again.
+      const withOutput = closing.filter(t => this.producer.tasksWithOutput().has(t.id))
+      if (withOutput.length > 0) await this.abortAndReset('rebalance', null, `had output in the aborted transaction (task ${withOutput[0]!.id} closed while the consumer had no generation)`)
+      return false
+    }
     const leaving = new Set(revoked ? closing : [])
     try {
       await commitThreadTransaction(tasks, this.producer, this.deps.config.applicationId, {

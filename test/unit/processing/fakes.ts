@@ -187,8 +187,11 @@ export class FakeGroupConsumer implements GroupConsumer {
     return this.member
   }
 
+  /** Set while the member rejoins: it has no generation to give (between JoinGroup and its assignment). */
+  betweenGenerations = false
+
   groupMetadata(): GroupMetadata | null {
-    return this.kip447 ? { generationId: this.generation, memberId: this.member } : null
+    return this.kip447 && !this.betweenGenerations ? { generationId: this.generation, memberId: this.member } : null
   }
 }
 

@@ -238,6 +238,21 @@ describe('exactly_once_v2 with a producer per stream thread (KIP-447)', () => {
     expect(h.consumer.positions.get(tpKey(IN, 0))).toBe(0)
   })
 
+  it('between generations (the consumer rejoins) nothing commits: offsets without group metadata would go unchecked; the commit follows once it has one', async () => {
+    h = await startThread(EOS, { kip447: true })
+    await twoTasksWithOutput(h)
+    const [producer] = threadProducers(h)
+    h.consumer.betweenGenerations = true
+    h.consumer.handlers!.onRebalanceStarted()
+    await tick(50)
+    expect(producer!.offsetCommits).toHaveLength(0)
+    expect(producer!.commits).toBe(0)
+    h.consumer.betweenGenerations = false
+    await h.until(() => h!.cluster.committedOffset(IN, 0) === 2 && h!.cluster.committedOffset(IN, 1) === 1, 'committed with the generation')
+    expect(producer!.offsetCommits.map(c => c.group)).toEqual([{ generationId: h.cluster.generation, memberId: 'member-1' }])
+    expect(h.outputs('a')).toEqual(['1', '2'])
+  })
+
   it('revocation: the commit as the rebalance starts covers every task; the revoked task then closes clean with its checkpoint', async () => {
     h = await startThread(EOS, { kip447: true })
     await twoTasksWithOutput(h)
