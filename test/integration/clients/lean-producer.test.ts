@@ -91,6 +91,17 @@ describe('lean client: producer', () => {
     expect(await logEnd('p-not-leader')).toEqual([5, 5])
   })
 
+  it('starts over under a new producer id when the broker lost its sequence, writing the batch once', async () => {
+    kafka.createTopic('p-sequence', 1)
+    const p = await producer()
+    await p.send('p-sequence', [rec(null, 'first', 0)])
+    kafka.faults.failNext('Produce', 1, 45) // OUT_OF_ORDER_SEQUENCE_NUMBER
+    const [result] = await p.send('p-sequence', [rec(null, 'a', 0), rec(null, 'b', 0)])
+    expect(result!.baseOffset).toBe(1)
+    await p.send('p-sequence', [rec(null, 'c', 0)])
+    expect(await logEnd('p-sequence')).toEqual([4])
+  })
+
   it('sends again after the connection drops mid-request, and the broker keeps one copy', async () => {
     kafka.createTopic('p-drop', 1)
     const p = await producer()

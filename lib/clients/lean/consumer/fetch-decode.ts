@@ -31,7 +31,10 @@ export function decodePartition(data: PartitionData, topic: string, fetchOffset:
     for (let i = 0; i < rs.length; i++) {
       const r = rs[i]!
       if (r.offset < fetchOffset) continue
-      records.push({ offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp, headers: toHeaders(r.headers) })
+      // The decoded record becomes the fetched one (its headers as an object): no second object a record.
+      const out = r as unknown as FetchedRecord
+      out.headers = toHeaders(r.headers)
+      records.push(out)
     }
   }
   return { records, nextOffset: Math.max(fetchOffset, nextFetchOffset(batches, fetchOffset)) }

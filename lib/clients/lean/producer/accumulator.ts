@@ -49,6 +49,8 @@ export interface InFlightBatch {
   waiters: Waiter[]
   /** The encoded RecordBatch, kept for retries (same producer epoch and sequence, so the broker deduplicates). */
   bytes: Buffer | null
+  /** The producer id and first sequence the bytes were written with. */
+  producerId: number
   baseSequence: number
   transactional: boolean
   attempts: number
@@ -75,7 +77,7 @@ export class PartitionQueue {
 
   /** Takes everything waiting as the next batch. */
   take(transactional: boolean): InFlightBatch {
-    const batch: InFlightBatch = { records: this.records, waiters: this.waiters, bytes: null, baseSequence: this.nextSequence, transactional, attempts: 0 }
+    const batch: InFlightBatch = { records: this.records, waiters: this.waiters, bytes: null, producerId: -1, baseSequence: -1, transactional, attempts: 0 }
     this.records = []
     this.waiters = []
     this.inFlight = batch

@@ -169,13 +169,12 @@ export class LeanRecordProducer implements RecordProducer {
       const records = b.records
       if (records.length === 0) continue
       const count = this.cluster.cached(b.topic)!.partitions.length
+      const queues = this.sender.queues(b.topic)
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!
         let p = r.partition
         if (p < 0) p = r.key !== null ? partitionForKey(r.key, count) : this.nextRoundRobin(b.topic, count)
-        const q = this.sender.queue(b.topic, p)
-        q.add(send, r)
-        this.sender.markReady(q)
+        this.sender.add(queues, b.topic, p, send, r)
       }
     }
     if (send.remaining === 0) return []

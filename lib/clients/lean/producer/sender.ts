@@ -10,6 +10,8 @@ import { produceFrame, type PartitionBatch } from './produce-frame.js'
 import type { ProducerSession } from './transactions.js'
 
 const DUPLICATE_SEQUENCE_NUMBER = 46
+/** The broker lost track of this producer's sequence (OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID). */
+const SEQUENCE_LOST = new Set([45, 59])
 const MAX_ATTEMPTS = 10
 const ACKS_ALL = -1
 
@@ -43,12 +45,11 @@ export class ProduceSender {
     private readonly opts: SenderOptions,
   ) {}
 
-  queue(topic: string, partition: number): PartitionQueue {
+  /** A topic's partition queues, by partition (created on first use). */
+  queues(topic: string): PartitionQueue[] {
     let qs = this.topics.get(topic)
     if (!qs) this.topics.set(topic, (qs = []))
-    let q = qs[partition]
-    if (!q) qs[partition] = q = new PartitionQueue(topic, partition)
-    return q
+    return qs
   }
 
   /** A send was queued: schedule the drain. */
@@ -64,14 +65,31 @@ export class ProduceSender {
 
   private transactional = false
 
-  markReady(q: PartitionQueue): void {
-    this.ready.add(q)
+  /** Queues one record of a send; a queue becomes ready when its first record arrives. */
+  add(qs: PartitionQueue[], topic: string, partition: number, send: PendingSend, record: import('../../../../protocol/records/index.js').RecordInput): void {
+    let q = qs[partition]
+    if (!q) qs[partition] = q = new PartitionQueue(topic, partition)
+    if (q.records.length === 0) this.ready.add(q)
+    q.add(send, record)
   }
 
   /** Resolves once every queued send has settled. */
   idle(): Promise<void> {
     if (this.outstanding === 0) return Promise.resolve()
     return new Promise(resolve => this.idleWaiters.push(resolve))
+  }
+
+  private renewing: Promise<void> | null = null
+
+  /** A new producer id for an idempotent producer whose sequences the broker lost (once for all partitions). */
+  private renewProducerId(lostId: number): void {
+    if (this.renewing || lostId !== this.session.producerId) return
+    // Never rejects: a failed renewal leaves the old id, and the batch's next attempt tries again.
+    this.renewing = this.session.init()
+      .then(() => this.resetSequences(), () => {})
+      .finally(() => {
+        this.renewing = null
+      })
   }
 
   /** Resets sequence numbers (a new producer id or epoch starts every partition at 0). */
@@ -128,15 +146,21 @@ export class ProduceSender {
   }
 
   private async produce(conn: BrokerConnection, list: [PartitionQueue, InFlightBatch][]): Promise<void> {
+    if (this.renewing) await this.renewing
     const topics = new Map<string, PartitionBatch[]>()
     for (const [q, b] of list) {
-      b.bytes ??= encodeRecordBatch({
-        records: b.records,
-        producerId: this.session.producerId,
-        producerEpoch: this.session.producerEpoch,
-        baseSequence: this.session.producerId >= 0 ? b.baseSequence : -1,
-        isTransactional: b.transactional,
-      })
+      if (b.bytes === null) {
+        // Sequences are given when a batch is first written (one batch in flight a partition keeps them in order).
+        b.producerId = this.session.producerId
+        b.baseSequence = b.producerId >= 0 ? q.nextSequence : -1
+        b.bytes = encodeRecordBatch({
+          records: b.records,
+          producerId: this.session.producerId,
+          producerEpoch: this.session.producerEpoch,
+          baseSequence: b.baseSequence,
+          isTransactional: b.transactional,
+        })
+      }
       b.attempts++
       let ps = topics.get(q.topic)
       if (!ps) topics.set(q.topic, (ps = []))
@@ -161,6 +185,12 @@ export class ProduceSender {
         this.failedAttempt(q, b, new KafkaResponseError(2, conn.address, `Produce v${version}`, `${q.topic}-${q.partition}`, 'the response has no answer for this partition'))
       } else if (a.errorCode === 0 || a.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
         this.finish(q, b, a.baseOffset, null)
+      } else if (SEQUENCE_LOST.has(a.errorCode) && this.session.transactionalId === null && b.attempts < MAX_ATTEMPTS) {
+        // An idempotent producer starts over under a new producer id (as Kafka's does) and writes
+        // the batch again: at least once, never lost.
+        this.renewProducerId(b.producerId)
+        b.bytes = null
+        setTimeout(() => void this.sendBatches([[q, b]]), 0)
       } else {
         this.failedAttempt(q, b, new KafkaResponseError(a.errorCode, conn.address, `Produce v${version}`, `${q.topic}-${q.partition}`, a.errorMessage))
       }
@@ -176,7 +206,8 @@ export class ProduceSender {
 
   private finish(q: PartitionQueue, b: InFlightBatch, baseOffset: number, err: unknown): void {
     q.inFlight = null
-    if (err === null) q.nextSequence = (b.baseSequence + b.records.length) % 0x80000000
+    // A batch of an older producer id says nothing about the current one's sequences.
+    if (err === null && b.producerId === this.session.producerId && b.producerId >= 0) q.nextSequence = (b.baseSequence + b.records.length) % 0x80000000
     else if (b.transactional) this.onTransactionalFailure?.(err)
     for (const w of b.waiters) w.send.partitionDone(q.topic, q.partition, err === null && baseOffset >= 0 ? baseOffset + w.index : -1, err)
     if (q.records.length > 0) {
