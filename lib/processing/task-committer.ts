@@ -29,7 +29,9 @@ class MembershipLostDuringCommit extends Error {
  * Commits every active task on the commit interval or on request, and decides what a refused
  * commit means, by the error's kind: a lost membership loses every task, a fenced or lost
  * transaction or unsent output restarts the task from its last commit, a rebalance or a transient
- * error retries later with a backoff; anything else is fatal for the thread.
+ * error retries later with a backoff; anything else is fatal for the thread. Under exactly_once_v2
+ * with a thread producer the thread's transaction commits every task at once and handles its own
+ * failures (ThreadTransaction); with a producer per task each task commits on its own.
  */
 export class TaskCommitter {
   private lastCommit = Date.now()
@@ -73,7 +75,11 @@ export class TaskCommitter {
       return
     }
     const epoch = this.tasks.membershipEpoch
-    if (this.eos) {
+    if (this.tasks.thread) {
+      // One transaction for every task of the thread; a failure is handled inside, by kind. Not
+      // committed (between generations, or failed): try again at the next turn.
+      if (!(await this.tasks.thread.commit())) this.requested = true
+    } else if (this.eos) {
       for (const t of tasks) {
         if (this.tasks.lost || !this.tasks.active.has(t.id)) continue
         try {

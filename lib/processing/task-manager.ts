@@ -11,10 +11,11 @@ import { committedStart } from './committed-start.js'
 import { describeError } from './describe-error.js'
 import type { PartitionInputs } from './partition-inputs.js'
 import type { PendingAssignment } from './pending-assignment.js'
+import { ThreadTransaction } from './thread-transaction.js'
 
 export interface TaskManagerDeps extends TaskFactoryDeps {
   subtopologies: readonly SubtopologySources[]
-  consumer: Pick<GroupConsumer, 'commitOffsets' | 'assignmentUserData'>
+  consumer: Pick<GroupConsumer, 'commitOffsets' | 'assignmentUserData' | 'groupMetadata'>
   admin: Pick<AdminClient, 'committedOffsets'>
   /** The reset policy a source set for its topic, if any. */
   offsetResetFor(topic: string): 'earliest' | 'latest' | null
@@ -34,6 +35,11 @@ const RESTART_REASON: Partial<Record<ClientErrorKind, string>> = {
  * starts them from the committed offsets, moves a standby to active, and closes tasks clean
  * (commit, checkpoint) or dirty (no commit; under exactly_once_v2 an abort). Only the loop calls
  * its async methods; the consumer's callbacks call `markAllLost` alone (synchronous).
+ *
+ * exactly_once_v2 runs one of two models: with a thread producer (`deps.threadProducer`, a client
+ * with KIP-447) every task's work commits in the thread's one transaction (`thread`), so closing a
+ * task clean commits them all and a dirty close aborts for all of them; without, each task has its
+ * own producer and transaction.
  */
 export class TaskManager {
   readonly active = new Map<string, ActiveTask>()
@@ -50,7 +56,10 @@ export class TaskManager {
   private tasksLost = false
   /** Counts membership losses, so a commit that began before one does not send its offsets after it. */
   private epoch = 0
-  private readonly eos: boolean
+  /** exactly_once_v2 with a producer per task. */
+  private readonly eosPerTask: boolean
+  /** exactly_once_v2 with one producer per thread: the thread's transaction. */
+  readonly thread: ThreadTransaction | null
 
   constructor(
     private readonly deps: TaskManagerDeps,
@@ -60,7 +69,9 @@ export class TaskManager {
     private readonly stopped: () => boolean,
   ) {
     for (const s of deps.subtopologies) for (const t of s.sourceTopics) this.topicToSubtopology.set(t, s.id)
-    this.eos = deps.config.processingGuarantee === 'exactly_once_v2'
+    const eos = deps.config.processingGuarantee === 'exactly_once_v2'
+    this.thread = eos && deps.threadProducer ? new ThreadTransaction(deps.threadProducer, this, deps) : null
+    this.eosPerTask = eos && this.thread === null
   }
 
   get assignmentInfo(): AssignmentInfo | null {
@@ -114,13 +125,17 @@ export class TaskManager {
     this.inputs.dropAll()
   }
 
-  /** Closes every task dirty after a membership loss: no commit, under exactly_once_v2 an abort. */
+  /**
+   * Closes every task dirty after a membership loss: no commit, under exactly_once_v2 an abort
+   * (with a thread producer, the producer is re-created too, as Kafka Streams' handleLostAll).
+   */
   async handleLostAll(): Promise<void> {
     this.tasksLost = false
     for (const t of [...this.active.values(), ...this.unstarted.values()]) {
       await this.closeTask(t, false)
       this.deps.metrics.taskRestarts.inc()
     }
+    if (this.thread) await this.thread.lostAll()
   }
 
   /**
@@ -148,9 +163,9 @@ export class TaskManager {
     }
     if (this.info?.error) throw new Error(this.info.error)
 
-    for (const t of [...this.active.values(), ...this.unstarted.values()]) {
-      if (!wanted.has(t.id)) await this.closeTask(t, true)
-    }
+    await this.closeTasks([...this.active.values(), ...this.unstarted.values()].filter(t => !wanted.has(t.id)), true, true)
+    // The thread's commit failed as lost: the loop closes every task first, then starts them again.
+    if (this.tasksLost) return
     const wantedStandby = new Set((this.info?.standby ?? []).filter(id => !wanted.has(id)))
     for (const s of [...this.standby.values()]) {
       if (!wantedStandby.has(s.id)) {
@@ -169,7 +184,7 @@ export class TaskManager {
       try {
         let t = this.unstarted.get(id)
         if (!t) {
-          t = await createActiveTask(this.deps, id, tps, budget, this.stopped)
+          t = await createActiveTask(this.deps, id, tps, budget, this.stopped, this.thread?.beforeRestore(tps))
           this.unstarted.set(id, t)
         }
         this.inputs.startAt(t, await committedStart(this.deps, t))
@@ -225,8 +240,27 @@ export class TaskManager {
     if (stillOurs) this.assignment.again()
   }
 
-  /** Clean: commit what was processed, then close and checkpoint. Dirty: drop and close. */
-  async closeTask(t: ActiveTask, clean: boolean): Promise<void> {
+  /**
+   * Closes tasks leaving the thread (`revoked`: the group moved them). With a thread producer a
+   * clean close commits the thread's one transaction first, every task's work in it; tasks whose
+   * work could not commit close dirty.
+   */
+  private async closeTasks(closing: readonly ActiveTask[], clean: boolean, revoked: boolean): Promise<void> {
+    if (!this.thread || closing.length === 0) {
+      for (const t of closing) await this.closeTask(t, clean)
+      return
+    }
+    const started = closing.filter(t => this.active.get(t.id) === t)
+    for (const t of started) this.active.delete(t.id)
+    const committed = clean ? await this.thread.commit(started, revoked) : false
+    for (const t of closing) await this.closeTask(t, clean && committed, true)
+  }
+
+  /**
+   * Clean: commit what was processed (unless `committed`: the thread's transaction did), then close
+   * and checkpoint. Dirty: drop and close.
+   */
+  async closeTask(t: ActiveTask, clean: boolean, committed = false): Promise<void> {
     const { config, consumer } = this.deps
     this.active.delete(t.id)
     if (this.unstarted.get(t.id) === t) this.unstarted.delete(t.id)
@@ -236,7 +270,11 @@ export class TaskManager {
     let closedClean = false
     if (clean) {
       try {
-        if (this.eos) await commitExactlyOnce(t, config.applicationId)
+        if (committed) {
+          // the thread's transaction holds this task's work
+        } else if (this.thread) {
+          if (!(await this.thread.commit([t]))) throw new Error(`the transaction of ${this.thread.producer.transactionalId} did not commit`)
+        } else if (this.eosPerTask) await commitExactlyOnce(t, config.applicationId)
         else await commitAtLeastOnce([t], offsets => consumer.commitOffsets(offsets), config.applicationId)
         await t.task.close({ clean: true })
         await t.writeCheckpoint()
@@ -247,7 +285,8 @@ export class TaskManager {
     }
     if (!closedClean) {
       t.collector.discard()
-      if (this.eos) await t.producer.abortTransaction().catch(() => {})
+      // With a thread producer the thread aborts its transaction once for every task in it.
+      if (this.eosPerTask) await t.producer.abortTransaction().catch(() => {})
       await t.task.close({ clean: false }).catch(e => config.logger.warn({ task: t.id, err: e }, `Closing task ${t.id} failed`))
     }
     if (t.ownsProducer) await t.producer.disconnect().catch(() => {})
@@ -262,13 +301,16 @@ export class TaskManager {
     }
   }
 
-  /** Closes every task (clean: committing each first) and standby: the thread is stopping. */
+  /**
+   * Closes every task (clean: committing first) and standby, and the thread's producer: the
+   * thread is stopping.
+   */
   async closeAll(clean: boolean): Promise<void> {
-    for (const t of [...this.active.values()]) await this.closeTask(t, clean)
-    for (const t of [...this.unstarted.values()]) await this.closeTask(t, clean)
+    await this.closeTasks([...this.active.values(), ...this.unstarted.values()], clean, false)
     for (const s of [...this.standby.values()]) {
       this.standby.delete(s.id)
       await s.close()
     }
+    await this.thread?.close()
   }
 }

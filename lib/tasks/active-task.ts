@@ -15,7 +15,7 @@ export class ActiveTask {
     readonly task: StreamTask,
     readonly inputs: readonly TopicPartition[],
     readonly collector: RecordCollectorImpl,
-    /** Under exactly_once_v2 this task's own transactional producer; else the shared one. */
+    /** Under exactly_once_v2 this task's own transactional producer, or its view of the thread's; else the shared one. */
     readonly producer: RecordProducer,
     readonly ownsProducer: boolean,
     readonly metrics: TaskMetrics,

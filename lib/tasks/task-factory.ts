@@ -14,12 +14,18 @@ import type { ProductionErrorRouter } from '../errors/production-errors.js'
 import type { StreamsMetrics } from '../metrics/streams-metrics.js'
 import { ActiveTask } from './active-task.js'
 import { restoreChangelogs } from './changelog-restorer.js'
+import type { ThreadProducer } from './thread-producer.js'
 
 export interface TaskFactoryDeps {
   topology: Topology
   config: ResolvedStreamsConfig
-  /** Under exactly_once_v2 each task creates its own transactional producer. */
+  /** Under exactly_once_v2 without a thread producer, each task creates its own transactional producer. */
   clients: Pick<ClientFactory, 'producer'>
+  /**
+   * Under exactly_once_v2 when the client commits offsets with group metadata (KIP-447): the
+   * stream thread's one transactional producer, shared by its tasks.
+   */
+  threadProducer?: ThreadProducer | null
   sharedProducer: () => RecordProducer
   reader: PartitionReader
   metrics: StreamsMetrics
@@ -32,15 +38,18 @@ export interface TaskFactoryDeps {
   rocksDb?: RocksDBOptionsSource
 }
 
-/** The transactional id of a task's producer under exactly_once_v2. */
+/** The transactional id of a task's producer under exactly_once_v2 without KIP-447. */
 export function transactionalIdOf(applicationId: string, taskId: string): string {
   return `${applicationId}-${taskId}`
 }
 
 /**
  * Creates an active task ready to process: under exactly-once its producer is initialized first
- * (fencing any previous owner and resolving its open transaction) so the changelogs and input
- * offsets read next are final; then stores open and restore to the changelog end.
+ * (per task: fencing any previous owner and resolving its open transaction, so the changelogs and
+ * input offsets read next are final; per thread: once, at the thread's first task), then
+ * `beforeRestore` runs (per thread: waits until no transaction of a previous owner holds offsets
+ * of the inputs, which fences nothing but lets it finish); then stores open and restore to the
+ * changelog end.
  */
 export async function createActiveTask(
   deps: TaskFactoryDeps,
@@ -48,12 +57,18 @@ export async function createActiveTask(
   inputs: readonly TopicPartition[],
   cacheMaxBytes: number,
   aborted: () => boolean,
+  beforeRestore?: () => Promise<unknown>,
 ): Promise<ActiveTask> {
   const { config, metrics } = deps
   const eos = config.processingGuarantee === 'exactly_once_v2'
   const { subtopology, partition } = parseTaskId(taskId)
+  const thread = eos ? deps.threadProducer ?? null : null
+  const ownsProducer = eos && thread === null
   let producer: RecordProducer
-  if (eos) {
+  if (thread) {
+    await thread.ensureInitialized()
+    producer = thread.forTask(taskId)
+  } else if (eos) {
     producer = deps.clients.producer({
       transactionalId: transactionalIdOf(config.applicationId, taskId),
       transactionTimeoutMs: config.transactionTimeoutMs,
@@ -67,6 +82,7 @@ export async function createActiveTask(
   const collector = new RecordCollectorImpl(producer, { transactional: eos, errors: deps.errors, deadLetterQueueTopic: config.deadLetterQueueTopic })
   let task: StreamTask | null = null
   try {
+    if (beforeRestore) await beforeRestore()
     task = new StreamTask({
       topology: deps.topology,
       subtopologyId: subtopology,
@@ -101,10 +117,10 @@ export async function createActiveTask(
       aborted,
       positions: task.stateManager,
     })
-    return new ActiveTask(task, inputs, collector, producer, eos, taskMetrics)
+    return new ActiveTask(task, inputs, collector, producer, ownsProducer, taskMetrics)
   } catch (err) {
     await task?.close({ clean: false }).catch(() => {})
-    if (eos) await producer.disconnect().catch(() => {})
+    if (ownsProducer) await producer.disconnect().catch(() => {})
     metrics.removeTask(taskId)
     throw err
   }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { startChildApp } from './fixtures/child-app.js'
 import { analyseCounts, expectedCounts, wordCountTopology } from './fixtures/word-count-topology.js'
+import { testClient } from './test-client.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
@@ -44,7 +45,7 @@ describe('exactly_once_v2 survives kill -9 mid-transaction', () => {
       // A final instance on the same state directory: dirty state is wiped and restored.
       const app = new KafkaStreams(wordCountTopology(input, output), {
         applicationId, brokers: cluster.brokers, stateDir: state.dir, processingGuarantee: 'exactly_once_v2', commitIntervalMs: 100,
-        sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000,
+        sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, ...testClient(),
       })
       try {
         await app.start()

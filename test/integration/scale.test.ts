@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { analyseCounts, expectedCounts, wordCountTopology } from './fixtures/word-count-topology.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
@@ -23,7 +24,7 @@ describe('scale out and in while input flows', () => {
     const make = (i: number) =>
       new KafkaStreams(wordCountTopology(input, output), {
         applicationId, brokers: cluster.brokers, stateDir: dirs[i]!.dir, processingGuarantee: 'exactly_once_v2',
-        commitIntervalMs: 100, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500,
+        commitIntervalMs: 100, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500, ...testClient(),
       })
     const vocabulary = Array.from({ length: 40 }, (_, i) => `s${i}`)
     const lines = Array.from({ length: 3000 }, (_, i) => Array.from({ length: 4 }, (_, j) => vocabulary[(i * 3 + j * 11) % 40]).join(' '))

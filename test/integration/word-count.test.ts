@@ -9,6 +9,7 @@ import { Materialized } from '../../topology/options/materialized.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 function wordCountTopology(input: string, output: string) {
   const builder = new StreamsBuilder()
@@ -54,6 +55,7 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('word count end to 
       stateDir: state.dir,
       commitIntervalMs: 100,
       repartitionPurgeIntervalMs: 100,
+      ...testClient(),
     })
     const states: StreamsState[] = []
     app.on('stateChange', next => states.push(next))

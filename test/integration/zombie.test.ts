@@ -3,6 +3,7 @@ import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { startChildApp } from './fixtures/child-app.js'
 import { analyseCounts, expectedCounts, wordCountTopology } from './fixtures/word-count-topology.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
@@ -39,7 +40,7 @@ describe('zombie fencing', () => {
 
       healthy = new KafkaStreams(wordCountTopology(input, output), {
         applicationId, brokers: cluster.brokers, stateDir: healthyDir.dir, processingGuarantee: 'exactly_once_v2',
-        commitIntervalMs: 100, sessionTimeoutMs, heartbeatIntervalMs: 500,
+        commitIntervalMs: 100, sessionTimeoutMs, heartbeatIntervalMs: 500, ...testClient(),
       })
       await healthy.start()
       const h = healthy

@@ -6,6 +6,7 @@ import type {
   ClientFactory,
   FetchedRecord,
   GroupConsumer,
+  GroupMetadata,
   GroupConsumerHandlers,
   OutgoingRecord,
   PartitionReader,
@@ -27,6 +28,16 @@ export class FakeCluster {
   readonly deletedBefore = new Map<string, number>()
   /** Records of open or aborted transactions (tpKey@offset): in the log, invisible to read_committed. */
   readonly invisible = new Set<string>()
+  /**
+   * The group's generation and its one member, as the coordinator knows them: a transactional
+   * offset commit with group metadata (KIP-447) from another generation or member is refused.
+   */
+  generation = 0
+  member = 'member-1'
+  /** Topics whose committed offsets an open transaction is about to change (OffsetFetch answers UNSTABLE_OFFSET_COMMIT). */
+  readonly unstableOffsets = new Set<string>()
+  /** How many offset fetches were answered UNSTABLE_OFFSET_COMMIT. */
+  unstableAnswers = 0
 
   log(topic: string, partition: number): FetchedRecord[] {
     const key = tpKey(topic, partition)
@@ -97,8 +108,10 @@ export class FakeGroupConsumer implements GroupConsumer {
   nextCommit: Promise<void> | null = null
   commits = 0
   private member = 'member-1'
+  private generation = 0
 
-  constructor(private readonly cluster: FakeCluster) {}
+  /** `kip447`: reports its group metadata for transactional offset commits (kafkajs does not). */
+  constructor(private readonly cluster: FakeCluster, private readonly kip447 = false) {}
 
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
@@ -113,6 +126,9 @@ export class FakeGroupConsumer implements GroupConsumer {
    */
   assign(parts: TopicPartition[], membershipLost = false): void {
     if (membershipLost) this.member += "'"
+    // each assignment is a new generation this member joined
+    this.generation = ++this.cluster.generation
+    this.cluster.member = this.member
     this.assignment = parts
     for (const tp of parts) this.positions.set(tpKey(tp.topic, tp.partition), this.cluster.committedOffset(tp.topic, tp.partition) ?? 0)
     this.handlers!.onAssigned(parts, membershipLost)
@@ -171,8 +187,11 @@ export class FakeGroupConsumer implements GroupConsumer {
     return this.member
   }
 
-  groupMetadata(): null {
-    return null
+  /** Set while the member rejoins: it has no generation to give (between JoinGroup and its assignment). */
+  betweenGenerations = false
+
+  groupMetadata(): GroupMetadata | null {
+    return this.kip447 && !this.betweenGenerations ? { generationId: this.generation, memberId: this.member } : null
   }
 }
 
@@ -185,15 +204,27 @@ export class FakeProducer implements RecordProducer {
   holdCommit: Promise<void> | null = null
   /** Set to hold every send (its acknowledgement) until the test settles it. */
   holdSends: Promise<void> | null = null
+  /** Set to fail sends: returns the error for a batch that should fail, else null. */
+  failSend: ((batches: readonly { topic: string; records: readonly OutgoingRecord[] }[]) => Error | null) | null = null
+  /** InitProducerId requests (connects), begun and committed transactions. */
+  inits = 0
+  begins = 0
+  commits = 0
+  disconnected = false
+  /** Every sendOffsetsInTransaction: the offsets and the group metadata they carried. */
+  readonly offsetCommits: { offsets: TopicPartitionOffset[]; group: GroupMetadata | undefined }[] = []
 
   constructor(private readonly cluster: FakeCluster, readonly transactionalId?: string) {}
 
   async connect(): Promise<void> {
     // InitProducerId: a new producer with the id fences the old one and aborts its transaction.
+    this.inits++
     if (this.transactionalId) this.cluster.fenced.delete(this.transactionalId)
   }
 
-  async disconnect(): Promise<void> {}
+  async disconnect(): Promise<void> {
+    this.disconnected = true
+  }
 
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<SendResult[]> {
     return this.write(topic, records)
@@ -201,6 +232,8 @@ export class FakeProducer implements RecordProducer {
 
   async sendBatch(batches: readonly { topic: string; records: readonly OutgoingRecord[] }[], transactional: boolean) {
     if (this.holdSends) await this.holdSends
+    const failure = this.failSend?.(batches)
+    if (failure) throw failure
     const out: (SendResult & { topic: string })[] = []
     for (const b of batches) {
       for (const r of this.write(b.topic, b.records, transactional)) out.push({ ...r, topic: b.topic })
@@ -225,6 +258,7 @@ export class FakeProducer implements RecordProducer {
   }
 
   async beginTransaction(): Promise<void> {
+    this.begins++
     this.txn = { records: [], offsets: [] }
   }
 
@@ -232,7 +266,11 @@ export class FakeProducer implements RecordProducer {
     return this.write(topic, records, true)
   }
 
-  async sendOffsetsInTransaction(_groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+  async sendOffsetsInTransaction(_groupId: string, offsets: readonly TopicPartitionOffset[], group?: GroupMetadata): Promise<void> {
+    this.offsetCommits.push({ offsets: offsets.map(o => ({ ...o })), group })
+    // KIP-447: the coordinator checks the member and its generation
+    if (group && group.memberId !== this.cluster.member) throw new ClientError('rebalance', `Unknown member ${group.memberId}`, 25)
+    if (group && group.generationId !== this.cluster.generation) throw new ClientError('rebalance', `Generation ${group.generationId} is not the group's (${this.cluster.generation})`, 22)
     this.txn!.offsets.push(...offsets)
   }
 
@@ -245,6 +283,7 @@ export class FakeProducer implements RecordProducer {
     }
     const txn = this.txn!
     this.txn = null
+    this.commits++
     for (const place of txn.records) this.cluster.invisible.delete(place)
     this.cluster.commit(txn.offsets)
   }
@@ -300,6 +339,7 @@ export class FakeAdmin implements AdminClient {
   }
   async deleteTopics(): Promise<void> {}
   async committedOffsets(_groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]> {
+    if (topics.some(t => this.cluster.unstableOffsets.has(t)) && ++this.cluster.unstableAnswers) throw new ClientError('retriable', 'The offsets are about to change in an open transaction', 88)
     return [...this.cluster.committed.values()].filter(o => topics.includes(o.topic))
   }
   async deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -308,11 +348,13 @@ export class FakeAdmin implements AdminClient {
   async resetOffsetsToEarliest(): Promise<void> {}
 }
 
-/** Every client of the cluster; producers it created, by transactional id (or 'shared'). */
+/**
+ * Every client of the cluster; producers it created, by transactional id (or 'shared').
+ * `kip447`: a client committing offsets in transactions with group metadata (kafkajs does not).
+ */
 export class FakeClients implements ClientFactory {
-  readonly groupMetadataInTransactions = false
   readonly producers: FakeProducer[] = []
-  constructor(private readonly cluster: FakeCluster) {}
+  constructor(private readonly cluster: FakeCluster, readonly groupMetadataInTransactions = false) {}
   admin(): AdminClient {
     return new FakeAdmin(this.cluster)
   }
@@ -322,7 +364,7 @@ export class FakeClients implements ClientFactory {
     return p
   }
   groupConsumer(): GroupConsumer {
-    return new FakeGroupConsumer(this.cluster)
+    return new FakeGroupConsumer(this.cluster, this.groupMetadataInTransactions)
   }
   partitionReader(): PartitionReader {
     return new FakeReader(this.cluster)

@@ -9,6 +9,7 @@ import { resolveConfig } from '../../../lib/config/resolve.js'
 import type { StreamsConfig } from '../../../lib/config/types.js'
 import { ProductionErrorRouter } from '../../../lib/errors/production-errors.js'
 import { StreamsMetrics } from '../../../lib/metrics/streams-metrics.js'
+import { threadProducerFor } from '../../../lib/lifecycle/thread-start.js'
 import { StreamThread } from '../../../lib/processing/stream-thread.js'
 import { taskCheckpoint } from '../../../stores/checkpoint/task-state.js'
 import { Consumed, Materialized, Produced, Serdes, StreamsBuilder } from '../../../topology/index.js'
@@ -50,7 +51,11 @@ export interface Harness {
   stop(clean: boolean): Promise<void>
 }
 
-export async function startThread(overrides: Partial<StreamsConfig> = {}): Promise<Harness> {
+/**
+ * `kip447`: the clients commit offsets in transactions with group metadata, so exactly_once_v2
+ * runs one transactional producer for the thread (`app-p1-1`); without, one per task (kafkajs).
+ */
+export async function startThread(overrides: Partial<StreamsConfig> = {}, opts: { kip447?: boolean } = {}): Promise<Harness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'kstreams-thread-'))
   const config = resolveConfig({
     applicationId: 'app',
@@ -63,9 +68,10 @@ export async function startThread(overrides: Partial<StreamsConfig> = {}): Promi
     ...overrides,
   })
   const cluster = new FakeCluster()
-  const consumer = new FakeGroupConsumer(cluster)
+  const kip447 = opts.kip447 ?? false
+  const consumer = new FakeGroupConsumer(cluster, kip447)
   const reader = new FakeReader(cluster)
-  const clients = new FakeClients(cluster)
+  const clients = new FakeClients(cluster, kip447)
   const shared = clients.producer()
   const metrics = new StreamsMetrics()
   const topology = countingTopology()
@@ -86,6 +92,7 @@ export async function startThread(overrides: Partial<StreamsConfig> = {}): Promi
     consumer,
     admin: new FakeAdmin(cluster),
     processId: 'p1',
+    threadProducer: threadProducerFor(config, clients, 'p1'),
     offsetResetFor: () => null,
     onRebalancing() {},
     onRunning() {},
