@@ -243,7 +243,7 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     uncaughtExceptionHandler: (uncaught as ResolvedStreamsConfig['uncaughtExceptionHandler'] | undefined) ?? 'SHUTDOWN_CLIENT',
     logger: resolvedLogger,
     logLevel,
-    client: oneOf(cfg, 'client', ['kstreams', 'kafkajs'] as const, 'kafkajs'),
+    client: oneOf(cfg, 'client', ['kstreams', 'kafkajs'] as const, 'kstreams'),
     kafka: { ...(kafka as Record<string, unknown>) },
   }
 }

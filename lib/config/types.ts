@@ -76,8 +76,8 @@ export interface Logger {
 export type KafkaClientOptions = Omit<KafkaConfig, 'brokers'>
 
 /**
- * Which Kafka client the runtime uses: `'kafkajs'`, the kafkajs 2.2 adapter (loaded only when
- * chosen), or `'kstreams'`, kstreams' own client.
+ * Which Kafka client the runtime uses: `'kstreams'`, kstreams' own client (the default), or
+ * `'kafkajs'`, the kafkajs 2.2 adapter (loaded only when chosen).
  */
 export type KafkaClientChoice = 'kstreams' | 'kafkajs'
 
@@ -141,7 +141,11 @@ export interface StreamsConfig {
    * kafkajs's lines follow it too unless `kafka.logLevel` is set.
    */
   logLevel?: LogLevel
-  /** The Kafka client the runtime uses (default 'kafkajs'). */
+  /**
+   * The Kafka client the runtime uses: 'kstreams' (default), kstreams' own, or 'kafkajs'. Under
+   * exactly_once_v2, kstreams' client runs one transactional producer per stream thread (KIP-447),
+   * the kafkajs adapter one per task.
+   */
   client?: KafkaClientChoice
   kafka?: KafkaClientOptions
 }

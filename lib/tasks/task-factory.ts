@@ -5,6 +5,7 @@ import { RecordCollectorImpl } from '../../topology/internals/record-collector.j
 import { StreamTask } from '../../topology/internals/stream-task.js'
 import type { Topology } from '../../topology/topology.js'
 import { parseTaskId } from '../assignment/task-id.js'
+import { ClientError } from '../clients/errors.js'
 import type { ClientFactory, PartitionReader, RecordProducer, TopicPartition } from '../clients/types.js'
 import type { ResolvedStreamsConfig } from '../config/types.js'
 import { childLogger } from '../config/logger.js'
@@ -38,6 +39,12 @@ export interface TaskFactoryDeps {
   rocksDb?: RocksDBOptionsSource
 }
 
+/**
+ * How long a task start waits for its thread's producer to initialize before the start is retried
+ * later (the initialization goes on meanwhile).
+ */
+const THREAD_PRODUCER_INIT_WAIT_MS = 2_000
+
 /** The transactional id of a task's producer under exactly_once_v2 without KIP-447. */
 export function transactionalIdOf(applicationId: string, taskId: string): string {
   return `${applicationId}-${taskId}`
@@ -66,7 +73,9 @@ export async function createActiveTask(
   const ownsProducer = eos && thread === null
   let producer: RecordProducer
   if (thread) {
-    await thread.ensureInitialized()
+    if (!(await thread.initializedWithin(THREAD_PRODUCER_INIT_WAIT_MS))) {
+      throw new ClientError('retriable', `The transactional producer ${thread.transactionalId} of the stream thread is not initialized yet (InitProducerId is still being retried)`)
+    }
     producer = thread.forTask(taskId)
   } else if (eos) {
     producer = deps.clients.producer({

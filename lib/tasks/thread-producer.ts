@@ -57,6 +57,26 @@ export class ThreadProducer {
     return this.initializing
   }
 
+  /**
+   * Waits up to `maxWaitMs` for the producer to be initialized (starting it unless under way);
+   * false when it is not yet. The attempt goes on in the background, so a coordinator that stays
+   * unavailable for many retries does not hold up the thread's loop (stall checks, standbys); a
+   * failed attempt rejects the wait, and the next call starts a new one.
+   */
+  async initializedWithin(maxWaitMs: number): Promise<boolean> {
+    if (this.producer) return true
+    const attempt = this.ensureInitialized()
+    let timer: NodeJS.Timeout | undefined
+    const waited = new Promise<false>(resolve => (timer = setTimeout(() => resolve(false), maxWaitMs)))
+    try {
+      return await Promise.race([attempt.then(() => true as const), waited])
+    } finally {
+      clearTimeout(timer)
+      // A rejection after the wait ended is seen by the next call's attempt, not left unhandled.
+      attempt.catch(() => {})
+    }
+  }
+
   private get current(): RecordProducer {
     if (!this.producer) throw new Error(`The stream thread's transactional producer ${this.opts.transactionalId} is not initialized`)
     return this.producer

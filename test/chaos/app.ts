@@ -2,6 +2,7 @@
 // Usage: app.ts <json InstanceConfig>
 import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { chaosTopology, TOPICS } from './topology.js'
+import { testClient } from '../integration/test-client.js'
 
 export interface InstanceConfig {
   brokers: string[]
@@ -13,7 +14,7 @@ export interface InstanceConfig {
 }
 
 const cfg = JSON.parse(process.argv[2]!) as InstanceConfig
-const app = new KafkaStreams(chaosTopology(), {
+const app = new KafkaStreams(chaosTopology(), { ...testClient(),
   applicationId: cfg.applicationId,
   brokers: cfg.brokers,
   stateDir: cfg.stateDir,

@@ -9,6 +9,7 @@ import { Produced } from '../../topology/options/produced.js'
 import type { ProcessorContext } from '../../topology/processor/processor.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, startCluster, tempDir, uniqueName, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const S = Serdes.String()
 
@@ -50,7 +51,7 @@ describe('record context through the runtime', () => {
     await producer.send({ topic: input, messages: rows.map(([key, value, ts]) => ({ key, value, timestamp: String(ts), headers: { id: value } })) })
     await producer.disconnect()
     const state = await tempDir('kstreams-ctx')
-    const app = new KafkaStreams(builder.build(), { applicationId: uniqueName('ctx'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 500 })
+    const app = new KafkaStreams(builder.build(), { ...testClient(), applicationId: uniqueName('ctx'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 500 })
     try {
       await app.start()
       const records = await consumeUntil(cluster.kafka, output, (rs) => rs.length >= 3)

@@ -5,6 +5,7 @@ import { Consumed } from '../../topology/options/consumed.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { createTopics, startCluster, tempDir, uniqueName, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 describe('close() while start() is still joining the group', () => {
   let cluster: TestCluster
@@ -23,7 +24,7 @@ describe('close() while start() is still joining the group', () => {
     b.stream(input, Consumed.with(Serdes.String(), Serdes.String())).to(output, Produced.with(Serdes.String(), Serdes.String()))
     const applicationId = uniqueName('cds-app')
     const state = await tempDir('kstreams-close-during-start')
-    const app = new KafkaStreams(b.build(), { applicationId, brokers: cluster.brokers, stateDir: state.dir })
+    const app = new KafkaStreams(b.build(), { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: state.dir })
     try {
       const started = app.start()
       // The stream thread exists once start() has set everything up and begins joining the group.

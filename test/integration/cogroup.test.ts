@@ -8,6 +8,7 @@ import { Materialized } from '../../topology/options/materialized.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, startCluster, tempDir, uniqueName, waitFor, type ConsumedRecord, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const S = Serdes.String()
 interface Activity {
@@ -55,7 +56,7 @@ describe('cogroup on the embedded broker (RocksDB store, changelog restore)', ()
         .to(output, Produced.with(S, Serdes.JSON<Activity>()))
       return b.build()
     }
-    const config = (stateDir: string) => ({ applicationId, brokers: cluster.brokers, stateDir, commitIntervalMs: 100, cacheMaxBytes: 0 })
+    const config = (stateDir: string) => ({ ...testClient(), applicationId, brokers: cluster.brokers, stateDir, commitIntervalMs: 100, cacheMaxBytes: 0 })
     const first = await tempDir('kstreams-cg-1')
     const second = await tempDir('kstreams-cg-2')
     const app1 = new KafkaStreams(topology(), config(first.dir))

@@ -6,6 +6,7 @@ import { Materialized } from '../../topology/options/materialized.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { TimeWindows } from '../../topology/windows/time-windows.js'
 import { createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const DAY = 86_400_000
 
@@ -33,7 +34,7 @@ describe('approximateCountDistinct on the embedded broker', () => {
     const visits = (users: string[]) => users.map((user) => ({ key: '/home', value: user }))
     const run = async (check: (app: KafkaStreams) => Promise<void>) => {
       const state = await tempDir('kstreams-uv')
-      const app = new KafkaStreams(topology(), { applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+      const app = new KafkaStreams(topology(), { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
       try {
         await app.start()
         await waitFor(() => app.state === 'RUNNING', 20_000, 'RUNNING')

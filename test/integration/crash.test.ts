@@ -43,7 +43,7 @@ describe('exactly_once_v2 survives kill -9 mid-transaction', () => {
       await feeding
 
       // A final instance on the same state directory: dirty state is wiped and restored.
-      const app = new KafkaStreams(wordCountTopology(input, output), {
+      const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: state.dir, processingGuarantee: 'exactly_once_v2', commitIntervalMs: 100,
         sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, ...testClient(),
       })

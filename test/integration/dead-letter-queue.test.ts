@@ -9,6 +9,7 @@ import { Serdes } from '../../topology/serdes/serdes.js'
 import type { Processor, ProcessorContext } from '../../topology/processor/processor.js'
 import type { Record as StreamRecord } from '../../topology/processor/record.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 // Kafka Streams' DeadLetterQueueIntegrationTest (KIP-1034), on the embedded broker.
 const S = Serdes.String()
@@ -114,7 +115,7 @@ describe('dead-letter queue (KIP-1034) and processing exception handler (KIP-103
     const dlq = uniqueName(`${name}-dlq`)
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 1 }, { topic: output, numPartitions: 1 }, { topic: dlq, numPartitions: 1 }])
     const state = await tempDir(`kstreams-${name}`)
-    const app = new KafkaStreams(build(input, output), {
+    const app = new KafkaStreams(build(input, output), { ...testClient(),
       applicationId: uniqueName(`${name}-app`),
       brokers: cluster.brokers,
       stateDir: state.dir,

@@ -7,6 +7,7 @@ import { Grouped } from '../../topology/options/grouped.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const S = Serdes.String()
 const dropped = (app: KafkaStreams) =>
@@ -38,7 +39,7 @@ describe('dropped records of a running application', () => {
       .mapValues((n) => String(n))
       .to(output, Produced.with(S, S))
     const state = await tempDir('kstreams-drop')
-    const app = new KafkaStreams(b.build(), { applicationId: uniqueName('drop'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+    const app = new KafkaStreams(b.build(), { ...testClient(), applicationId: uniqueName('drop'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
     try {
       await app.start()
       await produce(cluster.kafka, input, [

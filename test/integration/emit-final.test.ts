@@ -8,6 +8,7 @@ import { Serdes } from '../../topology/serdes/serdes.js'
 import { EmitStrategy } from '../../topology/windows/emit-strategy.js'
 import { SessionWindows } from '../../topology/windows/session-windows.js'
 import { consumeUntil, createTopics, startCluster, tempDir, uniqueName, waitFor, type ConsumedRecord, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const S = Serdes.String()
 const values = (rs: ConsumedRecord[]) => rs.map(r => r.value!.toString())
@@ -43,7 +44,7 @@ describe('emit-on-window-close end to end (session windows, RocksDB, changelogs)
           .to(output, Produced.with(S, S))
         return b.build()
       }
-      const config = (stateDir: string) => ({ applicationId, brokers: cluster.brokers, stateDir, commitIntervalMs: 100, processingGuarantee: guarantee })
+      const config = (stateDir: string) => ({ ...testClient(), applicationId, brokers: cluster.brokers, stateDir, commitIntervalMs: 100, processingGuarantee: guarantee })
       const admin = cluster.kafka.admin()
       await admin.connect()
       const first = await tempDir('kstreams-ef-1')

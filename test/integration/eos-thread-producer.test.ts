@@ -6,6 +6,7 @@ import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { startChildApp } from './fixtures/child-app.js'
 import { analyseCounts, expectedCounts, wordCountTopology } from './fixtures/word-count-topology.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
@@ -56,7 +57,7 @@ describe('exactly_once_v2 on kstreams\' own client: a transactional producer per
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 3 }, { topic: output, numPartitions: 3 }])
     const text = lines(600, 30)
     const state = await tempDir('kstreams-tp')
-    const app = new KafkaStreams(wordCountTopology(input, output), {
+    const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
       applicationId, brokers: cluster.brokers, stateDir: state.dir, processingGuarantee: 'exactly_once_v2', commitIntervalMs: 100, client: 'kstreams',
     })
     try {
@@ -112,7 +113,7 @@ describe('exactly_once_v2 on kstreams\' own client: a transactional producer per
       await child.exited
       await feeding
 
-      const app = new KafkaStreams(wordCountTopology(input, output), {
+      const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: state.dir, processingGuarantee: 'exactly_once_v2', commitIntervalMs: 100,
         sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, client: 'kstreams',
       })

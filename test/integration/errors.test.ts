@@ -7,6 +7,7 @@ import { Consumed } from '../../topology/options/consumed.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 /** JSON in, doubled `n` out; `boom` values throw in user code. */
 function doubler(input: string, output: string) {
@@ -35,7 +36,7 @@ describe('error handling', () => {
     const dlq = uniqueName('dlq')
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 1 }, { topic: output, numPartitions: 1 }, { topic: dlq, numPartitions: 1 }])
     const state = await tempDir('kstreams-dlq')
-    const app = new KafkaStreams(doubler(input, output), {
+    const app = new KafkaStreams(doubler(input, output), { ...testClient(),
       applicationId: uniqueName('dlq-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100,
       processingGuarantee: 'exactly_once_v2', deserializationExceptionHandler: { deadLetterTopic: dlq },
     })
@@ -65,7 +66,7 @@ describe('error handling', () => {
     const output = uniqueName('boom-out')
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 1 }, { topic: output, numPartitions: 1 }])
     const state = await tempDir('kstreams-boom')
-    const app = new KafkaStreams(doubler(input, output), {
+    const app = new KafkaStreams(doubler(input, output), { ...testClient(),
       applicationId: uniqueName('boom-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100,
     })
     const states: StreamsState[] = []
@@ -101,7 +102,7 @@ describe('error handling', () => {
       })
       .to(output, Produced.with(Serdes.String(), Serdes.String()))
     const seen: Error[] = []
-    const app = new KafkaStreams(b.build(), {
+    const app = new KafkaStreams(b.build(), { ...testClient(),
       applicationId: uniqueName('replace-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100,
       processingGuarantee: 'exactly_once_v2',
       uncaughtExceptionHandler: err => {
@@ -125,7 +126,7 @@ describe('error handling', () => {
   it('refuses to start when a source topic is missing, naming it', async () => {
     const missing = uniqueName('never-created')
     const state = await tempDir('kstreams-missing')
-    const app = new KafkaStreams(doubler(missing, uniqueName('out')), { applicationId: uniqueName('missing-app'), brokers: cluster.brokers, stateDir: state.dir })
+    const app = new KafkaStreams(doubler(missing, uniqueName('out')), { ...testClient(), applicationId: uniqueName('missing-app'), brokers: cluster.brokers, stateDir: state.dir })
     try {
       await expect(app.start()).rejects.toThrow(MissingSourceTopicsError)
       expect(app.failure?.message).toContain(missing)

@@ -3,6 +3,7 @@ import { KafkaStreams } from '../../lib/kafka-streams.js'
 import type { StreamsState } from '../../lib/lifecycle/streams-state.js'
 import { analyseCounts, expectedCounts, wordCountTopology } from './fixtures/word-count-topology.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 const NOT_LEADER_OR_FOLLOWER = 6
@@ -25,7 +26,7 @@ describe.runIf(!process.env.KAFKA_BROKERS)('broker faults', () => {
     const vocabulary = Array.from({ length: 20 }, (_, i) => `f${i}`)
     const lines = Array.from({ length: 2000 }, (_, i) => Array.from({ length: 3 }, (_, j) => vocabulary[(i + j * 7) % 20]).join(' '))
     const state = await tempDir('kstreams-faults')
-    const app = new KafkaStreams(wordCountTopology(input, output), {
+    const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
       applicationId: uniqueName('faults'), brokers: cluster.brokers, stateDir: state.dir, processingGuarantee: 'exactly_once_v2',
       commitIntervalMs: 100, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000,
       kafka: { retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 } },

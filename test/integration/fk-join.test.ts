@@ -7,6 +7,7 @@ import { Partitioners } from 'kafkajs'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type ConsumedRecord, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 /** orders (orderId → "customerId|item") joined to customers (customerId → name) on the customer id. */
 function topology(orders: string, customers: string, output: string) {
@@ -47,7 +48,7 @@ describe('foreign-key join over topics with different partition counts, RocksDB 
     const applicationId = uniqueName('fk')
     const state = await tempDir('kstreams-fk')
     const start = async () => {
-      const app = new KafkaStreams(topology(orders, customers, output), { applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+      const app = new KafkaStreams(topology(orders, customers, output), { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
       await app.start()
       return app
     }
@@ -144,7 +145,7 @@ describe('foreign-key join over topics with different partition counts, RocksDB 
       .toStream()
       .to(output, Produced.with(Serdes.String(), Serdes.String()))
     const state = await tempDir('kstreams-fk-custom')
-    const app = new KafkaStreams(builder.build(), { applicationId: uniqueName('fk-custom'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+    const app = new KafkaStreams(builder.build(), { ...testClient(), applicationId: uniqueName('fk-custom'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
     try {
       await app.start()
       await send(customers, 2, [['c1', 'Ann'], ['c2', 'Bob'], ['c3', 'Cid']])

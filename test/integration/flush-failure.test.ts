@@ -5,6 +5,7 @@ import { Consumed } from '../../topology/options/consumed.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 // at_least_once: when a task's output cannot be sent (the broker refuses every produce attempt
 // kafkajs makes), the records it processed since its last commit are not written. Their input
@@ -41,7 +42,7 @@ describe('a task whose output cannot be sent', () => {
       })
       .to(output, Produced.with(Serdes.String(), Serdes.String()))
     const state = await tempDir('flush-failure')
-    const app = new KafkaStreams(builder.build(), {
+    const app = new KafkaStreams(builder.build(), { ...testClient(),
       applicationId: uniqueName('flush-app'),
       brokers: cluster.brokers,
       stateDir: state.dir,

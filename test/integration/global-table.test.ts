@@ -5,6 +5,7 @@ import { Consumed } from '../../topology/options/consumed.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 function enrichOrders(orders: string, customers: string, output: string) {
   const b = new StreamsBuilder()
@@ -42,7 +43,7 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('stream-globalTable
 
     const applicationId = uniqueName('gt-app')
     const state = await tempDir('kstreams-global-table')
-    const config = { applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100, processingGuarantee: guarantee }
+    const config = { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100, processingGuarantee: guarantee }
     let app = new KafkaStreams(enrichOrders(orders, customers, output), config)
     try {
       await app.start()
@@ -106,7 +107,7 @@ describe('global table records that do not deserialize', () => {
       .leftJoin(table, (_k, customer) => customer, (customer, limit) => `${customer}:${limit ?? 'none'}`)
       .to(output, Produced.with(Serdes.String(), Serdes.String()))
     const state = await tempDir('kstreams-global-bad')
-    const app = new KafkaStreams(b.build(), {
+    const app = new KafkaStreams(b.build(), { ...testClient(),
       applicationId: uniqueName('gtd-app'),
       brokers: cluster.brokers,
       stateDir: state.dir,

@@ -8,6 +8,7 @@ import { Serdes } from '../../topology/serdes/serdes.js'
 import { SessionWindows } from '../../topology/windows/session-windows.js'
 import { TimeWindows } from '../../topology/windows/time-windows.js'
 import { createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
@@ -44,7 +45,7 @@ describe('interactive queries by store type', () => {
     await produce(cluster.kafka, input, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }, { key: 'a', value: '3' }])
 
     const state = await tempDir('kstreams-iq')
-    const app = new KafkaStreams(b.build(), { applicationId: uniqueName('iq-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+    const app = new KafkaStreams(b.build(), { ...testClient(), applicationId: uniqueName('iq-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
     try {
       await app.start()
       await waitFor(() => app.state === 'RUNNING', 20_000, 'RUNNING')

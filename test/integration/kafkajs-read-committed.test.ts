@@ -81,7 +81,7 @@ describe('reading exactly-once output with kafkajs', () => {
     // A running application reads through the runtime's own (fixed) kafkajs instance.
     const builder = new StreamsBuilder()
     builder.stream(topic).to('copy')
-    const app = new KafkaStreams(builder.build(), { applicationId: 'untouched', brokers: broker.brokers })
+    const app = new KafkaStreams(builder.build(), { applicationId: 'untouched', brokers: broker.brokers, client: 'kafkajs' })
     try {
       await app.start()
       const admin = client('admin').admin()

@@ -4,6 +4,7 @@ import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { startChildApp } from './fixtures/child-app.js'
 import { analyseCounts, expectedCounts, keyCountTopology, wordCountTopology } from './fixtures/word-count-topology.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
@@ -85,7 +86,7 @@ describe('lost group membership under at_least_once', () => {
       await waitFor(() => caughtUp(admin, applicationId, input), 60_000, 'first half committed')
       child.kill('SIGSTOP')
 
-      other = new KafkaStreams(wordCountTopology(input, output), {
+      other = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: otherDir.dir, processingGuarantee: 'at_least_once',
         commitIntervalMs: 100, sessionTimeoutMs, heartbeatIntervalMs: 500,
       })
@@ -163,7 +164,7 @@ describe('lost group membership under at_least_once', () => {
       child.kill('SIGSTOP')
       expect(await committedOffsets(admin, applicationId), 'the child committed before it was frozen').toEqual(new Map())
 
-      other = new KafkaStreams(keyCountTopology(input, output), {
+      other = new KafkaStreams(keyCountTopology(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: otherDir.dir, processingGuarantee: 'at_least_once',
         commitIntervalMs: 100, sessionTimeoutMs, heartbeatIntervalMs: 500,
       })

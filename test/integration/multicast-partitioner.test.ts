@@ -6,6 +6,7 @@ import { Produced } from '../../topology/options/produced.js'
 import { Repartitioned } from '../../topology/options/repartitioned.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const S = Serdes.String()
 
@@ -39,7 +40,7 @@ describe('Repartitioned.withStreamPartitioner multicast end to end', () => {
       .to(output, Produced.with(S, S))
     const state = await tempDir('kstreams-mc')
     const applicationId = uniqueName('mc')
-    const app = new KafkaStreams(b.build(), { applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+    const app = new KafkaStreams(b.build(), { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
     try {
       await app.start()
       await produce(cluster.kafka, input, [

@@ -12,6 +12,7 @@ import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { RecordingMeter } from '../unit/lib/recording-meter.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const RECORDS = 60
 
@@ -64,7 +65,7 @@ describe('metrics and traces of a running application', () => {
       await createTopics(cluster.kafka, [{ topic: input, numPartitions: 2 }, { topic: output, numPartitions: 2 }])
       const state = await tempDir('kstreams-obs')
       const applicationId = uniqueName('obs-app')
-      const app = new KafkaStreams(upper(input, output), {
+      const app = new KafkaStreams(upper(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100, processingGuarantee: guarantee,
       })
       const registry = new Registry()

@@ -5,6 +5,7 @@ import { Consumed } from '../../topology/options/consumed.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 describe('offset reset without committed offsets', () => {
   let cluster: TestCluster
@@ -27,7 +28,7 @@ describe('offset reset without committed offsets', () => {
     b.stream(early, Consumed.with(Serdes.String(), Serdes.String())).to(output, produced)
     b.stream(late, Consumed.with(Serdes.String(), Serdes.String()).withOffsetResetPolicy('latest')).to(output, produced)
     const state = await tempDir('kstreams-offset-reset')
-    const app = new KafkaStreams(b.build(), { applicationId: uniqueName('reset-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+    const app = new KafkaStreams(b.build(), { ...testClient(), applicationId: uniqueName('reset-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
     try {
       await app.start()
       await waitFor(() => app.state === 'RUNNING', 20_000, 'RUNNING')

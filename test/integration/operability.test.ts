@@ -7,6 +7,7 @@ import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { wordCountTopology } from './fixtures/word-count-topology.js'
 import { createTopics, consumeUntil, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 interface Line {
   level: string
@@ -50,7 +51,7 @@ describe('operability', () => {
     const logger = pinoShaped()
     const applicationId = uniqueName('log-app')
     const errors: Error[] = []
-    const plain = new KafkaStreams(failingTopology(input, output), {
+    const plain = new KafkaStreams(failingTopology(input, output), { ...testClient(),
       applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100, logger, logLevel: 'info', kafka: { logLevel: 0 },
     })
     plain.on('error', e => errors.push(e))
@@ -74,7 +75,7 @@ describe('operability', () => {
       expect(errors).toHaveLength(1)
       await plain.close()
       // The secret never reaches the log.
-      const redacted = new KafkaStreams(failingTopology(input, output), {
+      const redacted = new KafkaStreams(failingTopology(input, output), { ...testClient(),
         applicationId, brokers: ['127.0.0.1:1'], stateDir: state.dir, logger, logLevel: 'info',
         kafka: { sasl: { mechanism: 'plain', username: 'u', password: 'secret' } as never, connectionTimeout: 500 },
       })
@@ -93,7 +94,7 @@ describe('operability', () => {
     const address = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`
     const state = await tempDir('kstreams-silent')
     const logger = pinoShaped()
-    const app = new KafkaStreams(wordCountTopology('in', 'out'), {
+    const app = new KafkaStreams(wordCountTopology('in', 'out'), { ...testClient(),
       applicationId: uniqueName('silent-app'), brokers: [address], stateDir: state.dir, logger, logLevel: 'warn',
       kafka: { connectionTimeout: 1000 },
     })
@@ -119,7 +120,7 @@ describe('operability', () => {
     await createTopics(own.kafka, [{ topic: input, numPartitions: 1 }, { topic: output, numPartitions: 1 }])
     const state = await tempDir('kstreams-close-timeout')
     const logger = pinoShaped()
-    const app = new KafkaStreams(wordCountTopology(input, output), {
+    const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
       applicationId: uniqueName('ct-app'), brokers: own.brokers, stateDir: state.dir, processingGuarantee: 'exactly_once_v2',
       logger, logLevel: 'warn', kafka: { logLevel: 0 },
     })

@@ -7,6 +7,7 @@ import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { SerializationError } from '../../topology/serdes/serde-errors.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 /** Values pass through, except `bad`, which becomes a number the String serde cannot write. */
 function unserializable(input: string, output: string) {
@@ -29,7 +30,7 @@ describe('a sink serialization error goes to the production exception handler', 
   async function run(config: Partial<StreamsConfig>, topics: { input: string; output: string; extra?: string[] }, check: () => Promise<void>, app?: (a: KafkaStreams) => void) {
     await createTopics(cluster.kafka, [topics.input, topics.output, ...(topics.extra ?? [])].map(topic => ({ topic, numPartitions: 1 })))
     const state = await tempDir('kstreams-ser')
-    const streams = new KafkaStreams(unserializable(topics.input, topics.output), {
+    const streams = new KafkaStreams(unserializable(topics.input, topics.output), { ...testClient(),
       applicationId: uniqueName('ser-app'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100, ...config,
     })
     app?.(streams)

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { expectedCounts, wordCountTopology } from './fixtures/word-count-topology.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const CLI = fileURLToPath(new URL('../../bin/kstreams.mjs', import.meta.url))
 const run = promisify(execFile)
@@ -29,7 +30,7 @@ describe('kstreams reset', () => {
       rs.filter(r => r.key!.toString() === 'c' && Number(r.value!.readBigInt64BE()) === 3).length
     const runOnce = async (occurrences: number) => {
       const state = await tempDir('kstreams-reset')
-      const app = new KafkaStreams(wordCountTopology(input, output), { applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
+      const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100 })
       await app.start()
       await consumeUntil(cluster.kafka, output, rs => timesThree(rs) >= occurrences)
       await app.close()

@@ -3,6 +3,7 @@ import { KafkaStreams } from '../../lib/kafka-streams.js'
 import type { RocksDBOptions } from '../../stores/rocksdb/rocksdb-options.js'
 import { wordCountTopology } from './fixtures/word-count-topology.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 describe('rocksDbConfigSetter', () => {
   let cluster: TestCluster
@@ -19,7 +20,7 @@ describe('rocksDbConfigSetter', () => {
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 2 }, { topic: output, numPartitions: 2 }])
     const state = await tempDir('kstreams-rocks-cfg')
     const seen: { store: string; options: RocksDBOptions }[] = []
-    const app = new KafkaStreams(wordCountTopology(input, output), {
+    const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
       applicationId: uniqueName('rocks-cfg'), brokers: cluster.brokers, stateDir: state.dir, commitIntervalMs: 100,
       rocksDbMemoryBytes: 8 * 1024 * 1024,
       rocksDbConfigSetter: (store, options) => {
@@ -44,7 +45,7 @@ describe('rocksDbConfigSetter', () => {
   })
 
   it('refuses a setter that is not a function, naming the key', () => {
-    expect(() => new KafkaStreams(wordCountTopology('a', 'b'), {
+    expect(() => new KafkaStreams(wordCountTopology('a', 'b'), { ...testClient(),
       applicationId: 'x', brokers: ['localhost:9092'], rocksDbConfigSetter: 'bounded' as never,
     })).toThrow(/rocksDbConfigSetter.*expected a function/)
   })

@@ -22,7 +22,7 @@ describe('scale out and in while input flows', () => {
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 6 }, { topic: output, numPartitions: 3 }])
     const dirs = await Promise.all([0, 1, 2].map(i => tempDir(`kstreams-scale-${i}`)))
     const make = (i: number) =>
-      new KafkaStreams(wordCountTopology(input, output), {
+      new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: dirs[i]!.dir, processingGuarantee: 'exactly_once_v2',
         commitIntervalMs: 100, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500, ...testClient(),
       })

@@ -5,6 +5,7 @@ import { Consumed } from '../../topology/options/consumed.js'
 import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { consumeUntil, createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 // A commit interval far beyond the test's timeout: output may only appear because a task sends
 // its buffered records as soon as its input runs dry.
@@ -26,7 +27,7 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('output is sent whe
       .mapValues(v => (v ?? '').toUpperCase())
       .to(output, Produced.with(Serdes.String(), Serdes.String()))
     const state = await tempDir('kstreams-send-latency')
-    const app = new KafkaStreams(b.build(), {
+    const app = new KafkaStreams(b.build(), { ...testClient(),
       applicationId: uniqueName('lat-app'),
       brokers: cluster.brokers,
       stateDir: state.dir,

@@ -3,6 +3,7 @@ import { KafkaStreams } from '../../lib/kafka-streams.js'
 import { StringSerde } from '../../topology/serdes/primitive-serdes.js'
 import { expectedCounts, wordCountTopology } from './fixtures/word-count-topology.js'
 import { createTopics, produce, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 async function storeContents(app: KafkaStreams, includeStandby: boolean): Promise<Map<string, number>> {
   const m = new Map<string, number>()
@@ -28,7 +29,7 @@ describe('standby replicas', () => {
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 2 }, { topic: output, numPartitions: 2 }])
     const dirs = await Promise.all([0, 1].map(i => tempDir(`kstreams-standby-${i}`)))
     const make = (i: number) =>
-      new KafkaStreams(wordCountTopology(input, output), {
+      new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: dirs[i]!.dir, processingGuarantee: 'at_least_once', commitIntervalMs: 200,
         numStandbyReplicas: 1, applicationServer: `host${i}:80${i}0`, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500,
       })

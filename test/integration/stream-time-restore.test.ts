@@ -8,6 +8,7 @@ import { Produced } from '../../topology/options/produced.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { TimeWindows } from '../../topology/windows/time-windows.js'
 import { consumeUntil, createTopics, startCluster, tempDir, uniqueName, waitFor, type ConsumedRecord, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const S = Serdes.String()
 const late = (app: KafkaStreams) => app.metrics().filter(m => m.name === 'late_records_total').reduce((s, m) => s + m.value, 0)
@@ -43,7 +44,7 @@ describe('stream time survives a restart (partition time in the committed offset
           .to(output, Produced.with(S, S))
         return b.build()
       }
-      const config = (stateDir: string) => ({ applicationId, brokers: cluster.brokers, stateDir, commitIntervalMs: 100, cacheMaxBytes: 0, processingGuarantee: guarantee })
+      const config = (stateDir: string) => ({ ...testClient(), applicationId, brokers: cluster.brokers, stateDir, commitIntervalMs: 100, cacheMaxBytes: 0, processingGuarantee: guarantee })
       const admin = cluster.kafka.admin()
       await admin.connect()
       const first = await tempDir('kstreams-st-1')

@@ -10,6 +10,7 @@ import { Consumed } from '../../topology/options/consumed.js'
 import { Materialized } from '../../topology/options/materialized.js'
 import { Serdes } from '../../topology/serdes/serdes.js'
 import { createTopics, startCluster, tempDir, uniqueName, waitFor, type TestCluster } from './helpers.js'
+import { testClient } from './test-client.js'
 
 const T = 1_700_000_000_000
 const S = Serdes.String()
@@ -57,7 +58,7 @@ describe('versioned table restored from its changelog', () => {
     }
 
     const first = await tempDir('kstreams-versioned-1')
-    const app1 = new KafkaStreams(build(), { applicationId, brokers: cluster.brokers, stateDir: first.dir, commitIntervalMs: 100 })
+    const app1 = new KafkaStreams(build(), { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: first.dir, commitIntervalMs: 100 })
     let before: unknown[]
     try {
       await app1.start()
@@ -101,7 +102,7 @@ describe('versioned table restored from its changelog', () => {
     expect(logged.sort((x, y) => x[2] - y[2])).toEqual([...records].sort((x, y) => x[2] - y[2]))
 
     const second = await tempDir('kstreams-versioned-2')
-    const app2 = new KafkaStreams(build(), { applicationId, brokers: cluster.brokers, stateDir: second.dir, commitIntervalMs: 100 })
+    const app2 = new KafkaStreams(build(), { ...testClient(), applicationId, brokers: cluster.brokers, stateDir: second.dir, commitIntervalMs: 100 })
     try {
       await app2.start()
       await waitFor(() => app2.state === 'RUNNING', 30_000, 'RUNNING after restore')

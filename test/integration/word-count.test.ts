@@ -48,7 +48,7 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('word count end to 
     const output = uniqueName('counts')
     await createTopics(cluster.kafka, [{ topic: input, numPartitions: 2 }, { topic: output, numPartitions: 2 }])
     const state = await tempDir('kstreams-wc')
-    const app = new KafkaStreams(wordCountTopology(input, output), {
+    const app = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
       applicationId: uniqueName('wc'),
       brokers: cluster.brokers,
       processingGuarantee: guarantee,

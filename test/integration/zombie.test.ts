@@ -38,7 +38,7 @@ describe('zombie fencing', () => {
       await produce(cluster.kafka, input, lines.slice(1000, 1500).map((l, i) => ({ key: String(1000 + i), value: l })))
       child.kill('SIGSTOP')
 
-      healthy = new KafkaStreams(wordCountTopology(input, output), {
+      healthy = new KafkaStreams(wordCountTopology(input, output), { ...testClient(),
         applicationId, brokers: cluster.brokers, stateDir: healthyDir.dir, processingGuarantee: 'exactly_once_v2',
         commitIntervalMs: 100, sessionTimeoutMs, heartbeatIntervalMs: 500, ...testClient(),
       })

@@ -112,8 +112,8 @@ describe('processingExceptionHandler and deadLetterQueueTopic (KIP-1033, KIP-103
 })
 
 describe('client', () => {
-  it("defaults to the kafkajs adapter and takes 'kstreams' or 'kafkajs'", () => {
-    expect(resolveConfig(base).client).toBe('kafkajs')
+  it("defaults to kstreams' own client and takes 'kstreams' or 'kafkajs'", () => {
+    expect(resolveConfig(base).client).toBe('kstreams')
     expect(resolveConfig({ ...base, client: 'kstreams' }).client).toBe('kstreams')
     expect(resolveConfig({ ...base, client: 'kafkajs' }).client).toBe('kafkajs')
   })
