@@ -39,6 +39,32 @@ const KAFKA_KEYS = [
   'requestTimeout', 'enforceRequestTimeout', 'retry', 'socketFactory', 'logLevel', 'logCreator',
 ]
 
+/** The `kafka` options kstreams' own client honours; the others are kafkajs's alone. */
+const OWN_CLIENT_KAFKA_KEYS = ['ssl', 'sasl', 'clientId', 'connectionTimeout', 'requestTimeout']
+const OWN_CLIENT_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512']
+
+/**
+ * kstreams' own client takes SASL PLAIN and SCRAM only (an error, as the connection could not
+ * authenticate); kafkajs-only options are reported once and ignored, as Kafka's clients warn of
+ * a supplied config they do not know.
+ */
+function checkOwnClientOptions(kafka: Record<string, unknown>, logger: Logger): void {
+  const sasl = kafka.sasl as { mechanism?: unknown } | undefined
+  if (sasl && !OWN_CLIENT_SASL_MECHANISMS.includes(String(sasl.mechanism))) {
+    throw new StreamsConfigError(
+      'kafka.sasl.mechanism',
+      `kstreams' own client supports ${OWN_CLIENT_SASL_MECHANISMS.map(m => `'${m}'`).join(', ')}, got ${JSON.stringify(sasl.mechanism)}; set client: 'kafkajs' for other mechanisms`,
+    )
+  }
+  const ignored = Object.keys(kafka).filter(k => !OWN_CLIENT_KAFKA_KEYS.includes(k))
+  if (ignored.length > 0) {
+    logger.warn(
+      { ignored },
+      `kafka.${ignored.join(', kafka.')} ${ignored.length === 1 ? 'applies' : 'apply'} to the kafkajs adapter only and ${ignored.length === 1 ? 'is' : 'are'} ignored by kstreams' own client (set client: 'kafkajs' to use ${ignored.length === 1 ? 'it' : 'them'})`,
+    )
+  }
+}
+
 function unknownKeyError(key: string, known: readonly string[], where: string): StreamsConfigError {
   const suggestion = closestMatch(key, known)
   const hint = suggestion ? ` Did you mean "${where}${suggestion}"?` : ` Known keys: ${known.map(k => where + k).join(', ')}.`
@@ -210,6 +236,9 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     if (!KAFKA_KEYS.includes(key)) throw unknownKeyError(key, KAFKA_KEYS, 'kafka.')
   }
 
+  const client = oneOf(cfg, 'client', ['kstreams', 'kafkajs'] as const, 'kstreams')
+  if (client === 'kstreams') checkOwnClientOptions(kafka as Record<string, unknown>, resolvedLogger)
+
   const uncaught = cfg.uncaughtExceptionHandler
   if (uncaught !== undefined && typeof uncaught !== 'function') {
     oneOf(cfg, 'uncaughtExceptionHandler', ['SHUTDOWN_CLIENT', 'REPLACE_THREAD'] as const, 'SHUTDOWN_CLIENT')
@@ -243,7 +272,7 @@ export function resolveConfig(input: StreamsConfig): ResolvedStreamsConfig {
     uncaughtExceptionHandler: (uncaught as ResolvedStreamsConfig['uncaughtExceptionHandler'] | undefined) ?? 'SHUTDOWN_CLIENT',
     logger: resolvedLogger,
     logLevel,
-    client: oneOf(cfg, 'client', ['kstreams', 'kafkajs'] as const, 'kstreams'),
+    client,
     kafka: { ...(kafka as Record<string, unknown>) },
   }
 }

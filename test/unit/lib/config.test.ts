@@ -122,3 +122,31 @@ describe('client', () => {
     expect(() => resolveConfig({ ...base, client: 'kafkjs' as never })).toThrow(/"client".*'kstreams', 'kafkajs'.*Did you mean 'kafkajs'\?/)
   })
 })
+
+describe("kafka options on kstreams' own client", () => {
+  const recording = () => {
+    const warnings: string[] = []
+    const logger = { debug() {}, info() {}, error() {}, warn: (_f: unknown, m?: string) => void warnings.push(m ?? '') }
+    return { warnings, logger }
+  }
+
+  it('refuses a SASL mechanism it cannot speak, naming the key; the kafkajs adapter takes it', () => {
+    const sasl = { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: 't' }) } as never
+    const e = errorOf(() => resolveConfig({ ...base, kafka: { sasl } }))
+    expect(e.key).toBe('kafka.sasl.mechanism')
+    expect(e.message).toMatch(/'plain', 'scram-sha-256', 'scram-sha-512'.*client: 'kafkajs'/)
+    expect(resolveConfig({ ...base, client: 'kafkajs', kafka: { sasl } }).kafka.sasl).toBe(sasl)
+    expect(resolveConfig({ ...base, kafka: { sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } } }).client).toBe('kstreams')
+  })
+
+  it('warns once of kafkajs-only options, and not on the kafkajs adapter', () => {
+    const own = recording()
+    resolveConfig({ ...base, logger: own.logger, kafka: { clientId: 'x', retry: { retries: 3 }, logLevel: 1 } })
+    expect(own.warnings).toEqual([
+      "kafka.retry, kafka.logLevel apply to the kafkajs adapter only and are ignored by kstreams' own client (set client: 'kafkajs' to use them)",
+    ])
+    const adapter = recording()
+    resolveConfig({ ...base, client: 'kafkajs', logger: adapter.logger, kafka: { retry: { retries: 3 } } })
+    expect(adapter.warnings).toEqual([])
+  })
+})
