@@ -9,11 +9,13 @@ import {
 } from '../../protocol/index.js'
 import type { BrokerContext, RequestContext, RequestHeader } from './context.js'
 import { errorResponse } from './error-response.js'
+import type { FetchResponse } from '../../protocol/messages/fetch.js'
 import type { Faults } from './faults.js'
 import { servedApi, type ServedApi } from './handlers/index.js'
 import { apiVersionsBody } from './handlers/api-versions.js'
 
 const API_VERSIONS_KEY = 18
+const FETCH_KEY = 1
 /** Responses may carry fields a version lacks (one body serves every version): those are left out. */
 const RESPONSE_WRITE = { omitAbsent: true } as const
 
@@ -152,6 +154,10 @@ export class Connection {
       return
     }
     if (delay > 0) result = Promise.resolve(result).then((r) => new Promise((res) => setTimeout(() => res(r), delay)))
+    if (api.key === FETCH_KEY && this.faults.active) {
+      const faults = this.faults
+      result = Promise.resolve(result).then((r) => (r ? faults.maybeCorruptFetch(r as FetchResponse) : r))
+    }
     if (result instanceof Promise) {
       this.busy = true
       const a = api
