@@ -178,6 +178,8 @@ export class StreamThread {
         await this.runRebalanceWork()
         if (!this.running) break
         if (this.gate.unconfirmed()) {
+          // Probably expelled: no commit may be made, so the consumer need not wait for one.
+          if (this.revocation.commitDue) this.revocation.committed()
           await this.wake.wait(100)
           continue
         }

@@ -83,6 +83,18 @@ describe('revocation: commit, then no processing until the new assignment', () =
     expect(h.outputs('a')).toEqual(['1', '2'])
   })
 
+  it('a member the coordinator has not confirmed (probably expelled): the wait settles without a commit', async () => {
+    h = await startThread()
+    h.consumer.assign([in0])
+    await h.until(started(h, '0_0'), '0_0 started')
+    h.cluster.produce(IN, 0, 'a:1')
+    h.consumer.fetch(IN, 0)
+    await h.until(drained(h, '0_0'), 'processed')
+    h.consumer.unconfirmedMs = 60_000
+    await h.consumer.handlers!.onPartitionsRevoked!()
+    expect(h.consumer.commits).toBe(0)
+  })
+
   it('the hint of a consumer that does not wait (onRebalanceStarted) commits and does not pause', async () => {
     h = await startThread()
     h.consumer.assign([in0])

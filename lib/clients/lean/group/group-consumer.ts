@@ -152,7 +152,9 @@ export class LeanGroupConsumer implements GroupConsumer {
     this.fetcher.clear()
     this.stopHeartbeats()
     const h = this.handlers
-    if (h?.onPartitionsRevoked) this.revoking = h.onPartitionsRevoked()
+    // Expelled (UNKNOWN_MEMBER_ID): the partitions are lost, not revoked; no commit can succeed.
+    const expelled = this.membership.memberId === ''
+    if (h?.onPartitionsRevoked && !expelled) this.revoking = h.onPartitionsRevoked()
     else h?.onRebalanceStarted()
   }
 
