@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -15,6 +14,7 @@ import type { ResolvedStreamsConfig, StreamsConfig } from './config/types.js'
 import type { CloseSteps } from './lifecycle/close-steps.js'
 import { isAliveState, isReadyState } from './lifecycle/health.js'
 import { closeWithin, newCloseSteps, releaseResources } from './lifecycle/release.js'
+import { claimProcessId, type ProcessIdClaim } from './lifecycle/process-id.js'
 import { closeOnSignals, type CloseOnSignalsOptions } from './lifecycle/signals.js'
 import { runStartSequence, StartedResources, type ThreadBase } from './lifecycle/start-sequence.js'
 import { StateMachine, type StreamsState } from './lifecycle/streams-state.js'
@@ -60,7 +60,8 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   private readonly meta: RuntimeTopologyMetadata
   private readonly machine: StateMachine
   private readonly metricsImpl = new StreamsMetrics(this)
-  private readonly processId = randomUUID()
+  /** The process id kept in the state directory (claimed by start(), given up by close()). */
+  private processClaim: ProcessIdClaim | null = null
   /** Clients and global stores, as start() creates them. */
   private readonly resources = new StartedResources()
   private thread: StreamThread | null = null
@@ -123,6 +124,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
   /** Each step checks `closing`: close() waits for this, then releases whatever it created. */
   private async startClients(): Promise<void> {
     try {
+      this.processClaim = await claimProcessId(join(this.config.stateDir, this.config.applicationId), this.config.logger)
       this.threadBase = await runStartSequence({
         config: this.config,
         topology: this.topology,
@@ -130,7 +132,7 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
         metrics: this.metricsImpl,
         restoreListener: this.restoreListener,
         rocksDb: this.rocksDb,
-        processId: this.processId,
+        processId: this.processClaim.processId,
         resources: this.resources,
         stopping: () => this.closing !== null,
         threadEvents: {
@@ -212,6 +214,8 @@ export class KafkaStreams extends EventEmitter<KafkaStreamsEvents> {
     const thread = this.thread
     this.thread = null
     await releaseResources({ thread, ...this.resources.take() }, clean, steps)
+    // Only now may another instance take the state directory (and with it the transactional ids).
+    await this.processClaim?.release()
   }
 
   /**

@@ -127,8 +127,20 @@ export interface GroupConsumerHandlers {
    * included (so also after batches that hand over no records): how far the partition is read.
    */
   onFetched?(topic: string, partition: number, nextOffset: number): void
-  /** A rebalance began (the client is about to rejoin): commit now, before tasks may move. */
+  /**
+   * A rebalance began (the client is about to rejoin): commit now, before tasks may move. A hint
+   * where the client does not wait (kafkajs); a client that implements `onPartitionsRevoked` calls
+   * that instead.
+   */
   onRebalanceStarted(): void
+  /**
+   * Kafka's onPartitionsRevoked of the eager protocol: every partition of this member is revoked and
+   * the client rejoins only once the returned promise settles (bounded by the rebalance timeout), so
+   * a commit made meanwhile still belongs to the current generation. Until the next onAssigned the
+   * runtime processes nothing (a task that moves must not have output in the open transaction).
+   * Heartbeats go on meanwhile. The promise never rejects.
+   */
+  onPartitionsRevoked?(): Promise<void>
   /** The consumer failed for good (the client gave up restarting it). */
   onCrash(error: Error): void
   /**

@@ -15,6 +15,7 @@ import { PendingAssignment } from './pending-assignment.js'
 import { StallWatchdog, type WatchedPartition } from './stall-watchdog.js'
 import { TaskCommitter } from './task-committer.js'
 import { processTasks, punctuateTasks } from './task-executor.js'
+import { Revocation } from './revocation.js'
 import { TaskManager, type TaskManagerDeps } from './task-manager.js'
 import { WakeSignal } from './wake-signal.js'
 
@@ -42,8 +43,9 @@ const STANDBY_UPDATE_INTERVAL_MS = 100
  * and its callbacks record what happened (an assignment, records, a rebalance starting) and wake
  * the loop; each turn the loop applies queued rebalance work through the task manager, processes
  * the tasks' buffered records, punctuates, updates standbys and global stores, commits on
- * schedule and checks for stalled partitions. Rebalances arrive as kafkajs GROUP_JOIN events
- * (see docs/internals.md for hand-over without an onPartitionsRevoked callback).
+ * schedule and checks for stalled partitions. A consumer that reports revocation waits for the
+ * thread's commit before rejoining, and the thread processes nothing until the new assignment
+ * (Revocation); kafkajs only hints that a rebalance began (see docs/internals.md).
  */
 export class StreamThread {
   private readonly tasks: TaskManager
@@ -54,6 +56,7 @@ export class StreamThread {
   private readonly watchdog: StallWatchdog | null
   private readonly startBackoff = new Backoff(100, 5000)
   private readonly wake = new WakeSignal()
+  private readonly revocation: Revocation
   private readonly eos: boolean
   private running = false
   private loopDone: Promise<void> | null = null
@@ -69,6 +72,7 @@ export class StreamThread {
     this.tasks = new TaskManager(deps, this.inputs, this.assignment, () => !this.running)
     this.gate = new MembershipGate(consumer, config.logger, config.sessionTimeoutMs)
     this.committer = new TaskCommitter(deps, this.tasks, this.gate)
+    this.revocation = new Revocation(config.rebalanceTimeoutMs, config.logger)
     const thresholdMs = config.stalledPartitionWarningMs
     this.watchdog = thresholdMs > 0
       ? new StallWatchdog({
@@ -124,6 +128,15 @@ export class StreamThread {
         this.committer.request()
         this.wake.wake()
       },
+      onPartitionsRevoked: () => {
+        // Kafka's onPartitionsRevoked: the consumer rejoins once this commit is made, so it lands in
+        // the current generation; processing then waits for the new assignment.
+        const committed = this.revocation.revoked()
+        this.deps.onRebalancing()
+        this.committer.request()
+        this.wake.wake()
+        return committed
+      },
       onCrash: err => this.fail(err),
       onRestarting: err => config.logger.warn(describeError(err), 'The group consumer failed and is being restarted; its tasks are lost once it rejoins'),
     })
@@ -139,6 +152,7 @@ export class StreamThread {
   private onAssigned(parts: TopicPartition[], membershipLost: boolean): void {
     this.deps.metrics.rebalances.inc()
     this.deps.onRebalancing()
+    this.revocation.assigned()
     if (membershipLost) this.tasks.markAllLost('joined the group again under a new member id')
     this.inputs.reassign(parts, tp => this.tasks.taskOf(tp), this.tasks.lost)
     this.assignment.offer(parts)
@@ -164,6 +178,16 @@ export class StreamThread {
         await this.runRebalanceWork()
         if (!this.running) break
         if (this.gate.unconfirmed()) {
+          // Probably expelled: no commit may be made, so the consumer need not wait for one.
+          if (this.revocation.commitDue) this.revocation.committed()
+          await this.wake.wait(100)
+          continue
+        }
+        if (this.revocation.commitDue) {
+          await this.commitForRevocation()
+          continue
+        }
+        if (this.revocation.paused()) {
           await this.wake.wait(100)
           continue
         }
@@ -186,6 +210,17 @@ export class StreamThread {
       }
     } catch (err) {
       this.fail(err)
+    } finally {
+      this.revocation.release()
+    }
+  }
+
+  /** The commit a revocation asked for; made or failed, the consumer may rejoin. */
+  private async commitForRevocation(): Promise<void> {
+    try {
+      await this.committer.commitAll()
+    } finally {
+      this.revocation.committed()
     }
   }
 

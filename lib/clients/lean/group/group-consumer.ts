@@ -41,6 +41,10 @@ export class LeanGroupConsumer implements GroupConsumer {
   private rejoinNeeded = true
   private confirmedAt = 0
   private heartbeatTimer: NodeJS.Timeout | null = null
+  /** The runtime's revocation commit the next JoinGroup waits for (onPartitionsRevoked). */
+  private revoking: Promise<void> | null = null
+  /** Ends a wait for the revocation commit at once (disconnect). */
+  private stopWaiting: (() => void) | null = null
   /** Seeks asked for while no generation is current, applied when one is. */
   private readonly pendingSeeks = new Map<string, TopicPartitionOffset>()
 
@@ -131,6 +135,7 @@ export class LeanGroupConsumer implements GroupConsumer {
   async disconnect(): Promise<void> {
     this.running = false
     this.stopHeartbeats()
+    this.stopWaiting?.()
     // Fails a fetch or a JoinGroup in flight at once (the loop then ends) instead of waiting for it.
     this.cluster.close()
     await this.loopDone?.catch(() => {})
@@ -146,7 +151,46 @@ export class LeanGroupConsumer implements GroupConsumer {
     this.active = false
     this.fetcher.clear()
     this.stopHeartbeats()
-    this.handlers?.onRebalanceStarted()
+    const h = this.handlers
+    // Expelled (UNKNOWN_MEMBER_ID): the partitions are lost, not revoked; no commit can succeed.
+    const expelled = this.membership.memberId === ''
+    if (h?.onPartitionsRevoked && !expelled) this.revoking = h.onPartitionsRevoked()
+    else h?.onRebalanceStarted()
+  }
+
+  /**
+   * Kafka's consumer runs onPartitionsRevoked before it sends JoinGroup: the runtime's commit must
+   * reach the coordinator while the current generation is still the group's, or it is refused
+   * (ILLEGAL_GENERATION) and every task is lost. Waits for it, bounded by the rebalance timeout
+   * (the coordinator expels a member that takes longer to join), heartbeating meanwhile: the
+   * coordinator answers REBALANCE_IN_PROGRESS, which still confirms the member.
+   */
+  private async awaitRevocation(): Promise<void> {
+    const revoking = this.revoking
+    this.revoking = null
+    if (revoking === null || !this.running) return
+    const timeoutMs = this.opts.rebalanceTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    const beats = setInterval(() => {
+      if (this.membership.memberId === '') return
+      this.membership.heartbeat().then(
+        () => { this.confirmedAt = Date.now() },
+        err => { if (err instanceof KafkaResponseError && err.code === 27) this.confirmedAt = Date.now() },
+      )
+    }, this.opts.heartbeatIntervalMs)
+    const outcome = await Promise.race([
+      revoking.then(() => 'committed', () => 'committed'),
+      new Promise<string>(resolve => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs)
+        this.stopWaiting = () => resolve('stopped')
+      }),
+    ])
+    clearTimeout(timer)
+    clearInterval(beats)
+    this.stopWaiting = null
+    if (outcome === 'timeout') {
+      this.logger?.warn(`Consumer of group ${this.opts.groupId}: the runtime's commit on revocation did not finish within the rebalance timeout (${timeoutMs} ms); rejoining without it`)
+    }
   }
 
   private async loop(): Promise<void> {
@@ -186,6 +230,8 @@ export class LeanGroupConsumer implements GroupConsumer {
     this.rejoinNeeded = true
     this.active = false
     this.fetcher.clear()
+    await this.awaitRevocation()
+    if (!this.running) return
     const g = await this.membership.join(this.topics)
     // The old generation is gone, and the new one is not handed over yet: no commits until it is.
     this.generation = null
