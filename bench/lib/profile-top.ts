@@ -16,7 +16,7 @@ for (let i = 0; i < p.samples.length; i++) {
   const node = byId.get(p.samples[i]!)!
   const dt = p.timeDeltas[i] ?? 0
   total += dt
-  const url = node.callFrame.url.replace(/^file:\/\//, '').replace(/^.*?\/(node_modules\/)/, '$1').replace(/^.*?\/(lib|protocol|topology|bench|broker)\//, '$1/')
+  const url = node.callFrame.url.replace(/^file:\/\//, '').replace(/^.*?\/(node_modules\/)/, '$1').replace(/^.*?\/(lib|protocol|topology|bench|broker|stores)\//, '$1/')
   const key = `${node.callFrame.functionName || '(anonymous)'}\t${url}:${node.callFrame.lineNumber + 1}`
   self.set(key, (self.get(key) ?? 0) + dt)
   const f = url || node.callFrame.functionName
