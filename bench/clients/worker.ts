@@ -5,6 +5,9 @@ import type { ClientDriver } from './driver.js'
 import { kafkajsDriver } from './kafkajs.js'
 import { kafkatsDriver } from './kafkats.js'
 import { kstreamsDriver } from './kstreams.js'
+import { Session } from 'node:inspector/promises'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 
 export const WORKER_ENV = 'KSTREAMS_B9_WORKER'
 export const RESULT_PREFIX = 'result '
@@ -24,6 +27,7 @@ const DRIVERS: Record<string, (brokers: string[]) => Promise<ClientDriver>> = {
 
 /** The clients B9 runs, the reference (@kafkats/client) first. */
 export const WORKER_CLIENTS = Object.keys(DRIVERS)
+export const PROFILE_ENV = 'KSTREAMS_B9_PROFILE_DIR'
 
 async function work(spec: { client: string; brokers: string[]; topic: string; records: number; batch: number }): Promise<WorkerResult> {
   const make = DRIVERS[spec.client]
@@ -42,8 +46,20 @@ async function work(spec: { client: string; brokers: string[]; topic: string; re
   await driver.produce(spec.topic, n, spec.batch, report('produced'))
   const c1 = ownCpuSeconds()
   const t1 = performance.now()
+  // KSTREAMS_B9_PROFILE_DIR=<dir>: a V8 CPU profile of the consume phase, <dir>/<client>-consume.cpuprofile
+  const profileDir = process.env[PROFILE_ENV]
+  const session = profileDir ? new Session() : null
+  if (session) {
+    session.connect()
+    await session.post('Profiler.enable')
+    await session.post('Profiler.start')
+  }
   await driver.consume(spec.topic, n, report('consumed'))
   const c2 = ownCpuSeconds()
+  if (session) {
+    const { profile } = await session.post('Profiler.stop')
+    await writeFile(join(profileDir!, `${spec.client}-consume.cpuprofile`), JSON.stringify(profile))
+  }
   const t2 = performance.now()
   await driver.close()
   return {

@@ -26,6 +26,12 @@ export interface ProducedAck {
  * test driver plugs in an in-memory one. `sendBatch` resolves once every record is acknowledged.
  */
 export interface CollectorProducer {
+  /**
+   * Sends begun one after another reach each partition in that order, whatever becomes of the
+   * earlier ones (kstreams' own producer: one queue per partition, one batch in flight). The
+   * collector then starts each send at once instead of after the previous send's acks.
+   */
+  readonly keepsSendOrder?: boolean
   sendBatch(batches: readonly { topic: string; records: readonly ProducedRecord[] }[], transactional: boolean): Promise<ProducedAck[]>
   inTransaction(): boolean
   beginTransaction(): Promise<void>

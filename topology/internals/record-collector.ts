@@ -135,7 +135,7 @@ export interface RecordCollectorOptions {
 export class RecordCollectorImpl extends SerializingCollector {
   private buffer = new Map<string, ProducedRecord[]>()
   private buffered = 0
-  /** Sends go out one batch at a time: an idempotent producer's sequences stay in order per partition. */
+  /** Settles after every send begun; sends start one after another unless the producer keeps their order (see kick). */
   private chain: Promise<void> = Promise.resolve()
   private error: Error | null = null
   /** topic → partition → next offset after the last acked record, for partitions sent explicitly. */
@@ -219,8 +219,15 @@ export class RecordCollectorImpl extends SerializingCollector {
     const batch = this.buffer
     this.buffer = new Map()
     this.buffered = 0
-    // sendBatch never rejects, so the chain's tail settles after every earlier send.
-    this.chain = this.chain.then(() => this.sendBatch(batch))
+    // sendBatch never rejects, so the chain's tail settles after every earlier send. A producer
+    // that keeps the order of sends gets this one now, so batches of successive passes share
+    // requests; otherwise (or in a transaction, begun by the first send) it waits its turn.
+    if (this.producer.keepsSendOrder === true && !this.transactional) {
+      const sending = this.sendBatch(batch)
+      this.chain = this.chain.then(() => sending)
+    } else {
+      this.chain = this.chain.then(() => this.sendBatch(batch))
+    }
   }
 
   private async sendBatch(batch: Map<string, ProducedRecord[]>): Promise<void> {

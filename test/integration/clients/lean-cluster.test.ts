@@ -2,6 +2,8 @@ import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EmbeddedKafka } from '../../../broker/index.js'
 import { Cluster } from '../../../lib/clients/lean/cluster/cluster.js'
+import { Fetcher } from '../../../lib/clients/lean/consumer/fetcher.js'
+import { Api } from '../../../lib/clients/lean/net/apis.js'
 import { BrokerNetworkError, KafkaResponseError } from '../../../lib/clients/lean/errors.js'
 import { classifyClientError } from '../../../lib/clients/errors.js'
 
@@ -74,5 +76,22 @@ describe('lean client: cluster', () => {
     expect(conn.address).toBe(kafka.brokers[0])
     expect(kafka.faults.active).toBe(false)
     cluster.close()
+  })
+
+  it("answers a coordinator's requests while a long-polling fetch holds the same broker's data connection", async () => {
+    kafka.createTopic('c-poll', 1)
+    const cluster = new Cluster(kafka.brokers, { clientId: 'x' }, { retry: { retries: 1, initialBackoffMs: 10 } })
+    const fetcher = new Fetcher(cluster, 20_000)
+    fetcher.assign([{ topic: 'c-poll', partition: 0, offset: 0 }])
+    let fetched = false
+    // the topic is empty: the broker holds this fetch for its whole max wait
+    const round = fetcher.round({ onRecords: () => {} }, () => true).finally(() => { fetched = true })
+    await new Promise(r => setTimeout(r, 50))
+    const coordinator = await cluster.coordinator('group', 'c-poll-group')
+    expect(coordinator).not.toBe(await cluster.leaderFor('c-poll', 0))
+    await coordinator.request(Api.FindCoordinator, v => (v >= 4 ? { keyType: 0, coordinatorKeys: ['c-poll-group'] } : { key: 'c-poll-group', keyType: 0 }))
+    expect(fetched).toBe(false)
+    cluster.close()
+    await round.catch(() => {})
   })
 })

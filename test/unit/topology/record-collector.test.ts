@@ -212,6 +212,44 @@ describe('RecordCollectorImpl', () => {
     await c.flush()
   })
 
+  it('starts a send before the previous one is acked when the producer keeps the order of sends, and flush waits for both', async () => {
+    /** Holds every send's acks until released. */
+    class HeldProducer extends FakeProducer {
+      readonly keepsSendOrder: boolean
+      readonly held: (() => void)[] = []
+      constructor(keepsOrder: boolean) {
+        super()
+        this.keepsSendOrder = keepsOrder
+      }
+      override sendBatch(batches: readonly Batch[], transactional: boolean): Promise<ProducedAck[]> {
+        const acks = super.sendBatch(batches, transactional)
+        return new Promise((resolve) => this.held.push(() => resolve(acks)))
+      }
+    }
+    const startedBeforeAck = async (keepsOrder: boolean) => {
+      const p = new HeldProducer(keepsOrder)
+      const c = new RecordCollectorImpl(p, { transactional: false })
+      c.sendRecord('out', rec('a', '1'), sink())
+      c.sendBuffered()
+      c.sendRecord('out', rec('b', '2'), sink())
+      c.sendBuffered()
+      for (let i = 0; i < 5; i++) await Promise.resolve()
+      const started = p.sent.length
+      let flushed = false
+      const flushing = c.flush().then(() => { flushed = true })
+      while (p.held.length > 0 || p.sent.length < 2) {
+        p.held.shift()?.()
+        await new Promise((r) => setImmediate(r))
+      }
+      await flushing
+      expect(flushed).toBe(true)
+      expect(p.records('out').map((r) => r.key?.toString())).toEqual(['a', 'b'])
+      return started
+    }
+    expect(await startedBeforeAck(true)).toBe(2)
+    expect(await startedBeforeAck(false)).toBe(1)
+  })
+
   it('asks the handler about a failed send only when the records may be at fault', async () => {
     const away = handler('CONTINUE', false)
     const p = new FakeProducer()

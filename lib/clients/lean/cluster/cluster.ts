@@ -65,12 +65,14 @@ export class Cluster {
     return withRetry(fn, { ...this.options.retry, ...extra })
   }
 
-  private connection(address: string, nodeId = -1): BrokerConnection {
-    let c = this.connections.get(address)
+  /** `role` keeps apart connections to one broker that must not queue behind each other. */
+  private connection(address: string, nodeId = -1, role = ''): BrokerConnection {
+    const key = role === '' ? address : `${role}\u0000${address}`
+    let c = this.connections.get(key)
     if (!c) {
       const at = address.lastIndexOf(':')
       c = new BrokerConnection(address.slice(0, at), Number(address.slice(at + 1)), this.settings, nodeId)
-      this.connections.set(address, c)
+      this.connections.set(key, c)
     }
     return c
   }
@@ -181,10 +183,10 @@ export class Cluster {
   async coordinator(type: CoordinatorType, key: string): Promise<BrokerConnection> {
     const cacheKey = `${type}\u0000${key}`
     const known = this.coordinators.get(cacheKey)
-    if (known !== undefined && this.nodes.has(known)) return this.broker(known)
+    if (known !== undefined && this.nodes.has(known)) return this.coordinatorConnection(known)
     const keyType = type === 'group' ? 0 : 1
     const found = await this.retry(async () => {
-      const conn = this.any()
+      const conn = this.anyForCoordination()
       let version = 0
       const res = await conn.request(Api.FindCoordinator, v => {
         version = v
@@ -196,7 +198,24 @@ export class Cluster {
     })
     this.nodes.set(found.nodeId, `${found.host}:${found.port}`)
     this.coordinators.set(cacheKey, found.nodeId)
-    return this.broker(found.nodeId)
+    return this.coordinatorConnection(found.nodeId)
+  }
+
+  /**
+   * A coordinator's requests go on a connection of their own (as Kafka's clients do): a broker
+   * answers a connection's requests in order, so an OffsetCommit, heartbeat or EndTxn sent behind
+   * a long-polling Fetch to the same broker would wait out the fetch's max wait.
+   */
+  /** Some broker on a coordination connection (FindCoordinator must not wait behind a fetch either). */
+  private anyForCoordination(): BrokerConnection {
+    for (const [nodeId, address] of this.nodes) return this.connection(address, nodeId, 'coordinator')
+    return this.any()
+  }
+
+  private coordinatorConnection(nodeId: number): BrokerConnection {
+    const address = this.nodes.get(nodeId)
+    if (address === undefined) throw new BrokerNetworkError('connect', `node ${nodeId}`, `Broker node ${nodeId} is not in the cluster metadata`)
+    return this.connection(address, nodeId, 'coordinator')
   }
 
   forgetCoordinator(type: CoordinatorType, key: string): void {

@@ -32,6 +32,10 @@ export class LeanRecordProducer implements RecordProducer {
   private readonly session: ProducerSession
   private readonly sender: ProduceSender
   private readonly roundRobin = new Map<string, number>()
+  /** Sends are queued per partition in the order they were called (see place). */
+  readonly keepsSendOrder = true
+  /** A send waiting for metadata: later sends queue behind it, so none overtakes another. */
+  private placing: Promise<void> | null = null
   private inTxn = false
   private txnStarted = false
   private readonly txnGroups = new Set<string>()
@@ -165,7 +169,19 @@ export class LeanRecordProducer implements RecordProducer {
 
   /** Assigns each record its partition and queues it; waits for metadata only for a topic not yet known. */
   private async place(batches: Batches, transactional: boolean): Promise<(SendResult & { topic: string })[]> {
-    for (const b of batches) if (b.records.length > 0 && !this.cluster.cached(b.topic)) await this.topicInfo(b.topic)
+    if (this.placing !== null || batches.some(b => b.records.length > 0 && !this.cluster.cached(b.topic))) {
+      const before = this.placing
+      const ready = (async () => {
+        if (before !== null) await before.catch(() => {})
+        for (const b of batches) if (b.records.length > 0 && !this.cluster.cached(b.topic)) await this.topicInfo(b.topic)
+      })()
+      this.placing = ready
+      try {
+        await ready
+      } finally {
+        if (this.placing === ready) this.placing = null
+      }
+    }
     const send = new PendingSend()
     for (const b of batches) {
       const records = b.records
