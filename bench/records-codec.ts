@@ -1,16 +1,9 @@
-// Micro-benchmark of RecordBatch v2 encoding and decoding: protocol/records (records and the
-// broker log's record spans) against kafkajs's encoder and decoder. Batches of 500 records, 10-byte keys,
-// 100-byte values, no headers. Run: npx tsx bench/records-codec.ts [--gzip]
-import { createRequire } from 'node:module'
+// Micro-benchmark of RecordBatch v2 encoding and decoding in protocol/records (records, and the
+// broker log's record spans). Batches of 500 records, 10-byte keys, 100-byte values, no headers.
+// Whole clients are compared through their public APIs in B9 (bench/client.ts).
+// Run: npx tsx bench/records-codec.ts [--gzip]
 import { decodeRecords } from '../broker/log/records-codec.js'
 import { Compression, encodeRecordBatch, readRecordBatches, type RecordInput } from '../protocol/records/index.js'
-
-const require = createRequire(import.meta.url)
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js')
-const KRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js')
-const RecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder.js')
-const Decoder = require('kafkajs/src/protocol/decoder.js')
-const Long = require('kafkajs/src/utils/long.js')
 
 const PER_BATCH = 500
 const TOTAL = 500_000
@@ -32,20 +25,10 @@ async function measure(name: string, fn: () => unknown | Promise<unknown>): Prom
   console.log(`${name.padEnd(44)} ${Math.min(...best).toFixed(3)} µs/record (best of 3, ${TOTAL} records)`)
 }
 
-async function kafkajsEncode(): Promise<Buffer> {
-  const rs = records.map((r, i) => KRecord({ offsetDelta: i, timestampDelta: i, key: r.key, value: r.value, headers: {} }))
-  const enc = await RecordBatch({
-    compression, firstTimestamp: T, maxTimestamp: T + PER_BATCH - 1, lastOffsetDelta: PER_BATCH - 1,
-    producerId: Long.fromValue(-1), records: rs,
-  })
-  return enc.buffer
-}
-
 const input = { records, compression }
 const batch = encodeRecordBatch(input)
 let sink = 0
 await measure('encode: protocol/records encodeRecordBatch', () => { sink += encodeRecordBatch(input).length })
-await measure('encode: kafkajs RecordBatch + Record', async () => { sink += (await kafkajsEncode()).length })
 await measure('decode: protocol/records readRecordBatches', () => {
   const [b] = readRecordBatches(batch)
   for (const r of b.records) sink += r.value!.length
@@ -56,8 +39,4 @@ if (compression === Compression.NONE || compression === Compression.GZIP) {
     for (const r of d.records) sink += r.valueLength
   })
 }
-await measure('decode: kafkajs RecordBatchDecoder', async () => {
-  const b = await RecordBatchDecoder(new Decoder(batch))
-  for (const r of b.records) sink += r.value.length
-})
 if (sink === 0) console.log('unreachable')
