@@ -11,7 +11,7 @@ import type { BrokerContext, RequestContext, RequestHeader } from './context.js'
 import { errorResponse } from './error-response.js'
 import type { FetchResponse } from '../../protocol/messages/fetch.js'
 import type { Faults } from './faults.js'
-import { servedApi, type ServedApi } from './handlers/index.js'
+import { SERVED_APIS, servedApi, type ServedApi } from './handlers/index.js'
 import { apiVersionsBody } from './handlers/api-versions.js'
 
 const API_VERSIONS_KEY = 18
@@ -128,7 +128,7 @@ export class Connection {
         const h = readRequestHeader(r, 1)
         if (apiKey === API_VERSIONS_KEY) {
           // Answered at v0 so any client can read the supported ranges and retry.
-          this.send(api, 0, h.correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION))
+          this.send(api, 0, h.correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION, SERVED_APIS))
           return
         }
         this.close(`unsupported ${api.name} version ${apiVersion} (supported ${api.minVersion}-${api.maxVersion})`)

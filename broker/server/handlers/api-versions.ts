@@ -1,15 +1,21 @@
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../../../protocol/messages/api-versions.js'
 import type { Handler } from '../context.js'
-import { SERVED_APIS } from './index.js'
 
-let apiKeys: ApiVersionsResponse['apiKeys'] | null = null
+/** An API's advertised version range. */
+export interface VersionRange {
+  key: number
+  minVersion: number
+  maxVersion: number
+}
 
-export function apiVersionsBody(errorCode: number): ApiVersionsResponse {
-  // Built on first use: this module and the table of served APIs import each other.
-  apiKeys ??= [...SERVED_APIS]
-    .sort((a, b) => a.key - b.key)
-    .map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion }))
+/** The ApiVersions answer for the served APIs, by key. */
+export function apiVersionsBody(errorCode: number, apis: readonly VersionRange[]): ApiVersionsResponse {
+  const apiKeys = [...apis].sort((a, b) => a.key - b.key).map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion }))
   return { errorCode, apiKeys, throttleTimeMs: 0 }
 }
 
-export const apiVersions: Handler<ApiVersionsRequest, ApiVersionsResponse> = () => apiVersionsBody(0)
+/** The ApiVersions handler; `apis` is read at the first request (the table it serves includes this handler). */
+export function apiVersionsHandler(apis: () => readonly VersionRange[]): Handler<ApiVersionsRequest, ApiVersionsResponse> {
+  let body: ApiVersionsResponse | null = null
+  return () => (body ??= apiVersionsBody(0, apis()))
+}

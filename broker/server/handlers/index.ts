@@ -32,7 +32,7 @@ import { syncGroup } from './sync-group.js'
 import { describeGroups } from './describe-groups.js'
 import { listGroups } from './list-groups.js'
 import { saslHandshake } from './sasl-handshake.js'
-import { apiVersions } from './api-versions.js'
+import { apiVersionsHandler } from './api-versions.js'
 import { createTopics } from './create-topics.js'
 import { deleteTopics } from './delete-topics.js'
 import { deleteRecords } from './delete-records.js'
@@ -87,7 +87,7 @@ export const SERVED_APIS: readonly ServedApi[] = [
   serve('DescribeGroups', 0, 6, readDescribeGroupsRequest, writeDescribeGroupsResponse, describeGroups),
   serve('ListGroups', 0, 5, readListGroupsRequest, writeListGroupsResponse, listGroups),
   serve('SaslHandshake', 0, 1, readSaslHandshakeRequest, writeSaslHandshakeResponse, saslHandshake),
-  serve('ApiVersions', 0, 4, readApiVersionsRequest, writeApiVersionsResponse, apiVersions),
+  serve('ApiVersions', 0, 4, readApiVersionsRequest, writeApiVersionsResponse, apiVersionsHandler(() => SERVED_APIS)),
   serve('CreateTopics', 2, 7, readCreateTopicsRequest, writeCreateTopicsResponse, createTopics),
   serve('DeleteTopics', 1, 6, readDeleteTopicsRequest, writeDeleteTopicsResponse, deleteTopics),
   serve('DeleteRecords', 0, 2, readDeleteRecordsRequest, writeDeleteRecordsResponse, deleteRecords),

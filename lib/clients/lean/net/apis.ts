@@ -88,3 +88,10 @@ export function apiName(key: number): string {
   for (const [name, k] of Object.entries(Api)) if (k === key) return name
   return `API ${key}`
 }
+
+/** What a connection's setup steps (version negotiation, SASL) need of it: typed requests. */
+export interface RequestSender {
+  readonly address: string
+  versionOf(key: ApiKey): number
+  send<K extends ApiKey>(key: K, version: number, body: RequestOf<K>, timeoutMs?: number): Promise<ResponseOf<K>>
+}

@@ -1,7 +1,6 @@
 import { APIS } from '../../../../protocol/messages/index.js'
 import { KafkaResponseError } from '../errors.js'
-import { Api, CLIENT_MAX_VERSION, CLIENT_MIN_VERSION, type ApiKey } from './apis.js'
-import type { BrokerConnection } from './connection.js'
+import { Api, CLIENT_MAX_VERSION, CLIENT_MIN_VERSION, type ApiKey, type RequestSender } from './apis.js'
 
 /** The version to speak of each API both sides support; absent when there is none. */
 export type BrokerVersions = ReadonlyMap<number, number>
@@ -30,7 +29,7 @@ export function pickVersions(broker: readonly { apiKey: number; minVersion: numb
 }
 
 /** ApiVersions, first thing on a new connection; a broker that does not speak v3 is asked again at the version it names. */
-export async function negotiate(conn: BrokerConnection, timeoutMs: number): Promise<BrokerVersions> {
+export async function negotiate(conn: RequestSender, timeoutMs: number): Promise<BrokerVersions> {
   let version = API_VERSIONS_MAX
   for (let attempt = 0; attempt < 2; attempt++) {
     const res = await conn.send(Api.ApiVersions, version, { clientSoftwareName: 'kstreams', clientSoftwareVersion: '1' }, timeoutMs)

@@ -1,6 +1,5 @@
 import { BrokerNetworkError, KafkaResponseError } from '../../errors.js'
-import { Api } from '../apis.js'
-import type { BrokerConnection } from '../connection.js'
+import { Api, type RequestSender } from '../apis.js'
 import type { SaslOptions } from '../options.js'
 import { ScramExchange } from './scram.js'
 
@@ -11,7 +10,7 @@ const MECHANISM: Record<SaslOptions['mechanism'], string> = {
 }
 
 /** SaslHandshake v1, then the mechanism's exchange in SaslAuthenticate requests (KIP-152). */
-export async function authenticate(conn: BrokerConnection, sasl: SaslOptions, timeoutMs: number): Promise<void> {
+export async function authenticate(conn: RequestSender, sasl: SaslOptions, timeoutMs: number): Promise<void> {
   const mechanism = MECHANISM[sasl.mechanism]
   const handshake = await conn.send(Api.SaslHandshake, conn.versionOf(Api.SaslHandshake), { mechanism }, timeoutMs)
   if (handshake.errorCode !== 0) {
