@@ -6,8 +6,12 @@ import { NamedCache, type CacheEntry, type FlushHandler } from './named-cache.js
 /** Kafka Streams' default for statestore.cache.max.bytes. */
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024
 
-/** Bytes an entry counts against the budget: key, value and a fixed overhead for bookkeeping. */
-export const CACHE_ENTRY_OVERHEAD = 64
+/**
+ * Bytes an entry counts besides its key and value: what its objects take on the heap (the entry,
+ * its map slot and latin1 key, two Buffers, its record context), measured on Node 20 x64. Kafka
+ * Streams counts ~70 for its Java objects; counting that here let a 10 MiB cache hold ~90 MiB.
+ */
+export const CACHE_ENTRY_OVERHEAD = 560
 export function cacheEntrySize(key: Buffer, value: Buffer | null): number {
   return key.length + (value === null ? 0 : value.length) + CACHE_ENTRY_OVERHEAD
 }

@@ -15,7 +15,7 @@ describe('KeyFilter', () => {
     let falsePositives = 0
     for (let i = 0; i < 100_000; i++) if (f.mightContain(Buffer.from(`other-${i}`))) falsePositives++
     expect(falsePositives / 100_000).toBeLessThan(0.03)
-    expect(f.sizeBytes).toBeLessThan(n * 4) // power-of-two stages: 1.2 to 3 bytes a key
+    expect(f.sizeBytes).toBeLessThan(n * 2.5) // 10 bits a key in full stages, stages doubling
   })
 })
 
