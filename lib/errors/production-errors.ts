@@ -66,7 +66,8 @@ export class ProductionErrorRouter implements ProductionErrorHandler {
   /**
    * A record a sink could not serialize (Kafka's handleSerializationException): the context has
    * no value bytes (and the key's only when the value alone failed); a dead-letter record carries
-   * those and the error in headers, and goes out with the task's other output.
+   * the error in headers (the collector puts the source record's bytes in it) and goes out with
+   * the task's other output.
    */
   handleSerializationError(topic: string, key: Buffer | null, timestamp: number, error: SerializationError): ProductionResponse | DeadLetter {
     const h = this.handler

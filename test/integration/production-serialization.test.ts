@@ -67,7 +67,7 @@ describe('a sink serialization error goes to the production exception handler', 
     )
   })
 
-  it('exactly_once_v2: { deadLetterTopic } writes the record there, in the task transaction', async () => {
+  it('exactly_once_v2: { deadLetterTopic } writes the source record there, in the task transaction', async () => {
     const input = uniqueName('ser-eos-in')
     const output = uniqueName('ser-eos-out')
     const dlq = uniqueName('ser-dlq')
@@ -80,7 +80,7 @@ describe('a sink serialization error goes to the production exception handler', 
         const dead = await consumeUntil(cluster.kafka, dlq, rs => rs.length >= 1)
         expect(dead).toHaveLength(1)
         expect(dead[0]!.key!.toString()).toBe('b')
-        expect(dead[0]!.value).toBeNull()
+        expect(dead[0]!.value!.toString()).toBe('bad') // the source record's bytes, as read
       },
     )
   })

@@ -180,7 +180,10 @@ export class RecordCollectorImpl extends SerializingCollector {
   protected override serializationFailed(topic: string, key: Buffer | null, timestamp: number, error: SerializationError): void {
     const decision = this.errors ? this.errors.handleSerializationError(topic, key, timestamp, error) : 'FAIL'
     if (typeof decision === 'object') {
-      this.send(decision.topic, decision.record, DEFAULT_PARTITION)
+      // the record has no bytes to write: the dead letter carries the source record's, as they
+      // were read (as Kafka's DLQ does), so it can be replayed; without one (a punctuation), the key
+      const source = sourceOf(this.recordContext())
+      this.send(decision.topic, source === null ? decision.record : { ...decision.record, key: source.key, value: source.value }, DEFAULT_PARTITION)
       return
     }
     const dlq = this.deadLetterQueueTopic
