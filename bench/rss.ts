@@ -236,7 +236,7 @@ async function main(): Promise<void> {
   console.log(`goal: peak RSS ≤ ${GOAL_MIB} MiB — ${rss.max <= GOAL_MIB ? 'met' : 'NOT met'}`)
   const out = join(import.meta.dirname, 'results')
   await mkdir(out, { recursive: true })
-  await writeFile(join(out, 'rss.json'), JSON.stringify({
+  await writeFile(join(out, allocator === 'jemalloc' ? 'rss.json' : 'rss-glibc.json'), JSON.stringify({
     benchmark: 'B7',
     description: 'distinct keys counted into a RocksDB store through the caching layer (metered → caching → logging → RocksDB); peak RSS of the counting process',
     keys, repetitions: reps, allocator, machine, cacheMaxBytes: DEFAULT_CACHE_MAX_BYTES, commitIntervalMs: COMMIT_INTERVAL_MS, v8HeapCapMiB: HEAP_CAP_MIB,
