@@ -4,7 +4,7 @@
 // out-of-order (so a downstream groupBy skips it), one older than the history retention is
 // dropped and forwards nothing (Kafka Streams' KeyValueStoreWrapper.put and the processors using it).
 import { afterEach, describe, expect, it } from 'vitest'
-import { Consumed, Grouped, KeyValue, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
+import { Consumed, Grouped, Joined, KeyValue, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
 import { Stores } from '../../../stores/stores.js'
 import type { VersionedKeyValueStore } from '../../../stores/versioned/versioned-store.js'
 import { keyValueStoreBuilder } from '../../../topology/dsl/materialize.js'
@@ -188,3 +188,25 @@ describe('joins materialized in a versioned store', () => {
     expect(await enriched.get('o1')).toEqual({ value: 'c1:pen@Ann', timestamp: 30 })
   })
 })
+
+describe('stream-table joins against a versioned aggregate', () => {
+  it('look the count up as of each stream record, with or without a grace period', async () => {
+    const b = new StreamsBuilder()
+    const counts = b.stream('clicks', Consumed.with(S, S)).groupByKey(Grouped.with(S, S)).count(versioned<number>('counts'))
+    const orders = b.stream('orders', Consumed.with(S, S))
+    orders.join(counts, (o: string, c: number) => `${o}:${c}`).to('out', Produced.with(S, S))
+    orders.join(counts, (o: string, c: number) => `${o}:${c}`, Joined.with(S, S, L).withGracePeriod(1_000)).to('graced', Produced.with(S, S))
+    driver = new TopologyTestDriver(b.build(), { cacheMaxBytes: 0 })
+    const clicks = driver.createInputTopic('clicks', S, S)
+    const o = driver.createInputTopic('orders', S, S)
+    await clicks.pipeInput('A', 'c', 10)
+    await clicks.pipeInput('A', 'c', 20)
+    await o.pipeInput('A', 'o15', 15)
+    await o.pipeInput('A', 'o25', 25)
+    await o.pipeInput('A', 'o5', 5)
+    await o.pipeInput('B', 'o3000', 3_000) // moves the join's stream time past the grace period (B has no count)
+    expect(read('out', S)).toEqual([['A', 'o15:1', 15], ['A', 'o25:2', 25]])
+    expect(read('graced', S)).toEqual([['A', 'o15:1', 15], ['A', 'o25:2', 25]])
+  })
+})
+
