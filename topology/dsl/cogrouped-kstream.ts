@@ -10,7 +10,8 @@ import { CogroupAggregateBuilder, COGROUP_AGGREGATE_NAME, namedAndMaterialized, 
 import type { KGroupedStream } from './kgrouped-stream.js'
 import type { KTable } from './ktable.js'
 import { requireFunction } from './kstream.js'
-import { timestampedKeyValueStoreBuilder } from './materialize.js'
+import { keyValueStoreBuilder } from './materialize.js'
+import { versionedHistoryRetention } from './versioned-table.js'
 import { StreamAggregateProcessor } from './processors/aggregate-processors.js'
 import type { SendOldValuesFlag } from './processors/table-processors.js'
 import { StoreValueSource } from './table-value-sources.js'
@@ -66,12 +67,12 @@ export class CogroupedKStream<K = unknown, VA = unknown> {
     return this.aggregateBuilder.build<K, K, VA>(this.patterns, {
       storeName,
       named,
-      store: timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde),
+      store: keyValueStoreBuilder(storeName, materialized, keySerde, valueSerde),
       processor: (aggregator) => () => new StreamAggregateProcessor<K, unknown, VA>(storeName, flag, initializer, aggregator),
       keySerde,
       valueSerde,
       queryableStoreName: materialized?.storeName ? storeName : null,
-      valueSource: new StoreValueSource<K, VA>(storeName, flag),
+      valueSource: new StoreValueSource<K, VA>(storeName, flag, versionedHistoryRetention(materialized)),
     })
   }
 

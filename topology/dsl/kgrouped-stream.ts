@@ -6,7 +6,8 @@ import type { AnySerde } from '../serdes/serde.js'
 import { CogroupedKStream } from './cogrouped-kstream.js'
 import { KTable } from './ktable.js'
 import { nameOf, requireFunction } from './kstream.js'
-import { timestampedKeyValueStoreBuilder } from './materialize.js'
+import { keyValueStoreBuilder } from './materialize.js'
+import { versionedHistoryRetention } from './versioned-table.js'
 import { StreamAggregateProcessor } from './processors/aggregate-processors.js'
 import type { SendOldValuesFlag } from './processors/table-processors.js'
 import { createRepartitionedSource } from './repartition.js'
@@ -131,8 +132,9 @@ export class KGroupedStream<K = unknown, V = unknown> {
     const valueSerde = (materialized?.valueSerde as AnySerde<VA> | null) ?? (defaultValueSerde as AnySerde<VA> | null)
     const flag: SendOldValuesFlag = { sendOldValues: false }
     builder.addProcessor(name, supplier(storeName, flag), parent)
-    builder.addStateStore(timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde), name)
+    builder.addStateStore(keyValueStoreBuilder(storeName, materialized, keySerde, valueSerde), name)
     const queryable = materialized?.storeName ? storeName : null
-    return new KTable<K, VA>(builder, name, keySerde, valueSerde, sourceNodes, queryable, new StoreValueSource<K, VA>(storeName, flag))
+    const source = new StoreValueSource<K, VA>(storeName, flag, versionedHistoryRetention(materialized))
+    return new KTable<K, VA>(builder, name, keySerde, valueSerde, sourceNodes, queryable, source)
   }
 }

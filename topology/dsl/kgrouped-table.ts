@@ -7,7 +7,8 @@ import { ChangeSerde } from './change.js'
 import { INTERNAL_SERDE } from './internal-serde.js'
 import { KTable } from './ktable.js'
 import { requireFunction } from './kstream.js'
-import { syncSerde, timestampedKeyValueStoreBuilder } from './materialize.js'
+import { keyValueStoreBuilder, syncSerde } from './materialize.js'
+import { versionedHistoryRetention } from './versioned-table.js'
 import { TableAggregateProcessor } from './processors/aggregate-processors.js'
 import type { SendOldValuesFlag } from './processors/table-processors.js'
 import { REPARTITION_TOPIC_SUFFIX } from './repartition.js'
@@ -87,8 +88,9 @@ export class KGroupedTable<K = unknown, V = unknown> {
     builder.addProcessor(name, () => make(storeName, flag, name), source)
     const outKeySerde = (materialized?.keySerde as AnySerde<K> | null) ?? this.keySerde
     const outValueSerde = (materialized?.valueSerde as AnySerde<VA> | null) ?? (defaultValueSerde as AnySerde<VA> | null)
-    builder.addStateStore(timestampedKeyValueStoreBuilder(storeName, materialized, outKeySerde, outValueSerde), name)
+    builder.addStateStore(keyValueStoreBuilder(storeName, materialized, outKeySerde, outValueSerde), name)
     const queryable = materialized?.storeName ? storeName : null
-    return new KTable<K, VA>(builder, name, outKeySerde, outValueSerde, new Set([source]), queryable, new StoreValueSource<K, VA>(storeName, flag))
+    const valueSource = new StoreValueSource<K, VA>(storeName, flag, versionedHistoryRetention(materialized))
+    return new KTable<K, VA>(builder, name, outKeySerde, outValueSerde, new Set([source]), queryable, valueSource)
   }
 }

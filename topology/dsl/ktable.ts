@@ -14,7 +14,8 @@ import {
 } from './processors/table-processors.js'
 import { DerivedValueSource, StoreValueSource, type TableValueSource, type ValueGetterSupplier } from './table-value-sources.js'
 import { TableMaterializedTransformProcessor } from './processors/table-materialized-transform.js'
-import { timestampedKeyValueStoreBuilder } from './materialize.js'
+import { keyValueStoreBuilder } from './materialize.js'
+import { refuseSuppressOfVersioned, versionedHistoryRetention } from './versioned-table.js'
 import { Named as NamedClass } from '../options/named.js'
 import type { Processor } from '../processor/processor.js'
 import type { Change } from './change.js'
@@ -90,11 +91,13 @@ export class KTable<K = unknown, V = unknown> {
     const outValueSerde = (materialized?.valueSerde as AnySerde<VR> | null) ?? valueSerde
     if (storeName !== null && materialized?.storeName) {
       builder.addProcessor(name, () => new TableMaterializedTransformProcessor<K, V, VR>(storeName, flag, compute), this.name)
-      builder.addStateStore(timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, outValueSerde), name)
-      return new KTable<K, VR>(builder, name, keySerde, outValueSerde, this.sourceNodes, storeName, new StoreValueSource<K, VR>(storeName, flag))
+      builder.addStateStore(keyValueStoreBuilder(storeName, materialized, keySerde, outValueSerde), name)
+      const source = new StoreValueSource<K, VR>(storeName, flag, versionedHistoryRetention(materialized))
+      return new KTable<K, VR>(builder, name, keySerde, outValueSerde, this.sourceNodes, storeName, source)
     }
     builder.addProcessor(name, () => unmaterialized(flag), this.name)
-    const source = new DerivedValueSource<K, V, VR>(this.valueSource, flag, compute)
+    // a Materialized without a store name makes the output not versioned, as Kafka Streams' maybeSetOutputVersioned
+    const source = new DerivedValueSource<K, V, VR>(this.valueSource, flag, compute, materialized ? false : null)
     return new KTable<K, VR>(builder, name, keySerde, outValueSerde, this.sourceNodes, null, source)
   }
 
@@ -144,6 +147,7 @@ export class KTable<K = unknown, V = unknown> {
 
   /** Holds updates back: one final result per window (untilWindowCloses) or rate-limited per key (topology/suppress). */
   suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    refuseSuppressOfVersioned(this)
     return suppressTable(this, suppressed)
   }
 

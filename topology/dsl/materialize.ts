@@ -9,6 +9,7 @@ import { BytesSerde, DoubleSerde, IntegerSerde, JsonSerde, LongSerde, StringSerd
 import type { AnySerde } from '../serdes/serde.js'
 import { AvroSerde } from '../serdes/avro-serde.js'
 import { TopologyError } from '../internals/topology-error.js'
+import { isVersionedSupplier } from '../../stores/versioned/versioned-store.js'
 
 type StoresApi = {
   inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier
@@ -51,8 +52,28 @@ function defaultSupplier(name: string): KeyValueBytesStoreSupplier {
 }
 
 /**
+ * The store of a DSL table (source, filter, mapValues, join result) or aggregation, as Kafka
+ * Streams' KeyValueStoreMaterializer: a versioned store when the Materialized carries a versioned
+ * supplier (never cached: versioned stores have no caching layer), else the timestamped store.
+ */
+export function keyValueStoreBuilder(
+  storeName: string,
+  materialized: Materialized<any, any> | null | undefined,
+  keySerde: AnySerde<any> | null,
+  valueSerde: AnySerde<any> | null,
+): StoreBuilder<StateStore> {
+  const supplier = materialized?.storeSupplier
+  if (!isVersionedSupplier(supplier)) return timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde)
+  const builder = StoresModule.Stores.versionedKeyValueStoreBuilder(supplier, syncSerde(materialized?.keySerde ?? keySerde), syncSerde(materialized?.valueSerde ?? valueSerde))
+  if (materialized && !materialized.loggingEnabled) builder.withLoggingDisabled()
+  else builder.withLoggingEnabled(materialized?.logConfig ?? {})
+  return builder
+}
+
+/**
  * The timestamped key-value store builder of a DSL table or aggregation: caching and logging on
- * unless the Materialized turns them off.
+ * unless the Materialized turns them off. Operators that cannot keep versions refuse a versioned
+ * supplier.
  */
 export function timestampedKeyValueStoreBuilder(
   storeName: string,
@@ -62,8 +83,8 @@ export function timestampedKeyValueStoreBuilder(
 ): StoreBuilder<StateStore> {
   if ((materialized?.storeSupplier as { versioned?: unknown } | null)?.versioned === true) {
     throw new TopologyError(
-      `versioned store supplier '${storeName}' can only materialize a source table (builder.table or KStream.toTable); ` +
-        'materialize this operator with a key-value store supplier',
+      `versioned store supplier '${storeName}' cannot materialize this operator; ` +
+        'materialize it with a key-value store supplier',
     )
   }
   const supplier = (materialized?.storeSupplier as KeyValueBytesStoreSupplier | null) ?? defaultSupplier(storeName)

@@ -10,6 +10,7 @@ import { GlobalKTable } from './global-ktable.js'
 import { KStream } from './kstream.js'
 import { KTable } from './ktable.js'
 import { timestampedKeyValueStoreBuilder } from './materialize.js'
+import { TopologyError } from '../internals/topology-error.js'
 import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
 import { isVersionedMaterialized, tableSourceProcessor, tableSourceStoreBuilder } from './versioned-table.js'
@@ -64,6 +65,12 @@ export class StreamsBuilder {
     const processorName = consumed?.processorName ?? b.newProcessorName('KTABLE-SOURCE-')
     const keySerde = (consumed?.keySerde ?? materialized?.keySerde ?? null) as AnySerde<K> | null
     const valueSerde = (consumed?.valueSerde ?? materialized?.valueSerde ?? null) as AnySerde<V> | null
+    if (isVersionedMaterialized(materialized)) {
+      throw new TopologyError(
+        `GlobalTables cannot be versioned. Global table of topic "${topic}": store '${storeName}' has a versioned store supplier; ` +
+          'materialize it with a key-value store supplier',
+      )
+    }
     const storeBuilder = timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde).withLoggingDisabled()
     const state: TableSourceState = { storeName, materialized: true, sendOldValues: false }
     b.addGlobalStore(

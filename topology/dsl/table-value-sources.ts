@@ -106,11 +106,15 @@ export class SourceValueSource<K, V> implements TableValueSource<K, V> {
   }
 }
 
-/** Aggregation results: always in a store. */
+/**
+ * Aggregation results and materialized filter / mapValues: always in a store, versioned when the
+ * Materialized carried a versioned supplier (then `historyRetention` is its history retention).
+ */
 export class StoreValueSource<K, V> implements TableValueSource<K, V> {
   constructor(
     private readonly storeName: string,
     private readonly flag: SendOldValuesFlag,
+    private readonly versionedHistoryRetention: number | null = null,
   ) {}
   enableSendingOldValues(): boolean {
     this.flag.sendOldValues = true
@@ -120,7 +124,13 @@ export class StoreValueSource<K, V> implements TableValueSource<K, V> {
     return this.flag.sendOldValues
   }
   valueGetterSupplier(): ValueGetterSupplier<K, V> {
-    return storeGetter(this.storeName)
+    return this.versionedHistoryRetention !== null ? versionedStoreGetter(this.storeName) : storeGetter(this.storeName)
+  }
+  isVersioned(): boolean {
+    return this.versionedHistoryRetention !== null
+  }
+  historyRetention(): number | null {
+    return this.versionedHistoryRetention
   }
 }
 
@@ -131,10 +141,12 @@ export class DerivedValueSource<K, VP, V> implements TableValueSource<K, V> {
     private readonly flag: SendOldValuesFlag,
     /** the node's function on one value; null = absent */
     private readonly compute: (key: K, value: VP) => V | null,
+    /** set by a Materialized without a store name: Kafka Streams then takes the output as not versioned */
+    private readonly outputVersioned: boolean | null = null,
   ) {}
   /** Unmaterialized, a derived table reads through its parent, versioned or not. */
   isVersioned(): boolean {
-    return this.parent.isVersioned?.() === true
+    return this.outputVersioned ?? this.parent.isVersioned?.() === true
   }
   historyRetention(): number | null {
     return this.parent.historyRetention?.() ?? null

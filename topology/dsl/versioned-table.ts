@@ -2,7 +2,6 @@
 // Materialized.as(Stores.persistentVersionedKeyValueStore(name, historyMs)))` and `toTable`.
 import type { StateStore } from '../../stores/state-store.js'
 import type { StoreBuilder } from '../../stores/store-builder.js'
-import { Stores } from '../../stores/stores.js'
 import { isVersionedSupplier, PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED, type VersionedKeyValueStore } from '../../stores/versioned/versioned-store.js'
 import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Materialized } from '../options/materialized.js'
@@ -10,7 +9,10 @@ import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { AnySerde } from '../serdes/serde.js'
 import type { Change } from './change.js'
-import { syncSerde, timestampedKeyValueStoreBuilder } from './materialize.js'
+import { keyValueStoreBuilder } from './materialize.js'
+import { DerivedValueSource, type TableValueSource } from './table-value-sources.js'
+import { TopologyError } from '../internals/topology-error.js'
+import type { InternalTopologyBuilder } from '../internals/internal-topology-builder.js'
 import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
 
 /** Whether a Materialized names a versioned store supplier. */
@@ -19,21 +21,41 @@ export function isVersionedMaterialized(materialized: Materialized<any, any> | n
 }
 
 /**
- * The store of a source table: versioned when the Materialized carries a versioned supplier
- * (no caching, as Kafka Streams), else the timestamped key-value store.
+ * Kafka Streams refuses suppress() on a versioned table (KIP-914): at once when the table itself
+ * is materialized versioned, when the topology is built when it inherits versioning from upstream
+ * (an unmaterialized filter or mapValues of a versioned table).
  */
+export function refuseSuppressOfVersioned(table: { name: string; queryableStoreName: string | null; valueSource: TableValueSource<any, any>; builder: InternalTopologyBuilder }): void {
+  const source = table.valueSource
+  if (source instanceof DerivedValueSource) {
+    table.builder.buildChecks.push(() => {
+      if (!source.isVersioned()) return
+      throw new TopologyError(
+        `suppress() is only supported for non-versioned KTables (note that version semantics might be inherited from upstream): ` +
+          `table ${table.name} reads a versioned table upstream`,
+      )
+    })
+    return
+  }
+  if (source.isVersioned?.() !== true) return
+  const store = table.queryableStoreName === null ? '' : ` (store '${table.queryableStoreName}')`
+  throw new TopologyError(`suppress() is only supported for non-versioned KTables: table ${table.name}${store} is versioned`)
+}
+
+/** The history retention of a Materialized's versioned supplier; null when it is not versioned. */
+export function versionedHistoryRetention(materialized: Materialized<any, any> | null | undefined): number | null {
+  const supplier = materialized?.storeSupplier
+  return isVersionedSupplier(supplier) ? supplier.historyRetention : null
+}
+
+/** The store of a source table: versioned when the Materialized carries a versioned supplier. */
 export function tableSourceStoreBuilder(
   storeName: string,
   materialized: Materialized<any, any> | null | undefined,
   keySerde: AnySerde<any> | null,
   valueSerde: AnySerde<any> | null,
 ): StoreBuilder<StateStore> {
-  const supplier = materialized?.storeSupplier
-  if (!isVersionedSupplier(supplier)) return timestampedKeyValueStoreBuilder(storeName, materialized, keySerde, valueSerde)
-  const builder = Stores.versionedKeyValueStoreBuilder(supplier, syncSerde(materialized?.keySerde ?? keySerde), syncSerde(materialized?.valueSerde ?? valueSerde))
-  if (materialized && !materialized.loggingEnabled) builder.withLoggingDisabled()
-  else builder.withLoggingEnabled(materialized?.logConfig ?? {})
-  return builder
+  return keyValueStoreBuilder(storeName, materialized, keySerde, valueSerde)
 }
 
 /** The processor of a source table: versioned or not, as its state says. */

@@ -1,13 +1,13 @@
 import type { KTable as KTableType } from '../dsl/ktable.js'
 import { KTable } from '../dsl/ktable.js'
 import { requireFunction } from '../dsl/kstream.js'
-import { syncSerde, timestampedKeyValueStoreBuilder } from '../dsl/materialize.js'
+import { keyValueStoreBuilder, syncSerde } from '../dsl/materialize.js'
+import { versionedHistoryRetention } from '../dsl/versioned-table.js'
+import { StoreValueSource } from '../dsl/table-value-sources.js'
 import type { SendOldValuesFlag } from '../dsl/processors/table-processors.js'
 import type { TableValueSource, ValueGetterSupplier } from '../dsl/table-value-sources.js'
 import { TopologyError } from '../internals/topology-error.js'
 import type { Materialized } from '../options/materialized.js'
-import type { MaybePromise } from '../../stores/maybe-promise.js'
-import type { ValueAndTimestamp } from '../../stores/key-value.js'
 import { TableJoinMergerProcessor } from './table-join-merger.js'
 import type { TableJoiner, TableJoinKind } from './table-table-join-logic.js'
 import { joinResultGetter, TableTableJoinProcessor } from './table-table-join.js'
@@ -58,8 +58,11 @@ export function tableTableJoin<K, VL, VR, VOut>(
   const keySerde = (materialized?.keySerde ?? left.keySerde) as KTableType<K, VOut>['keySerde']
   const valueSerde = (materialized?.valueSerde ?? null) as KTableType<K, VOut>['valueSerde']
   if (storeName !== null) {
-    builder.addStateStore(timestampedKeyValueStoreBuilder(storeName, materialized, syncSerde(keySerde), syncSerde(valueSerde)), mergeName)
+    builder.addStateStore(keyValueStoreBuilder(storeName, materialized, syncSerde(keySerde), syncSerde(valueSerde)), mergeName)
   }
+  // the result is versioned only when materialized in a versioned store (KIP-914), whatever its inputs
+  const historyRetention = versionedHistoryRetention(materialized)
+  const resultStore = storeName === null ? null : new StoreValueSource<K, VOut>(storeName, flag, historyRetention)
   builder.copartitionSources([...left.sourceNodes, ...right.sourceNodes])
 
   const source: TableValueSource<K, VOut> = {
@@ -72,15 +75,11 @@ export function tableTableJoin<K, VL, VR, VOut>(
     },
     sendingOldValueEnabled: () => flag.sendOldValues,
     valueGetterSupplier: () =>
-      storeName !== null
-        ? {
-            storeNames: [storeName],
-            get(ctx) {
-              const store = ctx.getStateStore(storeName) as unknown as { get(key: K): MaybePromise<ValueAndTimestamp<VOut> | null> }
-              return (key) => store.get(key)
-            },
-          }
+      resultStore !== null
+        ? resultStore.valueGetterSupplier()
         : joinResultGetter<K, VL, VR, VOut>(kind, leftGetter as ValueGetterSupplier<K, VL>, rightGetter as ValueGetterSupplier<K, VR>, joiner),
+    isVersioned: () => historyRetention !== null,
+    historyRetention: () => historyRetention,
   }
   const queryable = materialized?.storeName ? storeName : null
   return new KTable<K, VOut>(builder, mergeName, keySerde, valueSerde, new Set([...left.sourceNodes, ...right.sourceNodes]), queryable, source)

@@ -5,17 +5,21 @@ import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
 import type { TableChange } from '../windows/table-change.js'
+import type { VersionedKeyValueStore } from '../../stores/versioned/versioned-store.js'
+import { isVersionedStore, putVersionAndForward } from '../dsl/processors/versioned-result.js'
 
 /**
  * Both sides of a table-table join forward into this node (Kafka Streams' KTableKTableJoinMerger).
  * With a store it materializes the result table (deletes on null) and forwards the stored old
- * value; a caching store forwards from its flush, deduplicated per key.
+ * value; a caching store forwards from its flush, deduplicated per key. A versioned store (KIP-914)
+ * keeps the result as a version at the record's timestamp.
  */
 export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<V>, K, TableChange<V>> {
   private ctx!: InternalProcessorContext<K, TableChange<V>>
   private store: TimestampedKeyValueStore<K, V> | null = null
   private forwardsOnFlush = false
   private sendOld = false
+  private versioned: VersionedKeyValueStore<K, V> | null = null
 
   constructor(
     private readonly storeName: string | null,
@@ -28,7 +32,8 @@ export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<
     if (this.storeName === null) return
     const store = ctx.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName)
     this.store = store
-    if (isCachedStateStore(store)) {
+    if (isVersionedStore(store)) this.versioned = store as VersionedKeyValueStore<K, V>
+    else if (isCachedStateStore(store)) {
       const internal = this.ctx
       this.forwardsOnFlush = store.setFlushListener((key, newValue, oldValue, rc) => {
         const nv = newValue as { value: V; timestamp: number } | null
@@ -60,6 +65,7 @@ export class TableJoinMergerProcessor<K, V> implements Processor<K, TableChange<
       oldValue = old === null ? null : old.value
     }
     const newValue = record.value.newValue
+    if (this.versioned !== null) return putVersionAndForward(this.ctx, this.versioned, record.key, newValue, oldValue, record.timestamp, record.headers)
     const put = store.put(record.key, newValue === null ? null : { value: newValue, timestamp: record.timestamp })
     if (isPromise(put)) await put
     if (!this.forwardsOnFlush) await this.ctx.forward({ ...record, value: { newValue, oldValue } })

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Consumed, Grouped, KeyValue, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
 import { Stores } from '../../../stores/stores.js'
 import type { VersionedKeyValueStore } from '../../../stores/versioned/versioned-store.js'
+import { TopologyError } from '../../../topology/internals/topology-error.js'
 
 const S = Serdes.String()
 const L = Serdes.Long()
@@ -119,11 +120,10 @@ describe('where a versioned store can materialize a table', () => {
     expect(await store.get('A', 15)).toEqual({ value: 'a10', timestamp: 10, validTo: 20 })
   })
 
-  it('an operator other than a source table refuses a versioned supplier, naming the store', () => {
+  it('a global table refuses a versioned supplier, naming the store (InternalStreamsBuilderTest.shouldThrowOnVersionedStoreSupplierForGlobalTable)', () => {
     const b = new StreamsBuilder()
-    const table = b.table('in', Consumed.with(S, S))
-    expect(() => table.filter(() => true, versioned())).toThrow(/versioned store supplier 'versioned' can only materialize a source table/)
-    expect(() => b.globalTable('g', Consumed.with(S, S), versioned())).toThrow(/versioned store supplier 'versioned' can only materialize a source table/)
+    expect(() => b.globalTable('g', Consumed.with(S, S), versioned())).toThrow(TopologyError)
+    expect(() => b.globalTable('g', Consumed.with(S, S), versioned())).toThrow(/^GlobalTables cannot be versioned\. Global table of topic "g": store 'versioned'/)
   })
 })
 

@@ -1,18 +1,25 @@
 import type { ValueAndTimestamp } from '../../../stores/key-value.js'
 import type { TimestampedKeyValueStore } from '../../../stores/key-value-store.js'
+import type { VersionedKeyValueStore } from '../../../stores/versioned/versioned-store.js'
 import type { InternalProcessorContext } from '../../internals/processor-node.js'
 import type { Processor, ProcessorContext } from '../../processor/processor.js'
 import type { Record } from '../../processor/record.js'
 import type { Change } from '../change.js'
 import type { SendOldValuesFlag } from './table-processors.js'
 import { TableForwarder } from './table-forwarder.js'
+import { isVersionedStore, putVersionAndForward } from './versioned-result.js'
 
-/** Shared plumbing: the store, the forwarder, and a read that avoids a promise hop on a hit. */
+/**
+ * Shared plumbing: the store, the forwarder, and a read that avoids a promise hop on a hit. A
+ * versioned store (KIP-914) reads its latest version, which has the same value and timestamp.
+ */
 abstract class StoreBackedProcessor<KIn, VIn, K, VAgg> implements Processor<KIn, VIn, K, Change<VAgg>> {
   protected ctx!: InternalProcessorContext<K, Change<VAgg>>
   protected store!: TimestampedKeyValueStore<K, VAgg>
   protected forwarder!: TableForwarder<K, VAgg>
   protected sendOldValues = false
+  /** the result store is versioned: writes are versions, forwarded as Kafka Streams' KeyValueStoreWrapper says */
+  private versioned = false
 
   constructor(
     protected readonly storeName: string,
@@ -23,12 +30,17 @@ abstract class StoreBackedProcessor<KIn, VIn, K, VAgg> implements Processor<KIn,
     this.ctx = ctx as InternalProcessorContext<K, Change<VAgg>>
     this.store = ctx.getStateStore(this.storeName) as TimestampedKeyValueStore<K, VAgg>
     this.sendOldValues = this.flag.sendOldValues
+    this.versioned = isVersionedStore(this.store)
     this.forwarder = new TableForwarder(this.store, this.ctx, this.sendOldValues)
   }
 
   abstract process(record: Record<KIn, VIn>): void | Promise<void>
 
   protected write(key: K, newAgg: VAgg | null, oldAgg: VAgg | null, timestamp: number, record: Record<unknown, unknown>): void | Promise<void> {
+    if (this.versioned) {
+      const store = this.store as unknown as VersionedKeyValueStore<K, VAgg>
+      return putVersionAndForward(this.ctx, store, key, newAgg, this.sendOldValues ? oldAgg : null, timestamp, record.headers)
+    }
     const put = this.store.put(key, newAgg === null ? null : { value: newAgg, timestamp })
     // A caching store forwards on flush; no change record is needed per write.
     if (this.forwarder.cached) return put

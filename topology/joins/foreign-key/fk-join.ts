@@ -2,7 +2,8 @@ import type { KTable as KTableType } from '../../dsl/ktable.js'
 import { KTable } from '../../dsl/ktable.js'
 import { requireFunction } from '../../dsl/kstream.js'
 import { syncSerde, timestampedKeyValueStoreBuilder } from '../../dsl/materialize.js'
-import { TableSourceProcessor, type TableSourceState } from '../../dsl/processors/table-processors.js'
+import { isVersionedMaterialized, tableSourceProcessor, tableSourceStoreBuilder } from '../../dsl/versioned-table.js'
+import type { TableSourceState } from '../../dsl/processors/table-processors.js'
 import { SourceValueSource, type ValueGetterSupplier } from '../../dsl/table-value-sources.js'
 import { TopologyError } from '../../internals/topology-error.js'
 import { Materialized } from '../../options/materialized.js'
@@ -142,9 +143,10 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
   const resultStore = materialized?.storeName ?? builder.newStoreName(OUTPUT)
   const keySerde = (materialized?.keySerde as AnySerde<K> | null) ?? left.keySerde
   const valueSerde = (materialized?.valueSerde as AnySerde<VR> | null) ?? null
-  const state: TableSourceState = { storeName: resultStore, materialized: false, sendOldValues: false }
-  builder.addProcessor(resultName, () => new TableSourceProcessor<K, VR>(state, resultName), resolverName)
-  const valueSource = new SourceValueSource<K, VR>(builder, resultName, state, () => timestampedKeyValueStoreBuilder(resultStore, materialized, keySerde, valueSerde))
+  // a versioned Materialized makes the result a versioned table (KIP-914)
+  const state: TableSourceState = { storeName: resultStore, materialized: false, sendOldValues: false, versioned: isVersionedMaterialized(materialized) }
+  builder.addProcessor(resultName, () => tableSourceProcessor<K, VR>(state, resultName), resolverName)
+  const valueSource = new SourceValueSource<K, VR>(builder, resultName, state, () => tableSourceStoreBuilder(resultStore, materialized, keySerde, valueSerde))
   const queryable = materialized?.storeName ? resultStore : null
   if (queryable !== null) valueSource.materialize()
   return new KTable<K, VR>(builder, resultName, keySerde, valueSerde, resultSources, queryable, valueSource)
