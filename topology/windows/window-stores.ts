@@ -4,6 +4,23 @@ import type { StateStore } from '../../stores/state-store.js'
 import type { StoreBuilder } from '../../stores/store-builder.js'
 import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from '../../stores/store-supplier.js'
 import type { Materialized } from '../options/materialized.js'
+import { TopologyError } from '../internals/topology-error.js'
+
+/**
+ * A windowed aggregation's store must be a window (or session) store: Kafka's types rule out a
+ * key-value or versioned supplier there; without them the mistake would surface only at run time.
+ */
+function windowedSupplier<S>(storeName: string, materialized: Materialized<any, any> | null | undefined, kind: 'window' | 'session'): S | null {
+  const supplier = materialized?.storeSupplier as (S & { windowSize?: unknown; retentionPeriod?: unknown; versioned?: unknown }) | null | undefined
+  if (supplier === null || supplier === undefined) return null
+  const fits = supplier.versioned !== true && typeof supplier.retentionPeriod === 'number' && (kind === 'session' ? supplier.windowSize === undefined : typeof supplier.windowSize === 'number')
+  if (!fits) {
+    const what = supplier.versioned === true ? 'a versioned store supplier' : `store supplier '${(supplier as { name?: string }).name ?? storeName}'`
+    const use = kind === 'window' ? 'Stores.persistentTimestampedWindowStore or Stores.inMemoryWindowStore' : 'Stores.persistentSessionStore or Stores.inMemorySessionStore'
+    throw new TopologyError(`${what} cannot materialize the ${kind}ed aggregation '${storeName}': it needs a ${kind} store supplier (${use})`)
+  }
+  return supplier
+}
 
 // The changelog's compact,delete policy and retention come from the store's supplier
 // (changelogConfigOf in topology-metadata.ts), as for window stores added by users.
@@ -35,7 +52,7 @@ export function timestampedWindowStoreBuilder(
   windowSizeMs: number,
 ): StoreBuilder<StateStore> {
   const supplier =
-    (materialized?.storeSupplier as WindowBytesStoreSupplier | null) ?? Stores.persistentTimestampedWindowStore(storeName, retentionMs, windowSizeMs, false)
+    windowedSupplier<WindowBytesStoreSupplier>(storeName, materialized, 'window') ?? Stores.persistentTimestampedWindowStore(storeName, retentionMs, windowSizeMs, false)
   return applyOptions(Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde), materialized)
 }
 
@@ -47,6 +64,6 @@ export function sessionStoreBuilder(
   valueSerde: Serde<any>,
   retentionMs: number,
 ): StoreBuilder<StateStore> {
-  const supplier = (materialized?.storeSupplier as SessionBytesStoreSupplier | null) ?? Stores.persistentSessionStore(storeName, retentionMs)
+  const supplier = windowedSupplier<SessionBytesStoreSupplier>(storeName, materialized, 'session') ?? Stores.persistentSessionStore(storeName, retentionMs)
   return applyOptions(Stores.sessionStoreBuilder(supplier, keySerde, valueSerde), materialized)
 }

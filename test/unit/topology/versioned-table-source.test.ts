@@ -1,7 +1,7 @@
 // Tables materialized in a versioned store: Kafka Streams' KTableSource over a versioned store,
 // and the versioned cases of KTableAggregateTest, with their exact inputs and outputs.
 import { afterEach, describe, expect, it } from 'vitest'
-import { Consumed, Grouped, KeyValue, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../../topology/index.js'
+import { Consumed, Grouped, KeyValue, Materialized, Produced, Serdes, SessionWindows, SlidingWindows, StreamsBuilder, TimeWindows, TopologyTestDriver } from '../../../topology/index.js'
 import { Stores } from '../../../stores/stores.js'
 import type { VersionedKeyValueStore } from '../../../stores/versioned/versioned-store.js'
 import { TopologyError } from '../../../topology/internals/topology-error.js'
@@ -124,6 +124,18 @@ describe('where a versioned store can materialize a table', () => {
     const b = new StreamsBuilder()
     expect(() => b.globalTable('g', Consumed.with(S, S), versioned())).toThrow(TopologyError)
     expect(() => b.globalTable('g', Consumed.with(S, S), versioned())).toThrow(/^GlobalTables cannot be versioned\. Global table of topic "g": store 'versioned'/)
+  })
+
+  it('a windowed aggregation refuses a versioned or key-value supplier at build time, naming the store', () => {
+    const grouped = () => new StreamsBuilder().stream('in', Consumed.with(S, S)).groupByKey()
+    const kv = () => Materialized.as<string, number>(Stores.persistentKeyValueStore('kv'))
+    const v = () => Materialized.as<string, number>(Stores.persistentVersionedKeyValueStore('v', FIVE_MINUTES))
+    expect(() => grouped().windowedBy(TimeWindows.ofSizeWithNoGrace(1000)).count(v())).toThrow(/^a versioned store supplier cannot materialize the windowed aggregation 'v': it needs a window store supplier/)
+    expect(() => grouped().windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(1000)).count(kv())).toThrow(/^store supplier 'kv' cannot materialize the windowed aggregation 'kv'/)
+    expect(() => grouped().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(1000)).count(v())).toThrow(TopologyError)
+    // the suppliers the aggregation needs are accepted
+    expect(() => grouped().windowedBy(TimeWindows.ofSizeWithNoGrace(1000)).count(Materialized.as(Stores.inMemoryWindowStore('w', 2000, 1000, false)))).not.toThrow()
+    expect(() => grouped().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(1000)).count(Materialized.as(Stores.persistentSessionStore('s', 2000)))).not.toThrow()
   })
 })
 
