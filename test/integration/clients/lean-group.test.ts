@@ -218,6 +218,29 @@ describe('lean client: group consumer', () => {
     expect(h.rebalances).toBe(1)
   })
 
+  it('an answer confirms the member as of when its request was sent: one that arrives after the session timeout confirms nothing', async () => {
+    kafka.createTopic('g-late', 1)
+    for (const other of consumers.splice(0)) await other.disconnect()
+    const h = new Recorder()
+    const { c } = await member('g-late-group', 'a', ['g-late'], h)
+    await waitFor('assignment', () => h.assigned.length === 1)
+    // The coordinator takes the next heartbeat at once but answers it after the 6 s session timeout,
+    // as a process paused with the answer in its socket reads it late; meanwhile it expels the member.
+    kafka.faults.delay('Heartbeat', 6500)
+    await waitFor('the member to count as unconfirmed', () => c.unconfirmedForMs() !== null, 15_000)
+    kafka.faults.delay('Heartbeat', 0)
+    // Until it is taken back under a new generation it stays unconfirmed: the late answer must not
+    // open the runtime's gate for records fetched under the old one.
+    const seen: (number | null)[] = []
+    while (h.assigned.length === 1) {
+      seen.push(c.unconfirmedForMs())
+      await new Promise(r => setTimeout(r, 20))
+    }
+    expect(seen.length).toBeGreaterThan(10)
+    expect(seen.filter(s => s === null)).toEqual([])
+    expect(h.assigned[1]!.lost).toBe(true)
+  })
+
   it('commits offsets in a transaction with its group metadata; a zombie of an older generation is refused', async () => {
     kafka.createTopic('g-eos', 2)
     const a = new Recorder()

@@ -97,8 +97,9 @@ export class LeanGroupConsumer implements GroupConsumer {
       throw new ClientError('retriable', `Cannot commit offsets of group ${this.opts.groupId} now: this consumer has not joined the group yet`)
     }
     try {
+      const sentAt = Date.now()
       await commitGroupOffsets(this.cluster, this.opts.groupId, { generationId: g.generationId, memberId: g.memberId, groupInstanceId: null }, offsets)
-      this.confirmedAt = Date.now()
+      this.confirm(sentAt)
     } catch (err) {
       // The group moved on: rejoin now rather than at the next heartbeat.
       if (err instanceof KafkaResponseError && REBALANCE_CODES.has(err.code)) this.requestRejoin()
@@ -111,6 +112,15 @@ export class LeanGroupConsumer implements GroupConsumer {
    * answered), when longer than the session timeout. Also while rejoining: a member woken after
    * its session expired must not process or flush until the coordinator has taken it back.
    */
+  /**
+   * An answer confirms the member as of when its request was sent, not when it is read: an answer
+   * that waited in the socket while the process was paused (SIGSTOP, a long GC, a starved VM)
+   * says nothing of the time since, when the coordinator may have expelled the member.
+   */
+  private confirm(sentAt: number): void {
+    if (sentAt > this.confirmedAt) this.confirmedAt = sentAt
+  }
+
   unconfirmedForMs(now = Date.now()): number | null {
     if (this.confirmedAt === 0) return null
     const silent = now - this.confirmedAt
@@ -173,9 +183,10 @@ export class LeanGroupConsumer implements GroupConsumer {
     let timer: NodeJS.Timeout | undefined
     const beats = setInterval(() => {
       if (this.membership.memberId === '') return
+      const sentAt = Date.now()
       this.membership.heartbeat().then(
-        () => { this.confirmedAt = Date.now() },
-        err => { if (err instanceof KafkaResponseError && err.code === 27) this.confirmedAt = Date.now() },
+        () => this.confirm(sentAt),
+        err => { if (err instanceof KafkaResponseError && err.code === 27) this.confirm(sentAt) },
       )
     }, this.opts.heartbeatIntervalMs)
     const outcome = await Promise.race([
@@ -271,13 +282,14 @@ export class LeanGroupConsumer implements GroupConsumer {
     const beat = async () => {
       this.heartbeatTimer = null
       if (!this.running || !this.active) return
+      const sentAt = Date.now()
       try {
         await this.membership.heartbeat()
-        this.confirmedAt = Date.now()
+        this.confirm(sentAt)
       } catch (err) {
         if (err instanceof KafkaResponseError && REBALANCE_CODES.has(err.code)) {
           // REBALANCE_IN_PROGRESS still confirms the member: the coordinator knows it.
-          if (err.code === 27) this.confirmedAt = Date.now()
+          if (err.code === 27) this.confirm(sentAt)
           // UNKNOWN_MEMBER_ID: the coordinator expelled this member; it joins under a new id.
           if (err.code === 25) this.membership.memberId = ''
           this.requestRejoin()
