@@ -32,7 +32,7 @@ function counted<T extends WindowBytesStoreSupplier | SessionBytesStoreSupplier>
       return read(...args)
     }
     return store
-  }) as unknown as T["get"]
+  }) as unknown as T['get']
   return supplier
 }
 
