@@ -1,5 +1,5 @@
 import { NO_TIMESTAMP } from './aggregate-output.js'
-import { byTime, fetchWindows, type ClosedWindowReader, type FinalResult } from './emit-final.js'
+import { byTime, fetchWindows, type ClosedWindowReader, type FinalResult, type WindowStoreAll } from './emit-final.js'
 import type { SessionWindows } from './session-windows.js'
 import type { SlidingWindows } from './sliding-windows.js'
 import { collect, type KeyValue } from './store-views.js'
@@ -35,6 +35,7 @@ export function slidingWindowsReader<K, VA>(windows: SlidingWindows): ClosedWind
     shouldFetch: () => true,
     // stored by start: the emitter reads once the smallest start written since is closed
     rangeTime: (window) => window.start,
+    scanFrom: (store: WindowStoreAll<K, VA>, lower) => store.fetchAll(lower, Number.MAX_SAFE_INTEGER),
     fetch: (store, lower, upper) => fetchWindows<K, VA>(store, lower, upper),
   }
 }
@@ -51,6 +52,7 @@ export function sessionWindowsReader<K, VA>(windows: SessionWindows): ClosedWind
     shouldFetch: (_last, lower, upper) => upper >= lower,
     // read by end: merged-away sessions are taken back, so only live ends keep the emitter reading
     rangeTime: (window) => window.end,
+    scanFrom: (store: SessionsByEnd<K, VA>, lower) => store.findSessionsByEnd(lower, Number.MAX_SAFE_INTEGER),
     fetch: async (store: SessionsByEnd<K, VA>, lower, upper): Promise<FinalResult<K, VA>[]> => {
       const found = await collect(store.findSessionsByEnd(lower, upper))
       return byTime(found, (kv) => kv.key.window.end, (kv) => kv.key.window.start).map((kv) => ({ key: kv.key, value: kv.value, timestamp: kv.key.window.end }))

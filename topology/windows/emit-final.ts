@@ -29,6 +29,8 @@ export interface ClosedWindowReader<K, VA> {
    * whenever shouldFetch says so (time windows, which skip by window boundaries instead).
    */
   readonly rangeTime: ((window: Window) => number) | null
+  /** Every window of the store at or after `lower` in the range (with rangeTime only). */
+  scanFrom?(store: any, lower: number): AsyncIterable<KeyValue<Windowed<K>, unknown>>
   fetch(store: any, lower: number, upper: number): Promise<FinalResult<K, VA>[]>
 }
 
@@ -53,6 +55,10 @@ export function emitFinalStoreBuilder(storeName: string, materialized: Materiali
 
 const DONE: Promise<void> = Promise.resolve()
 const NOT_BLIND = Number.NEGATIVE_INFINITY
+type Need = 0 | 1 | 2
+const SKIP: Need = 0
+const READ: Need = 1
+const PROBE: Need = 2
 
 /**
  * Emit-on-window-close (Kafka Streams' AbstractKStreamTimeWindowAggregateProcessor and the session
@@ -72,10 +78,11 @@ export class WindowCloseEmitter<K, VA> {
   private readonly pending: PendingWindowTimes | null
   /**
    * After a start (restart, restore, migration) the store may hold windows written before, which
-   * the emitter never saw: it reads on every advance until a read reached this stream time, at or
-   * after the range time of every such window.
+   * the emitter never saw: unless a look at the store shows none, it reads on every advance until a
+   * read reached this stream time (its first), at or after the range time of every such window.
    */
   private blindThrough = NOT_BLIND
+  private probed = false
 
   constructor(
     private readonly reader: ClosedWindowReader<K, VA>,
@@ -100,14 +107,18 @@ export class WindowCloseEmitter<K, VA> {
     const closeTime = streamTime - this.reader.closeDelayMs
     if (this.loaded === DONE) {
       // the common case stays synchronous: nothing can have closed since the last read
-      if (!this.mustRead(closeTime)) return
-      return this.emit(closeTime, forward)
+      const need = this.need(closeTime)
+      if (need === SKIP) return
+      return need === READ ? this.emit(closeTime, forward) : this.probeThenEmit(closeTime, forward)
     }
     if (this.loaded === null) {
       this.blindThrough = streamTime
       this.loaded = this.load()
     }
-    return this.loaded.then(() => (this.mustRead(closeTime) ? this.emit(closeTime, forward) : undefined))
+    return this.loaded.then(() => {
+      const need = this.need(closeTime)
+      if (need !== SKIP) return need === READ ? this.emit(closeTime, forward) : this.probeThenEmit(closeTime, forward)
+    })
   }
 
   private async load(): Promise<void> {
@@ -117,13 +128,41 @@ export class WindowCloseEmitter<K, VA> {
   }
 
   /** Whether windows can have closed since the last read: the close time progressed past a window. */
-  private mustRead(closeTime: number): boolean {
+  private need(closeTime: number): Need {
     const last = this.lastEmitCloseTime
-    if (last !== NO_TIMESTAMP && last >= closeTime) return false
+    if (last !== NO_TIMESTAMP && last >= closeTime) return SKIP
     const upper = this.reader.rangeUpperBound(closeTime)
-    if (upper < 0) return false // no window closed ever
-    if (!this.reader.shouldFetch(last, this.reader.rangeLowerBound(last), upper)) return false
-    return this.pending === null || this.blindThrough !== NOT_BLIND || upper >= this.pending.min()
+    if (upper < 0) return SKIP // no window closed ever
+    if (!this.reader.shouldFetch(last, this.reader.rangeLowerBound(last), upper)) return SKIP
+    if (this.pending === null || upper >= this.pending.min()) return READ
+    if (this.blindThrough === NOT_BLIND) return SKIP
+    return this.probed ? READ : PROBE
+  }
+
+  /**
+   * The first read the pending windows alone would skip after a start: it is skipped, and the
+   * emitter stops reading blind, when every window the store holds past the last read is one the
+   * emitter was told of (a fresh task: only the windows of its first records).
+   */
+  private async probeThenEmit(closeTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): Promise<void> {
+    this.probed = true
+    const pending = this.pending!
+    const rangeTime = this.reader.rangeTime!
+    const lower = this.reader.rangeLowerBound(this.lastEmitCloseTime)
+    if (this.reader.scanFrom !== undefined) {
+      let unknown = false
+      for await (const kv of this.reader.scanFrom(this.store, lower)) {
+        if (!pending.has(rangeTime(kv.key.window))) {
+          unknown = true
+          break
+        }
+      }
+      if (!unknown) {
+        this.blindThrough = NOT_BLIND
+        return
+      }
+    }
+    return this.emit(closeTime, forward)
   }
 
   private async emit(closeTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): Promise<void> {
@@ -158,7 +197,7 @@ export function byTime<T>(entries: T[], ...times: ((e: T) => number)[]): T[] {
   return entries.map((e, i) => ({ e, i })).sort((a, b) => compare(a.e, b.e) || a.i - b.i).map((x) => x.e)
 }
 
-type WindowStoreAll<K, VA> = { fetchAll(timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<K>, ValueAndTimestamp<VA>>> }
+export type WindowStoreAll<K, VA> = { fetchAll(timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<K>, ValueAndTimestamp<VA>>> }
 
 /** Time and sliding windows: windows starting in [lower, upper], with their max record timestamp. */
 export async function fetchWindows<K, VA>(store: WindowStoreAll<K, VA>, lower: number, upper: number): Promise<FinalResult<K, VA>[]> {

@@ -39,6 +39,11 @@ export class PendingWindowTimes {
     this.live++
   }
 
+  has(time: number): boolean {
+    const i = this.search(time)
+    return i < this.times.length && this.times[i] === time && this.counts[i] !== 0
+  }
+
   /** One write of `time` was undone (its session merged away). Unknown times are ignored. */
   remove(time: number): void {
     const i = this.search(time)
