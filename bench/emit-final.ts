@@ -8,7 +8,7 @@
 //   - sessions, visitors: 100 at a time, each with a record every second for 50 s, then 100 new
 //     ones; gap 2 s: 100 sessions close every 5000 records.
 //
-//   npx tsx bench/emit-final.ts [--records 10000] [--reps 3]
+//   npx tsx bench/emit-final.ts [--records 10000] [--reps 3] [--workload all|sliding|open|visitors]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,16 +17,16 @@ import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from '../sto
 import { StreamTask } from '../topology/internals/stream-task.js'
 import { fmt, machineLine, parseArgs, stats, table } from './lib/index.js'
 
-const args = parseArgs({ records: 10_000, reps: 3 })
+const args = parseArgs({ records: 10_000, reps: 3, workload: 'all' }, undefined, { workload: ['all', 'sliding', 'open', 'visitors'] })
 const N = args.records
 const S = Serdes.String()
 const RETENTION = 10_000
 
-type Workload = { label: string; kind: 'sliding' | 'session'; key: (i: number) => string; gapMs?: number }
+type Workload = { name: string; label: string; kind: 'sliding' | 'session'; key: (i: number) => string; gapMs?: number }
 const workloads: Workload[] = [
-  { label: 'sliding, 100 keys', kind: 'sliding', key: (i) => `user-${i % 100}` },
-  { label: 'sessions, 100 keys, open', kind: 'session', key: (i) => `user-${i % 100}`, gapMs: 5_000 },
-  { label: 'sessions, visitors', kind: 'session', key: (i) => `visitor-${(i % 100) + 100 * Math.floor(i / 5000)}`, gapMs: 2_000 },
+  { name: 'sliding', label: 'sliding, 100 keys', kind: 'sliding', key: (i) => `user-${i % 100}` },
+  { name: 'open', label: 'sessions, 100 keys, open', kind: 'session', key: (i) => `user-${i % 100}`, gapMs: 5_000 },
+  { name: 'visitors', label: 'sessions, visitors', kind: 'session', key: (i) => `visitor-${(i % 100) + 100 * Math.floor(i / 5000)}`, gapMs: 2_000 },
 ]
 
 /** Counts the closed-window reads on the RocksDB store itself. */
@@ -97,7 +97,7 @@ function build(w: Workload, counter: { reads: number }) {
 console.log(machineLine())
 console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 const rows: string[][] = []
-for (const w of workloads) {
+for (const w of workloads.filter((x) => args.workload === 'all' || x.name === args.workload)) {
   const input = records(w)
   const runs: number[] = []
   let reads = 0
