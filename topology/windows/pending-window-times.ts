@@ -39,9 +39,10 @@ export class PendingWindowTimes {
     this.live++
   }
 
-  has(time: number): boolean {
+  /** How many writes of `time` are pending (puts less removals). */
+  countOf(time: number): number {
     const i = this.search(time)
-    return i < this.times.length && this.times[i] === time && this.counts[i] !== 0
+    return i < this.times.length && this.times[i] === time ? this.counts[i]! : 0
   }
 
   /** One write of `time` was undone (its session merged away). Unknown times are ignored. */

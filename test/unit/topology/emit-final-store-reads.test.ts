@@ -156,6 +156,22 @@ describe('emit-on-window-close across restarts on the same state', () => {
     })
   }
 
+  it('session windows: a session from before a restart sharing its end with one written after it', async () => {
+    // a@100 before the restart; after it b@100 ends at the same time, then a@120 merges a's old
+    // session away: b@100 must still close at 151, as without the restart
+    const records: [string, number][] = [['a', 100], ['b', 100], ['a', 120], ['z', 151], ['z', 300]]
+    const expected = await run((driver = open('session', tempState())), records)
+    await driver.close()
+    expect(expected[3]).toEqual(['b@100/100=1@100'])
+    const stateDir = tempState()
+    driver = open('session', stateDir)
+    const steps = await run(driver, records.slice(0, 1))
+    await driver.close()
+    driver = open('session', stateDir)
+    steps.push(...(await run(driver, records.slice(1))))
+    expect(steps).toEqual(expected)
+  })
+
   it('windows written before a restart and never read are emitted by the first record after it', async () => {
     for (const kind of ['sliding', 'session'] as const) {
       const stateDir = tempState()

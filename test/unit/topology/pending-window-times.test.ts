@@ -28,6 +28,8 @@ describe('PendingWindowTimes', () => {
       }
       expect(pending.min()).toBe(model.length === 0 ? Infinity : Math.min(...model))
       expect(pending.size).toBe(new Set(model).size)
+      const probe = model.length === 0 ? upper + 1 : model[random(model.length)]!
+      expect(pending.countOf(probe)).toBe(model.filter((t) => t === probe).length)
     }
   })
 })
