@@ -1,5 +1,5 @@
 import { NO_TIMESTAMP } from './aggregate-output.js'
-import { byTime, fetchWindows, type ClosedWindowReader, type FinalResult } from './emit-final.js'
+import { byTime, fetchWindows, type ClosedWindowReader, type FinalResult, type WindowStoreAll } from './emit-final.js'
 import type { SessionWindows } from './session-windows.js'
 import type { SlidingWindows } from './sliding-windows.js'
 import { collect, type KeyValue } from './store-views.js'
@@ -16,6 +16,7 @@ export function timeWindowsReader<K, VA>(windows: TimeWindows): ClosedWindowRead
     rangeUpperBound: (closeTime) => closeTime - size,
     // skip the read when no window boundary lies between the last close time and this one
     shouldFetch: (last, lower, upper) => last === NO_TIMESTAMP || !sameStarts(windows.windowsFor(upper), windows.windowsFor(lower - 1)),
+    rangeTime: null,
     fetch: (store, lower, upper) => fetchWindows<K, VA>(store, lower, upper),
   }
 }
@@ -32,6 +33,9 @@ export function slidingWindowsReader<K, VA>(windows: SlidingWindows): ClosedWind
     rangeLowerBound: (last) => (last === NO_TIMESTAMP ? 0 : Math.max(0, last - d)),
     rangeUpperBound: (closeTime) => closeTime - d - 1,
     shouldFetch: () => true,
+    // stored by start: the emitter reads once the smallest start written since is closed
+    rangeTime: (window) => window.start,
+    scanFrom: (store: WindowStoreAll<K, VA>, lower) => store.fetchAll(lower, Number.MAX_SAFE_INTEGER),
     fetch: (store, lower, upper) => fetchWindows<K, VA>(store, lower, upper),
   }
 }
@@ -46,6 +50,9 @@ export function sessionWindowsReader<K, VA>(windows: SessionWindows): ClosedWind
     rangeUpperBound: (closeTime) => closeTime - 1,
     // a session can be a single point [t, t]: read even when the bounds meet
     shouldFetch: (_last, lower, upper) => upper >= lower,
+    // read by end: merged-away sessions are taken back, so only live ends keep the emitter reading
+    rangeTime: (window) => window.end,
+    scanFrom: (store: SessionsByEnd<K, VA>, lower) => store.findSessionsByEnd(lower, Number.MAX_SAFE_INTEGER),
     fetch: async (store: SessionsByEnd<K, VA>, lower, upper): Promise<FinalResult<K, VA>[]> => {
       const found = await collect(store.findSessionsByEnd(lower, upper))
       return byTime(found, (kv) => kv.key.window.end, (kv) => kv.key.window.start).map((kv) => ({ key: kv.key, value: kv.value, timestamp: kv.key.window.end }))

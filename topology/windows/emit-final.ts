@@ -5,7 +5,8 @@ import type { Materialized } from '../options/materialized.js'
 import { Serdes } from '../serdes/serdes.js'
 import { NO_TIMESTAMP } from './aggregate-output.js'
 import { collect, isPromise, type KeyValue, type KeyValueStoreView, type MaybePromise, type ValueAndTimestamp } from './store-views.js'
-import type { Windowed } from './window.js'
+import { PendingWindowTimes } from './pending-window-times.js'
+import type { Window, Windowed } from './window.js'
 
 /** One closed window read back from the store, as it is forwarded. */
 export interface FinalResult<K, VA> {
@@ -22,6 +23,14 @@ export interface ClosedWindowReader<K, VA> {
   rangeLowerBound(lastEmitCloseTime: number): number
   rangeUpperBound(closeTime: number): number
   shouldFetch(lastEmitCloseTime: number, lower: number, upper: number): boolean
+  /**
+   * Where a written window lies in the store range read (sliding: its start; session: its end), so
+   * that the emitter reads only once one of the windows written can have closed; null to read
+   * whenever shouldFetch says so (time windows, which skip by window boundaries instead).
+   */
+  readonly rangeTime: ((window: Window) => number) | null
+  /** Every window of the store at or after `lower` in the range (with rangeTime only). */
+  scanFrom?(store: any, lower: number): AsyncIterable<KeyValue<Windowed<K>, unknown>>
   fetch(store: any, lower: number, upper: number): Promise<FinalResult<K, VA>[]>
 }
 
@@ -45,6 +54,11 @@ export function emitFinalStoreBuilder(storeName: string, materialized: Materiali
 }
 
 const DONE: Promise<void> = Promise.resolve()
+const NOT_BLIND = Number.NEGATIVE_INFINITY
+type Need = 0 | 1 | 2
+const SKIP: Need = 0
+const READ: Need = 1
+const PROBE: Need = 2
 
 /**
  * Emit-on-window-close (Kafka Streams' AbstractKStreamTimeWindowAggregateProcessor and the session
@@ -53,29 +67,58 @@ const DONE: Promise<void> = Promise.resolve()
  * and records the new close time. Kafka Streams throttles this check to once per
  * `emit.interval.ms.kstreams.windowed.aggregation` of wall-clock time (1 s; 0 in its test driver);
  * kstreams checks on every record, so which windows are emitted, and when in stream time, does not
- * depend on the wall clock.
+ * depend on the wall clock. To keep that check cheap, the aggregation tells the emitter where the
+ * windows it writes (and, for sessions, deletes) lie in the store range, and the store is read only
+ * once the range reaches one of them: a read that would find nothing is skipped, which changes no
+ * output (the next read starts where the last one ended).
  */
 export class WindowCloseEmitter<K, VA> {
   private lastEmitCloseTime = NO_TIMESTAMP
   private loaded: Promise<void> | null = null
+  private readonly pending: PendingWindowTimes | null
+  /**
+   * After a start (restart, restore, migration) the store may hold windows written before, which
+   * the emitter never saw: unless a look at the store shows none, it reads on every advance until a
+   * read reached this stream time (its first), at or after the range time of every such window.
+   */
+  private blindThrough = NOT_BLIND
+  private probed = false
 
   constructor(
     private readonly reader: ClosedWindowReader<K, VA>,
     private readonly store: unknown,
     private readonly meta: KeyValueStoreView<string, number>,
     private readonly storeName: string,
-  ) {}
+  ) {
+    this.pending = reader.rangeTime === null ? null : new PendingWindowTimes()
+  }
+
+  /** The aggregation put (or, `deleted`, removed) this window in the store. */
+  written(window: Window, deleted: boolean): void {
+    const pending = this.pending
+    if (pending === null) return
+    const time = this.reader.rangeTime!(window)
+    if (deleted) pending.remove(time)
+    else pending.add(time)
+  }
 
   /** Called after each processed record with the aggregation's stream time. */
   maybeEmit(streamTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): void | Promise<void> {
     const closeTime = streamTime - this.reader.closeDelayMs
-    if (this.loaded === null) this.loaded = this.load()
-    else if (this.loaded === DONE) {
-      // the common case stays synchronous: the close time did not progress
-      if (this.lastEmitCloseTime !== NO_TIMESTAMP && this.lastEmitCloseTime >= closeTime) return
-      return this.emit(closeTime, forward)
+    if (this.loaded === DONE) {
+      // the common case stays synchronous: nothing can have closed since the last read
+      const need = this.need(closeTime)
+      if (need === SKIP) return
+      return need === READ ? this.emit(closeTime, forward) : this.probeThenEmit(closeTime, forward)
     }
-    return this.loaded.then(() => this.emit(closeTime, forward))
+    if (this.loaded === null) {
+      this.blindThrough = streamTime
+      this.loaded = this.load()
+    }
+    return this.loaded.then(() => {
+      const need = this.need(closeTime)
+      if (need !== SKIP) return need === READ ? this.emit(closeTime, forward) : this.probeThenEmit(closeTime, forward)
+    })
   }
 
   private async load(): Promise<void> {
@@ -84,14 +127,57 @@ export class WindowCloseEmitter<K, VA> {
     this.loaded = DONE
   }
 
-  private async emit(closeTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): Promise<void> {
+  /** Whether windows can have closed since the last read: the close time progressed past a window. */
+  private need(closeTime: number): Need {
     const last = this.lastEmitCloseTime
-    // only when the close time progressed
-    if (last !== NO_TIMESTAMP && last >= closeTime) return
+    if (last !== NO_TIMESTAMP && last >= closeTime) return SKIP
     const upper = this.reader.rangeUpperBound(closeTime)
-    if (upper < 0) return // no window closed ever
-    const lower = this.reader.rangeLowerBound(last)
-    if (!this.reader.shouldFetch(last, lower, upper)) return
+    if (upper < 0) return SKIP // no window closed ever
+    if (!this.reader.shouldFetch(last, this.reader.rangeLowerBound(last), upper)) return SKIP
+    if (this.pending === null || upper >= this.pending.min()) return READ
+    if (this.blindThrough === NOT_BLIND) return SKIP
+    return this.probed ? READ : PROBE
+  }
+
+  /**
+   * The first read the pending windows alone would skip after a start: it is skipped, and the
+   * emitter stops reading blind, when every window the store holds past the last read is one the
+   * emitter was told of (a fresh task: only the windows of its first records).
+   */
+  private async probeThenEmit(closeTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): Promise<void> {
+    this.probed = true
+    const pending = this.pending!
+    const rangeTime = this.reader.rangeTime!
+    const lower = this.reader.rangeLowerBound(this.lastEmitCloseTime)
+    if (this.reader.scanFrom !== undefined) {
+      // as many windows at a time as writes pending there: a removal of a window written before
+      // the start could otherwise take back the count of one written since
+      const seen = new Map<number, number>()
+      let unknown = false
+      for await (const kv of this.reader.scanFrom(this.store, lower)) {
+        const time = rangeTime(kv.key.window)
+        const n = (seen.get(time) ?? 0) + 1
+        seen.set(time, n)
+        if (n > pending.countOf(time)) {
+          unknown = true
+          break
+        }
+      }
+      if (!unknown) {
+        this.blindThrough = NOT_BLIND
+        return
+      }
+    }
+    return this.emit(closeTime, forward)
+  }
+
+  private async emit(closeTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): Promise<void> {
+    const upper = this.reader.rangeUpperBound(closeTime)
+    const lower = this.reader.rangeLowerBound(this.lastEmitCloseTime)
+    if (this.pending !== null) {
+      this.pending.dropThrough(upper)
+      if (upper >= this.blindThrough) this.blindThrough = NOT_BLIND
+    }
     for (const result of await this.reader.fetch(this.store, lower, upper)) {
       const sent = forward(result)
       if (isPromise(sent)) await sent
@@ -117,7 +203,7 @@ export function byTime<T>(entries: T[], ...times: ((e: T) => number)[]): T[] {
   return entries.map((e, i) => ({ e, i })).sort((a, b) => compare(a.e, b.e) || a.i - b.i).map((x) => x.e)
 }
 
-type WindowStoreAll<K, VA> = { fetchAll(timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<K>, ValueAndTimestamp<VA>>> }
+export type WindowStoreAll<K, VA> = { fetchAll(timeFrom: number, timeTo: number): AsyncIterable<KeyValue<Windowed<K>, ValueAndTimestamp<VA>>> }
 
 /** Time and sliding windows: windows starting in [lower, upper], with their max record timestamp. */
 export async function fetchWindows<K, VA>(store: WindowStoreAll<K, VA>, lower: number, upper: number): Promise<FinalResult<K, VA>[]> {

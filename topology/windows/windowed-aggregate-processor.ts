@@ -83,7 +83,9 @@ export class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Win
     }
     const out: WindowAggregateOutput<K, VA> = {
       forward: (key, newValue, oldValue, timestamp) => {
-        if (this.forwardsOnFlush || this.emitter !== null) return
+        // every put (and session removal) of the cores comes through here: emit-final learns the window
+        if (this.emitter !== null) return this.emitter.written(key.window, newValue === null)
+        if (this.forwardsOnFlush) return
         const value = { newValue, oldValue: this.sendOld ? oldValue : null }
         return ctx.forward({ key, value, timestamp, headers: this.current!.headers }, child)
       },
