@@ -29,7 +29,8 @@ import { PrintProcessor } from './processors/print-processor.js'
 import { AsyncMapValuesProcessor, type AsyncMapValuesOptions } from './processors/async-map-values.js'
 import type { TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
-import { isVersionedMaterialized, tableSourceProcessor, tableSourceStoreBuilder } from './versioned-table.js'
+import { isVersionedMaterialized, tableSourceProcessor } from './versioned-table.js'
+import { keyValueStoreBuilder } from './materialize.js'
 import type { GlobalKTable } from './global-ktable.js'
 import type { Joined } from '../options/joined.js'
 import type { StreamJoined } from '../options/stream-joined.js'
@@ -249,7 +250,7 @@ export class KStream<K = unknown, V = unknown> {
     }
     const state: TableSourceState = { storeName, materialized: false, sendOldValues: false, versioned: isVersionedMaterialized(materialized) }
     builder.addProcessor(name, () => tableSourceProcessor<K, V>(state, name), parent)
-    const valueSource = new SourceValueSource<K, V>(builder, name, state, () => tableSourceStoreBuilder(storeName, materialized, keySerde, valueSerde))
+    const valueSource = new SourceValueSource<K, V>(builder, name, state, () => keyValueStoreBuilder(storeName, materialized, keySerde, valueSerde))
     const queryable = materialized?.storeName ? storeName : null
     if (queryable) valueSource.materialize()
     return new KTable<K, V>(builder, name, keySerde, valueSerde, sources, queryable, valueSource)

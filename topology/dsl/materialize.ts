@@ -81,7 +81,7 @@ export function timestampedKeyValueStoreBuilder(
   keySerde: AnySerde<any> | null,
   valueSerde: AnySerde<any> | null,
 ): StoreBuilder<StateStore> {
-  if ((materialized?.storeSupplier as { versioned?: unknown } | null)?.versioned === true) {
+  if (isVersionedSupplier(materialized?.storeSupplier)) {
     throw new TopologyError(
       `versioned store supplier '${storeName}' cannot materialize this operator; ` +
         'materialize it with a key-value store supplier',

@@ -9,11 +9,11 @@ import { Topology } from '../topology.js'
 import { GlobalKTable } from './global-ktable.js'
 import { KStream } from './kstream.js'
 import { KTable } from './ktable.js'
-import { timestampedKeyValueStoreBuilder } from './materialize.js'
+import { keyValueStoreBuilder, timestampedKeyValueStoreBuilder } from './materialize.js'
 import { TopologyError } from '../internals/topology-error.js'
 import { TableSourceProcessor, type TableSourceState } from './processors/table-processors.js'
 import { SourceValueSource } from './table-value-sources.js'
-import { isVersionedMaterialized, tableSourceProcessor, tableSourceStoreBuilder } from './versioned-table.js'
+import { isVersionedMaterialized, tableSourceProcessor } from './versioned-table.js'
 
 /** Builds a topology with the DSL; `build()` returns the Topology to run or test. */
 export class StreamsBuilder {
@@ -51,7 +51,7 @@ export class StreamsBuilder {
     })
     const state: TableSourceState = { storeName, materialized: false, sendOldValues: false, versioned: isVersionedMaterialized(materialized) }
     b.addProcessor(tableName, () => tableSourceProcessor<K, V>(state, tableName), sourceName)
-    const valueSource = new SourceValueSource<K, V>(b, tableName, state, () => tableSourceStoreBuilder(storeName, materialized, keySerde, valueSerde))
+    const valueSource = new SourceValueSource<K, V>(b, tableName, state, () => keyValueStoreBuilder(storeName, materialized, keySerde, valueSerde))
     const queryable = materialized?.storeName ? storeName : null
     if (queryable) valueSource.materialize()
     return new KTable<K, V>(b, tableName, keySerde, valueSerde, new Set([sourceName]), queryable, valueSource)

@@ -1,15 +1,11 @@
 // Tables materialized in a versioned store (KIP-889): `builder.table(topic, consumed,
 // Materialized.as(Stores.persistentVersionedKeyValueStore(name, historyMs)))` and `toTable`.
-import type { StateStore } from '../../stores/state-store.js'
-import type { StoreBuilder } from '../../stores/store-builder.js'
 import { isVersionedSupplier, PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED, type VersionedKeyValueStore } from '../../stores/versioned/versioned-store.js'
 import type { InternalProcessorContext } from '../internals/processor-node.js'
 import type { Materialized } from '../options/materialized.js'
 import type { Processor, ProcessorContext } from '../processor/processor.js'
 import type { Record } from '../processor/record.js'
-import type { AnySerde } from '../serdes/serde.js'
 import type { Change } from './change.js'
-import { keyValueStoreBuilder } from './materialize.js'
 import { DerivedValueSource, type TableValueSource } from './table-value-sources.js'
 import { TopologyError } from '../internals/topology-error.js'
 import type { InternalTopologyBuilder } from '../internals/internal-topology-builder.js'
@@ -48,15 +44,6 @@ export function versionedHistoryRetention(materialized: Materialized<any, any> |
   return isVersionedSupplier(supplier) ? supplier.historyRetention : null
 }
 
-/** The store of a source table: versioned when the Materialized carries a versioned supplier. */
-export function tableSourceStoreBuilder(
-  storeName: string,
-  materialized: Materialized<any, any> | null | undefined,
-  keySerde: AnySerde<any> | null,
-  valueSerde: AnySerde<any> | null,
-): StoreBuilder<StateStore> {
-  return keyValueStoreBuilder(storeName, materialized, keySerde, valueSerde)
-}
 
 /** The processor of a source table: versioned or not, as its state says. */
 export function tableSourceProcessor<K, V>(state: TableSourceState, nodeName: string): Processor<K, V, K, Change<V>> {

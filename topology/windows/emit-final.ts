@@ -105,20 +105,19 @@ export class WindowCloseEmitter<K, VA> {
   /** Called after each processed record with the aggregation's stream time. */
   maybeEmit(streamTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): void | Promise<void> {
     const closeTime = streamTime - this.reader.closeDelayMs
-    if (this.loaded === DONE) {
-      // the common case stays synchronous: nothing can have closed since the last read
-      const need = this.need(closeTime)
-      if (need === SKIP) return
-      return need === READ ? this.emit(closeTime, forward) : this.probeThenEmit(closeTime, forward)
-    }
+    // the common case stays synchronous: nothing can have closed since the last read
+    if (this.loaded === DONE) return this.act(closeTime, forward)
     if (this.loaded === null) {
       this.blindThrough = streamTime
       this.loaded = this.load()
     }
-    return this.loaded.then(() => {
-      const need = this.need(closeTime)
-      if (need !== SKIP) return need === READ ? this.emit(closeTime, forward) : this.probeThenEmit(closeTime, forward)
-    })
+    return this.loaded.then(() => this.act(closeTime, forward))
+  }
+
+  private act(closeTime: number, forward: (result: FinalResult<K, VA>) => void | Promise<void>): void | Promise<void> {
+    const need = this.need(closeTime)
+    if (need === SKIP) return
+    return need === READ ? this.emit(closeTime, forward) : this.probeThenEmit(closeTime, forward)
   }
 
   private async load(): Promise<void> {

@@ -5,17 +5,19 @@ import type { StoreBuilder } from '../../stores/store-builder.js'
 import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from '../../stores/store-supplier.js'
 import type { Materialized } from '../options/materialized.js'
 import { TopologyError } from '../internals/topology-error.js'
+import { isVersionedSupplier } from '../../stores/versioned/versioned-store.js'
 
 /**
  * A windowed aggregation's store must be a window (or session) store: Kafka's types rule out a
  * key-value or versioned supplier there; without them the mistake would surface only at run time.
  */
 function windowedSupplier<S>(storeName: string, materialized: Materialized<any, any> | null | undefined, kind: 'window' | 'session'): S | null {
-  const supplier = materialized?.storeSupplier as (S & { windowSize?: unknown; retentionPeriod?: unknown; versioned?: unknown }) | null | undefined
+  const supplier = materialized?.storeSupplier as (S & { name?: string; windowSize?: unknown; retentionPeriod?: unknown }) | null | undefined
   if (supplier === null || supplier === undefined) return null
-  const fits = supplier.versioned !== true && typeof supplier.retentionPeriod === 'number' && (kind === 'session' ? supplier.windowSize === undefined : typeof supplier.windowSize === 'number')
+  const versioned = isVersionedSupplier(supplier)
+  const fits = !versioned && typeof supplier.retentionPeriod === 'number' && (kind === 'session' ? supplier.windowSize === undefined : typeof supplier.windowSize === 'number')
   if (!fits) {
-    const what = supplier.versioned === true ? 'a versioned store supplier' : `store supplier '${(supplier as { name?: string }).name ?? storeName}'`
+    const what = versioned ? 'a versioned store supplier' : `store supplier '${supplier.name ?? storeName}'`
     const use = kind === 'window' ? 'Stores.persistentTimestampedWindowStore or Stores.inMemoryWindowStore' : 'Stores.persistentSessionStore or Stores.inMemorySessionStore'
     throw new TopologyError(`${what} cannot materialize the ${kind}ed aggregation '${storeName}': it needs a ${kind} store supplier (${use})`)
   }

@@ -1,8 +1,8 @@
 import type { KTable as KTableType } from '../../dsl/ktable.js'
 import { KTable } from '../../dsl/ktable.js'
 import { requireFunction } from '../../dsl/kstream.js'
-import { syncSerde, timestampedKeyValueStoreBuilder } from '../../dsl/materialize.js'
-import { isVersionedMaterialized, tableSourceProcessor, tableSourceStoreBuilder } from '../../dsl/versioned-table.js'
+import { keyValueStoreBuilder, syncSerde, timestampedKeyValueStoreBuilder } from '../../dsl/materialize.js'
+import { isVersionedMaterialized, tableSourceProcessor } from '../../dsl/versioned-table.js'
 import type { TableSourceState } from '../../dsl/processors/table-processors.js'
 import { SourceValueSource, type ValueGetterSupplier } from '../../dsl/table-value-sources.js'
 import { TopologyError } from '../../internals/topology-error.js'
@@ -146,7 +146,7 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
   // a versioned Materialized makes the result a versioned table (KIP-914)
   const state: TableSourceState = { storeName: resultStore, materialized: false, sendOldValues: false, versioned: isVersionedMaterialized(materialized) }
   builder.addProcessor(resultName, () => tableSourceProcessor<K, VR>(state, resultName), resolverName)
-  const valueSource = new SourceValueSource<K, VR>(builder, resultName, state, () => tableSourceStoreBuilder(resultStore, materialized, keySerde, valueSerde))
+  const valueSource = new SourceValueSource<K, VR>(builder, resultName, state, () => keyValueStoreBuilder(resultStore, materialized, keySerde, valueSerde))
   const queryable = materialized?.storeName ? resultStore : null
   if (queryable !== null) valueSource.materialize()
   return new KTable<K, VR>(builder, resultName, keySerde, valueSerde, resultSources, queryable, valueSource)
